@@ -1,0 +1,33 @@
+import { closestNames } from '../core/authors/closest-names.ts';
+import type { PaperStore } from '../core/store/paper-store.ts';
+import { type CliIo, EXIT, writeJson } from './io.ts';
+
+/** `paperboy author NAME`: what the database holds for an author; unknown names get the closest ones. */
+export function runAuthor(name: string, store: PaperStore, io: CliIo, json: boolean): number {
+  const profile = store.findProfile(name);
+  if (!profile) {
+    const close = closestNames(name, store.listProfileNames());
+    const hint = close.length
+      ? ` Closest names: ${close.map((n) => `"${n}"`).join(', ')}.`
+      : ' No profile has a similar name.';
+    io.stderr.write(`error: no profile named "${name}".${hint}\n`);
+    return EXIT.failed;
+  }
+  const { name: found, category, hIndex, paperCount, citationCount, novelty, aiScore, papers } = profile;
+  if (json) {
+    writeJson(io, { name: found, category, hIndex, paperCount, citationCount, novelty, aiScore, papers });
+    return EXIT.ok;
+  }
+  const show = (v: number | null, suffix = '') => (v === null ? '—' : `${v.toLocaleString('en-US')}${suffix}`);
+  io.stdout.write(
+    [
+      found,
+      `  category: ${category ?? '—'}`,
+      `  h-index: ${show(hIndex)}   papers: ${show(paperCount)}   citations: ${show(citationCount)}`,
+      `  novelty: ${show(novelty, '%')}   AI score: ${show(aiScore)}`,
+      `  papers indexed: ${papers}`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}

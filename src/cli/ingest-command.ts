@@ -1,0 +1,39 @@
+import { createProgressBar } from '../adapters/terminal/progress-bar.ts';
+import { ingestPaths } from '../core/ingest/ingest-files.ts';
+import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
+import type { PaperStore } from '../core/store/paper-store.ts';
+import { type CliIo, EXIT, writeJson } from './io.ts';
+
+/** `paperboy ingest PATH...`: loads pages and records, prints a summary, exit 1 when a file was rejected. */
+export async function runIngest(paths: string[], store: PaperStore, io: CliIo, json: boolean): Promise<number> {
+  const bar = createProgressBar(io.stderr, 'ingesting');
+  const summary = await ingestPaths(paths, {
+    store,
+    clock: io.clock,
+    onProgress: ({ done, total }) => bar.update(done, total),
+  });
+  bar.done();
+  if (json) writeJson(io, summary);
+  else io.stdout.write(formatSummary(summary));
+  const rejected = summary.files.filter((f) => f.status === 'error');
+  for (const file of rejected) for (const m of file.messages) io.stderr.write(`error: ${m.message}\n`);
+  return rejected.length ? EXIT.failed : EXIT.ok;
+}
+
+const MAX_LISTED = 20;
+
+export function formatSummary({ files, totals }: IngestSummary): string {
+  const count = (status: string) => files.filter((f) => f.status === status).length;
+  const lines = [
+    `files read: ${files.length} (${count('ok')} ok, ${count('warning')} with warnings, ${count('error')} rejected)`,
+    `profiles: ${totals.profiles}`,
+    `papers: ${totals.papers} (${totals.newPapers} new, ${totals.updatedPapers} updated, ${totals.unchangedPapers} unchanged)`,
+  ];
+  const warnings = files.flatMap((f) => f.messages.filter((m) => m.severity === 'warning'));
+  if (warnings.length) {
+    lines.push(`warnings: ${warnings.length}`);
+    for (const w of warnings.slice(0, MAX_LISTED)) lines.push(`  ${w.message}`);
+    if (warnings.length > MAX_LISTED) lines.push(`  … and ${warnings.length - MAX_LISTED} more (see --json)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { PaperInput } from '../store/paper-store.ts';
+import { squeezeSpaces } from '../text.ts';
+
+const text = z.string().nullish();
+
+/** One line of a corpus file (`small.jsonl.gz`, `large.jsonl.gz`): a paper record. */
+export const PaperRecordSchema = z.object({
+  arxivId: text,
+  title: z.string().refine((t) => t.trim() !== '', 'title is empty'),
+  authors: z.array(z.string()),
+  affiliations: z.array(z.string().nullable()).nullish(),
+  date: z.string().regex(/^\d{4}(-\d{2}-\d{2})?$/, 'date must be YYYY or YYYY-MM-DD'),
+  category: z.string().min(1),
+  abstract: text,
+  codeUrl: text,
+  venue: text,
+  citations: z.number().int().nonnegative().nullish(),
+});
+export type PaperRecord = z.infer<typeof PaperRecordSchema>;
+
+/** `cs.CL` -> `CL`; a conference's "NeurIPS 2023" -> `NeurIPS`; `hep-th` -> `HEP-TH`. */
+export function toShortCategory(category: string): string {
+  const venue = /^(.*\S)\s+\d{4}$/.exec(category);
+  if (venue?.[1]) return venue[1];
+  return (category.includes('.') ? (category.split('.').pop() ?? category) : category).toUpperCase();
+}
+
+/** Maps a validated corpus record to the stored paper shape, keeping the date's precision. */
+export function toPaperInput(record: PaperRecord): PaperInput {
+  const affiliations = [...new Set((record.affiliations ?? []).filter((a): a is string => !!a?.trim()))];
+  return {
+    title: squeezeSpaces(record.title),
+    authors: record.authors.map(squeezeSpaces).filter(Boolean),
+    authorsTruncated: false,
+    affiliations: affiliations.map(squeezeSpaces),
+    abstract: record.abstract?.trim() ? record.abstract.trim() : null,
+    date: record.date,
+    category: toShortCategory(record.category),
+    categoryFull: record.category,
+    hasCode: !!record.codeUrl,
+    codeUrl: record.codeUrl ?? null,
+    arxivId: record.arxivId ?? null,
+    venue: record.venue ?? null,
+    citations: record.citations ?? null,
+  };
+}

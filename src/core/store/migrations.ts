@@ -1,0 +1,61 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a
+ * migration that has shipped: add a new one, so that an older database upgrades step by step.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: profiles, papers and the links between them.
+  `
+  CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    name_key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    category TEXT,
+    h_index INTEGER,
+    paper_count INTEGER,
+    citation_count INTEGER,
+    novelty REAL,
+    ai_score REAL,
+    listed_count INTEGER,
+    source_path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE papers (
+    id INTEGER PRIMARY KEY,
+    title_key TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    authors TEXT NOT NULL,
+    authors_truncated INTEGER NOT NULL,
+    affiliations TEXT NOT NULL,
+    abstract TEXT,
+    date TEXT NOT NULL,
+    category TEXT,
+    category_full TEXT,
+    has_code INTEGER NOT NULL,
+    code_url TEXT,
+    arxiv_id TEXT,
+    venue TEXT,
+    citations INTEGER,
+    seq INTEGER NOT NULL UNIQUE,
+    first_seen_at TEXT NOT NULL
+  );
+  CREATE TABLE profile_papers (
+    profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (profile_id, paper_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX profile_papers_by_paper ON profile_papers(paper_id);
+  `,
+  // 2: a change revision on papers, so a search index in another process can catch up incrementally.
+  `
+  ALTER TABLE papers ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+  UPDATE papers SET rev = seq;
+  CREATE INDEX papers_by_rev ON papers(rev);
+  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO counters (name, value) VALUES
+    ('seq', (SELECT coalesce(max(seq), 0) FROM papers)),
+    ('rev', (SELECT coalesce(max(seq), 0) FROM papers));
+  `,
+];

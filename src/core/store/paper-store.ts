@@ -1,0 +1,81 @@
+import type { Profile } from '../profile/profile-schema.ts';
+
+/** A paper as Paperboy stores it, whatever source it came from (a profile page or a corpus record). */
+export interface PaperInput {
+  title: string;
+  authors: string[];
+  /** True when the source cut the author list short ("et al."). */
+  authorsTruncated: boolean;
+  affiliations: string[];
+  abstract: string | null;
+  /** `YYYY-MM-DD`, or `YYYY` when the source only knows the year. */
+  date: string;
+  /** Short category: `CL` for `cs.CL`, the venue for a conference paper. */
+  category: string | null;
+  /** Full category as the source gave it: `cs.CL`, `NeurIPS 2023`. */
+  categoryFull: string | null;
+  hasCode: boolean;
+  codeUrl: string | null;
+  arxivId: string | null;
+  venue: string | null;
+  citations: number | null;
+}
+
+export interface StoredPaper extends PaperInput {
+  id: number;
+  /** Ingest sequence: set once when the paper is first stored, and only grows. Digests select on it. */
+  seq: number;
+  /** Revision of the last change to the paper or to the profiles linking it. The search index follows it. */
+  rev: number;
+  firstSeenAt: string;
+}
+
+export interface StoredProfile extends Omit<Profile, 'papers'> {
+  id: number;
+  sourcePath: string;
+  updatedAt: string;
+  /** How many papers the store links to this profile. */
+  papers: number;
+}
+
+export type SaveOutcome = 'new' | 'updated' | 'unchanged';
+
+export interface ProfileSaveResult {
+  profile: SaveOutcome;
+  /** Outcome for each paper the page lists, by paper id. */
+  papers: Map<number, SaveOutcome>;
+}
+
+export interface ProfileSource {
+  path: string;
+  /** Hash of the file's bytes: an unchanged file is recognised without touching the database. */
+  contentHash: string;
+}
+
+/**
+ * What the rest of core needs from storage. Only `sqlite-store.ts` knows SQLite; search, commands and
+ * digests talk to this, so another backend could take its place.
+ */
+export interface PaperStore {
+  /** Saves a profile page and its papers in one transaction. */
+  saveProfile(profile: Profile, source: ProfileSource, now: Date): ProfileSaveResult;
+  /** Saves corpus records; call inside {@link PaperStore.begin}/{@link PaperStore.commit} for one transaction. */
+  savePapers(papers: PaperInput[], now: Date): Map<number, SaveOutcome>;
+  begin(): void;
+  commit(): void;
+  rollback(): void;
+  /** Finds a profile by name, ignoring case and spacing. */
+  findProfile(name: string): StoredProfile | undefined;
+  listProfileNames(): string[];
+  getPapers(ids: readonly number[]): StoredPaper[];
+  /** Names of the profiles that list each paper. */
+  profileNamesFor(ids: readonly number[]): Map<number, string[]>;
+  /** Ids of the papers a profile links, newest first. */
+  profilePaperIds(profileId: number): number[];
+  /** Papers whose rev is above `rev`, in rev order, at most `limit`. */
+  papersChangedSince(rev: number, limit: number): StoredPaper[];
+  maxRev(): number;
+  maxSeq(): number;
+  counts(): { profiles: number; papers: number };
+  close(): void;
+}

@@ -1,0 +1,338 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { PaperboyError } from '../errors.ts';
+import type { Profile } from '../profile/profile-schema.ts';
+import { toMatchKey } from '../text.ts';
+import { mergePaper } from './merge-paper.ts';
+import { MIGRATIONS } from './migrations.ts';
+import type {
+  PaperInput,
+  PaperStore,
+  ProfileSaveResult,
+  ProfileSource,
+  SaveOutcome,
+  StoredPaper,
+  StoredProfile,
+} from './paper-store.ts';
+
+interface PaperRow {
+  id: number;
+  title: string;
+  authors: string;
+  authors_truncated: number;
+  affiliations: string;
+  abstract: string | null;
+  date: string;
+  category: string | null;
+  category_full: string | null;
+  has_code: number;
+  code_url: string | null;
+  arxiv_id: string | null;
+  venue: string | null;
+  citations: number | null;
+  seq: number;
+  rev: number;
+  first_seen_at: string;
+}
+
+interface ProfileRow {
+  id: number;
+  name: string;
+  category: string | null;
+  h_index: number | null;
+  paper_count: number | null;
+  citation_count: number | null;
+  novelty: number | null;
+  ai_score: number | null;
+  listed_count: number | null;
+  source_path: string;
+  content_hash: string;
+  updated_at: string;
+  papers: number;
+}
+
+/** The identity of a profile: its researcher's name, case and spacing folded. */
+export const toProfileKey = (name: string): string => name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** The identity of a paper: its title with case, accents, punctuation and spacing folded (see docs/storage.md). */
+export const toPaperKey = (title: string): string => toMatchKey(title);
+
+const toPaper = (row: PaperRow): StoredPaper => ({
+  id: row.id,
+  title: row.title,
+  authors: JSON.parse(row.authors) as string[],
+  authorsTruncated: row.authors_truncated === 1,
+  affiliations: JSON.parse(row.affiliations) as string[],
+  abstract: row.abstract,
+  date: row.date,
+  category: row.category,
+  categoryFull: row.category_full,
+  hasCode: row.has_code === 1,
+  codeUrl: row.code_url,
+  arxivId: row.arxiv_id,
+  venue: row.venue,
+  citations: row.citations,
+  seq: row.seq,
+  rev: row.rev,
+  firstSeenAt: row.first_seen_at,
+});
+
+const paperParams = (paper: PaperInput) => ({
+  title: paper.title,
+  authors: JSON.stringify(paper.authors),
+  authors_truncated: paper.authorsTruncated ? 1 : 0,
+  affiliations: JSON.stringify(paper.affiliations),
+  abstract: paper.abstract,
+  date: paper.date,
+  category: paper.category,
+  category_full: paper.categoryFull,
+  has_code: paper.hasCode ? 1 : 0,
+  code_url: paper.codeUrl,
+  arxiv_id: paper.arxivId,
+  venue: paper.venue,
+  citations: paper.citations,
+});
+
+export interface SqliteStoreOptions {
+  /** Open without writing (no migrations): for readers beside a writer. Defaults to false. */
+  readonly?: boolean;
+}
+
+/** Opens (creating and upgrading as needed) the SQLite database at `file`; `:memory:` works for tests. */
+export function createSqliteStore(
+  file: string,
+  options: SqliteStoreOptions = {},
+): PaperStore & { db: Database.Database } {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false });
+  db.pragma('busy_timeout = 10000');
+  if (!options.readonly) {
+    // WAL lets a running bot read while `paperboy ingest` writes from another process.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  }
+
+  const next = db.prepare<[string], { value: number }>(
+    'UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value',
+  );
+  const bump = (name: 'seq' | 'rev') => (next.get(name) as { value: number }).value;
+  const paperByKey = db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE title_key = ?');
+  const insertPaper = db.prepare(
+    `INSERT INTO papers (title_key, title, authors, authors_truncated, affiliations, abstract, date, category,
+       category_full, has_code, code_url, arxiv_id, venue, citations, seq, rev, first_seen_at)
+     VALUES (@title_key, @title, @authors, @authors_truncated, @affiliations, @abstract, @date, @category,
+       @category_full, @has_code, @code_url, @arxiv_id, @venue, @citations, @seq, @rev, @first_seen_at)`,
+  );
+  const updatePaper = db.prepare(
+    `UPDATE papers SET authors = @authors, authors_truncated = @authors_truncated, affiliations = @affiliations,
+       abstract = @abstract, date = @date, category = @category, category_full = @category_full,
+       has_code = @has_code, code_url = @code_url, arxiv_id = @arxiv_id, venue = @venue, citations = @citations,
+       rev = @rev
+     WHERE id = @id`,
+  );
+  const touchPaper = db.prepare<[number, number]>('UPDATE papers SET rev = ? WHERE id = ?');
+  const profileByKey = db.prepare<[string], ProfileRow>(
+    `SELECT p.*, (SELECT count(*) FROM profile_papers l WHERE l.profile_id = p.id) AS papers
+     FROM profiles p WHERE name_key = ?`,
+  );
+  const insertProfile = db.prepare(
+    `INSERT INTO profiles (name_key, name, category, h_index, paper_count, citation_count, novelty, ai_score,
+       listed_count, source_path, content_hash, created_at, updated_at)
+     VALUES (@name_key, @name, @category, @h_index, @paper_count, @citation_count, @novelty, @ai_score,
+       @listed_count, @source_path, @content_hash, @now, @now)`,
+  );
+  const updateProfile = db.prepare(
+    `UPDATE profiles SET name = @name, category = @category, h_index = @h_index, paper_count = @paper_count,
+       citation_count = @citation_count, novelty = @novelty, ai_score = @ai_score, listed_count = @listed_count,
+       source_path = @source_path, content_hash = @content_hash, updated_at = @now
+     WHERE id = @id`,
+  );
+  const linksOf = db.prepare<[number], { paper_id: number; position: number }>(
+    'SELECT paper_id, position FROM profile_papers WHERE profile_id = ?',
+  );
+  const link = db.prepare<[number, number, number]>(
+    'INSERT INTO profile_papers (profile_id, paper_id, position) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET position = excluded.position',
+  );
+  const unlink = db.prepare<[number, number]>('DELETE FROM profile_papers WHERE profile_id = ? AND paper_id = ?');
+
+  function savePaper(paper: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
+    const key = toPaperKey(paper.title);
+    const row = paperByKey.get(key);
+    if (!row) {
+      const seq = bump('seq');
+      const info = insertPaper.run({
+        ...paperParams(paper),
+        title_key: key,
+        seq,
+        rev: bump('rev'),
+        first_seen_at: now,
+      });
+      return { id: Number(info.lastInsertRowid), outcome: 'new' };
+    }
+    const merged = mergePaper(toPaper(row), paper);
+    if (!merged) return { id: row.id, outcome: 'unchanged' };
+    updatePaper.run({ ...paperParams(merged), id: row.id, rev: bump('rev') });
+    return { id: row.id, outcome: 'updated' };
+  }
+
+  const saveProfileTx = db.transaction((profile: Profile, source: ProfileSource, now: string): ProfileSaveResult => {
+    const key = toProfileKey(profile.name);
+    const existing = profileByKey.get(key);
+    const papers = new Map<number, SaveOutcome>();
+    if (existing && existing.content_hash === source.contentHash) {
+      for (const { paper_id } of linksOf.all(existing.id)) papers.set(paper_id, 'unchanged');
+      return { profile: 'unchanged', papers };
+    }
+    const params = {
+      name: profile.name,
+      category: profile.category,
+      h_index: profile.hIndex,
+      paper_count: profile.paperCount,
+      citation_count: profile.citationCount,
+      novelty: profile.novelty,
+      ai_score: profile.aiScore,
+      listed_count: profile.listedCount,
+      source_path: source.path,
+      content_hash: source.contentHash,
+      now,
+    };
+    let profileId: number;
+    if (existing) {
+      updateProfile.run({ ...params, id: existing.id });
+      profileId = existing.id;
+    } else profileId = Number(insertProfile.run({ ...params, name_key: key }).lastInsertRowid);
+    const before = new Map(existing ? linksOf.all(profileId).map((l) => [l.paper_id, l.position]) : []);
+    profile.papers.forEach((entry, position) => {
+      const { id, outcome } = savePaper(
+        {
+          ...entry,
+          categoryFull: null,
+          codeUrl: null,
+          arxivId: null,
+          venue: null,
+          citations: null,
+        },
+        now,
+      );
+      if (!papers.has(id)) papers.set(id, outcome);
+      const known = before.get(id);
+      if (known === undefined) {
+        link.run(profileId, id, position);
+        // A new owner changes what `author:` finds: the index must see the paper again.
+        if (outcome === 'unchanged') touchPaper.run(bump('rev'), id);
+      } else if (known !== position) link.run(profileId, id, position);
+      before.delete(id);
+    });
+    for (const gone of before.keys()) {
+      unlink.run(profileId, gone);
+      touchPaper.run(bump('rev'), gone);
+    }
+    return { profile: existing ? 'updated' : 'new', papers };
+  });
+
+  const savePapers = (inputs: PaperInput[], now: Date) => {
+    const stamp = now.toISOString();
+    const papers = new Map<number, SaveOutcome>();
+    for (const input of inputs) {
+      const { id, outcome } = savePaper(input, stamp);
+      if (!papers.has(id)) papers.set(id, outcome);
+    }
+    return papers;
+  };
+
+  const toProfile = (row: ProfileRow): StoredProfile => ({
+    id: row.id,
+    name: row.name,
+    category: row.category,
+    hIndex: row.h_index,
+    paperCount: row.paper_count,
+    citationCount: row.citation_count,
+    novelty: row.novelty,
+    aiScore: row.ai_score,
+    listedCount: row.listed_count,
+    sourcePath: row.source_path,
+    updatedAt: row.updated_at,
+    papers: row.papers,
+  });
+
+  return {
+    db,
+    saveProfile: (profile, source, now) => saveProfileTx.immediate(profile, source, now.toISOString()),
+    savePapers,
+    begin: () => db.exec('BEGIN IMMEDIATE'),
+    commit: () => db.exec('COMMIT'),
+    rollback: () => {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    },
+    findProfile: (name) => {
+      const row = profileByKey.get(toProfileKey(name));
+      return row ? toProfile(row) : undefined;
+    },
+    listProfileNames: () =>
+      db
+        .prepare<[], { name: string }>('SELECT name FROM profiles ORDER BY name')
+        .all()
+        .map((r) => r.name),
+    getPapers: (ids) => {
+      if (ids.length === 0) return [];
+      const rows = db
+        .prepare<[string], PaperRow>('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))')
+        .all(JSON.stringify(ids));
+      const byId = new Map(rows.map((row) => [row.id, toPaper(row)]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+    profileNamesFor: (ids) => {
+      const out = new Map<number, string[]>();
+      const rows = db
+        .prepare<[string], { paper_id: number; name: string }>(
+          `SELECT l.paper_id, p.name FROM profile_papers l JOIN profiles p ON p.id = l.profile_id
+           WHERE l.paper_id IN (SELECT value FROM json_each(?)) ORDER BY p.name`,
+        )
+        .all(JSON.stringify(ids));
+      for (const row of rows) out.set(row.paper_id, [...(out.get(row.paper_id) ?? []), row.name]);
+      return out;
+    },
+    profilePaperIds: (profileId) =>
+      db
+        .prepare<[number], { id: number }>(
+          `SELECT p.id FROM profile_papers l JOIN papers p ON p.id = l.paper_id
+           WHERE l.profile_id = ? ORDER BY p.date DESC, p.id DESC`,
+        )
+        .all(profileId)
+        .map((r) => r.id),
+    papersChangedSince: (rev, limit) =>
+      db
+        .prepare<[number, number], PaperRow>('SELECT * FROM papers WHERE rev > ? ORDER BY rev LIMIT ?')
+        .all(rev, limit)
+        .map(toPaper),
+    maxRev: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
+    maxSeq: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'seq'").get()?.v ?? 0,
+    counts: () =>
+      db
+        .prepare<[], { profiles: number; papers: number }>(
+          'SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM papers) AS papers',
+        )
+        .get() as { profiles: number; papers: number },
+    close: () => db.close(),
+  };
+}
+
+/** Brings the database up to the newest schema, one migration per transaction. */
+export function migrate(db: Database.Database, target = MIGRATIONS.length): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new PaperboyError(
+      'database_too_new',
+      `database schema version ${version} is newer than this Paperboy (${MIGRATIONS.length}). Update Paperboy.`,
+    );
+  }
+  for (let v = version; v < target; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
