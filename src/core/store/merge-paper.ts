@@ -32,5 +32,9 @@ export function mergePaper(stored: PaperInput, incoming: PaperInput): PaperInput
 }
 
 function isSamePaper(a: PaperInput, b: PaperInput): boolean {
-  return (Object.keys(a) as (keyof PaperInput)[]).every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+  const sameList = (x: string[], y: string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (Object.keys(a) as (keyof PaperInput)[]).every((key) => {
+    const [x, y] = [a[key], b[key]];
+    return Array.isArray(x) && Array.isArray(y) ? sameList(x, y) : x === y;
+  });
 }

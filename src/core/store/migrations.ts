@@ -58,4 +58,27 @@ export const MIGRATIONS: readonly string[] = [
     ('seq', (SELECT coalesce(max(seq), 0) FROM papers)),
     ('rev', (SELECT coalesce(max(seq), 0) FROM papers));
   `,
+  // 3: full-text index of every paper's words, for search candidates and filters beside the in-memory index.
+  `
+  CREATE VIRTUAL TABLE paper_text USING fts5(
+    title, authors, affiliations, abstract,
+    content = 'papers', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO paper_text (paper_text) VALUES ('rebuild');
+  CREATE TRIGGER papers_text_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO paper_text (rowid, title, authors, affiliations, abstract)
+    VALUES (new.id, new.title, new.authors, new.affiliations, new.abstract);
+  END;
+  CREATE TRIGGER papers_text_update AFTER UPDATE OF title, authors, affiliations, abstract ON papers BEGIN
+    INSERT INTO paper_text (paper_text, rowid, title, authors, affiliations, abstract)
+    VALUES ('delete', old.id, old.title, old.authors, old.affiliations, old.abstract);
+    INSERT INTO paper_text (rowid, title, authors, affiliations, abstract)
+    VALUES (new.id, new.title, new.authors, new.affiliations, new.abstract);
+  END;
+  CREATE TRIGGER papers_text_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO paper_text (paper_text, rowid, title, authors, affiliations, abstract)
+    VALUES ('delete', old.id, old.title, old.authors, old.affiliations, old.abstract);
+  END;
+  CREATE INDEX profiles_by_name ON profiles(name);
+  `,
 ];

@@ -133,7 +133,6 @@ export function createSqliteStore(
        rev = @rev
      WHERE id = @id`,
   );
-  const touchPaper = db.prepare<[number, number]>('UPDATE papers SET rev = ? WHERE id = ?');
   const profileByKey = db.prepare<[string], ProfileRow>(
     `SELECT p.*, (SELECT count(*) FROM profile_papers l WHERE l.profile_id = p.id) AS papers
      FROM profiles p WHERE name_key = ?`,
@@ -219,17 +218,11 @@ export function createSqliteStore(
       );
       if (!papers.has(id)) papers.set(id, outcome);
       const known = before.get(id);
-      if (known === undefined) {
-        link.run(profileId, id, position);
-        // A new owner changes what `author:` finds: the index must see the paper again.
-        if (outcome === 'unchanged') touchPaper.run(bump('rev'), id);
-      } else if (known !== position) link.run(profileId, id, position);
+      if (known !== position) link.run(profileId, id, position);
       before.delete(id);
     });
-    for (const gone of before.keys()) {
-      unlink.run(profileId, gone);
-      touchPaper.run(bump('rev'), gone);
-    }
+    // Links are not part of a paper's revision: `author:` reads the profile owners from SQL at query time.
+    for (const gone of before.keys()) unlink.run(profileId, gone);
     return { profile: existing ? 'updated' : 'new', papers };
   });
 

@@ -1,0 +1,201 @@
+import { PaperboyError } from '../errors.ts';
+import { toIsoDate } from '../profile/parse-profile.ts';
+import { normalizeTerm, toTerms } from './tokenize.ts';
+
+/** A parsed search query. Dates are numbers `YYYYMMDD`, inclusive ranges. */
+export interface SearchQuery {
+  /** The query as typed. */
+  text: string;
+  /** Free words, normalised, stopwords removed. */
+  terms: string[];
+  /** Quoted phrases, each as its normalised terms. */
+  phrases: string[][];
+  /** Terms and phrases that must not occur. */
+  excluded: string[][];
+  authors: string[];
+  categories: string[];
+  affiliations: string[];
+  from?: number;
+  to?: number;
+  hasCode?: boolean;
+  sort: 'relevance' | 'date';
+}
+
+export const FILTERS = ['author', 'by', 'cat', 'aff', 'year', 'since', 'before', 'has', 'sort'] as const;
+type Filter = (typeof FILTERS)[number];
+
+const invalid = (text: string, position: number, message: string): never => {
+  throw new PaperboyError('invalid_query', `invalid query at position ${position + 1}: ${message} (query: ${JSON.stringify(text)})`);
+};
+
+interface Token {
+  position: number;
+  negated: boolean;
+  key?: string;
+  value: string;
+  quoted: boolean;
+}
+
+/** Splits a query into words, `"phrases"`, `-excluded` and `key:value` tokens. */
+function lex(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const readQuoted = (start: number): string => {
+    const end = text.indexOf('"', start + 1);
+    if (end < 0) invalid(text, start, 'this quote is never closed. Add the closing ".');
+    const value = text.slice(start + 1, end);
+    i = end + 1;
+    return value;
+  };
+  while (i < text.length) {
+    if (/\s/.test(text[i] as string)) {
+      i++;
+      continue;
+    }
+    const position = i;
+    let negated = false;
+    if (text[i] === '-' && i + 1 < text.length && !/\s/.test(text[i + 1] as string)) {
+      negated = true;
+      i++;
+    }
+    if (text[i] === '"') {
+      tokens.push({ position, negated, value: readQuoted(i), quoted: true });
+      continue;
+    }
+    const word = /^[^\s"]+/.exec(text.slice(i))?.[0] ?? '';
+    const colon = word.indexOf(':');
+    if (colon > 0 && /^[a-z]+$/i.test(word.slice(0, colon))) {
+      const key = word.slice(0, colon).toLowerCase();
+      i += colon + 1;
+      if (text[i] === '"') tokens.push({ position, negated, key, value: readQuoted(i), quoted: true });
+      else {
+        const value = /^[^\s"]*/.exec(text.slice(i))?.[0] ?? '';
+        i += value.length;
+        tokens.push({ position, negated, key, value, quoted: false });
+      }
+      continue;
+    }
+    i += word.length;
+    tokens.push({ position, negated, value: word, quoted: false });
+  }
+  return tokens;
+}
+
+/** `2024`, `2024-03` or `2024-03-05` as the first or last day it covers, `YYYYMMDD`. */
+function parseDateBound(text: string, position: number, value: string, edge: 'start' | 'end'): number {
+  const match = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/.exec(value);
+  if (!match) return invalid(text, position, `expected a date like 2024 or 2024-01-31, got "${value}".`);
+  const year = Number(match[1]);
+  const month = match[2] === undefined ? (edge === 'start' ? 1 : 12) : Number(match[2]);
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const day = match[3] === undefined ? (edge === 'start' ? 1 : lastDay) : Number(match[3]);
+  if (toIsoDate(year, month, day) === undefined) invalid(text, position, `"${value}" is not a real date.`);
+  return year * 10000 + month * 100 + day;
+}
+
+/**
+ * Parses the search query language: free words, `"exact phrase"`, `-excluded`, `author:"Name"` (or `by:`),
+ * `cat:CL`, `aff:anthropic`, `year:2023`, `since:2024-01-01`, `before:2025`, `has:code`, `sort:date|relevance`.
+ *
+ * @throws PaperboyError `invalid_query` naming the position and how to fix it
+ * @example
+ * parseQuery('reward hacking by:"Deep Ganguli" since:2023');
+ */
+export function parseQuery(text: string): SearchQuery {
+  const query: SearchQuery = {
+    text,
+    terms: [],
+    phrases: [],
+    excluded: [],
+    authors: [],
+    categories: [],
+    affiliations: [],
+    sort: 'relevance',
+  };
+  for (const token of lex(text)) {
+    if (token.key === undefined) {
+      const terms = toTerms(token.value);
+      if (terms.length === 0) continue;
+      if (token.negated) query.excluded.push(terms);
+      else if (token.quoted && terms.length > 1) query.phrases.push(terms);
+      else query.terms.push(...terms);
+      continue;
+    }
+    if (!(FILTERS as readonly string[]).includes(token.key)) {
+      invalid(text, token.position, `unknown filter "${token.key}:". Known filters: ${FILTERS.map((f) => `${f}:`).join(' ')}.`);
+    }
+    if (token.negated) invalid(text, token.position, `a filter cannot be excluded with "-". Remove the "-".`);
+    const value = token.value.trim();
+    if (value === '') invalid(text, token.position, `"${token.key}:" needs a value, like ${token.key}:${example(token.key as Filter)}.`);
+    applyFilter(query, token.key as Filter, value, token.position);
+  }
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    invalid(text, 0, 'the date range is empty: "since" is after "before". Swap them.');
+  }
+  return query;
+}
+
+function example(key: Filter): string {
+  const examples: Record<Filter, string> = {
+    author: '"Deep Ganguli"',
+    by: '"Deep Ganguli"',
+    cat: 'CL',
+    aff: 'anthropic',
+    year: '2023',
+    since: '2024-01-01',
+    before: '2025',
+    has: 'code',
+    sort: 'date',
+  };
+  return examples[key];
+}
+
+function applyFilter(query: SearchQuery, key: Filter, value: string, position: number): void {
+  const { text } = query;
+  switch (key) {
+    case 'author':
+    case 'by':
+      query.authors.push(value);
+      return;
+    case 'cat':
+      query.categories.push(normalizeTerm(value));
+      return;
+    case 'aff':
+      query.affiliations.push(value);
+      return;
+    case 'year': {
+      if (!/^\d{4}$/.test(value)) invalid(text, position, `expected a year like year:2023, got "${value}".`);
+      narrow(query, Number(value) * 10000 + 101, Number(value) * 10000 + 1231);
+      return;
+    }
+    case 'since':
+      narrow(query, parseDateBound(text, position, value, 'start'), undefined);
+      return;
+    case 'before':
+      // "before:2025" means before 2025 began.
+      narrow(query, undefined, parseDateBound(text, position, value, 'start') - 1);
+      return;
+    case 'has':
+      if (normalizeTerm(value) !== 'code') invalid(text, position, `only has:code is known, got "has:${value}".`);
+      query.hasCode = true;
+      return;
+    case 'sort': {
+      const sort = normalizeTerm(value);
+      if (sort !== 'date' && sort !== 'relevance') invalid(text, position, `sort is date or relevance, got "${value}".`);
+      query.sort = sort as 'date' | 'relevance';
+      return;
+    }
+  }
+}
+
+function narrow(query: SearchQuery, from: number | undefined, to: number | undefined): void {
+  if (from !== undefined) query.from = Math.max(query.from ?? 0, from);
+  if (to !== undefined) query.to = Math.min(query.to ?? 99999999, to);
+}
+
+/** True when the query asks for something: words, phrases or filters. */
+export const isEmptyQuery = (q: SearchQuery): boolean =>
+  q.terms.length + q.phrases.length + q.authors.length + q.categories.length + q.affiliations.length === 0 &&
+  q.from === undefined &&
+  q.to === undefined &&
+  q.hasCode === undefined;
