@@ -25,7 +25,10 @@ export const FILTERS = ['author', 'by', 'cat', 'aff', 'year', 'since', 'before',
 type Filter = (typeof FILTERS)[number];
 
 const invalid = (text: string, position: number, message: string): never => {
-  throw new PaperboyError('invalid_query', `invalid query at position ${position + 1}: ${message} (query: ${JSON.stringify(text)})`);
+  throw new PaperboyError(
+    'invalid_query',
+    `invalid query at position ${position + 1}: ${message} (query: ${JSON.stringify(text)})`,
+  );
 };
 
 interface Token {
@@ -122,11 +125,20 @@ export function parseQuery(text: string): SearchQuery {
       continue;
     }
     if (!(FILTERS as readonly string[]).includes(token.key)) {
-      invalid(text, token.position, `unknown filter "${token.key}:". Known filters: ${FILTERS.map((f) => `${f}:`).join(' ')}.`);
+      invalid(
+        text,
+        token.position,
+        `unknown filter "${token.key}:". Known filters: ${FILTERS.map((f) => `${f}:`).join(' ')}.`,
+      );
     }
     if (token.negated) invalid(text, token.position, `a filter cannot be excluded with "-". Remove the "-".`);
     const value = token.value.trim();
-    if (value === '') invalid(text, token.position, `"${token.key}:" needs a value, like ${token.key}:${example(token.key as Filter)}.`);
+    if (value === '')
+      invalid(
+        text,
+        token.position,
+        `"${token.key}:" needs a value, like ${token.key}:${example(token.key as Filter)}.`,
+      );
     applyFilter(query, token.key as Filter, value, token.position);
   }
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
@@ -181,7 +193,8 @@ function applyFilter(query: SearchQuery, key: Filter, value: string, position: n
       return;
     case 'sort': {
       const sort = normalizeTerm(value);
-      if (sort !== 'date' && sort !== 'relevance') invalid(text, position, `sort is date or relevance, got "${value}".`);
+      if (sort !== 'date' && sort !== 'relevance')
+        invalid(text, position, `sort is date or relevance, got "${value}".`);
       query.sort = sort as 'date' | 'relevance';
       return;
     }

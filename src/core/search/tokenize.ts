@@ -9,7 +9,10 @@ const STOPWORDS = new Set(
 
 /** Lower case, accents removed: `Naïve` and `naive` are the same term. */
 export function normalizeTerm(term: string): string {
-  return term.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return term
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** MiniSearch's `processTerm`: normalises a term, or drops it when it is a stopword or empty. */
