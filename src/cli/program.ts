@@ -1,9 +1,18 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveDbPath } from '../config.ts';
+import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { runAuthor } from './author-command.ts';
 import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { runSearch } from './search-command.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a whole number of 1 or more, got "${value}".`);
+  return n;
+}
 
 interface DbOptions {
   db?: string;
@@ -18,11 +27,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let code: number = EXIT.ok;
   const withStore = async (
     options: DbOptions,
-    run: (store: ReturnType<typeof createSqliteStore>) => Promise<number> | number,
+    run: (store: ReturnType<typeof createSqliteStore>, dbPath: string) => Promise<number> | number,
   ) => {
-    const store = createSqliteStore(resolveDbPath(options.db, io.env));
+    const dbPath = resolveDbPath(options.db, io.env);
+    const store = createSqliteStore(dbPath);
     try {
-      code = await run(store);
+      code = await run(store, dbPath);
     } finally {
       store.close();
     }
@@ -51,6 +61,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON')
     .action((name: string[], options: DbOptions) =>
       withStore(options, (store) => runAuthor(name.join(' '), store, io, !!options.json)),
+    );
+
+  program
+    .command('search')
+    .description('search papers with the query language (QUERY "-" reads one query per line from standard input)')
+    .argument(
+      '<query...>',
+      'words, "phrases", -excluded, author:"Name", cat:CL, aff:x, year:2023, since:, before:, has:code, sort:date',
+    )
+    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--limit <n>', 'results per page', positiveInt, 10)
+    .option('--page <n>', 'page number', positiveInt, 1)
+    .option('--json', 'print JSON (one object per line with QUERY "-")')
+    .action((words: string[], options: DbOptions & { limit: number; page: number }) =>
+      withStore(options, (store, dbPath) => {
+        const { search } = openSearch(store, dbPath);
+        return runSearch(words.join(' '), search, io, {
+          limit: options.limit,
+          page: options.page,
+          json: !!options.json,
+        });
+      }),
     );
 
   try {

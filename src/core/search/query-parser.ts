@@ -1,6 +1,6 @@
 import { PaperboyError } from '../errors.ts';
 import { toIsoDate } from '../profile/parse-profile.ts';
-import { normalizeTerm, toTerms } from './tokenize.ts';
+import { normalizeTerm, toTerms, toWords } from './tokenize.ts';
 
 /** A parsed search query. Dates are numbers `YYYYMMDD`, inclusive ranges. */
 export interface SearchQuery {
@@ -8,7 +8,7 @@ export interface SearchQuery {
   text: string;
   /** Free words, normalised, stopwords removed. */
   terms: string[];
-  /** Quoted phrases, each as its normalised terms. */
+  /** Quoted phrases, each as its normalised words (stopwords kept). */
   phrases: string[][];
   /** Terms and phrases that must not occur. */
   excluded: string[][];
@@ -117,11 +117,12 @@ export function parseQuery(text: string): SearchQuery {
   };
   for (const token of lex(text)) {
     if (token.key === undefined) {
-      const terms = toTerms(token.value);
-      if (terms.length === 0) continue;
-      if (token.negated) query.excluded.push(terms);
-      else if (token.quoted && terms.length > 1) query.phrases.push(terms);
-      else query.terms.push(...terms);
+      // Phrases keep their stopwords: "theory of mind" must match those words in that order.
+      const words = token.quoted ? toWords(token.value) : toTerms(token.value);
+      if (words.length === 0) continue;
+      if (token.negated) query.excluded.push(words);
+      else if (token.quoted && words.length > 1) query.phrases.push(words);
+      else query.terms.push(...toTerms(token.value));
       continue;
     }
     if (!(FILTERS as readonly string[]).includes(token.key)) {

@@ -33,4 +33,12 @@ export function toTerms(text: string): string[] {
   return out;
 }
 
+/** Splits text into normalised words, stopwords kept: for phrases. */
+export function toWords(text: string): string[] {
+  return text
+    .split(SPLIT)
+    .map(normalizeTerm)
+    .filter((w) => w !== '');
+}
+
 export const isStopword = (term: string): boolean => STOPWORDS.has(normalizeTerm(term));

@@ -79,6 +79,7 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO paper_text (paper_text, rowid, title, authors, affiliations, abstract)
     VALUES ('delete', old.id, old.title, old.authors, old.affiliations, old.abstract);
   END;
+  CREATE VIRTUAL TABLE paper_terms USING fts5vocab(paper_text, 'row');
   CREATE INDEX profiles_by_name ON profiles(name);
   `,
 ];

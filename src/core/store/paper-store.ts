@@ -38,6 +38,11 @@ export interface StoredProfile extends Omit<Profile, 'papers'> {
   papers: number;
 }
 
+export interface TextMatch {
+  id: number;
+  score: number;
+}
+
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
 
 export interface ProfileSaveResult {
@@ -74,6 +79,16 @@ export interface PaperStore {
   profilePaperIds(profileId: number): number[];
   /** Papers whose rev is above `rev`, in rev order, at most `limit`. */
   papersChangedSince(rev: number, limit: number): StoredPaper[];
+  /**
+   * Runs a full-text match over title, authors, affiliations and abstract (SQLite FTS5 syntax, built by
+   * search code from normalised terms). With `limit`, the best `limit` by BM25 (title 3, authors 2,
+   * affiliations 1, abstract 1), score higher is better; without, every match with score 0.
+   */
+  matchText(expression: string, limit?: number): TextMatch[];
+  /** How many papers contain `term` (normalised) in any field. */
+  termPaperCount(term: string): number;
+  /** Ids of the papers linked to profiles whose name is `name` (case and spacing folded). */
+  paperIdsOfProfile(name: string): number[];
   maxRev(): number;
   maxSeq(): number;
   counts(): { profiles: number; papers: number };

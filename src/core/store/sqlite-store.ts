@@ -14,6 +14,7 @@ import type {
   SaveOutcome,
   StoredPaper,
   StoredProfile,
+  TextMatch,
 } from './paper-store.ts';
 
 interface PaperRow {
@@ -301,6 +302,29 @@ export function createSqliteStore(
         .prepare<[number, number], PaperRow>('SELECT * FROM papers WHERE rev > ? ORDER BY rev LIMIT ?')
         .all(rev, limit)
         .map(toPaper),
+    matchText: (expression, limit) => {
+      if (limit === undefined) {
+        return db
+          .prepare<[string], { id: number }>('SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ?')
+          .all(expression)
+          .map((row) => ({ id: row.id, score: 0 }));
+      }
+      return db
+        .prepare<[string, number], TextMatch>(
+          `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
+           WHERE paper_text MATCH ? ORDER BY rank LIMIT ?`,
+        )
+        .all(expression, limit);
+    },
+    termPaperCount: (term) =>
+      db.prepare<[string], { doc: number }>('SELECT doc FROM paper_terms WHERE term = ?').get(term)?.doc ?? 0,
+    paperIdsOfProfile: (name) =>
+      db
+        .prepare<[string], { id: number }>(
+          `SELECT l.paper_id AS id FROM profiles p JOIN profile_papers l ON l.profile_id = p.id WHERE p.name_key = ?`,
+        )
+        .all(toProfileKey(name))
+        .map((row) => row.id),
     maxRev: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
     maxSeq: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'seq'").get()?.v ?? 0,
     counts: () =>

@@ -1,0 +1,70 @@
+import { createInterface } from 'node:readline';
+import { isPaperboyError } from '../core/errors.ts';
+import type { Search, SearchPage } from '../core/search/search.ts';
+import { type CliIo, EXIT, writeJson } from './io.ts';
+
+export interface SearchFlags {
+  limit: number;
+  page: number;
+  json: boolean;
+}
+
+/** The `--json` shape of one search: text exactly as stored. */
+export function toSearchJson(page: SearchPage) {
+  return {
+    query: page.query,
+    total: page.total,
+    results: page.results.map(({ paper, score }) => ({
+      id: paper.id,
+      title: paper.title,
+      authors: paper.authors,
+      affiliations: paper.affiliations,
+      date: paper.date,
+      category: paper.category,
+      hasCode: paper.hasCode,
+      score: Math.round(score * 1000) / 1000,
+    })),
+  };
+}
+
+function formatPage(page: SearchPage): string {
+  if (page.total === 0) {
+    return `No papers match "${page.query}".${page.didYouMean ? ` Did you mean "${page.didYouMean}"?` : ''}\n`;
+  }
+  const first = (page.page - 1) * page.pageSize;
+  const lines = page.results.map(({ paper }, i) => {
+    const authors = paper.authors.join(', ') + (paper.authorsTruncated ? ' et al.' : '');
+    const code = paper.hasCode ? ' · code' : '';
+    return `${first + i + 1}. ${paper.title}\n   ${authors}\n   ${paper.date} · ${paper.category ?? '—'}${code} · id ${paper.id}`;
+  });
+  const last = first + page.results.length;
+  return `${lines.join('\n')}\n${first + 1}–${last} of ${page.total}\n`;
+}
+
+/** `paperboy search QUERY`: one query, or with QUERY `-` one per line of standard input (JSON lines). */
+export async function runSearch(text: string, search: Search, io: CliIo, flags: SearchFlags): Promise<number> {
+  const request = { pageSize: flags.limit, page: flags.page };
+  if (text === '-') {
+    const lines = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
+        io.stdout.write(`${JSON.stringify(toSearchJson(search.search(line, request)))}\n`);
+      } catch (error) {
+        if (!isPaperboyError(error, 'invalid_query')) throw error;
+        io.stdout.write(`${JSON.stringify({ query: line, error: error.message, results: [] })}\n`);
+      }
+    }
+    return EXIT.ok;
+  }
+  try {
+    const page = search.search(text, request);
+    if (flags.json) writeJson(io, toSearchJson(page));
+    else io.stdout.write(formatPage(page));
+    return EXIT.ok;
+  } catch (error) {
+    if (!isPaperboyError(error, 'invalid_query')) throw error;
+    io.stderr.write(`error: ${error.message}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,156 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import MiniSearch, { type SearchResult } from 'minisearch';
+import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
+import { normalizeTerm, processTerm } from './tokenize.ts';
+
+/** What filters need of a paper, kept in memory beside the index. Dates are `YYYYMMDD`. */
+export interface PaperFacts {
+  /** First and last day the paper's date covers: one day, or a whole year for a bare `YYYY`. */
+  from: number;
+  to: number;
+  categories: string[];
+  hasCode: boolean;
+}
+
+interface IndexedPaper {
+  id: number;
+  title: string;
+}
+
+const SNAPSHOT_VERSION = 1;
+const SYNC_PAGE = 5000;
+
+const MINISEARCH_OPTIONS = {
+  fields: ['title'],
+  processTerm: (term: string) => processTerm(term),
+};
+
+export function toFacts(paper: StoredPaper): PaperFacts {
+  const [y = 0, m, d] = paper.date.split('-').map(Number);
+  const from = m === undefined ? y * 10000 + 101 : y * 10000 + m * 100 + (d ?? 1);
+  const to = m === undefined ? y * 10000 + 1231 : from;
+  const categories = [paper.category, paper.categoryFull].filter((c): c is string => !!c).map(normalizeTerm);
+  return { from, to, categories, hasCode: paper.hasCode };
+}
+
+export interface PaperIndexOptions {
+  store: PaperStore;
+  /** Where the index snapshot lives (beside the database); none for an in-memory database. */
+  snapshotPath?: string;
+}
+
+/**
+ * The in-memory full-text index of paper titles (MiniSearch), with each paper's filter facts, kept in
+ * step with the store by its revision counter. Abstracts, authors and affiliations are matched by the
+ * store's own text index; see docs/search.md for why.
+ */
+export class PaperIndex {
+  readonly store: PaperStore;
+  readonly snapshotPath: string | undefined;
+  #search: MiniSearch<IndexedPaper>;
+  readonly facts = new Map<number, PaperFacts>();
+  #rev = 0;
+  /** How many papers the last open or sync added or replaced. */
+  caughtUp = 0;
+
+  private constructor(options: PaperIndexOptions, search: MiniSearch<IndexedPaper>, rev: number) {
+    this.store = options.store;
+    this.snapshotPath = options.snapshotPath;
+    this.#search = search;
+    this.#rev = rev;
+  }
+
+  /**
+   * Opens the index: loads the snapshot when there is one, catches up with what changed in the store since,
+   * or builds from the store when there is none.
+   */
+  static open(options: PaperIndexOptions): PaperIndex {
+    const snapshot = options.snapshotPath ? readSnapshot(options.snapshotPath) : undefined;
+    const storeRev = options.store.maxRev();
+    if (snapshot && snapshot.rev <= storeRev) {
+      const index = new PaperIndex(options, MiniSearch.loadJS(snapshot.index, MINISEARCH_OPTIONS), snapshot.rev);
+      for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
+      if (index.#search.documentCount === index.facts.size) {
+        index.sync();
+        return index;
+      }
+      // A snapshot that disagrees with itself is only a cache: fall through and rebuild.
+    }
+    const index = new PaperIndex(options, new MiniSearch<IndexedPaper>(MINISEARCH_OPTIONS), 0);
+    index.sync();
+    return index;
+  }
+
+  get rev(): number {
+    return this.#rev;
+  }
+
+  get size(): number {
+    return this.facts.size;
+  }
+
+  get minisearch(): MiniSearch<IndexedPaper> {
+    return this.#search;
+  }
+
+  /** Adds what changed in the store since the last sync; cheap when nothing did. Returns how many papers. */
+  sync(): number {
+    if (this.store.maxRev() === this.#rev) return 0;
+    let changed = 0;
+    for (;;) {
+      const papers = this.store.papersChangedSince(this.#rev, SYNC_PAGE);
+      if (papers.length === 0) break;
+      for (const paper of papers) {
+        const doc = { id: paper.id, title: paper.title };
+        if (this.facts.has(paper.id)) this.#search.replace(doc);
+        else this.#search.add(doc);
+        this.facts.set(paper.id, toFacts(paper));
+        this.#rev = Math.max(this.#rev, paper.rev);
+      }
+      changed += papers.length;
+    }
+    this.caughtUp = changed;
+    return changed;
+  }
+
+  /** Title search with MiniSearch's options; results carry the matched index terms. */
+  searchTitles(terms: string[], options: Parameters<MiniSearch<IndexedPaper>['search']>[1]): SearchResult[] {
+    return this.#search.search(terms.join(' '), options);
+  }
+
+  /** Writes the snapshot atomically (temp file, then rename), so a reader never sees half of it. */
+  saveSnapshot(): void {
+    if (!this.snapshotPath) return;
+    const snapshot = {
+      version: SNAPSHOT_VERSION,
+      rev: this.#rev,
+      facts: [...this.facts],
+      index: this.#search.toJSON(),
+    };
+    const temp = `${this.snapshotPath}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(snapshot));
+    renameSync(temp, this.snapshotPath);
+  }
+}
+
+interface Snapshot {
+  version: number;
+  rev: number;
+  facts: [number, PaperFacts][];
+  index: Parameters<typeof MiniSearch.loadJS>[0];
+}
+
+function readSnapshot(path: string): Snapshot | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
+    return snapshot.version === SNAPSHOT_VERSION ? snapshot : undefined;
+  } catch {
+    // A damaged snapshot is only a cache: rebuild from the database.
+    return undefined;
+  }
+}
+
+/** The snapshot file that goes with a database file. */
+export const snapshotPathFor = (dbPath: string): string | undefined =>
+  dbPath === ':memory:' ? undefined : `${dbPath}.search-index.json`;
