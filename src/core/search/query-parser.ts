@@ -186,7 +186,7 @@ function applyFilter(query: SearchQuery, key: Filter, value: string, position: n
       return;
     case 'before':
       // "before:2025" means before 2025 began.
-      narrow(query, undefined, parseDateBound(text, position, value, 'start') - 1);
+      narrow(query, undefined, dayBefore(parseDateBound(text, position, value, 'start')));
       return;
     case 'has':
       if (normalizeTerm(value) !== 'code') invalid(text, position, `only has:code is known, got "has:${value}".`);
@@ -200,6 +200,11 @@ function applyFilter(query: SearchQuery, key: Filter, value: string, position: n
       return;
     }
   }
+}
+
+function dayBefore(day: number): number {
+  const date = new Date(Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, (day % 100) - 1));
+  return date.getUTCFullYear() * 10000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
 }
 
 function narrow(query: SearchQuery, from: number | undefined, to: number | undefined): void {

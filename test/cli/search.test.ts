@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPaperboy } from '../helpers/run-cli.ts';
+import { SAMPLE_PAGE } from '../helpers/shared-data.ts';
+
+describe('paperboy search', () => {
+  let dir = '';
+  let db = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-search-'));
+    db = join(dir, 'p.db');
+    await runPaperboy(['ingest', SAMPLE_PAGE, '--db', db]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the --json shape with text exactly as stored', async () => {
+    const result = await runPaperboy(['search', 'sycophancy', '--json', '--db', db]);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.query).toBe('sycophancy');
+    expect(json.total).toBeGreaterThan(0);
+    expect(json.results[0]).toEqual({
+      id: expect.any(Number),
+      title: 'Towards Understanding Sycophancy in Language Models',
+      authors: ['Mrinank Sharma', 'Meg Tong', 'Tomasz Korbak'],
+      affiliations: ['openai', 'stanford'],
+      date: '2023-10-20',
+      category: 'CL',
+      hasCode: false,
+      score: expect.any(Number),
+    });
+  });
+
+  it('exits 0 with no results and 1 for an invalid query, naming the position', async () => {
+    const none = await runPaperboy(['search', 'zzzqqq', '--db', db]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/No papers match/);
+    const bad = await runPaperboy(['search', 'colour:red', '--db', db]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/invalid query at position 1: unknown filter "colour:"/);
+    expect((await runPaperboy(['search', '--limit', 'x', 'a', '--db', db])).code).toBe(2);
+  });
+
+  it('answers one query per line in batch mode and goes on after a bad one', async () => {
+    const result = await runPaperboy(['search', '-', '--db', db, '--limit', '2'], {
+      stdin: 'toy models\nfoo:bar\n\nsycophancy\n',
+    });
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0].results[0].title).toBe('Toy Models of Superposition');
+    expect(lines[0].results.length).toBeLessThanOrEqual(2);
+    expect(lines[1]).toEqual({ query: 'foo:bar', error: expect.stringMatching(/unknown filter/), results: [] });
+    expect(lines[2].results[0].title).toMatch(/Sycophancy/);
+  });
+
+  it('pages with --page and --limit', async () => {
+    const one = JSON.parse((await runPaperboy(['search', 'year:2022', '--limit', '2', '--json', '--db', db])).stdout);
+    const two = JSON.parse(
+      (await runPaperboy(['search', 'year:2022', '--limit', '2', '--page', '2', '--json', '--db', db])).stdout,
+    );
+    expect(one.results).toHaveLength(2);
+    expect(two.results[0].id).not.toBe(one.results[0].id);
+    expect(two.total).toBe(one.total);
+  });
+});
