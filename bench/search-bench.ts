@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toPaperKey } from '../src/core/store/sqlite-store.ts';
+import { toPaperKey } from '../src/core/store/identity.ts';
 import { type BenchQuery, makeQueries, readCorpus } from './bench-queries.ts';
 
 const CORPUS_DIR = join(import.meta.dirname, '..', '..', 'shared', 'data', 'corpus');

@@ -52,9 +52,11 @@ async function build(): Promise<void> {
       const insert = db.prepare(
         'INSERT INTO docs (rowid, title, abstract, authors, cat, year) VALUES (?, ?, ?, ?, ?, ?)',
       );
-      db.transaction(() =>
-        papers.forEach((p, i) => insert.run(i, p.title, p.abstract, p.authors.join(', '), meta.cats[i], meta.years[i])),
-      )();
+      db.transaction(() => {
+        papers.forEach((p, i) => {
+          insert.run(i, p.title, p.abstract, p.authors.join(', '), meta.cats[i], meta.years[i]);
+        });
+      })();
       db.close();
     } else {
       const ms = new MiniSearch(MS_OPTIONS);

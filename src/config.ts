@@ -1,5 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { PaperboyError } from './core/errors.ts';
 
 /** The project's root folder, where `data/` lives. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,3 +19,86 @@ export const envValue = (env: NodeJS.ProcessEnv, name: string): string | undefin
 /** `--db`, else `PAPERBOY_DB`, else `data/paperboy.db` in the project. */
 export const resolveDbPath = (flag: string | undefined, env: NodeJS.ProcessEnv): string =>
   flag ?? envValue(env, 'PAPERBOY_DB') ?? DEFAULT_DB;
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const DURATION = /^(\d+)\s*(m|min|h|d)$/i;
+const toMinutes = (value: string) => {
+  const [, n = '0', unit = 'h'] = DURATION.exec(value) ?? [];
+  return Number(n) * ({ m: 1, min: 1, h: 60, d: 1440 }[unit.toLowerCase()] ?? 60);
+};
+
+/** Every setting Paperboy reads from the environment (and `.env`), validated once at start. */
+export const ConfigSchema = z
+  .object({
+    PAPERBOY_DB: z.string().default(DEFAULT_DB),
+    PAPERBOY_PROFILES: z.string().default(SAMPLE_PROFILES),
+    PAPERBOY_TZ: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC').default('UTC'),
+    PAPERBOY_DIGEST_MAX_LATE: z
+      .string()
+      .regex(DURATION, 'must be a duration such as 12h, 90m or 1d')
+      .default('12h')
+      .transform(toMinutes),
+    DISCORD_TOKEN: z.string().optional(),
+    DISCORD_APP_ID: z
+      .string()
+      .regex(/^\d{5,25}$/, 'must be the numeric application id from the Developer Portal')
+      .optional(),
+    DISCORD_API_URL: z.url('must be a URL such as https://discord.com/api').default('https://discord.com/api'),
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
+    SLACK_SIGNING_SECRET: z.string().optional(),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+    SLACK_API_URL: z.url('must be a URL ending with /, such as https://slack.com/api/').optional(),
+    PORT: z.coerce
+      .number({ error: 'must be a port number from 0 to 65535' })
+      .int('must be a whole port number')
+      .min(0, 'must be a port number from 0 to 65535')
+      .max(65535, 'must be a port number from 0 to 65535')
+      .default(3000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Reads the configuration: the environment first, then an optional `.env` file for what the environment
+ * leaves unset. Empty values count as unset.
+ *
+ * @throws PaperboyError `invalid_config` naming each bad variable and how to fix it
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, envFile = join(process.cwd(), '.env')): Config {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  const merged: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = envValue(env, key) ?? envValue(fromFile as NodeJS.ProcessEnv, key);
+    if (value !== undefined) merged[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new PaperboyError(
+      'invalid_config',
+      `the configuration is not valid:\n${z.prettifyError(parsed.error)}\nFix these variables in the environment or in ${envFile}.`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Which chat platforms the configuration turns on. */
+export const platformsOf = (config: Config) => ({
+  discord: config.DISCORD_TOKEN !== undefined,
+  slack: config.SLACK_BOT_TOKEN !== undefined,
+});

@@ -1,11 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveDbPath } from '../config.ts';
+import { isPaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { runAuthor } from './author-command.ts';
 import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { runSearch } from './search-command.ts';
+import { runStart } from './start-command.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -85,9 +87,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }),
     );
 
+  program
+    .command('start')
+    .description('load data/profiles, then chat: on Discord/Slack when configured, else here in the terminal')
+    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--profiles <dir>', 'profile pages to load first (default: $PAPERBOY_PROFILES or data/profiles)')
+    .action(async (options: { db?: string; profiles?: string }) => {
+      code = await runStart(io, options);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
+    if (isPaperboyError(error)) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return EXIT.failed;
+    }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
         ? EXIT.ok

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PaperboyError } from '../errors.ts';
 import type { Profile } from '../profile/profile-schema.ts';
-import { toMatchKey } from '../text.ts';
+import { toPaperKey, toProfileKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
@@ -52,12 +52,6 @@ interface ProfileRow {
   updated_at: string;
   papers: number;
 }
-
-/** The identity of a profile: its researcher's name, case and spacing folded. */
-export const toProfileKey = (name: string): string => name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
-
-/** The identity of a paper: its title with case, accents, punctuation and spacing folded (see docs/storage.md). */
-export const toPaperKey = (title: string): string => toMatchKey(title);
 
 const toPaper = (row: PaperRow): StoredPaper => ({
   id: row.id,

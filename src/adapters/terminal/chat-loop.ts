@@ -1,0 +1,51 @@
+import { createInterface } from 'node:readline';
+import type { Chat } from '../../core/commands/chat.ts';
+import type { Action, Reply } from '../../core/commands/reply.ts';
+import { COLOUR, PLAIN, renderReply } from './render.ts';
+
+export interface TerminalIo {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The terminal chat: on a terminal, a prompt; otherwise one command per line until end of input, so
+ * `printf '/paper sycophancy\n' | npm start` works in scripts. Buttons become `/next`, `/prev` and `/more ID`.
+ */
+export async function runTerminalChat(chat: Chat, io: TerminalIo, greeting: string): Promise<void> {
+  const interactive = !!io.input.isTTY && !!io.output.isTTY;
+  const style = io.output.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
+  const lines = createInterface({
+    input: io.input,
+    output: interactive ? io.output : undefined,
+    terminal: interactive,
+  });
+  const say = (text: string) => io.output.write(`${text}\n${interactive ? '' : '\n'}`);
+  let last: Reply | undefined;
+  const navigate = (which: 'next' | 'previous'): Action | undefined =>
+    last?.kind === 'papers' ? last.page[which] : undefined;
+
+  if (interactive) {
+    say(greeting);
+    lines.setPrompt('paperboy> ');
+    lines.prompt();
+  }
+  for await (const line of lines) {
+    const text = line.trim();
+    if (text === '/quit' || text === '/exit') break;
+    if (text !== '') {
+      let reply: Reply;
+      if (text === '/next' || text === '/prev') {
+        const action = navigate(text === '/next' ? 'next' : 'previous');
+        reply = action
+          ? chat.act(action)
+          : { kind: 'notice', text: `There is no ${text === '/next' ? 'next' : 'previous'} page.` };
+      } else reply = chat.handle(text);
+      last = reply;
+      say(renderReply(reply, style));
+    }
+    if (interactive) lines.prompt();
+  }
+  lines.close();
+}

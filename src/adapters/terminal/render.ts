@@ -1,0 +1,108 @@
+import type { AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+
+/** Terminal styles; plain text when colours are off (piped output, NO_COLOR). */
+export interface Style {
+  bold(text: string): string;
+  dim(text: string): string;
+  mark(text: string): string;
+  link(text: string): string;
+  error(text: string): string;
+}
+
+const ansi = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
+
+export const COLOUR: Style = {
+  bold: ansi(1, 22),
+  dim: ansi(2, 22),
+  mark: (t) => `\u001b[1;33m${t}\u001b[22;39m`,
+  link: ansi(36, 39),
+  error: ansi(31, 39),
+};
+
+export const PLAIN: Style = {
+  bold: (t) => t,
+  dim: (t) => t,
+  // Without colour, matched words are set off like *this*, as chat markdown would show them.
+  mark: (t) => `*${t}*`,
+  link: (t) => t,
+  error: (t) => t,
+};
+
+const number = (n: number | null, suffix = '') => (n === null ? '—' : `${n.toLocaleString('en-US')}${suffix}`);
+const snippet = (segments: Segment[], style: Style) =>
+  segments.map((s) => (s.marked ? style.mark(s.text) : s.text)).join('');
+
+function authorsLine(card: PaperCard): string {
+  const names = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
+  return card.affiliations.length ? `${names} · ${card.affiliations.join(', ')}` : names;
+}
+
+function paperCard(card: PaperCard, n: number, style: Style): string {
+  const facts = [card.date, card.category ?? '—', card.hasCode ? 'code' : undefined, `id ${card.id}`].filter(Boolean);
+  const lines = [
+    `${style.bold(`${n}. ${card.title}`)}`,
+    `   ${authorsLine(card) || '(no authors listed)'}`,
+    `   ${style.dim(facts.join(' · '))}`,
+  ];
+  const text = snippet(card.snippet, style);
+  if (text) lines.push(`   ${text}`);
+  if (card.profiles.length) lines.push(`   ${style.dim(`on the profiles of ${card.profiles.join(', ')}`)}`);
+  lines.push(`   ${style.link(card.url)}${card.codeUrl ? `  code: ${style.link(card.codeUrl)}` : ''}`);
+  return lines.join('\n');
+}
+
+function authorCard(card: AuthorCard, style: Style): string {
+  const { indexed } = card;
+  const list = (items: { name: string; papers: number }[]) =>
+    items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—';
+  return [
+    style.bold(card.name) + (card.category ? style.dim(`  ${card.category}`) : ''),
+    `  h-index ${number(card.hIndex)} · papers ${number(card.paperCount)} · citations ${number(card.citationCount)}`,
+    `  novelty ${number(card.novelty, '%')} · AI score ${number(card.aiScore)}`,
+    `  indexed: ${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`,
+    `  per year: ${indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'}`,
+    `  categories: ${list(indexed.topCategories)}`,
+    `  co-authors: ${list(indexed.coAuthors)}`,
+    `  affiliations: ${list(indexed.affiliations)}`,
+    `  latest: ${indexed.latest.map((p) => `${p.title} (${p.date}, id ${p.id})`).join('; ') || '—'}`,
+  ].join('\n');
+}
+
+/** Renders a reply as terminal text. */
+export function renderReply(reply: Reply, style: Style): string {
+  switch (reply.kind) {
+    case 'papers': {
+      if (reply.cards.length === 0) {
+        const hint = reply.didYouMean ? ` Did you mean “${reply.didYouMean}”?` : ' Try fewer words, or /help.';
+        return `No papers found.${hint}`;
+      }
+      const first = (reply.page.page - 1) * reply.page.pageSize;
+      const cards = reply.cards.map((c, i) => paperCard(c, first + i + 1, style)).join('\n\n');
+      const last = first + reply.cards.length;
+      const nav = [reply.page.previous ? '/prev' : '', reply.page.next ? '/next' : ''].filter(Boolean).join(' · ');
+      return `${style.bold(reply.heading)}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}`;
+    }
+    case 'author':
+      return authorCard(reply.card, style);
+    case 'compare':
+      return reply.cards.map((c) => authorCard(c, style)).join('\n\n');
+    case 'choices':
+      return `${reply.message}\n${reply.options.map((o) => `  • ${o.label}`).join('\n')}`;
+    case 'help':
+      return [
+        reply.intro,
+        '',
+        ...reply.commands.flatMap((c) => [
+          style.bold(c.usage),
+          `  ${c.description}`,
+          ...c.examples.map((e) => style.dim(`  e.g. ${e}`)),
+        ]),
+        '',
+        style.dim('In this terminal also: /next, /prev (pages), /quit.'),
+      ].join('\n');
+    case 'notice':
+      return reply.text;
+    case 'error':
+      return style.error(`Sorry: ${reply.message}`);
+  }
+}

@@ -1,0 +1,27 @@
+import type { Action } from './reply.ts';
+
+/**
+ * Actions travel in button ids (Discord `custom_id`, Slack `action_id`/`value`), so a button still works after
+ * a restart. The form is short and readable: `pg:2:QUERY`, `mo:17:1`, `au:NAME`.
+ */
+export function encodeAction(action: Action): string {
+  switch (action.type) {
+    case 'page':
+      return `pg:${action.page}:${action.query}`;
+    case 'more':
+      return `mo:${action.paperId}:${action.page}`;
+    case 'author':
+      return `au:${action.name}`;
+  }
+}
+
+/** The action behind an id made by {@link encodeAction}, or undefined for anything else. */
+export function decodeAction(id: string): Action | undefined {
+  const page = /^pg:(\d+):(.*)$/s.exec(id);
+  if (page) return { type: 'page', page: Number(page[1]), query: page[2] ?? '' };
+  const more = /^mo:(\d+):(\d+)$/.exec(id);
+  if (more) return { type: 'more', paperId: Number(more[1]), page: Number(more[2]) };
+  const author = /^au:(.+)$/s.exec(id);
+  if (author) return { type: 'author', name: author[1] ?? '' };
+  return undefined;
+}

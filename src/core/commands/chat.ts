@@ -1,0 +1,163 @@
+import { buildAuthorCard } from '../authors/author-card.ts';
+import { closestNames, nameLikeness } from '../authors/closest-names.ts';
+import { isPaperboyError } from '../errors.ts';
+import type { Search, SearchPage } from '../search/search.ts';
+import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
+import { helpReply } from './help.ts';
+import { type Intent, toIntent } from './intent.ts';
+import { toPaperCard } from './paper-card.ts';
+import type { Action, AuthorCard, PageInfo, Reply } from './reply.ts';
+
+export interface ChatOptions {
+  store: PaperStore;
+  search: Search;
+  /** Cards per page. */
+  pageSize?: number;
+}
+
+type AuthorLookup = { found: StoredProfile } | { choices: string[] } | { none: true };
+
+const MAX_CHOICES = 5;
+
+/**
+ * The platform-neutral chat: one command line (slash command or mention text) in, one {@link Reply} out.
+ * Discord, Slack and the terminal all call this, so every platform answers the same way.
+ */
+export function createChat({ store, search, pageSize = 5 }: ChatOptions) {
+  let names: string[] | undefined;
+  let namesAt = -1;
+  const profileNames = () => {
+    // The list only changes when profiles are added; the paper counter moves with every ingest.
+    const stamp = store.counts().profiles;
+    if (!names || stamp !== namesAt) {
+      names = store.listProfileNames();
+      namesAt = stamp;
+    }
+    return names;
+  };
+
+  function lookupAuthor(name: string): AuthorLookup {
+    const exact = store.findProfile(name);
+    if (exact) return { found: exact };
+    const close = closestNames(name, profileNames(), MAX_CHOICES);
+    const [best, second] = close;
+    if (best === undefined) return { none: true };
+    const bestScore = nameLikeness(name, best);
+    // One clear match is shown at once; several close ones are offered, never guessed.
+    if (bestScore >= 0.7 && (second === undefined || nameLikeness(name, second) < bestScore - 0.1)) {
+      const profile = store.findProfile(best);
+      if (profile) return { found: profile };
+    }
+    return { choices: close };
+  }
+
+  const authorCard = (profile: StoredProfile): AuthorCard =>
+    buildAuthorCard(profile, store.getPapers(store.profilePaperIds(profile.id)));
+
+  function pageInfo(page: SearchPage, toAction: (n: number) => Action): PageInfo {
+    const info: PageInfo = { page: page.page, pageSize: page.pageSize, total: page.total };
+    if (page.prevCursor) info.previous = toAction(page.page - 1);
+    if (page.nextCursor) info.next = toAction(page.page + 1);
+    return info;
+  }
+
+  function papers(query: string, page = 1): Reply {
+    const result = search.search(query, { pageSize, page });
+    const reply: Reply = {
+      kind: 'papers',
+      heading: `Papers for “${query}”`,
+      cards: result.results.map(toPaperCard),
+      page: pageInfo(result, (n) => ({ type: 'page', query, page: n })),
+    };
+    if (result.didYouMean) reply.didYouMean = result.didYouMean;
+    return reply;
+  }
+
+  function moreLike(paperId: number, page = 1): Reply {
+    const result = search.moreLikeThis(paperId, { pageSize, page });
+    if (!result)
+      return { kind: 'error', code: 'not_found', message: `No paper has id ${paperId}. Ids are shown on every card.` };
+    const [source] = store.getPapers([paperId]);
+    return {
+      kind: 'papers',
+      heading: `More like “${source?.title ?? paperId}”`,
+      cards: result.results.map(toPaperCard),
+      page: pageInfo(result, (n) => ({ type: 'more', paperId, page: n })),
+    };
+  }
+
+  function author(name: string): Reply {
+    const found = lookupAuthor(name);
+    if ('found' in found) return { kind: 'author', card: authorCard(found.found) };
+    if ('choices' in found) {
+      return {
+        kind: 'choices',
+        message: `No author is named “${name}”. Did you mean:`,
+        options: found.choices.map((n) => ({ label: n, action: { type: 'author', name: n } })),
+      };
+    }
+    return { kind: 'notice', text: `No author like “${name}” is in the index. Try part of the name, like a surname.` };
+  }
+
+  function compare([a, b]: [string, string]): Reply {
+    const first = lookupAuthor(a);
+    const second = lookupAuthor(b);
+    if ('found' in first && 'found' in second) {
+      return { kind: 'compare', cards: [authorCard(first.found), authorCard(second.found)] };
+    }
+    return author('found' in first ? b : a);
+  }
+
+  function run(intent: Intent): Reply {
+    switch (intent.type) {
+      case 'paper':
+        return papers(intent.query);
+      case 'author':
+        return author(intent.name);
+      case 'compare':
+        return compare(intent.names);
+      case 'more':
+        return moreLike(intent.paperId);
+      case 'help':
+        return helpReply(intent.topic);
+      case 'unknown':
+        return helpReply(undefined, `I don't know “${intent.text.split(/\s/)[0]}”. Here is what I can do:`);
+    }
+  }
+
+  const guard = (answer: () => Reply): Reply => {
+    try {
+      return answer();
+    } catch (error) {
+      if (isPaperboyError(error)) return { kind: 'error', code: error.code, message: error.message };
+      throw error;
+    }
+  };
+
+  return {
+    /** Answers a command line or mention text. Bad queries come back as `error` replies, never as throws. */
+    handle: (text: string): Reply => guard(() => run(toIntent(text))),
+
+    /** Answers a button press. */
+    act: (action: Action): Reply =>
+      guard(() => {
+        switch (action.type) {
+          case 'page':
+            return papers(action.query, action.page);
+          case 'more':
+            return moreLike(action.paperId, action.page);
+          case 'author':
+            return author(action.name);
+        }
+      }),
+
+    /** Author names for autocomplete, best first, at most `limit`. */
+    suggestAuthors(prefix: string, limit = 25): string[] {
+      const all = profileNames();
+      if (prefix.trim() === '') return all.slice(0, limit);
+      return closestNames(prefix, all, limit, 0.3);
+    },
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;

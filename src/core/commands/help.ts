@@ -1,0 +1,38 @@
+import type { HelpEntry, Reply } from './reply.ts';
+
+export const COMMANDS: HelpEntry[] = [
+  {
+    usage: '/paper QUERY',
+    description:
+      'Search papers. Words, "exact phrase", -excluded, author:"Name" (or by:), cat:CL, aff:anthropic, year:2023, since:2024-01-01, before:2025, has:code, sort:date.',
+    examples: [
+      '/paper sycophancy',
+      '/paper reward hacking by:"Deep Ganguli" since:2023',
+      '/paper "theory of mind" has:code',
+    ],
+  },
+  {
+    usage: '/author NAME',
+    description: 'An author\'s metrics and what the index knows of them. Use "vs" to compare two authors.',
+    examples: ['/author Zac Hatfield-Dodds', '/author Amanda Askell vs Deep Ganguli'],
+  },
+  {
+    usage: '/more PAPER-ID',
+    description: 'Papers like the given one (the id is on every card).',
+    examples: ['/more 3'],
+  },
+  {
+    usage: '/help',
+    description: 'This list. You can also mention Paperboy in plain words.',
+    examples: ['@paperboy papers on reward hacking by Deep Ganguli since 2023', '@paperboy who is Amanda Askell'],
+  },
+];
+
+/** The help reply; with a topic, only that command's entry. */
+export function helpReply(
+  topic?: string,
+  intro = 'Paperboy finds research papers and tells you about their authors.',
+): Reply {
+  const wanted = topic ? COMMANDS.filter((c) => c.usage.slice(1).startsWith(topic.toLowerCase())) : [];
+  return { kind: 'help', intro, commands: wanted.length ? wanted : COMMANDS };
+}

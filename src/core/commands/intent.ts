@@ -1,0 +1,93 @@
+/** What a person asked for, from a slash command or from plain words in a mention. */
+export type Intent =
+  | { type: 'paper'; query: string }
+  | { type: 'author'; name: string }
+  | { type: 'compare'; names: [string, string] }
+  | { type: 'more'; paperId: number }
+  | { type: 'help'; topic?: string }
+  | { type: 'unknown'; text: string };
+
+const MENTION = /^(?:@paperboy\b[:,]?|<@!?&?\w+>[:,]?)\s*/i;
+const VERSUS = /\s+(?:vs\.?|versus|and|compared? (?:to|with))\s+/i;
+
+/** Reads a command line: `/paper QUERY`, `/author NAME [vs NAME]`, `/more ID`, `/help`, or plain words. */
+export function toIntent(input: string): Intent {
+  const text = input.trim().replace(MENTION, '').trim();
+  if (text === '') return { type: 'help' };
+  const slash = /^\/(\S+)\s*(.*)$/s.exec(text);
+  if (!slash) return fromWords(text);
+  const [, command = '', rest = ''] = slash;
+  const args = rest.trim();
+  switch (command.toLowerCase()) {
+    case 'paper':
+    case 'papers':
+    case 'search':
+      return args ? { type: 'paper', query: args } : { type: 'help', topic: 'paper' };
+    case 'author':
+    case 'who': {
+      if (!args) return { type: 'help', topic: 'author' };
+      const pair = splitVersus(args, /\s+(?:vs\.?|versus)\s+/i);
+      return pair ? { type: 'compare', names: pair } : { type: 'author', name: args };
+    }
+    case 'more': {
+      const id = Number(args);
+      return Number.isInteger(id) && id > 0 ? { type: 'more', paperId: id } : { type: 'help', topic: 'more' };
+    }
+    case 'help':
+      return args ? { type: 'help', topic: args.replace(/^\//, '') } : { type: 'help' };
+    default:
+      return { type: 'unknown', text };
+  }
+}
+
+function splitVersus(text: string, pattern: RegExp): [string, string] | undefined {
+  const parts = text.split(pattern).map((p) => p.trim());
+  return parts.length === 2 && parts[0] && parts[1] ? [parts[0], parts[1]] : undefined;
+}
+
+const stripEnd = (s: string) => s.replace(/[?.!]+$/, '').trim();
+
+/**
+ * Plain words, as in a mention: "papers on reward hacking by Deep Ganguli since 2023", "who is Amanda Askell",
+ * "compare Amanda Askell and Deep Ganguli", "help". Anything else is searched as a paper query.
+ */
+function fromWords(raw: string): Intent {
+  const text = stripEnd(raw);
+  if (/^(help|commands|\?|what can you do|how does this work)$/i.test(text)) return { type: 'help' };
+  const compare = /^(?:compare)\s+(.+)$/i.exec(text);
+  if (compare?.[1]) {
+    const pair = splitVersus(compare[1], VERSUS);
+    if (pair) return { type: 'compare', names: pair };
+  }
+  const who = /^(?:who\s+is|who's|whos|tell me about|about|author)\s+(.+)$/i.exec(text);
+  if (who?.[1]) {
+    const pair = splitVersus(who[1], /\s+(?:vs\.?|versus)\s+/i);
+    return pair ? { type: 'compare', names: pair } : { type: 'author', name: stripEnd(who[1]) };
+  }
+  const topical =
+    /^(?:(?:find|search|show(?: me)?|any|get|list)\s+)?(?:(?:the\s+)?(?:latest|recent|new)\s+)?(?:papers?|work|research|articles?)\s*(?:(?:on|about|for|regarding|in)\s+)?(.*)$/i.exec(
+      text,
+    );
+  return { type: 'paper', query: toQueryLanguage(topical ? (topical[1] ?? '') : text) };
+}
+
+/** "reward hacking by Deep Ganguli since 2023 with code" -> `reward hacking by:"Deep Ganguli" since:2023 has:code`. */
+export function toQueryLanguage(words: string): string {
+  let rest = ` ${words} `;
+  const filters: string[] = [];
+  const take = (pattern: RegExp, make: (m: RegExpExecArray) => string) => {
+    const match = pattern.exec(rest);
+    if (match) {
+      filters.push(make(match));
+      rest = rest.replace(match[0], ' ');
+    }
+  };
+  take(/\s(?:with|having)\s+code\s/i, () => 'has:code');
+  take(/\s(?:since|after)\s+(\d{4}(?:-\d{2}(?:-\d{2})?)?)\s/i, (m) => `since:${m[1]}`);
+  take(/\sbefore\s+(\d{4}(?:-\d{2}(?:-\d{2})?)?)\s/i, (m) => `before:${m[1]}`);
+  take(/\s(?:in|from|during)\s+(\d{4})\s/i, (m) => `year:${m[1]}`);
+  take(/\s(?:newest|latest)\s+first\s/i, () => 'sort:date');
+  // "by NAME" runs to the end, or to the next filter word already removed above.
+  take(/\s(?:by|from)\s+((?:\p{Lu}[\p{L}.'-]*\s*){1,4})/u, (m) => `by:"${(m[1] ?? '').trim()}"`);
+  return [rest.trim(), ...filters].filter(Boolean).join(' ');
+}

@@ -1,0 +1,73 @@
+import type { SearchHit } from '../search/search.ts';
+import { normalizeTerm } from '../search/tokenize.ts';
+import type { PaperCard, Segment } from './reply.ts';
+
+const SNIPPET_CHARS = 280;
+
+/** Where a paper lives on the web: its arXiv page when known, else a search for its title. */
+export function paperUrl(paper: { arxivId: string | null; title: string }): string {
+  if (paper.arxivId) return `https://arxiv.org/abs/${encodeURIComponent(paper.arxivId)}`;
+  return `https://www.google.com/search?q=${encodeURIComponent(`"${paper.title}"`)}`;
+}
+
+/**
+ * Cuts an abstract to a snippet around the first matched term and marks every matched word.
+ * A word matches when, case and accents aside, it is a matched term or starts with one (prefix search).
+ */
+export function toSnippet(text: string | null, terms: readonly string[], max = SNIPPET_CHARS): Segment[] {
+  if (!text) return [];
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const wanted = new Set(terms.map(normalizeTerm));
+  const isMatch = (word: string) => {
+    const normal = normalizeTerm(word);
+    return normal.length > 0 && (wanted.has(normal) || [...wanted].some((t) => t.length >= 3 && normal.startsWith(t)));
+  };
+  const words = [...flat.matchAll(/[\p{L}\p{N}]+/gu)];
+  const firstHit = words.find((w) => isMatch(w[0]))?.index ?? 0;
+  let start = firstHit > max / 2 ? flat.lastIndexOf(' ', firstHit - max / 4) + 1 : 0;
+  if (start < 0) start = 0;
+  let end = Math.min(flat.length, start + max);
+  if (end < flat.length) end = Math.max(start + 1, flat.lastIndexOf(' ', end));
+  const segments: Segment[] = [];
+  const push = (value: string, marked: boolean) => {
+    if (!value) return;
+    const last = segments.at(-1);
+    if (last && last.marked === marked) last.text += value;
+    else segments.push({ text: value, marked });
+  };
+  if (start > 0) push('… ', false);
+  let at = start;
+  for (const word of words) {
+    const from = word.index ?? 0;
+    if (from < start) continue;
+    if (from + word[0].length > end) break;
+    if (isMatch(word[0])) {
+      push(flat.slice(at, from), false);
+      push(word[0], true);
+      at = from + word[0].length;
+    }
+  }
+  push(flat.slice(at, end), false);
+  if (end < flat.length) push(' …', false);
+  return segments;
+}
+
+/** A search hit as a card, with the query's terms marked in its snippet. */
+export function toPaperCard(hit: SearchHit): PaperCard {
+  const { paper } = hit;
+  return {
+    id: paper.id,
+    title: paper.title,
+    url: paperUrl(paper),
+    authors: paper.authors,
+    authorsTruncated: paper.authorsTruncated,
+    affiliations: paper.affiliations,
+    date: paper.date,
+    category: paper.category,
+    hasCode: paper.hasCode,
+    codeUrl: paper.codeUrl,
+    snippet: toSnippet(paper.abstract, hit.matchedTerms),
+    profiles: hit.profiles,
+    moreLikeThis: { type: 'more', paperId: paper.id, page: 1 },
+  };
+}

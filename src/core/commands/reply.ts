@@ -1,0 +1,80 @@
+/**
+ * The neutral reply model: what every command answers, whatever the platform. Adapters render it
+ * (terminal text, Discord embeds, Slack blocks); nothing here knows any of them.
+ */
+
+/** A piece of text, marked when it matched the query (renderers make it bold or coloured). */
+export interface Segment {
+  text: string;
+  marked: boolean;
+}
+
+/** Something a button can ask for later, even after a restart: everything needed travels in it. */
+export type Action =
+  | { type: 'page'; query: string; page: number }
+  | { type: 'more'; paperId: number; page: number }
+  | { type: 'author'; name: string };
+
+export interface PaperCard {
+  id: number;
+  title: string;
+  /** The arXiv abstract page when the id is known, else a web search for the title. */
+  url: string;
+  authors: string[];
+  /** True when the list is cut short ("et al."). */
+  authorsTruncated: boolean;
+  affiliations: string[];
+  date: string;
+  category: string | null;
+  hasCode: boolean;
+  codeUrl: string | null;
+  /** The abstract's opening (or the part around the first match), matched terms marked. */
+  snippet: Segment[];
+  /** Names of the profiles that list the paper. */
+  profiles: string[];
+  moreLikeThis: Action;
+}
+
+export interface PageInfo {
+  page: number;
+  pageSize: number;
+  total: number;
+  previous?: Action;
+  next?: Action;
+}
+
+export interface AuthorCard {
+  name: string;
+  category: string | null;
+  hIndex: number | null;
+  paperCount: number | null;
+  citationCount: number | null;
+  novelty: number | null;
+  aiScore: number | null;
+  /** What the index knows beyond the page. */
+  indexed: {
+    papers: number;
+    perYear: { year: string; papers: number }[];
+    topCategories: { name: string; papers: number }[];
+    coAuthors: { name: string; papers: number }[];
+    affiliations: { name: string; papers: number }[];
+    /** Share of indexed papers with code, 0..1. */
+    withCode: number;
+    latest: { id: number; title: string; date: string }[];
+  };
+}
+
+export interface HelpEntry {
+  usage: string;
+  description: string;
+  examples: string[];
+}
+
+export type Reply =
+  | { kind: 'papers'; heading: string; cards: PaperCard[]; page: PageInfo; didYouMean?: string }
+  | { kind: 'author'; card: AuthorCard }
+  | { kind: 'compare'; cards: [AuthorCard, AuthorCard] }
+  | { kind: 'choices'; message: string; options: { label: string; action: Action }[] }
+  | { kind: 'help'; intro: string; commands: HelpEntry[] }
+  | { kind: 'notice'; text: string }
+  | { kind: 'error'; code: string; message: string };
