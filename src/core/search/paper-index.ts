@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import MiniSearch, { type SearchResult } from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
-import { normalizeTerm, processTerm } from './tokenize.ts';
+import { normalizeTerm, processTerm, splitWords, toTerms } from './tokenize.ts';
 
 /** What filters need of a paper, kept in memory beside the index. Dates are `YYYYMMDD`. */
 export interface PaperFacts {
@@ -17,11 +18,12 @@ interface IndexedPaper {
   title: string;
 }
 
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 const SYNC_PAGE = 5000;
 
 const MINISEARCH_OPTIONS = {
   fields: ['title'],
+  tokenize: splitWords,
   processTerm: (term: string) => processTerm(term),
 };
 
@@ -49,6 +51,8 @@ export class PaperIndex {
   readonly snapshotPath: string | undefined;
   #search: MiniSearch<IndexedPaper>;
   readonly facts = new Map<number, PaperFacts>();
+  /** Every title term with how many titles contain it: MiniSearch's radix tree, for typos and prefixes. */
+  readonly vocabulary = new SearchableMap<number>();
   #rev = 0;
   /** How many papers the last open or sync added or replaced. */
   caughtUp = 0;
@@ -70,6 +74,7 @@ export class PaperIndex {
     if (snapshot && snapshot.rev <= storeRev) {
       const index = new PaperIndex(options, MiniSearch.loadJS(snapshot.index, MINISEARCH_OPTIONS), snapshot.rev);
       for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
+      for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
       if (index.#search.documentCount === index.facts.size) {
         index.sync();
         return index;
@@ -103,7 +108,11 @@ export class PaperIndex {
       for (const paper of papers) {
         const doc = { id: paper.id, title: paper.title };
         if (this.facts.has(paper.id)) this.#search.replace(doc);
-        else this.#search.add(doc);
+        else {
+          this.#search.add(doc);
+          // Titles never change once stored (the first spelling is kept), so only additions count terms.
+          for (const term of new Set(toTerms(paper.title))) this.vocabulary.update(term, (n = 0) => n + 1);
+        }
         this.facts.set(paper.id, toFacts(paper));
         this.#rev = Math.max(this.#rev, paper.rev);
       }
@@ -111,6 +120,34 @@ export class PaperIndex {
     }
     this.caughtUp = changed;
     return changed;
+  }
+
+  /** How many titles contain `term` (normalised). */
+  titleCount(term: string): number {
+    return this.vocabulary.get(term) ?? 0;
+  }
+
+  /**
+   * Title terms a mistyped or unfinished `term` may stand for: within a few edits, and, when `prefix`, words it
+   * begins; closest first, then the most common. Each with its edit distance (0 for a completion).
+   */
+  alternatives(term: string, prefix: boolean, limit = 3): { term: string; distance: number }[] {
+    const found = new Map<string, { term: string; distance: number; count: number }>();
+    const maxEdits = term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
+    if (maxEdits > 0) {
+      for (const [word, [count, distance]] of this.vocabulary.fuzzyGet(term, maxEdits)) {
+        found.set(word, { term: word, distance, count });
+      }
+    }
+    if (prefix && term.length >= 3) {
+      for (const [word, count] of this.vocabulary.atPrefix(term)) {
+        if (!found.has(word)) found.set(word, { term: word, distance: 0, count });
+      }
+    }
+    return [...found.values()]
+      .sort((a, b) => a.distance - b.distance || b.count - a.count)
+      .slice(0, limit)
+      .map(({ term: word, distance }) => ({ term: word, distance }));
   }
 
   /** Title search with MiniSearch's options; results carry the matched index terms. */
@@ -121,10 +158,11 @@ export class PaperIndex {
   /** Writes the snapshot atomically (temp file, then rename), so a reader never sees half of it. */
   saveSnapshot(): void {
     if (!this.snapshotPath) return;
-    const snapshot = {
+    const snapshot: Snapshot = {
       version: SNAPSHOT_VERSION,
       rev: this.#rev,
       facts: [...this.facts],
+      vocabulary: [...this.vocabulary],
       index: this.#search.toJSON(),
     };
     const temp = `${this.snapshotPath}.${process.pid}.tmp`;
@@ -137,6 +175,7 @@ interface Snapshot {
   version: number;
   rev: number;
   facts: [number, PaperFacts][];
+  vocabulary: [string, number][];
   index: Parameters<typeof MiniSearch.loadJS>[0];
 }
 

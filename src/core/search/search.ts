@@ -42,7 +42,13 @@ interface Ranked {
 
 // The title index is the main signal; the store's BM25 over all fields (abstract included) adds to it.
 const TEXT_WEIGHT = 0.4;
+const TITLE_WEIGHT = 1;
 const TEXT_CANDIDATES = 300;
+// A word in more titles than this is "common": the text index answers it (see planTerms).
+const COMMON_MIN = 200;
+const COMMON_SHARE = 0.005;
+const FUZZY_WEIGHT = 0.45;
+const PREFIX_WEIGHT = 0.6;
 const DEFAULT_PAGE_SIZE = 5;
 const MAX_PAGE_SIZE = 100;
 
@@ -106,42 +112,76 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     return (id: number) => !excluded.has(id) && required.every((set) => set.has(id)) && factsOk(index.facts.get(id));
   }
 
-  function rank(
-    query: SearchQuery,
-    excludeIds: ReadonlySet<number> = new Set(),
-  ): { ranked: Ranked[]; unknown: string[] } {
+  /**
+   * Decides, word by word, who answers it. A word in few titles goes to the title index (MiniSearch), where
+   * its short posting list is cheap and its title match ranks well; a word in many titles (or in none, but in
+   * abstracts or author lists) is left to the store's text index, whose AND of all words is fast in C. A word
+   * no paper contains is replaced by the title words it may stand for (typos, unfinished last word).
+   */
+  function planTerms(terms: string[]) {
+    const common = Math.max(COMMON_MIN, index.size * COMMON_SHARE);
+    const titleTerms: string[] = [];
+    const weights = new Map<string, number>();
+    const groups: string[][] = [];
+    const unknown: string[] = [];
+    terms.forEach((term, i) => {
+      const inTitles = index.titleCount(term);
+      if (inTitles > 0 || paperCount(term) > 0) {
+        if (inTitles > 0 && inTitles <= common) titleTerms.push(term);
+        groups.push([term]);
+        return;
+      }
+      unknown.push(term);
+      const alternatives = index.alternatives(term, i === terms.length - 1);
+      if (alternatives.length === 0) return;
+      for (const alt of alternatives) {
+        if (index.titleCount(alt.term) <= common && !weights.has(alt.term)) {
+          titleTerms.push(alt.term);
+          weights.set(alt.term, alt.distance === 0 ? PREFIX_WEIGHT : FUZZY_WEIGHT / alt.distance);
+        }
+      }
+      groups.push(alternatives.map((a) => a.term));
+    });
+    return { titleTerms, weights, groups, unknown };
+  }
+
+  function rank(query: SearchQuery, excludeIds: ReadonlySet<number> = new Set()): { ranked: Ranked[]; unknown: string[] } {
     index.sync();
     const allowed = constraintsOf(query);
     const accept = (id: number) => !excludeIds.has(id) && allowed(id);
-    const unknown = query.terms.filter((t) => paperCount(t) === 0);
     const byId = new Map<number, Ranked>();
+    let unknown: string[] = [];
 
     if (query.terms.length) {
-      const last = query.terms.length - 1;
-      const titleHits: SearchResult[] = index.searchTitles(query.terms, {
-        // Typo tolerance and prefixes only for words the papers do not contain as typed: a known word needs
-        // neither, and expanding it would cost time and blur the ranking.
-        fuzzy: (term) => (term.length >= 4 && paperCount(term) === 0 ? (term.length >= 8 ? 0.25 : 0.2) : false),
-        prefix: (term, i) => i === last && term.length >= 3 && paperCount(term) === 0,
-        filter: (result) => accept(result.id as number),
-      });
-      for (const hit of titleHits)
-        byId.set(hit.id as number, { id: hit.id as number, score: hit.score, terms: hit.terms });
-      const known = query.terms.filter((t) => !unknown.includes(t));
-      if (known.length) {
-        for (const match of store.matchText(known.map((t) => quote([t])).join(' AND '), TEXT_CANDIDATES)) {
+      const plan = planTerms(query.terms);
+      unknown = plan.unknown;
+      if (plan.titleTerms.length) {
+        const hits: SearchResult[] = index.searchTitles(plan.titleTerms, {
+          boostTerm: (term) => plan.weights.get(term) ?? 1,
+          filter: (result) => accept(result.id as number),
+        });
+        for (const hit of hits) byId.set(hit.id as number, { id: hit.id as number, score: hit.score, terms: hit.terms });
+      }
+      const addText = (expression: string, weight: number) => {
+        for (const match of store.matchText(expression, TEXT_CANDIDATES)) {
           if (!accept(match.id)) continue;
           const entry = byId.get(match.id) ?? { id: match.id, score: 0, terms: [] };
-          entry.score += TEXT_WEIGHT * match.score;
-          entry.terms = [...new Set([...entry.terms, ...known])];
+          entry.score += weight * match.score;
+          entry.terms = [...new Set([...entry.terms, ...plan.groups.flat()])];
           byId.set(match.id, entry);
         }
+      };
+      const group = (alts: string[]) => (alts.length === 1 ? quote(alts) : `(${alts.map((a) => quote([a])).join(' OR ')})`);
+      if (plan.groups.length) {
+        const all = plan.groups.map(group).join(' AND ');
+        addText(all, TEXT_WEIGHT);
+        // A title holding every word is what a known-item query means, common words included.
+        addText(`{title} : (${all})`, TITLE_WEIGHT);
+        // No paper has every word: let papers with most of them answer rather than nothing.
+        if (byId.size === 0 && plan.groups.length > 1) addText(plan.groups.map(group).join(' OR '), TEXT_WEIGHT);
       }
     } else if (query.phrases.length) {
-      for (const match of store.matchText(
-        query.phrases.map((p) => `{title abstract} : ${quote(p)}`).join(' AND '),
-        1000,
-      )) {
+      for (const match of store.matchText(query.phrases.map((p) => `{title abstract} : ${quote(p)}`).join(' AND '), 1000)) {
         if (accept(match.id)) byId.set(match.id, { id: match.id, score: match.score, terms: query.phrases.flat() });
       }
     } else {
@@ -151,9 +191,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     const ranked = [...byId.values()];
     const byDate = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
     const date = (id: number) => index.facts.get(id)?.to ?? 0;
-    ranked.sort(
-      byDate ? (a, b) => date(b.id) - date(a.id) || b.score - a.score : (a, b) => b.score - a.score || b.id - a.id,
-    );
+    ranked.sort(byDate ? (a, b) => date(b.id) - date(a.id) || b.score - a.score : (a, b) => b.score - a.score || b.id - a.id);
     return { ranked, unknown };
   }
 

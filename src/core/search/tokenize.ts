@@ -23,6 +23,9 @@ export function processTerm(term: string): string | null {
 
 const SPLIT = /[\s\p{P}\p{S}]+/u;
 
+/** Splits text into raw words on spaces, punctuation and symbols (MiniSearch's `tokenize`). */
+export const splitWords = (text: string): string[] => text.split(SPLIT);
+
 /** Splits text into normalised terms, without stopwords, in order. */
 export function toTerms(text: string): string[] {
   const out: string[] = [];
