@@ -1,7 +1,11 @@
 import { runCli } from './cli/program.ts';
 
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort(signal));
+
 try {
   process.exitCode = await runCli(process.argv.slice(2), {
+    signal: stop.signal,
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,

@@ -5,6 +5,8 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   clock: () => Date;
+  /** Aborted on SIGINT/SIGTERM: long-running commands (`start` serving platforms) stop cleanly. */
+  signal?: AbortSignal;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,5 +1,8 @@
+import { createLogger } from '../adapters/logger.ts';
+import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
-import { loadConfig, platformsOf } from '../config.ts';
+import { type Config, loadConfig, platformsOf } from '../config.ts';
+import type { Chat } from '../core/commands/chat.ts';
 import { createChat } from '../core/commands/chat.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { ingestPaths } from '../core/ingest/ingest-files.ts';
@@ -15,13 +18,6 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   const config = loadConfig(io.env);
   const dbPath = flags.db ?? config.PAPERBOY_DB;
   const platforms = platformsOf(config);
-  if (platforms.discord || platforms.slack) {
-    const which = [platforms.discord ? 'Discord' : '', platforms.slack ? 'Slack' : ''].filter(Boolean).join(' and ');
-    throw new PaperboyError(
-      'invalid_config',
-      `${which} ${platforms.discord && platforms.slack ? 'are' : 'is'} configured, but this version of Paperboy only has the terminal chat. Unset DISCORD_TOKEN and SLACK_BOT_TOKEN to use it.`,
-    );
-  }
   const store = createSqliteStore(dbPath);
   try {
     const summary = await ingestPaths([flags.profiles ?? config.PAPERBOY_PROFILES], { store, clock: io.clock });
@@ -31,10 +27,50 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const { search } = openSearch(store, dbPath);
     const chat = createChat({ store, search });
     const { profiles, papers } = store.counts();
+    if (platforms.discord || platforms.slack) {
+      await servePlatforms(chat, config, io);
+      return EXIT.ok;
+    }
     const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profiles.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
     await runTerminalChat(chat, { input: io.stdin, output: io.stdout, env: io.env }, greeting);
     return EXIT.ok;
   } finally {
     store.close();
+  }
+}
+
+/** Serves every configured platform until SIGINT/SIGTERM (or the test's abort), then stops them all. */
+async function servePlatforms(chat: Chat, config: Config, io: CliIo): Promise<void> {
+  const logger = createLogger(io.stderr);
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    if (config.DISCORD_TOKEN) {
+      throw new PaperboyError(
+        'invalid_config',
+        'DISCORD_TOKEN is set, but the Discord adapter is not built yet. Unset DISCORD_TOKEN.',
+      );
+    }
+    if (config.SLACK_BOT_TOKEN) {
+      const slack = await startSlack(
+        chat,
+        {
+          botToken: config.SLACK_BOT_TOKEN,
+          ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+          ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+          ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+          port: config.PORT,
+        },
+        logger,
+      );
+      stops.push(slack.stop);
+    }
+    logger.info('paperboy: serving; stop with Ctrl-C (SIGINT) or SIGTERM');
+    await new Promise<void>((resolve) => {
+      if (!io.signal || io.signal.aborted) return resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    logger.info('paperboy: stopping');
+  } finally {
+    for (const stop of stops.reverse()) await stop();
   }
 }

@@ -55,7 +55,12 @@ export function createChat({ store, search, pageSize = 5 }: ChatOptions) {
     buildAuthorCard(profile, store.getPapers(store.profilePaperIds(profile.id)));
 
   function pageInfo(page: SearchPage, toAction: (n: number) => Action): PageInfo {
-    const info: PageInfo = { page: page.page, pageSize: page.pageSize, total: page.total };
+    const info: PageInfo = {
+      current: toAction(page.page),
+      page: page.page,
+      pageSize: page.pageSize,
+      total: page.total,
+    };
     if (page.prevCursor) info.previous = toAction(page.page - 1);
     if (page.nextCursor) info.next = toAction(page.page + 1);
     return info;

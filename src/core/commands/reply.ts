@@ -36,6 +36,8 @@ export interface PaperCard {
 }
 
 export interface PageInfo {
+  /** The action that shows this very page again (to share it, or to refresh it). */
+  current: Action;
   page: number;
   pageSize: number;
   total: number;

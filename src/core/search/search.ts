@@ -145,7 +145,10 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     return { titleTerms, weights, groups, unknown };
   }
 
-  function rank(query: SearchQuery, excludeIds: ReadonlySet<number> = new Set()): { ranked: Ranked[]; unknown: string[] } {
+  function rank(
+    query: SearchQuery,
+    excludeIds: ReadonlySet<number> = new Set(),
+  ): { ranked: Ranked[]; unknown: string[] } {
     index.sync();
     const allowed = constraintsOf(query);
     const accept = (id: number) => !excludeIds.has(id) && allowed(id);
@@ -160,7 +163,8 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
           boostTerm: (term) => plan.weights.get(term) ?? 1,
           filter: (result) => accept(result.id as number),
         });
-        for (const hit of hits) byId.set(hit.id as number, { id: hit.id as number, score: hit.score, terms: hit.terms });
+        for (const hit of hits)
+          byId.set(hit.id as number, { id: hit.id as number, score: hit.score, terms: hit.terms });
       }
       const addText = (expression: string, weight: number) => {
         for (const match of store.matchText(expression, TEXT_CANDIDATES)) {
@@ -171,7 +175,8 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
           byId.set(match.id, entry);
         }
       };
-      const group = (alts: string[]) => (alts.length === 1 ? quote(alts) : `(${alts.map((a) => quote([a])).join(' OR ')})`);
+      const group = (alts: string[]) =>
+        alts.length === 1 ? quote(alts) : `(${alts.map((a) => quote([a])).join(' OR ')})`;
       if (plan.groups.length) {
         const all = plan.groups.map(group).join(' AND ');
         addText(all, TEXT_WEIGHT);
@@ -181,7 +186,10 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
         if (byId.size === 0 && plan.groups.length > 1) addText(plan.groups.map(group).join(' OR '), TEXT_WEIGHT);
       }
     } else if (query.phrases.length) {
-      for (const match of store.matchText(query.phrases.map((p) => `{title abstract} : ${quote(p)}`).join(' AND '), 1000)) {
+      for (const match of store.matchText(
+        query.phrases.map((p) => `{title abstract} : ${quote(p)}`).join(' AND '),
+        1000,
+      )) {
         if (accept(match.id)) byId.set(match.id, { id: match.id, score: match.score, terms: query.phrases.flat() });
       }
     } else {
@@ -191,7 +199,9 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     const ranked = [...byId.values()];
     const byDate = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
     const date = (id: number) => index.facts.get(id)?.to ?? 0;
-    ranked.sort(byDate ? (a, b) => date(b.id) - date(a.id) || b.score - a.score : (a, b) => b.score - a.score || b.id - a.id);
+    ranked.sort(
+      byDate ? (a, b) => date(b.id) - date(a.id) || b.score - a.score : (a, b) => b.score - a.score || b.id - a.id,
+    );
     return { ranked, unknown };
   }
 

@@ -26,6 +26,7 @@ const papers: Reply = {
     },
   ],
   page: {
+    current: { type: 'page', query: 'x', page: 2 },
     page: 2,
     pageSize: 1,
     total: 3,
@@ -53,7 +54,7 @@ describe('renderReply for the terminal', () => {
     const none: Reply = {
       ...papers,
       cards: [],
-      page: { page: 1, pageSize: 5, total: 0 },
+      page: { current: { type: 'page', query: 'x', page: 1 }, page: 1, pageSize: 5, total: 0 },
       didYouMean: 'sycophancy',
     } as Reply;
     expect(renderReply(none, PLAIN)).toBe('No papers found. Did you mean “sycophancy”?');

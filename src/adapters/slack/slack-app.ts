@@ -1,0 +1,145 @@
+import type { AddressInfo } from 'node:net';
+import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { decodeAction } from '../../core/commands/action-codec.ts';
+import type { Chat } from '../../core/commands/chat.ts';
+import type { Reply } from '../../core/commands/reply.ts';
+import { renderSlack, SHARE_ACTION_ID } from './render.ts';
+
+export interface SlackSettings {
+  botToken: string;
+  signingSecret?: string;
+  /** App-level token (`xapp-`): Socket Mode, which wins when both modes are configured. */
+  appToken?: string;
+  /** Web API base, ending with `/` (tests and proxies). */
+  apiUrl?: string;
+  port: number;
+}
+
+export interface SlackAdapter {
+  mode: 'http' | 'socket';
+  /** The HTTP port in HTTP mode (useful when asked for port 0). */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/** Slash commands Paperboy answers; `manifest.yml` declares the same list (a test checks). */
+export const SLACK_COMMANDS = ['/paper', '/author'] as const;
+/** Events Paperboy subscribes to. */
+export const SLACK_EVENTS = ['app_mention'] as const;
+
+const MENTION = /<@[A-Z0-9]+(?:\|[^>]*)?>/g;
+const SEEN_EVENTS = 5000;
+
+/** Remembers the last few thousand event ids: Slack redelivers an event it thinks was not acknowledged. */
+function createEventDeduper() {
+  const seen = new Set<string>();
+  return (id: string): boolean => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (seen.size > SEEN_EVENTS) seen.delete(seen.values().next().value as string);
+    return true;
+  };
+}
+
+/**
+ * Paperboy in Slack with Bolt: slash commands answered through `respond` (acknowledged first, always
+ * within 3 s), mentions answered in a thread, buttons that page, find more like a paper and share.
+ */
+export async function startSlack(chat: Chat, settings: SlackSettings, logger: Logger): Promise<SlackAdapter> {
+  const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
+  const socket = settings.appToken !== undefined;
+  const app = socket
+    ? new App({
+        token: settings.botToken,
+        socketMode: true,
+        appToken: settings.appToken as string,
+        clientOptions,
+        logger,
+        receiver: new SocketModeReceiver({
+          appToken: settings.appToken as string,
+          installerOptions: { clientOptions },
+          logger,
+          logLevel: LogLevel.WARN,
+        }),
+      })
+    : new App({
+        token: settings.botToken,
+        signingSecret: settings.signingSecret as string,
+        clientOptions,
+        logger,
+        customRoutes: [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'content-type': 'text/plain' });
+              res.end('ok');
+            },
+          },
+        ],
+      });
+
+  const answer = (text: string): Reply => {
+    const reply = chat.handle(text);
+    if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
+    return reply;
+  };
+
+  for (const command of SLACK_COMMANDS) {
+    app.command(command, async ({ command: body, ack, respond }) => {
+      await ack();
+      const message = renderSlack(answer(`${command} ${body.text}`), { shareable: true });
+      await respond({ response_type: 'ephemeral', ...message });
+    });
+  }
+
+  const firstTime = createEventDeduper();
+  app.event('app_mention', async ({ event, body, say }) => {
+    if (!firstTime(body.event_id)) {
+      logger.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
+      return;
+    }
+    const message = renderSlack(answer(event.text.replace(MENTION, ' ').trim()));
+    await say({ ...message, thread_ts: event.thread_ts ?? event.ts });
+  });
+
+  app.action(/^pb_/, async ({ ack, action, respond }) => {
+    await ack();
+    if (action.type !== 'button' || !('action_id' in action) || !action.value) return;
+    const target = decodeAction(action.value);
+    if (!target) return;
+    const reply = chat.act(target);
+    if (action.action_id === SHARE_ACTION_ID) {
+      await respond({ response_type: 'in_channel', replace_original: false, ...renderSlack(reply) });
+      await respond({ delete_original: true });
+      return;
+    }
+    await respond({ replace_original: true, ...renderSlack(reply, { shareable: true }) });
+  });
+
+  app.error(async (error) => {
+    logger.error(`paperboy slack_failed: ${error.code ?? ''} ${error.message}`, error.original ?? '');
+  });
+
+  if (socket) {
+    await app.start();
+    logger.info('paperboy: Slack in Socket Mode (SLACK_APP_TOKEN is set)');
+    return {
+      mode: 'socket',
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+  const server = (await app.start(settings.port)) as { address(): AddressInfo | string | null };
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  logger.info(`paperboy: Slack in HTTP mode on port ${port} (/slack/events, /healthz)`);
+  return {
+    mode: 'http',
+    port,
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/**
+ * A local fake of Slack: the Web API methods Paperboy uses (recorded), `response_url` targets, and
+ * `apps.connections.open` with a Socket Mode websocket. Scripted failures: `failNext(method, status, retryAfter)`.
+ */
+export async function startFakeSlack() {
+  const calls: RecordedCall[] = [];
+  const failures = new Map<string, { status: number; retryAfter: number }[]>();
+  const sockets = new Set<WebSocket>();
+  let messageTs = 1000;
+
+  const readBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    if (!raw) return {};
+    if ((req.headers['content-type'] ?? '').includes('json')) return JSON.parse(raw) as Record<string, unknown>;
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    for (const key of ['blocks', 'metadata'])
+      if (typeof form[key] === 'string') form[key] = JSON.parse(form[key] as string);
+    return form;
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const body = await readBody(req);
+    calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
+    const method = path.replace(/^\/api\//, '');
+    const failure = failures.get(method)?.shift();
+    if (failure)
+      return send(
+        res,
+        failure.status,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(failure.retryAfter) },
+      );
+    if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
+    switch (method) {
+      case 'auth.test':
+        return send(res, 200, {
+          ok: true,
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+          team_id: 'T1',
+          user: 'paperboy',
+          team: 'Test',
+        });
+      case 'chat.postMessage':
+        return send(res, 200, { ok: true, channel: body.channel, ts: `${++messageTs}.000100`, message: body });
+      case 'apps.connections.open':
+        return send(res, 200, { ok: true, url: `ws://127.0.0.1:${port()}/socket` });
+      default:
+        return send(res, 200, { ok: true });
+    }
+  });
+  const wss = new WebSocketServer({ server, path: '/socket' });
+  const acks: Record<string, unknown>[] = [];
+  wss.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('message', (data) => acks.push(JSON.parse(String(data)) as Record<string, unknown>));
+    socket.on('close', () => sockets.delete(socket));
+    socket.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake' },
+        connection_info: { app_id: 'A1' },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = () => (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port()}`,
+    apiUrl: `http://127.0.0.1:${port()}/api/`,
+    calls,
+    acks,
+    /** The next `count` calls of `method` fail with `status` and a Retry-After header. */
+    failNext(method: string, status: number, retryAfter = 1, count = 1) {
+      failures.set(
+        method,
+        Array.from({ length: count }, () => ({ status, retryAfter })),
+      );
+    },
+    callsTo: (method: string) => calls.filter((c) => c.path === `/api/${method}`),
+    respondsTo: (id: string) => calls.filter((c) => c.path === `/respond/${id}`),
+    /** Sends a Socket Mode envelope to every connected client. */
+    sendEnvelope(envelope: Record<string, unknown>) {
+      for (const socket of sockets) socket.send(JSON.stringify(envelope));
+    },
+    connected: () => sockets.size,
+    async stop() {
+      for (const socket of sockets) socket.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+/** Signs a request body the way Slack does: `v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`. */
+export function slackSignature(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
+}
