@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { resolveDbPath } from '../config.ts';
-import { isPaperboyError } from '../core/errors.ts';
+import { registerCommands } from '../adapters/discord/commands.ts';
+import { loadConfig, resolveDbPath } from '../config.ts';
+import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { runAuthor } from './author-command.ts';
@@ -94,6 +95,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--profiles <dir>', 'profile pages to load first (default: $PAPERBOY_PROFILES or data/profiles)')
     .action(async (options: { db?: string; profiles?: string }) => {
       code = await runStart(io, options);
+    });
+
+  program
+    .command('register-commands')
+    .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')
+    .option('--guild <id>', 'register in one server (instant) instead of globally')
+    .action(async (options: { guild?: string }) => {
+      const config = loadConfig(io.env);
+      if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID) {
+        throw new PaperboyError(
+          'invalid_config',
+          'register-commands needs DISCORD_TOKEN and DISCORD_APP_ID (the application id from the Developer Portal). Set both in the environment or .env.',
+        );
+      }
+      const names = await registerCommands({
+        token: config.DISCORD_TOKEN,
+        appId: config.DISCORD_APP_ID,
+        apiUrl: config.DISCORD_API_URL,
+        ...(options.guild ? { guildId: options.guild } : {}),
+      });
+      io.stdout.write(
+        `registered ${names.map((n) => `/${n}`).join(', ')} ${options.guild ? `in server ${options.guild}` : 'globally'}\n`,
+      );
     });
 
   try {

@@ -1,14 +1,16 @@
+import { startDiscord } from '../adapters/discord/discord-client.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { type Config, loadConfig, platformsOf } from '../config.ts';
 import type { Chat } from '../core/commands/chat.ts';
 import { createChat } from '../core/commands/chat.ts';
-import { PaperboyError } from '../core/errors.ts';
 import { ingestPaths } from '../core/ingest/ingest-files.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { type CliIo, EXIT } from './io.ts';
+
+const DEFER_WHEN_BEHIND = 20_000;
 
 /**
  * `paperboy start`: loads the profiles folder (fast when nothing changed), then serves the configured
@@ -24,11 +26,13 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     for (const file of summary.files.filter((f) => f.status !== 'ok')) {
       for (const m of file.messages) io.stderr.write(`${m.severity}: ${m.message}\n`);
     }
-    const { search } = openSearch(store, dbPath);
+    const { search, index } = openSearch(store, dbPath);
     const chat = createChat({ store, search });
     const { profiles, papers } = store.counts();
     if (platforms.discord || platforms.slack) {
-      await servePlatforms(chat, config, io);
+      // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
+      const expectSlow = () => store.maxRev() - index.rev > DEFER_WHEN_BEHIND;
+      await servePlatforms(chat, config, io, expectSlow);
       return EXIT.ok;
     }
     const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profiles.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
@@ -40,15 +44,18 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
 }
 
 /** Serves every configured platform until SIGINT/SIGTERM (or the test's abort), then stops them all. */
-async function servePlatforms(chat: Chat, config: Config, io: CliIo): Promise<void> {
+async function servePlatforms(chat: Chat, config: Config, io: CliIo, expectSlow: () => boolean): Promise<void> {
   const logger = createLogger(io.stderr);
   const stops: (() => Promise<void>)[] = [];
   try {
     if (config.DISCORD_TOKEN) {
-      throw new PaperboyError(
-        'invalid_config',
-        'DISCORD_TOKEN is set, but the Discord adapter is not built yet. Unset DISCORD_TOKEN.',
+      const discord = await startDiscord(
+        chat,
+        { token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL },
+        logger,
+        expectSlow,
       );
+      stops.push(discord.stop);
     }
     if (config.SLACK_BOT_TOKEN) {
       const slack = await startSlack(

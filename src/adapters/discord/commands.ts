@@ -1,0 +1,43 @@
+import { REST, Routes, SlashCommandBuilder } from 'discord.js';
+
+/** The slash commands Paperboy registers; the client answers exactly these. */
+export function slashCommands() {
+  return [
+    new SlashCommandBuilder()
+      .setName('paper')
+      .setDescription('Search papers: words, "phrases", author:, cat:, since:, has:code …')
+      .addStringOption((o) =>
+        o
+          .setName('query')
+          .setDescription('What to look for, e.g. reward hacking since:2023')
+          .setRequired(true)
+          .setMaxLength(500),
+      ),
+    new SlashCommandBuilder()
+      .setName('author')
+      .setDescription('An author\'s metrics and papers; write "A vs B" to compare two')
+      .addStringOption((o) =>
+        o.setName('name').setDescription('The researcher').setRequired(true).setAutocomplete(true),
+      ),
+    new SlashCommandBuilder().setName('help').setDescription('What Paperboy can do, with examples'),
+  ].map((c) => c.toJSON());
+}
+
+export interface RegisterOptions {
+  token: string;
+  appId: string;
+  /** Guild commands update at once; global ones can take a while and are rate limited. */
+  guildId?: string;
+  apiUrl: string;
+}
+
+/**
+ * Registers the slash commands with one bulk overwrite (PUT), so running it again changes nothing.
+ * @returns the names Discord now has
+ */
+export async function registerCommands({ token, appId, guildId, apiUrl }: RegisterOptions): Promise<string[]> {
+  const rest = new REST({ api: apiUrl }).setToken(token);
+  const route = guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
+  const result = (await rest.put(route, { body: slashCommands() })) as { name: string }[];
+  return result.map((c) => c.name);
+}

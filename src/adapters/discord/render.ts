@@ -1,0 +1,220 @@
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  escapeMarkdown,
+  type MessageActionRowComponentBuilder,
+} from 'discord.js';
+import { encodeAction } from '../../core/commands/action-codec.ts';
+import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+
+/** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
+export const DISCORD_LIMITS = {
+  title: 256,
+  description: 4096,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  embedsTotal: 6000,
+  embeds: 10,
+  content: 2000,
+  rows: 5,
+  buttonsPerRow: 5,
+  customId: 100,
+  label: 80,
+} as const;
+
+export interface DiscordMessage {
+  content?: string;
+  embeds: EmbedBuilder[];
+  components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
+}
+
+const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * Escapes user text for Discord markdown: the default escapes plus headings, lists and masked links,
+ * which a title or abstract could otherwise trigger.
+ */
+export const escapeDiscord = (text: string): string =>
+  escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }).replaceAll(
+    '@',
+    '@\u200b',
+  );
+
+const snippet = (segments: Segment[]) =>
+  segments.map((s) => (s.marked ? `**${escapeDiscord(s.text)}**` : escapeDiscord(s.text))).join('');
+
+/**
+ * A button id that carries the action, so it works after a restart. Discord allows 100 characters: a longer
+ * page query is cut, and the button then repeats the query's first 90 characters (logged, rare in practice).
+ */
+export function customIdFor(action: Action): string {
+  return truncate(encodeAction(action), DISCORD_LIMITS.customId).replace(/…$/, '');
+}
+
+function button(label: string, action: Action, style = ButtonStyle.Secondary): ButtonBuilder {
+  return new ButtonBuilder()
+    .setCustomId(customIdFor(action))
+    .setLabel(truncate(label, DISCORD_LIMITS.label))
+    .setStyle(style);
+}
+
+function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
+  const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
+  const facts = [card.date, card.category ?? '—', card.hasCode ? '💻 code' : undefined].filter(Boolean).join(' · ');
+  const head = [
+    `${escapeDiscord(authors || 'no authors listed')}`,
+    card.affiliations.length ? `*${escapeDiscord(card.affiliations.join(', '))}*` : '',
+    facts,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const body = snippet(card.snippet);
+  // The abstract is what gets trimmed when space runs out; the facts above it always stay.
+  const room = 700 - head.length;
+  const description = body
+    ? `${head}\n\n${body.length > room ? `${body.slice(0, Math.max(0, room - 1))}…` : body}`
+    : head;
+  const embed = new EmbedBuilder()
+    .setTitle(truncate(`${n}. ${escapeDiscord(card.title)}`, DISCORD_LIMITS.title))
+    .setURL(card.url)
+    .setDescription(truncate(description, DISCORD_LIMITS.description))
+    .setFooter({
+      text: truncate(
+        `id ${card.id}${card.profiles.length ? ` · on ${card.profiles.slice(0, 3).join(', ')}` : ''} · ${footer}`,
+        DISCORD_LIMITS.footer,
+      ),
+    });
+  return embed;
+}
+
+const number = (n: number | null, suffix = '') => (n === null ? '—' : `${n.toLocaleString('en-US')}${suffix}`);
+const tally = (items: { name: string; papers: number }[]) =>
+  truncate(escapeDiscord(items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—'), DISCORD_LIMITS.fieldValue);
+
+function authorEmbed(card: AuthorCard): EmbedBuilder {
+  const { indexed } = card;
+  return new EmbedBuilder()
+    .setTitle(truncate(card.name + (card.category ? ` · ${card.category}` : ''), DISCORD_LIMITS.title))
+    .addFields(
+      { name: 'h-index', value: number(card.hIndex), inline: true },
+      { name: 'Papers', value: number(card.paperCount), inline: true },
+      { name: 'Citations', value: number(card.citationCount), inline: true },
+      { name: 'Novelty', value: number(card.novelty, '%'), inline: true },
+      { name: 'AI score', value: number(card.aiScore), inline: true },
+      {
+        name: 'Indexed',
+        value: `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`,
+        inline: true,
+      },
+      {
+        name: 'Per year',
+        value: truncate(
+          indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—',
+          DISCORD_LIMITS.fieldValue,
+        ),
+      },
+      { name: 'Categories', value: tally(indexed.topCategories) },
+      { name: 'Co-authors', value: tally(indexed.coAuthors) },
+      { name: 'Affiliations', value: tally(indexed.affiliations) },
+      {
+        name: 'Latest',
+        value: truncate(
+          indexed.latest.map((p) => `• ${escapeDiscord(p.title)} (${p.date}, id ${p.id})`).join('\n') || '—',
+          DISCORD_LIMITS.fieldValue,
+        ),
+      },
+    );
+}
+
+/** Keeps the embeds of one message within Discord's 6,000-character total by dropping cards from the end. */
+function withinTotal(embeds: EmbedBuilder[]): EmbedBuilder[] {
+  const size = (e: EmbedBuilder) => {
+    const d = e.data;
+    return (
+      (d.title?.length ?? 0) +
+      (d.description?.length ?? 0) +
+      (d.footer?.text.length ?? 0) +
+      (d.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0)
+    );
+  };
+  const kept: EmbedBuilder[] = [];
+  let total = 0;
+  for (const embed of embeds.slice(0, DISCORD_LIMITS.embeds)) {
+    total += size(embed);
+    if (total > DISCORD_LIMITS.embedsTotal) break;
+    kept.push(embed);
+  }
+  return kept;
+}
+
+const row = (...buttons: ButtonBuilder[]) =>
+  new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(...buttons);
+
+/** Renders a reply as a Discord message: one embed per card, buttons to page and find more like a card. */
+export function renderDiscord(reply: Reply): DiscordMessage {
+  switch (reply.kind) {
+    case 'papers': {
+      if (reply.cards.length === 0) {
+        const content = `No papers found.${reply.didYouMean ? ` Did you mean “${escapeDiscord(reply.didYouMean)}”?` : ' Try fewer words, or `/paper` with filters.'}`;
+        const components = reply.didYouMean
+          ? [row(button(`Search “${reply.didYouMean}”`, { type: 'page', query: reply.didYouMean, page: 1 }))]
+          : [];
+        return { content, embeds: [], components };
+      }
+      const first = (reply.page.page - 1) * reply.page.pageSize;
+      const footer = `page ${reply.page.page} of ${Math.ceil(reply.page.total / reply.page.pageSize)} · ${reply.page.total} papers`;
+      const embeds = withinTotal(reply.cards.map((card, i) => paperEmbed(card, first + i + 1, footer)));
+      const more = embeds.map((_, i) =>
+        button(`More like ${first + i + 1}`, (reply.cards[i] as PaperCard).moreLikeThis),
+      );
+      const nav: ButtonBuilder[] = [];
+      if (reply.page.previous) nav.push(button('◀ Previous', reply.page.previous, ButtonStyle.Primary));
+      if (reply.page.next) nav.push(button('Next ▶', reply.page.next, ButtonStyle.Primary));
+      const components = [];
+      if (more.length) components.push(row(...more.slice(0, DISCORD_LIMITS.buttonsPerRow)));
+      if (nav.length) components.push(row(...nav));
+      return { content: truncate(escapeDiscord(reply.heading), DISCORD_LIMITS.content), embeds, components };
+    }
+    case 'author':
+      return { embeds: [authorEmbed(reply.card)], components: [] };
+    case 'compare':
+      return { embeds: reply.cards.map(authorEmbed), components: [] };
+    case 'choices':
+      return {
+        content: escapeDiscord(reply.message),
+        embeds: [],
+        components: [
+          row(...reply.options.slice(0, DISCORD_LIMITS.buttonsPerRow).map((o) => button(o.label, o.action))),
+        ],
+      };
+    case 'help':
+      return {
+        embeds: [
+          new EmbedBuilder()
+            .setTitle('Paperboy')
+            .setDescription(escapeDiscord(reply.intro))
+            .addFields(
+              reply.commands.map((c) => ({
+                name: truncate(c.usage, DISCORD_LIMITS.fieldName),
+                value: truncate(
+                  `${escapeDiscord(c.description)}\n${c.examples.map((e) => `\`${e.replaceAll('`', "'")}\``).join('\n')}`,
+                  DISCORD_LIMITS.fieldValue,
+                ),
+              })),
+            ),
+        ],
+        components: [],
+      };
+    case 'notice':
+      return { content: truncate(escapeDiscord(reply.text), DISCORD_LIMITS.content), embeds: [], components: [] };
+    case 'error':
+      return {
+        content: truncate(`Sorry: ${escapeDiscord(reply.message)}`, DISCORD_LIMITS.content),
+        embeds: [],
+        components: [],
+      };
+  }
+}

@@ -1,0 +1,236 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbedBuilder } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISCORD_LIMITS, renderDiscord } from '../../../src/adapters/discord/render.ts';
+import type { Reply } from '../../../src/core/commands/reply.ts';
+import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.ts';
+import { runPaperboy } from '../../helpers/run-cli.ts';
+import { servePaperboy } from '../../helpers/serve.ts';
+import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
+
+const waitFor = async <T>(probe: () => T | undefined | false, ms = 8000): Promise<T> => {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+type Embed = {
+  title?: string;
+  description?: string;
+  footer?: { text: string };
+  fields?: { name: string; value: string }[];
+};
+/** Checks embeds with discord.js's own builder validation, plus the per-message total. */
+function validEmbeds(embeds: Embed[]) {
+  expect(embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
+  let total = 0;
+  for (const embed of embeds) {
+    // The builders validate every setter against Discord's limits and throw when one is broken.
+    const built = new EmbedBuilder(embed as never);
+    if (embed.title) built.setTitle(embed.title);
+    if (embed.description) built.setDescription(embed.description);
+    if (embed.footer) built.setFooter(embed.footer);
+    if (embed.fields) built.setFields(embed.fields);
+    total +=
+      (embed.title?.length ?? 0) +
+      (embed.description?.length ?? 0) +
+      (embed.footer?.text.length ?? 0) +
+      (embed.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0);
+  }
+  expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
+}
+
+describe('Discord: real discord.js against a fake Discord', () => {
+  let discord: FakeDiscord;
+  let served: Awaited<ReturnType<typeof servePaperboy>>;
+  let dir: string;
+
+  beforeAll(async () => {
+    discord = await startFakeDiscord();
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
+    const profiles = join(dir, 'profiles');
+    mkdirSync(profiles);
+    copyFileSync(SAMPLE_PAGE, join(profiles, 'zac.txt'));
+    writeFileSync(
+      join(profiles, 'mallory.txt'),
+      'Mallory Markup\n\nh-index1\n\nCLJan 2, 2024\n**Bold** @everyone <@&123> ping # heading [x](http://evil)\n\nMallory Markup\n\nAn abstract.\n',
+    );
+    served = await servePaperboy(
+      ['start', '--db', join(dir, 'p.db'), '--profiles', profiles],
+      { DISCORD_TOKEN: 'test-token', DISCORD_APP_ID: '100000000000000002', DISCORD_API_URL: discord.apiUrl },
+      /Discord connected/,
+    );
+  });
+  afterAll(async () => {
+    expect(await served?.stop()).toBe(0);
+    await discord?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers /paper with one valid embed per card and page buttons', async () => {
+    const { id } = discord.command('paper', [{ name: 'query', type: 3, value: 'language models' }]);
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    const data = callback?.body?.data as {
+      embeds: Embed[];
+      components: { components: { custom_id: string }[] }[];
+      allowed_mentions?: unknown;
+    };
+    expect(callback?.body?.type).toBe(4);
+    expect(data.embeds.length).toBeGreaterThan(1);
+    validEmbeds(data.embeds);
+    expect(data.embeds[0]?.footer?.text).toMatch(/page 1 of \d+/);
+    const ids = data.components.flatMap((r) => r.components.map((c) => c.custom_id));
+    expect(ids).toContain('pg:2:language models');
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((c) => c.length <= DISCORD_LIMITS.customId)).toBe(true);
+    expect(data.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('pages with the Next button by updating the message', async () => {
+    const { id } = discord.button('pg:2:language models');
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    expect(callback?.body?.type).toBe(7);
+    const data = callback?.body?.data as { embeds: Embed[] };
+    expect(data.embeds[0]?.title).toMatch(/^6\. /);
+    validEmbeds(data.embeds);
+  });
+
+  it('autocompletes /author with at most 25 known names', async () => {
+    const { id } = discord.autocomplete('author', 'name', 'zac');
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    expect(callback?.body?.type).toBe(8);
+    const choices = (callback?.body?.data as { choices: { name: string }[] } | undefined)?.choices ?? [];
+    expect(choices.length).toBeLessThanOrEqual(25);
+    expect(choices[0]?.name).toBe('Zac Hatfield-Dodds');
+  });
+
+  it('answers /author with an author embed', async () => {
+    const { id } = discord.command('author', [{ name: 'name', type: 3, value: 'Zac Hatfield-Dodds' }]);
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    const data = callback?.body?.data as { embeds: Embed[] };
+    validEmbeds(data.embeds);
+    expect(data.embeds[0]?.fields?.find((f) => f.name === 'Citations')?.value).toBe('15,836');
+  });
+
+  it('replies to a mention in the channel, with a nonce so a retry cannot post twice', async () => {
+    const messageId = discord.mention('<@100000000000000001> papers on sycophancy');
+    const [post] = await waitFor(() => {
+      const posts = discord.calls.filter(
+        (c) => c.method === 'POST' && c.path.endsWith('/messages') && JSON.stringify(c.body).includes(messageId),
+      );
+      return posts.length > 0 && posts;
+    });
+    expect(post?.body?.message_reference).toMatchObject({ message_id: messageId });
+    expect(post?.body?.enforce_nonce).toBe(true);
+    expect(JSON.stringify(post?.body?.embeds)).toContain('Sycophancy');
+  });
+
+  it('escapes markdown and mentions in titles, and pings nobody', async () => {
+    const { id } = discord.command('paper', [{ name: 'query', type: 3, value: 'author:"Mallory Markup"' }]);
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    const data = callback?.body?.data as { embeds: Embed[]; allowed_mentions: unknown };
+    const title = data.embeds[0]?.title ?? '';
+    expect(title).toContain('\\*\\*Bold\\*\\*');
+    expect(title).not.toContain('@everyone');
+    expect(title).toContain('@\u200beveryone');
+    expect(data.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('waits out a 429 as Discord asks and posts the answer once', async () => {
+    discord.failNext(/^POST \/interactions\/\d+\/[^/]+\/callback$/, 429, 1);
+    const { id } = discord.command('paper', [{ name: 'query', type: 3, value: 'toy models' }]);
+    const attempts = await waitFor(() => discord.callbacksFor(id).length >= 2 && discord.callbacksFor(id));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(discord.callbacksFor(id)).toHaveLength(2);
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  it('defers, then edits, when the index is far behind the database', async () => {
+    const writer = createSqliteStore(join(dir, 'p.db'));
+    writer.begin();
+    writer.savePapers(
+      Array.from({ length: 21_000 }, (_, i) => ({
+        title: `Bulk paper ${i} on graph sparsification`,
+        authors: ['Bulk Author'],
+        authorsTruncated: false,
+        affiliations: [],
+        abstract: null,
+        date: '2024',
+        category: 'LG',
+        categoryFull: 'cs.LG',
+        hasCode: false,
+        codeUrl: null,
+        arxivId: null,
+        venue: null,
+        citations: null,
+      })),
+      new Date(),
+    );
+    writer.commit();
+    writer.close();
+    const { id, token } = discord.command('paper', [{ name: 'query', type: 3, value: 'sparsification' }]);
+    const [edit] = await waitFor(() => discord.editsFor(token).length > 0 && discord.editsFor(token), 20_000);
+    expect(discord.callbacksFor(id)[0]?.body?.type).toBe(5);
+    expect(JSON.stringify(edit?.body?.embeds)).toContain('graph sparsification');
+  });
+
+  it('registers the commands with one bulk overwrite; twice changes nothing', async () => {
+    const env = { DISCORD_TOKEN: 'test-token', DISCORD_APP_ID: '100000000000000002', DISCORD_API_URL: discord.apiUrl };
+    const first = await runPaperboy(['register-commands', '--guild', '100000000000000003'], { env });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/registered \/paper, \/author, \/help in server/);
+    const names = () => (discord.commands.get('100000000000000003') ?? []).map((c) => c.name);
+    const before = names();
+    await runPaperboy(['register-commands', '--guild', '100000000000000003'], { env });
+    expect(names()).toEqual(before);
+    expect(discord.calls.filter((c) => c.method === 'PUT' && c.path.includes('/commands'))).toHaveLength(2);
+    expect((await runPaperboy(['register-commands'], { env: { DISCORD_TOKEN: 'x' } })).stderr).toMatch(
+      /DISCORD_APP_ID/,
+    );
+  });
+});
+
+describe('renderDiscord', () => {
+  it('keeps a page of long cards within every embed limit, trimming the abstract first', () => {
+    const long = 'word '.repeat(2000);
+    const reply: Reply = {
+      kind: 'papers',
+      heading: 'Papers for “x”',
+      cards: Array.from({ length: 10 }, (_, i) => ({
+        id: i,
+        title: `T${i} ${'very long title '.repeat(30)}`,
+        url: 'https://arxiv.org/abs/1',
+        authors: ['A'],
+        authorsTruncated: false,
+        affiliations: [],
+        date: '2024-01-01',
+        category: 'CL',
+        hasCode: false,
+        codeUrl: null,
+        snippet: [{ text: long, marked: false }],
+        profiles: [],
+        moreLikeThis: { type: 'more', paperId: i, page: 1 },
+      })),
+      page: {
+        current: { type: 'page', query: 'x', page: 1 },
+        page: 1,
+        pageSize: 10,
+        total: 30,
+        next: { type: 'page', query: 'x', page: 2 },
+      },
+    };
+    const message = renderDiscord(reply);
+    validEmbeds(message.embeds.map((e) => e.toJSON() as Embed));
+    expect(message.embeds.length).toBeGreaterThan(3);
+    expect(message.components.length).toBeLessThanOrEqual(DISCORD_LIMITS.rows);
+    for (const row of message.components)
+      expect(row.components.length).toBeLessThanOrEqual(DISCORD_LIMITS.buttonsPerRow);
+  });
+});
