@@ -5,6 +5,7 @@ import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { runAuthor } from './author-command.ts';
+import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { runSearch } from './search-command.ts';
@@ -97,6 +98,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       code = await runStart(io, options);
     });
 
+  const digest = program.command('digest').description('daily digests');
+  digest
+    .command('run')
+    .description('run the digests due at a time once, then exit (for cron-style deployments and tests)')
+    .option('--now <iso-time>', 'the time to run at (default: now)')
+    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--json', 'print { digests: [ { subscription, channel, status, papers } ] }')
+    .action(async (options: { now?: string; db?: string; json?: boolean }) => {
+      code = await runDigestRun(io, options);
+    });
+
   program
     .command('register-commands')
     .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')
@@ -125,7 +137,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (isPaperboyError(error)) {
       io.stderr.write(`error: ${error.message}\n`);
-      return EXIT.failed;
+      return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0

@@ -1,14 +1,22 @@
+import type { Logger } from '@slack/bolt';
 import { startDiscord } from '../adapters/discord/discord-client.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
+import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
+import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
 import { type Config, loadConfig, platformsOf } from '../config.ts';
 import type { Chat } from '../core/commands/chat.ts';
 import { createChat } from '../core/commands/chat.ts';
+import type { Platform } from '../core/digest/digest-store.ts';
+import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
+import { startTicker } from '../core/digest/ticker.ts';
 import { ingestPaths } from '../core/ingest/ingest-files.ts';
 import { openSearch } from '../core/search/open-search.ts';
+import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { platformPosters } from './platform-posters.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
 
@@ -21,31 +29,69 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   const dbPath = flags.db ?? config.PAPERBOY_DB;
   const platforms = platformsOf(config);
   const store = createSqliteStore(dbPath);
+  const profiles = flags.profiles ?? config.PAPERBOY_PROFILES;
+  const logger = createLogger(io.stderr);
   try {
-    const summary = await ingestPaths([flags.profiles ?? config.PAPERBOY_PROFILES], { store, clock: io.clock });
-    for (const file of summary.files.filter((f) => f.status !== 'ok')) {
-      for (const m of file.messages) io.stderr.write(`${m.severity}: ${m.message}\n`);
-    }
+    const loadProfiles = async () => {
+      const summary = await ingestPaths([profiles], { store, clock: io.clock });
+      for (const file of summary.files.filter((f) => f.status !== 'ok')) {
+        for (const m of file.messages) io.stderr.write(`${m.severity}: ${m.message}\n`);
+      }
+      return summary;
+    };
+    await loadProfiles();
     const { search, index } = openSearch(store, dbPath);
-    const chat = createChat({ store, search });
-    const { profiles, papers } = store.counts();
-    if (platforms.discord || platforms.slack) {
-      // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
-      const expectSlow = () => store.maxRev() - index.rev > DEFER_WHEN_BEHIND;
-      await servePlatforms(chat, config, io, expectSlow);
+    const digests = createSqliteDigests(store.db);
+    const chat = createChat({ store, search, digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ } });
+    const serving = platforms.discord || platforms.slack;
+    const style = !serving && io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
+    const posters: Partial<Record<Platform, DigestPoster>> = {
+      ...platformPosters(config, logger),
+      ...(serving ? {} : { terminal: createTerminalPoster((text) => io.stdout.write(`${text}\n`), style) }),
+    };
+    // Every minute: pick up pages added or changed under the profiles folder, then post what is due.
+    const ticker = startTicker(
+      async () => {
+        await loadProfiles();
+        await runDueDigests({
+          store,
+          digests,
+          search,
+          posters,
+          now: io.clock(),
+          maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
+          log: (line) => logger.info(line),
+        });
+      },
+      (error) => logger.error('paperboy digest_failed:', error),
+    );
+    try {
+      if (serving) {
+        // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
+        const expectSlow = () => store.maxRev() - index.rev > DEFER_WHEN_BEHIND;
+        await servePlatforms(chat, config, io, logger, expectSlow);
+        return EXIT.ok;
+      }
+      const { profiles: profileCount, papers } = store.counts();
+      const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profileCount.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
+      await runTerminalChat(chat, { input: io.stdin, output: io.stdout, env: io.env }, greeting);
       return EXIT.ok;
+    } finally {
+      await ticker.stop();
     }
-    const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profiles.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
-    await runTerminalChat(chat, { input: io.stdin, output: io.stdout, env: io.env }, greeting);
-    return EXIT.ok;
   } finally {
     store.close();
   }
 }
 
 /** Serves every configured platform until SIGINT/SIGTERM (or the test's abort), then stops them all. */
-async function servePlatforms(chat: Chat, config: Config, io: CliIo, expectSlow: () => boolean): Promise<void> {
-  const logger = createLogger(io.stderr);
+async function servePlatforms(
+  chat: Chat,
+  config: Config,
+  io: CliIo,
+  logger: Logger,
+  expectSlow: () => boolean,
+): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   try {
     if (config.DISCORD_TOKEN) {

@@ -3,6 +3,7 @@ import { closestNames, nameLikeness } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
 import type { Search, SearchPage } from '../search/search.ts';
 import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
+import { type ChatContext, type DigestDeps, runDigestCommand, TERMINAL_CONTEXT } from './digest-commands.ts';
 import { helpReply } from './help.ts';
 import { type Intent, toIntent } from './intent.ts';
 import { toPaperCard } from './paper-card.ts';
@@ -11,6 +12,8 @@ import type { Action, AuthorCard, PageInfo, Reply } from './reply.ts';
 export interface ChatOptions {
   store: PaperStore;
   search: Search;
+  /** Digest subscriptions; without them `/digest` explains it is not available. */
+  digests?: Omit<DigestDeps, 'store' | 'search'>;
   /** Cards per page. */
   pageSize?: number;
 }
@@ -23,7 +26,7 @@ const MAX_CHOICES = 5;
  * The platform-neutral chat: one command line (slash command or mention text) in, one {@link Reply} out.
  * Discord, Slack and the terminal all call this, so every platform answers the same way.
  */
-export function createChat({ store, search, pageSize = 5 }: ChatOptions) {
+export function createChat({ store, search, digests, pageSize = 5 }: ChatOptions) {
   let names: string[] | undefined;
   let namesAt = -1;
   const profileNames = () => {
@@ -113,8 +116,11 @@ export function createChat({ store, search, pageSize = 5 }: ChatOptions) {
     return author('found' in first ? b : a);
   }
 
-  function run(intent: Intent): Reply {
+  function run(intent: Intent, context: ChatContext): Reply {
     switch (intent.type) {
+      case 'digest':
+        if (!digests) return { kind: 'notice', text: 'Digests are not available here.' };
+        return runDigestCommand(intent.args, context, { ...digests, store, search });
       case 'paper':
         return papers(intent.query);
       case 'author':
@@ -141,7 +147,7 @@ export function createChat({ store, search, pageSize = 5 }: ChatOptions) {
 
   return {
     /** Answers a command line or mention text. Bad queries come back as `error` replies, never as throws. */
-    handle: (text: string): Reply => guard(() => run(toIntent(text))),
+    handle: (text: string, context: ChatContext = TERMINAL_CONTEXT): Reply => guard(() => run(toIntent(text), context)),
 
     /** Answers a button press. */
     act: (action: Action): Reply =>

@@ -22,6 +22,16 @@ export const COMMANDS: HelpEntry[] = [
     examples: ['/more 3'],
   },
   {
+    usage: '/digest subscribe [QUERY] [at HH:MM] [tz Area/City]',
+    description:
+      'A daily digest of papers new to the index in this channel (all, or those matching QUERY). Also: /digest list, preview ID, pause ID, resume ID, unsubscribe ID, and /digest watch QUERY for direct messages.',
+    examples: [
+      '/digest subscribe sycophancy at 09:00 tz Europe/Berlin',
+      '/digest watch reward hacking',
+      '/digest list',
+    ],
+  },
+  {
     usage: '/help',
     description: 'This list. You can also mention Paperboy in plain words.',
     examples: ['@paperboy papers on reward hacking by Deep Ganguli since 2023', '@paperboy who is Amanda Askell'],

@@ -4,6 +4,7 @@ export type Intent =
   | { type: 'author'; name: string }
   | { type: 'compare'; names: [string, string] }
   | { type: 'more'; paperId: number }
+  | { type: 'digest'; args: string }
   | { type: 'help'; topic?: string }
   | { type: 'unknown'; text: string };
 
@@ -33,6 +34,8 @@ export function toIntent(input: string): Intent {
       const id = Number(args);
       return Number.isInteger(id) && id > 0 ? { type: 'more', paperId: id } : { type: 'help', topic: 'more' };
     }
+    case 'digest':
+      return { type: 'digest', args };
     case 'help':
       return args ? { type: 'help', topic: args.replace(/^\//, '') } : { type: 'help' };
     default:

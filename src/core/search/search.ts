@@ -263,6 +263,29 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       return page;
     },
 
+    /**
+     * The papers among `ids` that match a query: every word (or, for a word no paper has, one of its
+     * spellings), and every filter. For digests, where each new paper must be judged, not ranked.
+     * @throws PaperboyError `invalid_query`
+     */
+    filterMatching(text: string, ids: readonly number[]): number[] {
+      const query = parseQuery(text);
+      index.sync();
+      const allowed = constraintsOf(query);
+      let candidates = ids.filter(allowed);
+      const plan = planTerms(query.terms);
+      const groups = plan.groups.map((alts) =>
+        alts.length === 1 ? quote(alts) : `(${alts.map((a) => quote([a])).join(' OR ')})`,
+      );
+      // A word that no paper has, in any spelling, cannot be matched.
+      if (plan.groups.length < query.terms.length) return [];
+      if (groups.length) {
+        const matching = new Set(store.matchTextAmong(groups.join(' AND '), candidates));
+        candidates = candidates.filter((id) => matching.has(id));
+      }
+      return candidates;
+    },
+
     /** Papers like the given one (by its title's words), itself left out. Undefined for an unknown id. */
     moreLikeThis(paperId: number, request: PageRequest = {}): SearchPage | undefined {
       const [paper] = store.getPapers([paperId]);

@@ -82,4 +82,34 @@ export const MIGRATIONS: readonly string[] = [
   CREATE VIRTUAL TABLE paper_terms USING fts5vocab(paper_text, 'row');
   CREATE INDEX profiles_by_name ON profiles(name);
   `,
+  // 4: digest subscriptions and the ledger that makes each digest go out exactly once.
+  `
+  CREATE TABLE subscriptions (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'channel',
+    query TEXT NOT NULL DEFAULT '',
+    time TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    watermark INTEGER NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    post_empty INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE digest_runs (
+    id INTEGER PRIMARY KEY,
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+    due_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    to_seq INTEGER NOT NULL,
+    paper_ids TEXT NOT NULL,
+    message_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    updated_at TEXT NOT NULL,
+    UNIQUE (subscription_id, due_at)
+  );
+  `,
 ];

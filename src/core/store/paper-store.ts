@@ -85,6 +85,8 @@ export interface PaperStore {
    * affiliations 1, abstract 1), score higher is better; without, every match with score 0.
    */
   matchText(expression: string, limit?: number): TextMatch[];
+  /** The papers among `ids` that match a full-text expression. */
+  matchTextAmong(expression: string, ids: readonly number[]): number[];
   /** How many papers contain `term` (normalised) in any field. */
   termPaperCount(term: string): number;
   /** Ids of the papers linked to profiles whose name is `name` (case and spacing folded). */

@@ -310,6 +310,15 @@ export function createSqliteStore(
         )
         .all(expression, limit);
     },
+    matchTextAmong: (expression, ids) =>
+      ids.length === 0
+        ? []
+        : db
+            .prepare<[string, string], { id: number }>(
+              'SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ? AND rowid IN (SELECT value FROM json_each(?))',
+            )
+            .all(expression, JSON.stringify(ids))
+            .map((row) => row.id),
     termPaperCount: (term) =>
       db.prepare<[string], { doc: number }>('SELECT doc FROM paper_terms WHERE term = ?').get(term)?.doc ?? 0,
     paperIdsOfProfile: (name) =>

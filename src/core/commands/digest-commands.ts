@@ -1,0 +1,152 @@
+import type { DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
+import { pendingPapers } from '../digest/run-digests.ts';
+import { isClockTime, isTimeZone, nextDueAt, patternOf } from '../digest/schedule.ts';
+import { PaperboyError } from '../errors.ts';
+import { parseQuery } from '../search/query-parser.ts';
+import type { Search } from '../search/search.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import { toPaperCard } from './paper-card.ts';
+import type { Reply } from './reply.ts';
+
+/** Who is asking, and where: digests belong to a channel (the terminal's is `terminal`). */
+export interface ChatContext {
+  platform: Platform;
+  channel: string;
+  user: string;
+}
+
+export const TERMINAL_CONTEXT: ChatContext = { platform: 'terminal', channel: 'terminal', user: 'terminal' };
+
+export interface DigestDeps {
+  store: PaperStore;
+  digests: DigestStore;
+  search: Search;
+  clock: () => Date;
+  /** Time zone when `tz` is not given (`PAPERBOY_TZ`). */
+  defaultTz: string;
+}
+
+const USAGE =
+  'Use /digest subscribe [QUERY] [at HH:MM] [tz Area/City] [empty], /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY.';
+
+const describe = (s: Subscription, now: Date) => {
+  const next = nextDueAt(patternOf(s.kind, s.time), s.tz, now);
+  const what = s.query ? `“${s.query}”` : 'all new papers';
+  const when = s.kind === 'watch' ? 'direct message as papers arrive' : `daily at ${s.time} ${s.tz}`;
+  const state = s.paused ? ' (paused)' : next ? ` · next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `#${s.id} ${what} · ${when}${state}`;
+};
+
+/**
+ * `/digest …`: subscribe a channel to a daily digest, watch a query by direct message, and manage them.
+ * Only this channel's subscriptions can be seen or changed from it.
+ */
+export function runDigestCommand(args: string, context: ChatContext, deps: DigestDeps): Reply {
+  const [verb = '', ...rest] = args.trim().split(/\s+/);
+  const tail = args.trim().slice(verb.length).trim();
+  const now = deps.clock();
+  const own = (id: number) => {
+    const s = deps.digests.getSubscription(id);
+    const mine =
+      s &&
+      s.platform === context.platform &&
+      (s.channel === context.channel || (s.kind === 'watch' && s.channel === context.user));
+    return mine ? s : undefined;
+  };
+  const id = Number(rest[0]?.replace(/^#/, ''));
+  const target = Number.isInteger(id) ? own(id) : undefined;
+  const notFound: Reply = {
+    kind: 'error',
+    code: 'not_found',
+    message: `No digest #${rest[0] ?? ''} in this channel. /digest list shows them.`,
+  };
+
+  switch (verb.toLowerCase()) {
+    case 'subscribe':
+    case 'watch': {
+      const watch = verb.toLowerCase() === 'watch';
+      let words = tail;
+      let time = '09:00';
+      let tz = deps.defaultTz;
+      let postEmpty = false;
+      words = words.replace(/(?:^|\s)at\s+(\S+)/i, (_, t: string) => {
+        if (!isClockTime(t))
+          throw new PaperboyError('invalid_query', `"at ${t}": expected a time like 09:00 (24-hour clock).`);
+        time = t.padStart(5, '0');
+        return ' ';
+      });
+      words = words.replace(/(?:^|\s)tz\s+(\S+)/i, (_, zone: string) => {
+        if (!isTimeZone(zone))
+          throw new PaperboyError('invalid_query', `"tz ${zone}": expected a time zone like Europe/Berlin or UTC.`);
+        tz = zone;
+        return ' ';
+      });
+      words = words.replace(/(?:^|\s)empty(?=\s|$)/i, () => {
+        postEmpty = true;
+        return ' ';
+      });
+      const query = words.trim().replace(/\s+/g, ' ');
+      if (watch && !query)
+        return {
+          kind: 'error',
+          code: 'invalid_query',
+          message: 'A watch needs a query, like /digest watch reward hacking.',
+        };
+      if (query) parseQuery(query);
+      const subscription = deps.digests.addSubscription(
+        {
+          platform: context.platform,
+          channel: watch ? context.user : context.channel,
+          kind: watch ? 'watch' : 'channel',
+          query,
+          time,
+          tz,
+          watermark: deps.store.maxSeq(),
+          postEmpty,
+          createdBy: context.user,
+        },
+        now,
+      );
+      const lead = watch ? 'Watching' : 'Subscribed';
+      return { kind: 'notice', text: `${lead}: ${describe(subscription, now)}. Papers already indexed are not new.` };
+    }
+    case 'list': {
+      const mine = deps.digests
+        .listSubscriptions({ platform: context.platform })
+        .filter((s) => s.channel === context.channel || (s.kind === 'watch' && s.channel === context.user));
+      if (mine.length === 0) return { kind: 'notice', text: `No digests here yet. ${USAGE}` };
+      return { kind: 'notice', text: `Digests here:\n${mine.map((s) => describe(s, now)).join('\n')}` };
+    }
+    case 'unsubscribe':
+    case 'remove': {
+      if (!target) return notFound;
+      deps.digests.removeSubscription(target.id);
+      return { kind: 'notice', text: `Removed digest #${target.id}.` };
+    }
+    case 'pause':
+    case 'resume': {
+      if (!target) return notFound;
+      deps.digests.setPaused(target.id, verb.toLowerCase() === 'pause');
+      return { kind: 'notice', text: `${verb.toLowerCase() === 'pause' ? 'Paused' : 'Resumed'} digest #${target.id}.` };
+    }
+    case 'preview': {
+      if (!target) return notFound;
+      const subscription = target;
+      const { ids } = pendingPapers(subscription, deps);
+      const papers = deps.store.getPapers(ids.slice(0, 10));
+      return {
+        kind: 'papers',
+        heading: `Digest #${subscription.id} would post ${ids.length} paper${ids.length === 1 ? '' : 's'} now`,
+        cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+        page: {
+          current: { type: 'page', query: subscription.query, page: 1 },
+          page: 1,
+          pageSize: 10,
+          total: ids.length,
+        },
+      };
+    }
+    default:
+      return { kind: 'notice', text: USAGE };
+  }
+}

@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderProfile } from '../../src/core/profile/render-profile.ts';
+import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
+import { runPaperboy } from '../helpers/run-cli.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+describe('digests from the terminal', () => {
+  const tempDir = useTempDir();
+
+  it('subscribes in the chat, then `digest run` at the next 09:00 prints the new paper once', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    const now = new Date('2026-11-28T12:00:00Z');
+    const chat = await runPaperboy(['start', '--db', db], {
+      stdin: '/digest subscribe sycophancy at 09:00 tz Europe/Berlin\n',
+      now,
+    });
+    expect(chat.stdout).toMatch(
+      /Subscribed: #1 “sycophancy” · daily at 09:00 Europe\/Berlin · next 2026-11-29 08:00 UTC/,
+    );
+
+    const page = join(dir, 'new.txt');
+    writeFileSync(
+      page,
+      renderProfile(fakeProfile('New Person', [fakePaper(1, { title: 'Sycophancy in tiny models' }), fakePaper(2)])),
+    );
+    expect((await runPaperboy(['ingest', page, '--db', db], { now })).code).toBe(0);
+
+    const early = await runPaperboy(['digest', 'run', '--now', '2026-11-29T08:59:00+01:00', '--db', db]);
+    expect(early.stdout).toBe('');
+    const due = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:00:00+01:00', '--db', db]);
+    expect(due.code).toBe(0);
+    expect(due.stdout).toContain('Digest #1: 1 new paper on “sycophancy”');
+    expect(due.stdout).toContain('1. Sycophancy in tiny models');
+    expect(due.stdout).not.toContain(fakePaper(2).title);
+    const again = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:05:00+01:00', '--db', db, '--json']);
+    expect(JSON.parse(again.stdout)).toEqual({ digests: [] });
+  });
+
+  it('prints the --json shape and rejects a bad --now', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    const now = new Date('2026-11-28T12:00:00Z');
+    await runPaperboy(['start', '--db', db], { stdin: '/digest subscribe\n', now });
+    const page = join(dir, 'new.txt');
+    writeFileSync(page, renderProfile(fakeProfile('New Person', [fakePaper(1)])));
+    await runPaperboy(['ingest', page, '--db', db], { now });
+    const run = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db, '--json']);
+    expect(JSON.parse(run.stdout)).toEqual({
+      digests: [
+        {
+          subscription: 1,
+          channel: 'terminal',
+          platform: 'terminal',
+          status: 'sent',
+          papers: [{ id: expect.any(Number), title: fakePaper(1).title }],
+        },
+      ],
+    });
+    const bad = await runPaperboy(['digest', 'run', '--now', 'tomorrow', '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--now "tomorrow" is not a time/);
+  });
+});
