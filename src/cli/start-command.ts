@@ -6,12 +6,12 @@ import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
 import { type Config, loadConfig, platformsOf } from '../config.ts';
-import type { Chat } from '../core/commands/chat.ts';
-import { createChat } from '../core/commands/chat.ts';
+import { type Chat, createChat } from '../core/commands/chat.ts';
 import type { Platform } from '../core/digest/digest-store.ts';
 import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
 import { startTicker } from '../core/digest/ticker.ts';
-import { ingestPaths } from '../core/ingest/ingest-files.ts';
+import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
+import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
@@ -32,14 +32,13 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   const profiles = flags.profiles ?? config.PAPERBOY_PROFILES;
   const logger = createLogger(io.stderr);
   try {
-    const loadProfiles = async () => {
-      const summary = await ingestPaths([profiles], { store, clock: io.clock });
-      for (const file of summary.files.filter((f) => f.status !== 'ok')) {
+    const report = (summary: IngestSummary | undefined) => {
+      for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(`${m.severity}: ${m.message}\n`);
       }
-      return summary;
     };
-    await loadProfiles();
+    const watcher = createProfileWatcher(store, profiles);
+    report(await watcher.loadChanged(io.clock()));
     const { search, index } = openSearch(store, dbPath);
     const digests = createSqliteDigests(store.db);
     const chat = createChat({ store, search, digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ } });
@@ -49,22 +48,23 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       ...platformPosters(config, logger),
       ...(serving ? {} : { terminal: createTerminalPoster((text) => io.stdout.write(`${text}\n`), style) }),
     };
-    // Every minute: pick up pages added or changed under the profiles folder, then post what is due.
-    const ticker = startTicker(
-      async () => {
-        await loadProfiles();
-        await runDueDigests({
-          store,
-          digests,
-          search,
-          posters,
-          now: io.clock(),
-          maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
-          log: (line) => logger.info(line),
-        });
-      },
-      (error) => logger.error('paperboy digest_failed:', error),
-    );
+    // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
+    // Papers ingested by another process are already in the database; the index catches up at the next query.
+    const tick = async () => {
+      report(await watcher.loadChanged(io.clock()));
+      await runDueDigests({
+        store,
+        digests,
+        search,
+        posters,
+        now: io.clock(),
+        maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
+        log: (line) => logger.info(line),
+      });
+    };
+    // The first run catches up with digests missed while the bot was down.
+    await tick();
+    const ticker = startTicker(tick, (error) => logger.error('paperboy digest_failed:', error));
     try {
       if (serving) {
         // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.

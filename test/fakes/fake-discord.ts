@@ -27,6 +27,7 @@ export async function startFakeDiscord() {
   const calls: DiscordCall[] = [];
   const failures: { pattern: RegExp; status: number; retryAfter: number }[] = [];
   const commands = new Map<string, Record<string, unknown>[]>();
+  const messages = new Map<string, ReturnType<typeof message>[]>();
   const sockets = new Set<WebSocket>();
   let seq = 0;
 
@@ -90,7 +91,23 @@ export async function startFakeDiscord() {
     if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return send(res, 204);
     if (/^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) return send(res, 200, message(body));
     const channelPost = /^\/channels\/(\d+)\/messages$/.exec(path);
-    if (req.method === 'POST' && channelPost) return send(res, 200, message(body, channelPost[1]));
+    if (req.method === 'POST' && channelPost) {
+      const posted = message(body, channelPost[1]);
+      messages.set(posted.channel_id, [posted, ...(messages.get(posted.channel_id) ?? [])]);
+      return send(res, 200, posted);
+    }
+    if (req.method === 'GET' && channelPost)
+      return send(res, 200, (messages.get(channelPost[1] as string) ?? []).slice(0, 50));
+    if (req.method === 'POST' && /^\/channels\/\d+\/messages\/\d+\/threads$/.test(path)) {
+      return send(res, 201, { id: nextId(), type: 11, name: body?.name, parent_id: path.split('/')[2] });
+    }
+    if (req.method === 'POST' && path === '/users/@me/channels') {
+      return send(res, 200, {
+        id: `9${String(body?.recipient_id).slice(1)}`,
+        type: 1,
+        recipients: [{ ...USER, id: body?.recipient_id }],
+      });
+    }
     const commandsPath = /^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/.exec(path);
     if (req.method === 'PUT' && commandsPath) {
       const list = ((body as unknown as Record<string, unknown>[]) ?? []).map((c) => ({
@@ -199,6 +216,8 @@ export async function startFakeDiscord() {
     apiUrl: `http://127.0.0.1:${port()}/api`,
     calls,
     commands,
+    /** Messages posted in a channel, newest first. */
+    messagesIn: (channel: string) => messages.get(channel) ?? [],
     connected: () => sockets.size,
     failNext(pattern: RegExp, status = 429, retryAfter = 1) {
       failures.push({ pattern, status, retryAfter });

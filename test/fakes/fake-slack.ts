@@ -19,6 +19,7 @@ export async function startFakeSlack() {
   const failures = new Map<string, { status: number; retryAfter: number }[]>();
   const sockets = new Set<WebSocket>();
   let messageTs = 1000;
+  const history = new Map<string, Record<string, unknown>[]>();
 
   const readBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
     let raw = '';
@@ -60,8 +61,17 @@ export async function startFakeSlack() {
           user: 'paperboy',
           team: 'Test',
         });
-      case 'chat.postMessage':
-        return send(res, 200, { ok: true, channel: body.channel, ts: `${++messageTs}.000100`, message: body });
+      case 'chat.postMessage': {
+        const ts = `${++messageTs}.000100`;
+        const channel = String(body.channel);
+        history.set(channel, [{ ...body, ts }, ...(history.get(channel) ?? [])]);
+        return send(res, 200, { ok: true, channel, ts, message: body });
+      }
+      case 'conversations.history':
+        return send(res, 200, {
+          ok: true,
+          messages: (history.get(String(body.channel)) ?? []).slice(0, Number(body.limit ?? 100)),
+        });
       case 'apps.connections.open':
         return send(res, 200, { ok: true, url: `ws://127.0.0.1:${port()}/socket` });
       default:
@@ -98,6 +108,8 @@ export async function startFakeSlack() {
         Array.from({ length: count }, () => ({ status, retryAfter })),
       );
     },
+    /** Messages posted in a channel, newest first (what conversations.history answers). */
+    history: (channel: string) => history.get(channel) ?? [],
     callsTo: (method: string) => calls.filter((c) => c.path === `/api/${method}`),
     respondsTo: (id: string) => calls.filter((c) => c.path === `/respond/${id}`),
     /** Sends a Socket Mode envelope to every connected client. */

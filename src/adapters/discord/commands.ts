@@ -19,6 +19,48 @@ export function slashCommands() {
       .addStringOption((o) =>
         o.setName('name').setDescription('The researcher').setRequired(true).setAutocomplete(true),
       ),
+    new SlashCommandBuilder()
+      .setName('digest')
+      .setDescription('Daily digests of new papers in this channel, and personal watches')
+      .addSubcommand((c) =>
+        c
+          .setName('subscribe')
+          .setDescription('A daily digest of new papers here')
+          .addStringOption((o) => o.setName('query').setDescription('Only papers matching this (empty: all)'))
+          .addStringOption((o) => o.setName('at').setDescription('Time of day, HH:MM (default 09:00)'))
+          .addStringOption((o) => o.setName('tz').setDescription('Time zone, like Europe/Berlin')),
+      )
+      .addSubcommand((c) => c.setName('list').setDescription("This channel's digests"))
+      .addSubcommand((c) =>
+        c
+          .setName('watch')
+          .setDescription('Direct messages when new papers match')
+          .addStringOption((o) => o.setName('query').setDescription('What to watch for').setRequired(true)),
+      )
+      .addSubcommand((c) =>
+        c
+          .setName('preview')
+          .setDescription('What a digest would post now')
+          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
+      )
+      .addSubcommand((c) =>
+        c
+          .setName('pause')
+          .setDescription('Pause a digest')
+          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
+      )
+      .addSubcommand((c) =>
+        c
+          .setName('resume')
+          .setDescription('Resume a digest')
+          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
+      )
+      .addSubcommand((c) =>
+        c
+          .setName('unsubscribe')
+          .setDescription('Remove a digest')
+          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
+      ),
     new SlashCommandBuilder().setName('help').setDescription('What Paperboy can do, with examples'),
   ].map((c) => c.toJSON());
 }

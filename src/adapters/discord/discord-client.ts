@@ -26,6 +26,28 @@ export interface DiscordAdapter {
 
 const MENTION = /<@!?\d+>/g;
 
+/** A slash command as the command line the chat core reads. */
+function commandLine(interaction: ChatInputCommandInteraction): string {
+  const { options } = interaction;
+  switch (interaction.commandName) {
+    case 'paper':
+      return `/paper ${options.getString('query', true)}`;
+    case 'author':
+      return `/author ${options.getString('name', true)}`;
+    case 'digest': {
+      const sub = options.getSubcommand();
+      const id = options.getInteger('id');
+      const at = options.getString('at');
+      const tz = options.getString('tz');
+      return ['/digest', sub, options.getString('query') ?? '', id ?? '', at ? `at ${at}` : '', tz ? `tz ${tz}` : '']
+        .filter((part) => part !== '')
+        .join(' ');
+    }
+    default:
+      return '/help';
+  }
+}
+
 /**
  * Paperboy in Discord: slash commands, author autocomplete, buttons, and mentions of the bot.
  *
@@ -52,18 +74,14 @@ export async function startDiscord(
   };
 
   async function onCommand(interaction: ChatInputCommandInteraction) {
-    const text =
-      interaction.commandName === 'paper'
-        ? `/paper ${interaction.options.getString('query', true)}`
-        : interaction.commandName === 'author'
-          ? `/author ${interaction.options.getString('name', true)}`
-          : '/help';
+    const text = commandLine(interaction);
+    const context = { platform: 'discord' as const, channel: interaction.channelId, user: interaction.user.id };
     if (expectSlow()) {
       await interaction.deferReply();
-      await interaction.editReply(answer(chat.handle(text)));
+      await interaction.editReply(answer(chat.handle(text, context)));
       return;
     }
-    const reply = chat.handle(text);
+    const reply = chat.handle(text, context);
     const message = answer(reply);
     if (reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     else await interaction.reply(message);
@@ -109,7 +127,8 @@ export async function startDiscord(
     try {
       const text = message.content.replace(MENTION, ' ').trim();
       // The nonce lets Discord drop a repeat if the library retries the post after a timeout.
-      await message.reply({ ...answer(chat.handle(text)), nonce: message.id.slice(-25), enforceNonce: true });
+      const context = { platform: 'discord' as const, channel: message.channelId, user: message.author.id };
+      await message.reply({ ...answer(chat.handle(text, context)), nonce: message.id.slice(-25), enforceNonce: true });
     } catch (error) {
       logger.error('paperboy discord_failed: mention', error);
     }

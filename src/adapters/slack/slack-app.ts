@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
+import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
 
@@ -23,7 +24,7 @@ export interface SlackAdapter {
 }
 
 /** Slash commands Paperboy answers; `manifest.yml` declares the same list (a test checks). */
-export const SLACK_COMMANDS = ['/paper', '/author'] as const;
+export const SLACK_COMMANDS = ['/paper', '/author', '/digest'] as const;
 /** Events Paperboy subscribes to. */
 export const SLACK_EVENTS = ['app_mention'] as const;
 
@@ -79,8 +80,8 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         ],
       });
 
-  const answer = (text: string): Reply => {
-    const reply = chat.handle(text);
+  const answer = (text: string, context: ChatContext): Reply => {
+    const reply = chat.handle(text, context);
     if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
     return reply;
   };
@@ -88,7 +89,8 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
   for (const command of SLACK_COMMANDS) {
     app.command(command, async ({ command: body, ack, respond }) => {
       await ack();
-      const message = renderSlack(answer(`${command} ${body.text}`), { shareable: true });
+      const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id };
+      const message = renderSlack(answer(`${command} ${body.text}`, context), { shareable: true });
       await respond({ response_type: 'ephemeral', ...message });
     });
   }
@@ -99,7 +101,8 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       logger.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
       return;
     }
-    const message = renderSlack(answer(event.text.replace(MENTION, ' ').trim()));
+    const context = { platform: 'slack' as const, channel: event.channel, user: event.user ?? '' };
+    const message = renderSlack(answer(event.text.replace(MENTION, ' ').trim(), context));
     await say({ ...message, thread_ts: event.thread_ts ?? event.ts });
   });
 

@@ -1,0 +1,93 @@
+import { type Logger, webApi } from '@slack/bolt';
+import type { PaperCard } from '../../core/commands/reply.ts';
+import type { DigestPoster } from '../../core/digest/run-digests.ts';
+import { type Block, escapeSlack, SLACK_LIMITS, truncate } from './render.ts';
+
+// render.ts builds Block Kit as plain JSON (checked against Slack's limits by the tests); the Web API's
+// types want its own block union, so the JSON crosses over here, in one place.
+const toKnownBlocks = (blocks: Block[]) => blocks as unknown as webApi.KnownBlock[];
+
+/** Papers per thread message: one section each, well under Slack's 50 blocks and 3,000 characters a section. */
+export const DIGEST_CARDS_PER_MESSAGE = 40;
+export const DIGEST_EVENT = 'paperboy_digest';
+
+function digestCard(card: PaperCard): Block {
+  const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
+  const facts = [card.date, card.category ?? '—', card.hasCode ? ':computer: code' : undefined]
+    .filter(Boolean)
+    .join(' · ');
+  const title = escapeSlack(card.title).replaceAll('|', '¦');
+  return {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: truncate(`*<${card.url}|${title}>*\n${escapeSlack(authors)} · ${facts}`, SLACK_LIMITS.sectionText),
+    },
+  };
+}
+
+/** Splits a digest's cards into thread messages within Slack's limits. */
+export function digestChunks(cards: PaperCard[]): Block[][] {
+  const chunks: Block[][] = [];
+  for (let i = 0; i < cards.length; i += DIGEST_CARDS_PER_MESSAGE) {
+    chunks.push(cards.slice(i, i + DIGEST_CARDS_PER_MESSAGE).map(digestCard));
+  }
+  return chunks;
+}
+
+/**
+ * Posts digests with the Web API: a summary in the channel (or the person's direct messages for a watch)
+ * and the papers in its thread. Every message carries the ledger id as message metadata, so after a crash
+ * the channel's history tells whether the digest already went out.
+ */
+export function createSlackDigestPoster(options: { token: string; apiUrl?: string; logger: Logger }): DigestPoster {
+  const client = new webApi.WebClient(options.token, {
+    logger: options.logger,
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+  });
+  return {
+    async post(delivery) {
+      const metadata = { event_type: DIGEST_EVENT, event_payload: { ledger_id: delivery.ledgerId } };
+      const top = delivery.cards.slice(0, 3).map((c) => `• ${escapeSlack(c.title)}`);
+      const summary = await client.chat.postMessage({
+        channel: delivery.subscription.channel,
+        text: delivery.heading,
+        metadata,
+        blocks: toKnownBlocks([
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: truncate(`*${escapeSlack(delivery.heading)}*\n${top.join('\n')}`, SLACK_LIMITS.sectionText),
+            },
+          },
+          ...(delivery.cards.length
+            ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'All papers are in the thread.' }] }]
+            : []),
+        ]),
+      });
+      const ts = summary.ts as string;
+      for (const blocks of digestChunks(delivery.cards)) {
+        await client.chat.postMessage({
+          channel: summary.channel ?? delivery.subscription.channel,
+          thread_ts: ts,
+          text: delivery.heading,
+          blocks: toKnownBlocks(blocks),
+          metadata,
+        });
+      }
+      return ts;
+    },
+    async findPosted(subscription, ledgerId) {
+      const history = await client.conversations.history({
+        channel: subscription.channel,
+        limit: 100,
+        include_all_metadata: true,
+      });
+      const found = history.messages?.find(
+        (m) => (m.metadata?.event_payload as { ledger_id?: string } | undefined)?.ledger_id === ledgerId,
+      );
+      return found?.ts;
+    },
+  };
+}

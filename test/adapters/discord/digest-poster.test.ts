@@ -1,0 +1,68 @@
+import { EmbedBuilder } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDiscordDigestPoster } from '../../../src/adapters/discord/digest-poster.ts';
+import { DISCORD_LIMITS } from '../../../src/adapters/discord/render.ts';
+import { CHANNEL_ID, type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.ts';
+import { crashingAfterPost, digestFixture } from '../../helpers/digest-fixture.ts';
+
+describe('Discord digests against a fake Discord', () => {
+  let discord: FakeDiscord;
+  beforeEach(async () => {
+    discord = await startFakeDiscord();
+  });
+  afterEach(async () => {
+    await discord.stop();
+  });
+  const poster = () => createDiscordDigestPoster({ token: 'test-token', apiUrl: discord.apiUrl });
+  const context = { platform: 'discord' as const, channel: CHANNEL_ID, user: '100000000000000005' };
+
+  it('posts a summary, opens a thread and splits 200 papers within embed limits', async () => {
+    const t = digestFixture(context);
+    t.addPapers(200);
+    const [outcome] = await t.run('2026-11-29T09:00:00Z', { discord: poster() });
+    expect(outcome?.status).toBe('sent');
+    const [summary] = discord.messagesIn(CHANNEL_ID);
+    expect(summary?.embeds).toHaveLength(1);
+    const posts = discord.calls.filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
+    const threadPosts = posts.filter((c) => !c.path.includes(CHANNEL_ID));
+    expect(discord.calls.some((c) => c.path.endsWith('/threads'))).toBe(true);
+    let papers = 0;
+    for (const post of threadPosts) {
+      const embeds = post.body?.embeds as { title: string; description: string }[];
+      expect(embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
+      const total = embeds.reduce((s, e) => s + e.title.length + e.description.length, 0);
+      expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
+      // discord.js's builders throw on any embed beyond Discord's limits.
+      for (const e of embeds) new EmbedBuilder().setTitle(e.title).setDescription(e.description);
+      expect(post.body?.allowed_mentions).toEqual({ parse: [] });
+      papers += embeds.length;
+    }
+    expect(papers).toBe(200);
+    expect(posts[0]?.body?.enforce_nonce).toBe(true);
+  });
+
+  it('waits out a 429 and posts the digest once', async () => {
+    const t = digestFixture(context);
+    t.addPapers(2);
+    discord.failNext(/^POST \/channels\/\d+\/messages$/, 429, 1);
+    const [outcome] = await t.run('2026-11-29T09:00:00Z', { discord: poster() });
+    expect(outcome?.status).toBe('sent');
+    expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
+  });
+
+  it('finds a digest posted just before a crash by its footer and does not post it again', async () => {
+    const t = digestFixture(context);
+    t.addPapers(2);
+    expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe('failed');
+    expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
+    expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
+  });
+
+  it('sends a watch as a direct message', async () => {
+    const t = digestFixture(context, '/digest watch tiny models');
+    t.addPapers(2);
+    await t.run('2026-11-28T12:15:00Z', { discord: poster() });
+    expect(discord.calls.some((c) => c.path === '/users/@me/channels')).toBe(true);
+    expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,73 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/adapters/logger.ts';
+import { createSlackDigestPoster, DIGEST_EVENT } from '../../../src/adapters/slack/digest-poster.ts';
+import { SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
+import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack.ts';
+import { crashingAfterPost, digestFixture } from '../../helpers/digest-fixture.ts';
+
+describe('Slack digests against a fake Slack', () => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+  });
+  afterEach(async () => {
+    await slack.stop();
+  });
+  const poster = () =>
+    createSlackDigestPoster({ token: 'xoxb-test', apiUrl: slack.apiUrl, logger: createLogger(new PassThrough()) });
+  const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
+
+  it('splits 200 new papers into a summary and thread messages within Slack limits', async () => {
+    const t = digestFixture(context);
+    t.addPapers(200);
+    const [outcome] = await t.run('2026-11-29T09:00:00Z', { slack: poster() });
+    expect(outcome?.status).toBe('sent');
+    const posts = slack.callsTo('chat.postMessage');
+    const [summary, ...thread] = posts;
+    expect(summary?.body.channel).toBe('C1');
+    expect(summary?.body.thread_ts).toBeUndefined();
+    expect(thread.length).toBe(5);
+    const ts = slack.history('C1').at(-1)?.ts;
+    let papers = 0;
+    for (const post of posts) {
+      const blocks = post.body.blocks as { type: string; text?: { text: string } }[];
+      expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      for (const block of blocks) expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect((post.body.metadata as { event_type: string }).event_type).toBe(DIGEST_EVENT);
+      if (post !== summary) {
+        expect(post.body.thread_ts).toBe(ts);
+        papers += blocks.length;
+      }
+    }
+    expect(papers).toBe(200);
+  });
+
+  it('retries a 429 after Retry-After and delivers the digest once', async () => {
+    const t = digestFixture(context);
+    t.addPapers(3);
+    slack.failNext('chat.postMessage', 429, 1);
+    const [outcome] = await t.run('2026-11-29T09:00:00Z', { slack: poster() });
+    expect(outcome?.status).toBe('sent');
+    expect(slack.history('C1')).toHaveLength(2);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
+  });
+
+  it('finds a digest posted just before a crash in the channel history and does not post it again', async () => {
+    const t = digestFixture(context);
+    t.addPapers(3);
+    const [first] = await t.run('2026-11-29T09:00:00Z', { slack: crashingAfterPost(poster()) });
+    expect(first?.status).toBe('failed');
+    const [second] = await t.run('2026-11-29T09:01:00Z', { slack: poster() });
+    expect(second?.status).toBe('recovered');
+    expect(slack.history('C1').filter((m) => m.thread_ts === undefined)).toHaveLength(1);
+  });
+
+  it('sends a watch to the person, not the channel', async () => {
+    const t = digestFixture(context, '/digest watch tiny models');
+    t.addPapers(2);
+    await t.run('2026-11-28T12:15:00Z', { slack: poster() });
+    expect(slack.history('U1')).toHaveLength(2);
+    expect(slack.history('C1')).toHaveLength(0);
+  });
+});

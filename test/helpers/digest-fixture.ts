@@ -1,0 +1,62 @@
+import { createChat } from '../../src/core/commands/chat.ts';
+import type { ChatContext } from '../../src/core/commands/digest-commands.ts';
+import type { Platform } from '../../src/core/digest/digest-store.ts';
+import { type DigestPoster, runDueDigests } from '../../src/core/digest/run-digests.ts';
+import { PaperIndex } from '../../src/core/search/paper-index.ts';
+import { createSearch } from '../../src/core/search/search.ts';
+import type { PaperInput } from '../../src/core/store/paper-store.ts';
+import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
+import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+
+export const paperInput = (n: number, title = `Digest paper ${n} about tiny models`): PaperInput => ({
+  title,
+  authors: [`Author ${n}`, 'Second Author', 'Third Author'],
+  authorsTruncated: true,
+  affiliations: ['lab'],
+  abstract: `Abstract ${n}.`,
+  date: '2026-11-20',
+  category: 'CL',
+  categoryFull: 'cs.CL',
+  hasCode: n % 2 === 0,
+  codeUrl: null,
+  arxivId: `2611.${String(n).padStart(5, '0')}`,
+  venue: null,
+  citations: null,
+});
+
+/** An in-memory Paperboy with digests, a subscription made through the chat, and a way to add papers. */
+export function digestFixture(context: ChatContext, command = '/digest subscribe') {
+  let now = new Date('2026-11-28T12:00:00Z');
+  const store = createSqliteStore(':memory:');
+  const digests = createSqliteDigests(store.db);
+  const search = createSearch({ store, index: PaperIndex.open({ store }) });
+  const chat = createChat({ store, search, digests: { digests, clock: () => now, defaultTz: 'UTC' } });
+  chat.handle(command, context);
+  return {
+    store,
+    digests,
+    addPapers(count: number) {
+      store.begin();
+      store.savePapers(
+        Array.from({ length: count }, (_, i) => paperInput(i + 1)),
+        now,
+      );
+      store.commit();
+    },
+    run(iso: string, posters: Partial<Record<Platform, DigestPoster>>) {
+      now = new Date(iso);
+      return runDueDigests({ store, digests, search, posters, now, maxLateMinutes: 720, log: () => {} });
+    },
+  };
+}
+
+/** Wraps a poster so that its next post goes out and then the "process dies" before the ledger hears of it. */
+export function crashingAfterPost(poster: DigestPoster): DigestPoster {
+  return {
+    async post(delivery) {
+      await poster.post(delivery);
+      throw new Error('killed after posting');
+    },
+    findPosted: poster.findPosted,
+  };
+}
