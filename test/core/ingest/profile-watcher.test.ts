@@ -36,7 +36,15 @@ describe('createProfileWatcher', () => {
       store,
       digests,
       search,
-      posters: { terminal: { post: async (d) => (posted.push(d), d.ledgerId), findPosted: async () => undefined } },
+      posters: {
+        terminal: {
+          post: async (delivery) => {
+            posted.push(delivery);
+            return delivery.ledgerId;
+          },
+          findPosted: async () => undefined,
+        },
+      },
       now: new Date('2026-11-29T09:00:00Z'),
       maxLateMinutes: 720,
       log: () => {},
