@@ -62,7 +62,7 @@ async function benchCorpus(name: string, file: string): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   try {
     const builds = new Map<string, { buildMs: number; buildPeakMb: number }>();
-    for (const engine of ENGINES) {
+    for (const engine of ENGINES.filter((e) => only.length === 0 || only.includes(e))) {
       const base = engine === 'minisearch-fuzzy' ? 'minisearch' : engine;
       if (!builds.has(base)) {
         const { lines } = await runEngine(['build', base, workdir, file]);
@@ -94,7 +94,10 @@ async function benchCorpus(name: string, file: string): Promise<void> {
 const count = (qs: BenchQuery[]) =>
   ['known-item', 'misspelled', 'filtered'].map((k) => `${qs.filter((q) => q.kind === k).length} ${k}`).join(', ');
 
-const wanted = process.argv.slice(2);
+// `-- large paperboy` runs one engine only: for trying a change; the table for a note comes from a full run.
+const args = process.argv.slice(2);
+const only = args.filter((a) => (ENGINES as readonly string[]).includes(a));
+const wanted = args.filter((a) => !only.includes(a));
 const corpora = [
   ['small', join(CORPUS_DIR, 'small.jsonl.gz')],
   ['large', join(CORPUS_DIR, 'large.jsonl.gz')],

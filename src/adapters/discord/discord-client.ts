@@ -62,7 +62,7 @@ export async function startDiscord(
 ): Promise<DiscordAdapter> {
   const client = new Client({
     // Mentions of the bot carry their content without the privileged message content intent.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     rest: { api: settings.apiUrl },
     // A title holding @everyone or a role mention must never ping anyone.
     allowedMentions: { parse: [], repliedUser: false },

@@ -18,7 +18,7 @@ interface IndexedPaper {
   title: string;
 }
 
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 const SYNC_PAGE = 5000;
 
 const MINISEARCH_OPTIONS = {
@@ -31,7 +31,11 @@ export function toFacts(paper: StoredPaper): PaperFacts {
   const [y = 0, m, d] = paper.date.split('-').map(Number);
   const from = m === undefined ? y * 10000 + 101 : y * 10000 + m * 100 + (d ?? 1);
   const to = m === undefined ? y * 10000 + 1231 : from;
-  const categories = [paper.category, paper.categoryFull].filter((c): c is string => !!c).map(normalizeTerm);
+  const categories = [
+    ...new Set(
+      [paper.category, paper.categoryFull, ...paper.alsoCategories].filter((c): c is string => !!c).map(normalizeTerm),
+    ),
+  ];
   return { from, to, categories, hasCode: paper.hasCode };
 }
 

@@ -43,6 +43,7 @@ interface Ranked {
 // The title index is the main signal; the store's BM25 over all fields (abstract included) adds to it.
 const TEXT_WEIGHT = 0.4;
 const TITLE_WEIGHT = 1;
+const PHRASE_WEIGHT = 1;
 const TEXT_CANDIDATES = 300;
 // A word in more titles than this is "common": the text index answers it (see planTerms).
 const COMMON_MIN = 200;
@@ -53,6 +54,11 @@ const DEFAULT_PAGE_SIZE = 5;
 const MAX_PAGE_SIZE = 100;
 
 const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
+/** A word and its alternative spellings as one FTS5 term: `"word"` or `("a" OR "b")`. */
+const anyOf = (alternatives: string[]) =>
+  alternatives.length === 1 ? quote(alternatives) : `(${alternatives.map((a) => quote([a])).join(' OR ')})`;
+// With filters, the best text matches may all be filtered out: look further down the list.
+const FILTERED_TEXT_CANDIDATES = 5000;
 
 export const encodeCursor = (offset: number, pageSize: number): string =>
   Buffer.from(JSON.stringify([offset, pageSize])).toString('base64url');
@@ -166,8 +172,14 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
         for (const hit of hits)
           byId.set(hit.id as number, { id: hit.id as number, score: hit.score, terms: hit.terms });
       }
+      const filtered =
+        query.categories.length > 0 ||
+        query.from !== undefined ||
+        query.to !== undefined ||
+        query.hasCode !== undefined;
+      const limit = filtered ? FILTERED_TEXT_CANDIDATES : TEXT_CANDIDATES;
       const addText = (expression: string, weight: number) => {
-        for (const match of store.matchText(expression, TEXT_CANDIDATES)) {
+        for (const match of store.matchText(expression, limit)) {
           if (!accept(match.id)) continue;
           const entry = byId.get(match.id) ?? { id: match.id, score: 0, terms: [] };
           entry.score += weight * match.score;
@@ -175,15 +187,17 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
           byId.set(match.id, entry);
         }
       };
-      const group = (alts: string[]) =>
-        alts.length === 1 ? quote(alts) : `(${alts.map((a) => quote([a])).join(' OR ')})`;
       if (plan.groups.length) {
-        const all = plan.groups.map(group).join(' AND ');
+        const all = plan.groups.map(anyOf).join(' AND ');
         addText(all, TEXT_WEIGHT);
         // A title holding every word is what a known-item query means, common words included.
         addText(`{title} : (${all})`, TITLE_WEIGHT);
+        // Words typed in the title's own order, side by side, point at it most clearly.
+        if (plan.groups.length > 1 && plan.groups.every((g) => g.length === 1)) {
+          addText(`{title} : ${quote(plan.groups.flat())}`, PHRASE_WEIGHT);
+        }
         // No paper has every word: let papers with most of them answer rather than nothing.
-        if (byId.size === 0 && plan.groups.length > 1) addText(plan.groups.map(group).join(' OR '), TEXT_WEIGHT);
+        if (byId.size === 0 && plan.groups.length > 1) addText(plan.groups.map(anyOf).join(' OR '), TEXT_WEIGHT);
       }
     } else if (query.phrases.length) {
       for (const match of store.matchText(
@@ -238,7 +252,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     let text = query.text;
     let changed = false;
     for (const term of unknown) {
-      const suggestion = index.minisearch.autoSuggest(term, { fuzzy: 0.34 })[0]?.terms[0];
+      const suggestion = index.alternatives(term, false)[0]?.term;
       if (!suggestion || suggestion === term) continue;
       text = text.replace(new RegExp(term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), suggestion);
       changed = true;
@@ -274,9 +288,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       const allowed = constraintsOf(query);
       let candidates = ids.filter(allowed);
       const plan = planTerms(query.terms);
-      const groups = plan.groups.map((alts) =>
-        alts.length === 1 ? quote(alts) : `(${alts.map((a) => quote([a])).join(' OR ')})`,
-      );
+      const groups = plan.groups.map(anyOf);
       // A word that no paper has, in any spelling, cannot be matched.
       if (plan.groups.length < query.terms.length) return [];
       if (groups.length) {

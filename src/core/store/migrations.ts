@@ -112,4 +112,8 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (subscription_id, due_at)
   );
   `,
+  // 5: categories a paper also has from its other sources (an arXiv preprint that is also a CVPR paper).
+  `
+  ALTER TABLE papers ADD COLUMN also_categories TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -28,6 +28,8 @@ export interface StoredPaper extends PaperInput {
   /** Revision of the last change to the paper or to the profiles linking it. The search index follows it. */
   rev: number;
   firstSeenAt: string;
+  /** Categories (short and full) from the paper's other sources: one paper, several listings. */
+  alsoCategories: string[];
 }
 
 export interface StoredProfile extends Omit<Profile, 'papers'> {

@@ -35,6 +35,7 @@ interface PaperRow {
   seq: number;
   rev: number;
   first_seen_at: string;
+  also_categories: string;
 }
 
 interface ProfileRow {
@@ -71,6 +72,7 @@ const toPaper = (row: PaperRow): StoredPaper => ({
   seq: row.seq,
   rev: row.rev,
   firstSeenAt: row.first_seen_at,
+  alsoCategories: JSON.parse(row.also_categories) as string[],
 });
 
 const paperParams = (paper: PaperInput) => ({
@@ -125,7 +127,7 @@ export function createSqliteStore(
     `UPDATE papers SET authors = @authors, authors_truncated = @authors_truncated, affiliations = @affiliations,
        abstract = @abstract, date = @date, category = @category, category_full = @category_full,
        has_code = @has_code, code_url = @code_url, arxiv_id = @arxiv_id, venue = @venue, citations = @citations,
-       rev = @rev
+       also_categories = @also_categories, rev = @rev
      WHERE id = @id`,
   );
   const profileByKey = db.prepare<[string], ProfileRow>(
@@ -166,9 +168,18 @@ export function createSqliteStore(
       });
       return { id: Number(info.lastInsertRowid), outcome: 'new' };
     }
-    const merged = mergePaper(toPaper(row), paper);
-    if (!merged) return { id: row.id, outcome: 'unchanged' };
-    updatePaper.run({ ...paperParams(merged), id: row.id, rev: bump('rev') });
+    const stored = toPaper(row);
+    const merged = mergePaper(stored, paper);
+    const kept = merged ?? stored;
+    const known = new Set([kept.category, kept.categoryFull, ...stored.alsoCategories]);
+    const also = [paper.category, paper.categoryFull].filter((c): c is string => c !== null && !known.has(c));
+    if (!merged && also.length === 0) return { id: row.id, outcome: 'unchanged' };
+    updatePaper.run({
+      ...paperParams(kept),
+      also_categories: JSON.stringify([...stored.alsoCategories, ...also]),
+      id: row.id,
+      rev: bump('rev'),
+    });
     return { id: row.id, outcome: 'updated' };
   }
 

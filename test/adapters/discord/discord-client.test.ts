@@ -10,16 +10,7 @@ import { type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.ts'
 import { runPaperboy } from '../../helpers/run-cli.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
-
-const waitFor = async <T>(probe: () => T | undefined | false, ms = 8000): Promise<T> => {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+import { waitFor } from '../../helpers/wait-for.ts';
 
 type Embed = {
   title?: string;

@@ -5,19 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSlack, SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
 import { type FakeSlack, slackSignature, startFakeSlack } from '../../fakes/fake-slack.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const SECRET = 'test-signing-secret';
 type Served = Awaited<ReturnType<typeof servePaperboy>>;
-
-const waitFor = async <T>(probe: () => T | undefined, ms = 5000): Promise<T> => {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 function checkBlocks(blocks: Record<string, unknown>[]) {
   expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);

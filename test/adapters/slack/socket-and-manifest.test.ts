@@ -7,16 +7,7 @@ import { SLACK_COMMANDS, SLACK_EVENTS } from '../../../src/adapters/slack/slack-
 import { PROJECT_ROOT } from '../../../src/config.ts';
 import { startFakeSlack } from '../../fakes/fake-slack.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
-
-const waitFor = async <T>(probe: () => T | undefined, ms = 5000): Promise<T> => {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+import { waitFor } from '../../helpers/wait-for.ts';
 
 describe('Slack in Socket Mode against a fake Slack', () => {
   it('opens the connection, acks a /paper envelope and answers through response_url', async () => {

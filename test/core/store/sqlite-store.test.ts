@@ -128,3 +128,18 @@ describe('migrations', () => {
     expect(() => createSqliteStore(file)).toThrow(/newer than this Paperboy/);
   });
 });
+
+describe('one paper from several sources', () => {
+  it('keeps the categories of every source, so cat: finds a preprint that is also a conference paper', () => {
+    const store = createSqliteStore(':memory:');
+    const base = { ...fakePaper(1), categoryFull: null, codeUrl: null, arxivId: null, venue: null, citations: null };
+    const [id] = store.savePapers([{ ...base, category: 'CV', categoryFull: 'cs.CV' }], now).keys();
+    const again = store.savePapers([{ ...base, category: 'CVPR', categoryFull: 'CVPR 2025', date: '2025' }], now);
+    expect([...again.values()]).toEqual(['updated']);
+    expect(store.getPapers([id as number])[0]).toMatchObject({ category: 'CV', alsoCategories: ['CVPR', 'CVPR 2025'] });
+    expect([...store.savePapers([{ ...base, category: 'CVPR', categoryFull: 'CVPR 2025' }], now).values()]).toEqual([
+      'unchanged',
+    ]);
+    store.close();
+  });
+});
