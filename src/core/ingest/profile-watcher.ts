@@ -15,7 +15,9 @@ export function createProfileWatcher(store: PaperStore, folder: string) {
     async loadChanged(now: Date): Promise<IngestSummary | undefined> {
       if (!existsSync(folder)) return undefined;
       const changed: string[] = [];
-      for (const file of collectFiles([folder]).files) {
+      // Pages only: a corpus file streams inside one long transaction, and the bot's own writes (the digest
+      // ledger, new subscriptions) must never wait inside, or be rolled back with, someone else's import.
+      for (const file of collectFiles([folder]).files.filter((f) => f.toLowerCase().endsWith('.txt'))) {
         let stamp: string;
         try {
           const stat = statSync(file);
