@@ -17,6 +17,8 @@ export interface RecordedCall {
 export async function startFakeSlack() {
   const calls: RecordedCall[] = [];
   const failures = new Map<string, { status: number; retryAfter: number }[]>();
+  // When set, chat.postMessage records the message (it is "posted") but never answers: the caller hangs there.
+  let holdPosts: (() => void) | undefined;
   const sockets = new Set<WebSocket>();
   let messageTs = 1000;
   const history = new Map<string, Record<string, unknown>[]>();
@@ -65,6 +67,10 @@ export async function startFakeSlack() {
         const ts = `${++messageTs}.000100`;
         const channel = String(body.channel);
         history.set(channel, [{ ...body, ts }, ...(history.get(channel) ?? [])]);
+        if (holdPosts) {
+          holdPosts();
+          return;
+        }
         return send(res, 200, { ok: true, channel, ts, message: body });
       }
       case 'conversations.history':
@@ -107,6 +113,15 @@ export async function startFakeSlack() {
         method,
         Array.from({ length: count }, () => ({ status, retryAfter })),
       );
+    },
+    /** Resolves when the next post arrives; that post is recorded but gets no answer. */
+    holdNextPost(): Promise<void> {
+      return new Promise((resolve) => {
+        holdPosts = () => {
+          holdPosts = undefined;
+          resolve();
+        };
+      });
     },
     /** Messages posted in a channel, newest first (what conversations.history answers). */
     history: (channel: string) => history.get(channel) ?? [],

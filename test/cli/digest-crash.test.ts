@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.ts';
+import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
+import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
+import { paperInput } from '../helpers/digest-fixture.ts';
+import { runPaperboy } from '../helpers/run-cli.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+describe('a digest process killed after posting, before the ledger update', () => {
+  const tempDir = useTempDir();
+  let slack: FakeSlack | undefined;
+  afterEach(async () => {
+    await slack?.stop();
+  });
+
+  it('is not posted again after the restart', async () => {
+    slack = await startFakeSlack();
+    const db = join(tempDir(), 'p.db');
+    const store = createSqliteStore(db);
+    createSqliteDigests(store.db).addSubscription(
+      {
+        platform: 'slack',
+        channel: 'C1',
+        kind: 'channel',
+        query: '',
+        time: '09:00',
+        tz: 'UTC',
+        watermark: 0,
+        postEmpty: false,
+        createdBy: 'U1',
+      },
+      new Date('2026-11-28T12:00:00Z'),
+    );
+    store.savePapers([paperInput(1), paperInput(2)], new Date('2026-11-28T13:00:00Z'));
+    store.close();
+    const env = {
+      ...process.env,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: slack.apiUrl,
+      DISCORD_TOKEN: '',
+    };
+    const args = ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db];
+
+    const posted = slack.holdNextPost();
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'paperboy.js'), ...args], {
+      env,
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await posted;
+    // The summary is in the channel; the process dies before it hears back, so the ledger still says "sending".
+    child.kill('SIGKILL');
+    await exited;
+    expect(slack.history('C1')).toHaveLength(1);
+
+    const restart = await runPaperboy([...args, '--json'], { env });
+    expect(JSON.parse(restart.stdout).digests).toMatchObject([{ subscription: 1, status: 'recovered' }]);
+    expect(restart.stderr).toMatch(/already posted before a restart; not posting it again/);
+    expect(slack.history('C1')).toHaveLength(1);
+    const again = await runPaperboy([...args, '--json'], { env });
+    expect(JSON.parse(again.stdout).digests).toEqual([]);
+  });
+});
