@@ -1,5 +1,5 @@
 import { buildAuthorCard } from '../authors/author-card.ts';
-import { closestNames, nameLikeness } from '../authors/closest-names.ts';
+import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
 import type { Search, SearchPage } from '../search/search.ts';
 import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
@@ -27,14 +27,14 @@ const MAX_CHOICES = 5;
  * Discord, Slack and the terminal all call this, so every platform answers the same way.
  */
 export function createChat({ store, search, digests, pageSize = 5 }: ChatOptions) {
-  let names: string[] | undefined;
-  let namesAt = -1;
-  const profileNames = () => {
-    // The list only changes when profiles are added; the paper counter moves with every ingest.
-    const stamp = store.counts().profiles;
-    if (!names || stamp !== namesAt) {
-      names = store.listProfileNames();
-      namesAt = stamp;
+  let names: ReturnType<typeof createNameIndex> | undefined;
+  let namesFor = -1;
+  const nameIndex = () => {
+    // Profiles are only ever added, so their count tells when the prepared list is stale.
+    const count = store.profileCount();
+    if (!names || count !== namesFor) {
+      names = createNameIndex(store.listProfileNames());
+      namesFor = count;
     }
     return names;
   };
@@ -42,16 +42,15 @@ export function createChat({ store, search, digests, pageSize = 5 }: ChatOptions
   function lookupAuthor(name: string): AuthorLookup {
     const exact = store.findProfile(name);
     if (exact) return { found: exact };
-    const close = closestNames(name, profileNames(), MAX_CHOICES);
+    const close = nameIndex().closest(name, MAX_CHOICES);
     const [best, second] = close;
     if (best === undefined) return { none: true };
-    const bestScore = nameLikeness(name, best);
     // One clear match is shown at once; several close ones are offered, never guessed.
-    if (bestScore >= 0.7 && (second === undefined || nameLikeness(name, second) < bestScore - 0.1)) {
-      const profile = store.findProfile(best);
+    if (best.score >= 0.7 && (second === undefined || second.score < best.score - 0.1)) {
+      const profile = store.findProfile(best.name);
       if (profile) return { found: profile };
     }
-    return { choices: close };
+    return { choices: close.map((c) => c.name) };
   }
 
   const authorCard = (profile: StoredProfile): AuthorCard =>
@@ -164,9 +163,10 @@ export function createChat({ store, search, digests, pageSize = 5 }: ChatOptions
 
     /** Author names for autocomplete, best first, at most `limit`. */
     suggestAuthors(prefix: string, limit = 25): string[] {
-      const all = profileNames();
-      if (prefix.trim() === '') return all.slice(0, limit);
-      return closestNames(prefix, all, limit, 0.3);
+      if (prefix.trim() === '') return store.listProfileNames().slice(0, limit);
+      return nameIndex()
+        .closest(prefix, limit)
+        .map((c) => c.name);
     },
   };
 }

@@ -96,5 +96,7 @@ export interface PaperStore {
   maxRev(): number;
   maxSeq(): number;
   counts(): { profiles: number; papers: number };
+  /** How many profiles there are (one count, unlike {@link PaperStore.counts}, which also counts papers). */
+  profileCount(): number;
   close(): void;
 }

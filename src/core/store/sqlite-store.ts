@@ -347,6 +347,7 @@ export function createSqliteStore(
           'SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM papers) AS papers',
         )
         .get() as { profiles: number; papers: number },
+    profileCount: () => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
     close: () => db.close(),
   };
 }
