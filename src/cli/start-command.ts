@@ -41,7 +41,12 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     report(await watcher.loadChanged(io.clock()));
     const { search, index } = openSearch(store, dbPath);
     const digests = createSqliteDigests(store.db);
-    const chat = createChat({ store, search, digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ } });
+    const chat = createChat({
+      store,
+      search,
+      clock: io.clock,
+      digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ },
+    });
     const serving = platforms.discord || platforms.slack;
     const style = !serving && io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
     const posters: Partial<Record<Platform, DigestPoster>> = {

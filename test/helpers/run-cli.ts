@@ -1,5 +1,6 @@
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { runCli } from '../../src/cli/program.ts';
+import { captureStream } from './capture.ts';
 
 export interface CliRun {
   code: number;
@@ -12,22 +13,14 @@ export async function runPaperboy(
   argv: string[],
   options: { env?: NodeJS.ProcessEnv; stdin?: string; now?: Date } = {},
 ): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
+  const stdout = captureStream();
+  const stderr = captureStream();
   const code = await runCli(argv, {
-    stdout,
-    stderr,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
     stdin: Readable.from([options.stdin ?? '']),
     env: options.env ?? {},
     clock: () => options.now ?? new Date(),
   });
-  return { code, stdout: out, stderr: err };
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

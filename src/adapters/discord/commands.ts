@@ -1,4 +1,11 @@
-import { REST, Routes, SlashCommandBuilder } from 'discord.js';
+import { REST, Routes, SlashCommandBuilder, type SlashCommandSubcommandBuilder } from 'discord.js';
+
+/** A `/digest` subcommand that names one digest by its id. */
+const byId = (name: string, description: string) => (c: SlashCommandSubcommandBuilder) =>
+  c
+    .setName(name)
+    .setDescription(description)
+    .addIntegerOption((o) => o.setName('id').setDescription('Digest id (see /digest list)').setRequired(true));
 
 /** The slash commands Paperboy registers; the client answers exactly these. */
 export function slashCommands() {
@@ -37,30 +44,10 @@ export function slashCommands() {
           .setDescription('Direct messages when new papers match')
           .addStringOption((o) => o.setName('query').setDescription('What to watch for').setRequired(true)),
       )
-      .addSubcommand((c) =>
-        c
-          .setName('preview')
-          .setDescription('What a digest would post now')
-          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
-      )
-      .addSubcommand((c) =>
-        c
-          .setName('pause')
-          .setDescription('Pause a digest')
-          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
-      )
-      .addSubcommand((c) =>
-        c
-          .setName('resume')
-          .setDescription('Resume a digest')
-          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
-      )
-      .addSubcommand((c) =>
-        c
-          .setName('unsubscribe')
-          .setDescription('Remove a digest')
-          .addIntegerOption((o) => o.setName('id').setDescription('Digest id').setRequired(true)),
-      ),
+      .addSubcommand(byId('preview', 'What a digest would post now'))
+      .addSubcommand(byId('pause', 'Pause a digest'))
+      .addSubcommand(byId('resume', 'Resume a digest'))
+      .addSubcommand(byId('unsubscribe', 'Remove a digest')),
     new SlashCommandBuilder().setName('help').setDescription('What Paperboy can do, with examples'),
   ].map((c) => c.toJSON());
 }

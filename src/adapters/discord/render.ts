@@ -47,11 +47,11 @@ const snippet = (segments: Segment[]) =>
   segments.map((s) => (s.marked ? `**${escapeDiscord(s.text)}**` : escapeDiscord(s.text))).join('');
 
 /**
- * A button id that carries the action, so it works after a restart. Discord allows 100 characters: a longer
- * page query is cut, and the button then repeats the query's first 90 characters (logged, rare in practice).
+ * A button id that carries the action, so it works after a restart. Discord allows 100 characters: a long
+ * query travels as the reference the chat saved for it.
  */
 export function customIdFor(action: Action): string {
-  return truncate(encodeAction(action), DISCORD_LIMITS.customId).replace(/…$/, '');
+  return encodeAction(action, DISCORD_LIMITS.customId).slice(0, DISCORD_LIMITS.customId);
 }
 
 function button(label: string, action: Action, style = ButtonStyle.Secondary): ButtonBuilder {

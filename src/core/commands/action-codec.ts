@@ -2,12 +2,15 @@ import type { Action } from './reply.ts';
 
 /**
  * Actions travel in button ids (Discord `custom_id`, Slack `action_id`/`value`), so a button still works after
- * a restart. The form is short and readable: `pg:2:QUERY`, `mo:17:1`, `au:NAME`.
+ * a restart. The form is short and readable: `pg:2:QUERY`, `mo:17:1`, `au:NAME`; a query too long for the
+ * platform's limit travels as a reference to its saved copy, `pr:2:REF`.
  */
-export function encodeAction(action: Action): string {
+export function encodeAction(action: Action, maxLength = Number.POSITIVE_INFINITY): string {
   switch (action.type) {
-    case 'page':
-      return `pg:${action.page}:${action.query}`;
+    case 'page': {
+      const plain = `pg:${action.page}:${action.query}`;
+      return plain.length > maxLength && action.ref ? `pr:${action.page}:${action.ref}` : plain;
+    }
     case 'more':
       return `mo:${action.paperId}:${action.page}`;
     case 'author':
@@ -19,6 +22,8 @@ export function encodeAction(action: Action): string {
 export function decodeAction(id: string): Action | undefined {
   const page = /^pg:(\d+):(.*)$/s.exec(id);
   if (page) return { type: 'page', page: Number(page[1]), query: page[2] ?? '' };
+  const saved = /^pr:(\d+):([\w-]+)$/.exec(id);
+  if (saved) return { type: 'page', page: Number(saved[1]), query: '', ref: saved[2] ?? '' };
   const more = /^mo:(\d+):(\d+)$/.exec(id);
   if (more) return { type: 'more', paperId: Number(more[1]), page: Number(more[2]) };
   const author = /^au:(.+)$/s.exec(id);

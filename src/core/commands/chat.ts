@@ -16,17 +16,20 @@ export interface ChatOptions {
   digests?: Omit<DigestDeps, 'store' | 'search'>;
   /** Cards per page. */
   pageSize?: number;
+  clock?: () => Date;
 }
 
 type AuthorLookup = { found: StoredProfile } | { choices: string[] } | { none: true };
 
 const MAX_CHOICES = 5;
+// Queries longer than this get a saved reference (Discord button ids hold 100 characters).
+const LONG_QUERY = 60;
 
 /**
  * The platform-neutral chat: one command line (slash command or mention text) in, one {@link Reply} out.
  * Discord, Slack and the terminal all call this, so every platform answers the same way.
  */
-export function createChat({ store, search, digests, pageSize = 5 }: ChatOptions) {
+export function createChat({ store, search, digests, pageSize = 5, clock = () => new Date() }: ChatOptions) {
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
   const nameIndex = () => {
@@ -70,11 +73,13 @@ export function createChat({ store, search, digests, pageSize = 5 }: ChatOptions
 
   function papers(query: string, page = 1): Reply {
     const result = search.search(query, { pageSize, page });
+    // A long query is also saved under a short reference, for platforms whose button ids are short.
+    const ref = query.length > LONG_QUERY ? store.saveQuery(query, clock()) : undefined;
     const reply: Reply = {
       kind: 'papers',
       heading: `Papers for “${query}”`,
       cards: result.results.map(toPaperCard),
-      page: pageInfo(result, (n) => ({ type: 'page', query, page: n })),
+      page: pageInfo(result, (n) => ({ type: 'page', query, page: n, ...(ref ? { ref } : {}) })),
     };
     if (result.didYouMean) reply.didYouMean = result.didYouMean;
     return reply;
@@ -152,8 +157,12 @@ export function createChat({ store, search, digests, pageSize = 5 }: ChatOptions
     act: (action: Action): Reply =>
       guard(() => {
         switch (action.type) {
-          case 'page':
-            return papers(action.query, action.page);
+          case 'page': {
+            const query = action.ref ? store.loadQuery(action.ref) : action.query;
+            if (query === undefined)
+              return { kind: 'notice', text: 'That search is no longer known here; please search again.' };
+            return papers(query, action.page);
+          }
           case 'more':
             return moreLike(action.paperId, action.page);
           case 'author':

@@ -11,7 +11,8 @@ export interface Segment {
 
 /** Something a button can ask for later, even after a restart: everything needed travels in it. */
 export type Action =
-  | { type: 'page'; query: string; page: number }
+  /** `ref` names a saved copy of a long query, so the action fits in a button id (the query may then be empty). */
+  | { type: 'page'; query: string; page: number; ref?: string }
   | { type: 'more'; paperId: number; page: number }
   | { type: 'author'; name: string };
 

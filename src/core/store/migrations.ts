@@ -116,4 +116,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE papers ADD COLUMN also_categories TEXT NOT NULL DEFAULT '[]';
   `,
+  // 6: queries too long to travel in a button id (Discord allows 100 characters), by a short reference.
+  `
+  CREATE TABLE saved_queries (ref TEXT PRIMARY KEY, query TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];

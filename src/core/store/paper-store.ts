@@ -93,6 +93,9 @@ export interface PaperStore {
   termPaperCount(term: string): number;
   /** Ids of the papers linked to profiles whose name is `name` (case and spacing folded). */
   paperIdsOfProfile(name: string): number[];
+  /** Keeps a query under a short reference (the same query, the same reference) for buttons to carry. */
+  saveQuery(query: string, now: Date): string;
+  loadQuery(ref: string): string | undefined;
   maxRev(): number;
   maxSeq(): number;
   counts(): { profiles: number; papers: number };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -339,6 +340,17 @@ export function createSqliteStore(
         )
         .all(toProfileKey(name))
         .map((row) => row.id),
+    saveQuery: (query, now) => {
+      const ref = createHash('sha256').update(query).digest('base64url').slice(0, 16);
+      db.prepare('INSERT OR IGNORE INTO saved_queries (ref, query, created_at) VALUES (?, ?, ?)').run(
+        ref,
+        query,
+        now.toISOString(),
+      );
+      return ref;
+    },
+    loadQuery: (ref) =>
+      db.prepare<[string], { query: string }>('SELECT query FROM saved_queries WHERE ref = ?').get(ref)?.query,
     maxRev: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
     maxSeq: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'seq'").get()?.v ?? 0,
     counts: () =>

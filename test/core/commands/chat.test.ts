@@ -51,6 +51,21 @@ describe('chat commands', () => {
     expect(back.cards.map((c) => c.id)).toEqual(first.cards.map((c) => c.id));
   });
 
+  it('pages a query too long for a Discord button through a reference saved in the database', async () => {
+    const chat = await sampleChat(2);
+    const query =
+      'language models year:2022 -"this phrase is not in any abstract at all, it only makes the query long"';
+    const first = as(chat.handle(`/paper ${query}`), 'papers');
+    const id = encodeAction(first.page.next as Action, 100);
+    expect(id).toMatch(/^pr:2:[\w-]{16}$/);
+    const second = as(chat.act(decodeAction(id) as Action), 'papers');
+    expect(second.heading).toBe(`Papers for “${query}”`);
+    expect(second.page.page).toBe(2);
+    expect(as(chat.act({ type: 'page', query: '', page: 2, ref: 'unknown-ref-0000' }), 'notice').text).toMatch(
+      /search again/,
+    );
+  });
+
   it('"more like this" answers related papers without the paper itself', async () => {
     const chat = await sampleChat();
     const card = as(chat.handle('/paper toy models superposition'), 'papers').cards[0];
