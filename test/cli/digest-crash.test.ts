@@ -9,14 +9,14 @@ import { paperInput } from '../helpers/digest-fixture.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
-describe('a digest process killed after posting, before the ledger update', () => {
+describe('a digest process killed after posting its summary, before the ledger update', () => {
   const tempDir = useTempDir();
   let slack: FakeSlack | undefined;
   afterEach(async () => {
     await slack?.stop();
   });
 
-  it('is not posted again after the restart', async () => {
+  it('is not posted again after the restart; only its thread is completed', async () => {
     slack = await startFakeSlack();
     const db = join(tempDir(), 'p.db');
     const store = createSqliteStore(db);
@@ -60,7 +60,9 @@ describe('a digest process killed after posting, before the ledger update', () =
     const restart = await runPaperboy([...args, '--json'], { env });
     expect(JSON.parse(restart.stdout).digests).toMatchObject([{ subscription: 1, status: 'recovered' }]);
     expect(restart.stderr).toMatch(/already posted before a restart; not posting it again/);
-    expect(slack.history('C1')).toHaveLength(1);
+    // One summary, and its thread of papers completed by the restart.
+    expect(slack.history('C1').filter((m) => m.thread_ts === undefined)).toHaveLength(1);
+    expect(slack.history('C1').filter((m) => m.thread_ts !== undefined)).toHaveLength(1);
     const again = await runPaperboy([...args, '--json'], { env });
     expect(JSON.parse(again.stdout).digests).toEqual([]);
   });

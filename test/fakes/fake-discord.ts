@@ -25,7 +25,7 @@ export const nextId = () => String(++snowflake);
  */
 export async function startFakeDiscord() {
   const calls: DiscordCall[] = [];
-  const failures: { pattern: RegExp; status: number; retryAfter: number }[] = [];
+  const failures: { pattern: RegExp; status: number; retryAfter: number; skip: number }[] = [];
   const commands = new Map<string, Record<string, unknown>[]>();
   const messages = new Map<string, ReturnType<typeof message>[]>();
   const sockets = new Set<WebSocket>();
@@ -68,7 +68,7 @@ export async function startFakeDiscord() {
     const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '').replace(/^\/api\/v10/, '');
     const body = await readBody(req);
     calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
-    const failure = failures.findIndex((f) => f.pattern.test(`${req.method} ${path}`));
+    const failure = failures.findIndex((f) => f.pattern.test(`${req.method} ${path}`) && f.skip-- <= 0);
     if (failure >= 0) {
       const [f] = failures.splice(failure, 1);
       return send(
@@ -99,7 +99,8 @@ export async function startFakeDiscord() {
     if (req.method === 'GET' && channelPost)
       return send(res, 200, (messages.get(channelPost[1] as string) ?? []).slice(0, 50));
     if (req.method === 'POST' && /^\/channels\/\d+\/messages\/\d+\/threads$/.test(path)) {
-      return send(res, 201, { id: nextId(), type: 11, name: body?.name, parent_id: path.split('/')[2] });
+      // A thread started from a message has the message's id.
+      return send(res, 201, { id: path.split('/')[4], type: 11, name: body?.name, parent_id: path.split('/')[2] });
     }
     if (req.method === 'POST' && path === '/users/@me/channels') {
       return send(res, 200, {
@@ -219,8 +220,9 @@ export async function startFakeDiscord() {
     /** Messages posted in a channel, newest first. */
     messagesIn: (channel: string) => messages.get(channel) ?? [],
     connected: () => sockets.size,
-    failNext(pattern: RegExp, status = 429, retryAfter = 1) {
-      failures.push({ pattern, status, retryAfter });
+    /** The next request matching `pattern` (after letting `skip` through) fails with `status`. */
+    failNext(pattern: RegExp, status = 429, retryAfter = 1, skip = 0) {
+      failures.push({ pattern, status, retryAfter, skip });
     },
     callbacksFor: (id: string) => calls.filter((c) => c.path.startsWith(`/interactions/${id}/`)),
     editsFor: (token: string) => calls.filter((c) => c.path.includes(`/${token}/messages/@original`)),

@@ -16,7 +16,7 @@ export interface RecordedCall {
  */
 export async function startFakeSlack() {
   const calls: RecordedCall[] = [];
-  const failures = new Map<string, { status: number; retryAfter: number }[]>();
+  const failures = new Map<string, { status: number; retryAfter: number; skip: number }[]>();
   // When set, chat.postMessage records the message (it is "posted") but never answers: the caller hangs there.
   let holdPosts: (() => void) | undefined;
   const sockets = new Set<WebSocket>();
@@ -44,14 +44,13 @@ export async function startFakeSlack() {
     const body = await readBody(req);
     calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
     const method = path.replace(/^\/api\//, '');
-    const failure = failures.get(method)?.shift();
-    if (failure)
-      return send(
-        res,
-        failure.status,
-        { ok: false, error: 'ratelimited' },
-        { 'retry-after': String(failure.retryAfter) },
-      );
+    const pending = failures.get(method)?.[0];
+    if (pending && pending.skip > 0) pending.skip--;
+    else if (pending) {
+      failures.get(method)?.shift();
+      const error = pending.status === 429 ? 'ratelimited' : 'fatal_error';
+      return send(res, pending.status, { ok: false, error }, { 'retry-after': String(pending.retryAfter) });
+    }
     if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
     switch (method) {
       case 'auth.test':
@@ -73,11 +72,17 @@ export async function startFakeSlack() {
         }
         return send(res, 200, { ok: true, channel, ts, message: body });
       }
-      case 'conversations.history':
-        return send(res, 200, {
-          ok: true,
-          messages: (history.get(String(body.channel)) ?? []).slice(0, Number(body.limit ?? 100)),
-        });
+      case 'conversations.replies': {
+        const thread = (history.get(String(body.channel)) ?? []).filter(
+          (m) => m.ts === body.ts || m.thread_ts === body.ts,
+        );
+        return send(res, 200, { ok: true, messages: thread.reverse() });
+      }
+      case 'conversations.history': {
+        // Like Slack, the channel's history holds top-level messages; replies live in their threads.
+        const top = (history.get(String(body.channel)) ?? []).filter((m) => m.thread_ts === undefined);
+        return send(res, 200, { ok: true, messages: top.slice(0, Number(body.limit ?? 100)) });
+      }
       case 'apps.connections.open':
         return send(res, 200, { ok: true, url: `ws://127.0.0.1:${port()}/socket` });
       default:
@@ -107,11 +112,14 @@ export async function startFakeSlack() {
     apiUrl: `http://127.0.0.1:${port()}/api/`,
     calls,
     acks,
-    /** The next `count` calls of `method` fail with `status` and a Retry-After header. */
-    failNext(method: string, status: number, retryAfter = 1, count = 1) {
+    /**
+     * The next `count` calls of `method`, after letting `skip` through, fail with `status` and a Retry-After
+     * header (429 as rate limited; a 200 carries `ok: false`, which the Web API client does not retry).
+     */
+    failNext(method: string, status: number, retryAfter = 1, count = 1, skip = 0) {
       failures.set(
         method,
-        Array.from({ length: count }, () => ({ status, retryAfter })),
+        Array.from({ length: count }, (_, i) => ({ status, retryAfter, skip: i === 0 ? skip : 0 })),
       );
     },
     /** Resolves when the next post arrives; that post is recorded but gets no answer. */

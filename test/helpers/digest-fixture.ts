@@ -58,5 +58,6 @@ export function crashingAfterPost(poster: DigestPoster): DigestPoster {
       throw new Error('killed after posting');
     },
     findPosted: poster.findPosted,
+    resume: poster.resume,
   };
 }

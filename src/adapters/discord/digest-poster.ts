@@ -1,7 +1,7 @@
 import { EmbedBuilder, REST, Routes } from 'discord.js';
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
-import type { DigestPoster } from '../../core/digest/run-digests.ts';
+import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
 import { DISCORD_LIMITS, escapeDiscord } from './render.ts';
 
 const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
@@ -57,6 +57,37 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
   };
   const footer = (ledgerId: string) => `Paperboy digest ${ledgerId}`;
 
+  /**
+   * Posts the card messages from `skip` on, in the summary's thread (a thread started from a message has the
+   * message's id), opening the thread first when `open`.
+   */
+  const postCards = async (
+    channel: string,
+    summaryId: string,
+    delivery: DigestDelivery,
+    skip: number,
+    open: boolean,
+  ) => {
+    let target = channel;
+    if (delivery.cards.length && delivery.subscription.kind !== 'watch') {
+      try {
+        if (open) {
+          await rest.post(Routes.threads(channel, summaryId), {
+            body: { name: truncate(delivery.heading, 100), auto_archive_duration: 1440 },
+          });
+        }
+        target = summaryId;
+      } catch {
+        // No thread here (no permission, or not a text channel): the papers follow in the channel.
+      }
+    }
+    for (const embeds of digestMessages(delivery.cards).slice(skip)) {
+      await rest.post(Routes.channelMessages(target), {
+        body: { embeds: embeds.map((e) => e.toJSON()), allowed_mentions: NO_PINGS },
+      });
+    }
+  };
+
   return {
     async post(delivery) {
       const channel = await channelOf(delivery.subscription);
@@ -80,22 +111,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           enforce_nonce: true,
         },
       })) as { id: string };
-      let target = channel;
-      if (delivery.cards.length && delivery.subscription.kind !== 'watch') {
-        try {
-          const thread = (await rest.post(Routes.threads(channel, message.id), {
-            body: { name: truncate(delivery.heading, 100), auto_archive_duration: 1440 },
-          })) as { id: string };
-          target = thread.id;
-        } catch {
-          // No thread here (no permission, or not a text channel): the papers follow in the channel.
-        }
-      }
-      for (const embeds of digestMessages(delivery.cards)) {
-        await rest.post(Routes.channelMessages(target), {
-          body: { embeds: embeds.map((e) => e.toJSON()), allowed_mentions: NO_PINGS },
-        });
-      }
+      await postCards(channel, message.id, delivery, 0, true);
       return message.id;
     },
     async findPosted(subscription, ledgerId) {
@@ -107,6 +123,20 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
         embeds?: { footer?: { text?: string } }[];
       }[];
       return recent.find((m) => m.embeds?.some((e) => e.footer?.text === footer(ledgerId)))?.id;
+    },
+    async resume(delivery, summaryId) {
+      // A watch's cards follow in direct messages that cannot be told apart from later ones: leave them.
+      if (!summaryId || delivery.subscription.kind === 'watch') return;
+      const channel = await channelOf(delivery.subscription);
+      let posted: unknown[] | undefined;
+      try {
+        posted = (await rest.get(Routes.channelMessages(summaryId), {
+          query: new URLSearchParams({ limit: '100' }),
+        })) as unknown[];
+      } catch {
+        // No thread yet: the process died right after the summary.
+      }
+      await postCards(channel, summaryId, delivery, posted?.length ?? 0, posted === undefined);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { type Logger, webApi } from '@slack/bolt';
 import type { PaperCard } from '../../core/commands/reply.ts';
-import type { DigestPoster } from '../../core/digest/run-digests.ts';
+import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
 import { type Block, escapeSlack, SLACK_LIMITS, truncate } from './render.ts';
 
 // render.ts builds Block Kit as plain JSON (checked against Slack's limits by the tests); the Web API's
@@ -45,6 +45,20 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
     logger: options.logger,
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
   });
+  const ledgerOf = (message: { metadata?: { event_payload?: unknown } }) =>
+    (message.metadata?.event_payload as { ledger_id?: string } | undefined)?.ledger_id;
+  const postThread = async (channel: string, ts: string, delivery: DigestDelivery, chunks: Block[][]) => {
+    const metadata = { event_type: DIGEST_EVENT, event_payload: { ledger_id: delivery.ledgerId } };
+    for (const blocks of chunks) {
+      await client.chat.postMessage({
+        channel,
+        thread_ts: ts,
+        text: delivery.heading,
+        blocks: toKnownBlocks(blocks),
+        metadata,
+      });
+    }
+  };
   return {
     async post(delivery) {
       const metadata = { event_type: DIGEST_EVENT, event_payload: { ledger_id: delivery.ledgerId } };
@@ -67,15 +81,7 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
         ]),
       });
       const ts = summary.ts as string;
-      for (const blocks of digestChunks(delivery.cards)) {
-        await client.chat.postMessage({
-          channel: summary.channel ?? delivery.subscription.channel,
-          thread_ts: ts,
-          text: delivery.heading,
-          blocks: toKnownBlocks(blocks),
-          metadata,
-        });
-      }
+      await postThread(summary.channel ?? delivery.subscription.channel, ts, delivery, digestChunks(delivery.cards));
       return ts;
     },
     async findPosted(subscription, ledgerId) {
@@ -84,10 +90,15 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
         limit: 100,
         include_all_metadata: true,
       });
-      const found = history.messages?.find(
-        (m) => (m.metadata?.event_payload as { ledger_id?: string } | undefined)?.ledger_id === ledgerId,
-      );
-      return found?.ts;
+      return history.messages?.find((m) => ledgerOf(m) === ledgerId)?.ts;
+    },
+    async resume(delivery, ts) {
+      if (!ts) return;
+      const channel = delivery.subscription.channel;
+      const replies = await client.conversations.replies({ channel, ts, limit: 200, include_all_metadata: true });
+      const posted = (replies.messages ?? []).filter((m) => m.ts !== ts && ledgerOf(m) === delivery.ledgerId).length;
+      // The chunks are the same as the first time (same papers, same order): post the ones still missing.
+      await postThread(channel, ts, delivery, digestChunks(delivery.cards).slice(posted));
     },
   };
 }

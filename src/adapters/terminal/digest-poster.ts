@@ -29,5 +29,6 @@ export function createTerminalPoster(write: (text: string) => void, style: Style
       return delivery.ledgerId;
     },
     findPosted: async () => undefined,
+    resume: async () => {},
   };
 }

@@ -21,6 +21,8 @@ export interface DigestPoster {
   post(delivery: DigestDelivery): Promise<string | null>;
   /** The id of a message already carrying `ledgerId` in the channel's recent messages, if any. */
   findPosted(subscription: Subscription, ledgerId: string): Promise<string | null | undefined>;
+  /** Completes a digest whose summary (`messageId`) is posted: posts the part of its thread that is missing. */
+  resume(delivery: DigestDelivery, messageId: string | null): Promise<void>;
 }
 
 export interface DigestOutcome {
@@ -107,27 +109,26 @@ export async function runDueDigests(options: RunDigestsOptions): Promise<DigestO
       continue;
     }
     const ledgerId = ledgerIdOf(run);
-    if (run.status === 'sending') {
-      const found = await poster.findPosted(subscription, ledgerId);
-      if (found !== undefined) {
-        digests.markSent(run.id, found, now);
-        log(`digest ${ledgerId} was already posted before a restart; not posting it again`);
-        outcomes.push({ ...base, status: 'recovered' });
-        continue;
-      }
-    }
+    const delivery: DigestDelivery = {
+      subscription,
+      ledgerId,
+      dueAt: dueAt.toISOString(),
+      heading: headingOf(subscription, papers.length),
+      cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+    };
     digests.markSending(run.id, now);
     try {
-      const messageId = await poster.post({
-        subscription,
-        ledgerId,
-        dueAt: dueAt.toISOString(),
-        heading: headingOf(subscription, papers.length),
-        cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
-      });
+      // A digest left "sending" died mid-post: if its summary is on the platform, only the rest of its
+      // thread is posted, never the summary again.
+      const found = run.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
+      if (found !== undefined) {
+        await poster.resume(delivery, found);
+        log(`digest ${ledgerId} was already posted before a restart; not posting it again`);
+      }
+      const messageId = found !== undefined ? found : await poster.post(delivery);
       if (papers.length === 0) digests.markEmpty(run.id, now);
       else digests.markSent(run.id, messageId, now);
-      outcomes.push({ ...base, status: papers.length ? 'sent' : 'empty' });
+      outcomes.push({ ...base, status: found !== undefined ? 'recovered' : papers.length ? 'sent' : 'empty' });
     } catch (error) {
       // Left as "sending": the next run looks it up on the platform before trying again.
       log(`digest ${ledgerId} failed: ${(error as Error).message}`);

@@ -58,6 +58,19 @@ describe('Discord digests against a fake Discord', () => {
     expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
   });
 
+  it('after a crash in the middle of the thread, posts only the missing part on restart', async () => {
+    const t = digestFixture(context);
+    t.addPapers(200);
+    // Summary, thread and the first card message go out; the second card message fails for good.
+    discord.failNext(/^POST \/channels\/(?!100000000000000004)\d+\/messages$/, 400, 0, 1);
+    expect((await t.run('2026-11-29T09:00:00Z', { discord: poster() }))[0]?.status).toBe('failed');
+    const [summary] = discord.messagesIn(CHANNEL_ID);
+    expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
+    expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
+    const thread = discord.messagesIn(summary?.id as string);
+    expect(thread.reduce((n, m) => n + (m.embeds as unknown[]).length, 0)).toBe(200);
+  });
+
   it('sends a watch as a direct message', async () => {
     const t = digestFixture(context, '/digest watch tiny models');
     t.addPapers(2);

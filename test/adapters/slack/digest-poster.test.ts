@@ -63,6 +63,21 @@ describe('Slack digests against a fake Slack', () => {
     expect(slack.history('C1').filter((m) => m.thread_ts === undefined)).toHaveLength(1);
   });
 
+  it('after a crash in the middle of the thread, posts only the missing part on restart', async () => {
+    const t = digestFixture(context);
+    t.addPapers(200);
+    // The summary and the first chunk go out; the second chunk fails and the run stops there.
+    slack.failNext('chat.postMessage', 200, 0, 1, 2);
+    expect((await t.run('2026-11-29T09:00:00Z', { slack: poster() }))[0]?.status).toBe('failed');
+    expect(slack.history('C1')).toHaveLength(2);
+    expect((await t.run('2026-11-29T09:01:00Z', { slack: poster() }))[0]?.status).toBe('recovered');
+    const messages = slack.history('C1');
+    expect(messages.filter((m) => m.thread_ts === undefined)).toHaveLength(1);
+    const thread = messages.filter((m) => m.thread_ts !== undefined);
+    expect(thread).toHaveLength(5);
+    expect(thread.reduce((n, m) => n + (m.blocks as unknown[]).length, 0)).toBe(200);
+  });
+
   it('sends a watch to the person, not the channel', async () => {
     const t = digestFixture(context, '/digest watch tiny models');
     t.addPapers(2);

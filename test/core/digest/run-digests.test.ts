@@ -12,6 +12,7 @@ import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 /** A poster that records deliveries, like a platform channel, and can be told to crash after posting. */
 function recordingPoster() {
   const posted: DigestDelivery[] = [];
+  const resumed: string[] = [];
   let crashAfterPost = false;
   const poster: DigestPoster = {
     async post(delivery) {
@@ -25,8 +26,11 @@ function recordingPoster() {
     async findPosted(_subscription: Subscription, ledgerId: string) {
       return posted.find((d) => d.ledgerId === ledgerId) ? 'msg-found' : undefined;
     },
+    async resume(delivery) {
+      resumed.push(delivery.ledgerId);
+    },
   };
-  return { poster, posted, crashNextAfterPost: () => (crashAfterPost = true) };
+  return { poster, posted, resumed, crashNextAfterPost: () => (crashAfterPost = true) };
 }
 
 function setup(start = '2026-03-27T12:00:00Z') {

@@ -43,6 +43,7 @@ describe('createProfileWatcher', () => {
             return delivery.ledgerId;
           },
           findPosted: async () => undefined,
+          resume: async () => {},
         },
       },
       now: new Date('2026-11-29T09:00:00Z'),
