@@ -83,6 +83,8 @@ export async function startFakeSlack() {
         const top = (history.get(String(body.channel)) ?? []).filter((m) => m.thread_ts === undefined);
         return send(res, 200, { ok: true, messages: top.slice(0, Number(body.limit ?? 100)) });
       }
+      case 'conversations.open':
+        return send(res, 200, { ok: true, channel: { id: `D${String(body.users)}` } });
       case 'apps.connections.open':
         return send(res, 200, { ok: true, url: `ws://127.0.0.1:${port()}/socket` });
       default:

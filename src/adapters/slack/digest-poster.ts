@@ -1,5 +1,6 @@
 import { type Logger, webApi } from '@slack/bolt';
 import type { PaperCard } from '../../core/commands/reply.ts';
+import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
 import { type Block, escapeSlack, SLACK_LIMITS, truncate } from './render.ts';
 
@@ -45,6 +46,18 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
     logger: options.logger,
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
   });
+  const dmChannels = new Map<string, string>();
+  // A watch goes to the person's direct messages: their channel id (not the user id) is what history needs.
+  const channelOf = async (subscription: Subscription): Promise<string> => {
+    if (subscription.kind !== 'watch') return subscription.channel;
+    let channel = dmChannels.get(subscription.channel);
+    if (!channel) {
+      const opened = await client.conversations.open({ users: subscription.channel });
+      channel = opened.channel?.id ?? subscription.channel;
+      dmChannels.set(subscription.channel, channel);
+    }
+    return channel;
+  };
   const ledgerOf = (message: { metadata?: { event_payload?: unknown } }) =>
     (message.metadata?.event_payload as { ledger_id?: string } | undefined)?.ledger_id;
   const postThread = async (channel: string, ts: string, delivery: DigestDelivery, chunks: Block[][]) => {
@@ -63,8 +76,9 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
     async post(delivery) {
       const metadata = { event_type: DIGEST_EVENT, event_payload: { ledger_id: delivery.ledgerId } };
       const top = delivery.cards.slice(0, 3).map((c) => `• ${escapeSlack(c.title)}`);
+      const channel = await channelOf(delivery.subscription);
       const summary = await client.chat.postMessage({
-        channel: delivery.subscription.channel,
+        channel,
         text: delivery.heading,
         metadata,
         blocks: toKnownBlocks([
@@ -81,12 +95,12 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
         ]),
       });
       const ts = summary.ts as string;
-      await postThread(summary.channel ?? delivery.subscription.channel, ts, delivery, digestChunks(delivery.cards));
+      await postThread(channel, ts, delivery, digestChunks(delivery.cards));
       return ts;
     },
     async findPosted(subscription, ledgerId) {
       const history = await client.conversations.history({
-        channel: subscription.channel,
+        channel: await channelOf(subscription),
         limit: 100,
         include_all_metadata: true,
       });
@@ -94,7 +108,7 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
     },
     async resume(delivery, ts) {
       if (!ts) return;
-      const channel = delivery.subscription.channel;
+      const channel = await channelOf(delivery.subscription);
       const replies = await client.conversations.replies({ channel, ts, limit: 200, include_all_metadata: true });
       const posted = (replies.messages ?? []).filter((m) => m.ts !== ts && ledgerOf(m) === delivery.ledgerId).length;
       // The chunks are the same as the first time (same papers, same order): post the ones still missing.

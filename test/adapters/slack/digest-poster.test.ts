@@ -82,7 +82,8 @@ describe('Slack digests against a fake Slack', () => {
     const t = digestFixture(context, '/digest watch tiny models');
     t.addPapers(2);
     await t.run('2026-11-28T12:15:00Z', { slack: poster() });
-    expect(slack.history('U1')).toHaveLength(2);
+    expect(slack.callsTo('conversations.open')[0]?.body.users).toBe('U1');
+    expect(slack.history('DU1')).toHaveLength(2);
     expect(slack.history('C1')).toHaveLength(0);
   });
 });
