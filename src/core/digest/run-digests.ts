@@ -70,70 +70,94 @@ export function pendingPapers(
  * first looked up on the platform by its ledger id and only posted again if it is not there.
  */
 export async function runDueDigests(options: RunDigestsOptions): Promise<DigestOutcome[]> {
-  const { store, digests, search, posters, now, log } = options;
   const outcomes: DigestOutcome[] = [];
-  for (const subscription of digests.listSubscriptions()) {
-    if (subscription.paused) continue;
-    const poster = posters[subscription.platform];
-    if (!poster) continue;
-    const dueAt = lastDueAt(patternOf(subscription.kind, subscription.time), subscription.tz, now);
-    if (!dueAt || dueAt.getTime() < Date.parse(subscription.createdAt)) continue;
-
-    const known = digests.getRun(subscription.id, dueAt);
-    if (known && known.status !== 'due' && known.status !== 'sending') continue;
-    const run =
-      known ??
-      (() => {
-        const pending = pendingPapers(subscription, { store, digests, search });
-        return digests.openRun(subscription.id, dueAt, pending.toSeq, pending.ids, now);
-      })();
-    if (run.status !== 'due' && run.status !== 'sending') continue;
-
-    const papers = store.getPapers(run.paperIds);
-    const base = {
-      subscription: subscription.id,
-      channel: subscription.channel,
-      platform: subscription.platform,
-      papers: papers.map((p) => ({ id: p.id, title: p.title })),
-    };
-    const lateMinutes = (now.getTime() - dueAt.getTime()) / 60_000;
-    if (run.status === 'due' && lateMinutes > options.maxLateMinutes) {
-      const note = `digest ${subscription.id} due ${dueAt.toISOString()} skipped: ${Math.round(lateMinutes)} min late (limit ${options.maxLateMinutes}); its papers stay new`;
-      digests.markSkipped(run.id, note, now);
-      log(note);
-      outcomes.push({ ...base, status: 'skipped', papers: [] });
-      continue;
-    }
-    if (papers.length === 0 && !subscription.postEmpty) {
-      digests.markEmpty(run.id, now);
-      continue;
-    }
-    const ledgerId = ledgerIdOf(run);
-    const delivery: DigestDelivery = {
-      subscription,
-      ledgerId,
-      dueAt: dueAt.toISOString(),
-      heading: headingOf(subscription, papers.length),
-      cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
-    };
-    digests.markSending(run.id, now);
+  for (const subscription of options.digests.listSubscriptions()) {
+    const poster = options.posters[subscription.platform];
+    if (subscription.paused || !poster) continue;
     try {
-      // A digest left "sending" died mid-post: if its summary is on the platform, only the rest of its
-      // thread is posted, never the summary again.
-      const found = run.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
-      if (found !== undefined) {
-        await poster.resume(delivery, found);
-        log(`digest ${ledgerId} was already posted before a restart; not posting it again`);
-      }
-      const messageId = found !== undefined ? found : await poster.post(delivery);
-      if (papers.length === 0) digests.markEmpty(run.id, now);
-      else digests.markSent(run.id, messageId, now);
-      outcomes.push({ ...base, status: found !== undefined ? 'recovered' : papers.length ? 'sent' : 'empty' });
+      const outcome = await runOne(subscription, poster, options);
+      if (outcome) outcomes.push(outcome);
     } catch (error) {
-      // Left as "sending": the next run looks it up on the platform before trying again.
-      log(`digest ${ledgerId} failed: ${(error as Error).message}`);
-      outcomes.push({ ...base, status: 'failed' });
+      // One subscription's trouble (a platform that refuses, a query that no longer parses) never holds up the
+      // others; its ledger row stays as it was and the next tick tries again.
+      options.log(`digest ${subscription.id} failed: ${(error as Error).message}`);
+      outcomes.push({
+        subscription: subscription.id,
+        channel: subscription.channel,
+        platform: subscription.platform,
+        status: 'failed',
+        papers: [],
+      });
     }
   }
   return outcomes;
+}
+
+/** The ledger row for the digest due now: the one already there, or a new one with its papers fixed. */
+function runFor(
+  subscription: Subscription,
+  dueAt: Date,
+  { store, digests, search, now }: RunDigestsOptions,
+): DigestRun {
+  const known = digests.getRun(subscription.id, dueAt);
+  if (known) return known;
+  const pending = pendingPapers(subscription, { store, digests, search });
+  return digests.openRun(subscription.id, dueAt, pending.toSeq, pending.ids, now);
+}
+
+async function runOne(
+  subscription: Subscription,
+  poster: DigestPoster,
+  options: RunDigestsOptions,
+): Promise<DigestOutcome | undefined> {
+  const { store, digests, now, log } = options;
+  const dueAt = lastDueAt(patternOf(subscription.kind, subscription.time), subscription.tz, now);
+  if (!dueAt || dueAt.getTime() < Date.parse(subscription.createdAt)) return undefined;
+  const run = runFor(subscription, dueAt, options);
+  if (run.status !== 'due' && run.status !== 'sending') return undefined;
+
+  const papers = store.getPapers(run.paperIds);
+  const base = {
+    subscription: subscription.id,
+    channel: subscription.channel,
+    platform: subscription.platform,
+    papers: papers.map((p) => ({ id: p.id, title: p.title })),
+  };
+  const lateMinutes = (now.getTime() - dueAt.getTime()) / 60_000;
+  if (run.status === 'due' && lateMinutes > options.maxLateMinutes) {
+    const note = `digest ${subscription.id} due ${dueAt.toISOString()} skipped: ${Math.round(lateMinutes)} min late (limit ${options.maxLateMinutes}); its papers stay new`;
+    digests.markSkipped(run.id, note, now);
+    log(note);
+    return { ...base, status: 'skipped', papers: [] };
+  }
+  if (papers.length === 0 && !subscription.postEmpty) {
+    digests.markEmpty(run.id, now);
+    return undefined;
+  }
+  const ledgerId = ledgerIdOf(run);
+  const delivery: DigestDelivery = {
+    subscription,
+    ledgerId,
+    dueAt: dueAt.toISOString(),
+    heading: headingOf(subscription, papers.length),
+    cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+  };
+  digests.markSending(run.id, now);
+  try {
+    // A digest left "sending" died mid-post: if its summary is on the platform, only the rest of its
+    // thread is posted, never the summary again.
+    const found = run.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
+    if (found !== undefined) {
+      await poster.resume(delivery, found);
+      log(`digest ${ledgerId} was already posted before a restart; not posting it again`);
+    }
+    const messageId = found !== undefined ? found : await poster.post(delivery);
+    if (papers.length === 0) digests.markEmpty(run.id, now);
+    else digests.markSent(run.id, messageId, now);
+    return { ...base, status: found !== undefined ? 'recovered' : papers.length ? 'sent' : 'empty' };
+  } catch (error) {
+    // Left as "sending": the next run looks it up on the platform before trying again.
+    log(`digest ${ledgerId} failed: ${(error as Error).message}`);
+    return { ...base, status: 'failed' };
+  }
 }

@@ -166,6 +166,33 @@ describe('runDueDigests', () => {
     expect(t.posted.map((d) => [d.subscription.id, d.heading])).toEqual([[2, 'No new papers today.']]);
   });
 
+  it('keeps going when one subscription fails, and reports it', async () => {
+    const t = setup();
+    // Made behind the chat's back, so its query was never checked.
+    t.digests.addSubscription(
+      {
+        platform: 'terminal',
+        channel: 'terminal',
+        kind: 'channel',
+        query: 'colour:red',
+        time: '09:00',
+        tz: 'UTC',
+        watermark: 0,
+        postEmpty: false,
+        createdBy: null,
+      },
+      new Date('2026-03-27T12:00:00Z'),
+    );
+    t.chat.handle('/digest subscribe');
+    t.addPage('Ann', [fakePaper(1)]);
+    const outcomes = await t.run('2026-03-28T09:00:00Z');
+    expect(outcomes.map((o) => [o.subscription, o.status])).toEqual([
+      [1, 'failed'],
+      [2, 'sent'],
+    ]);
+    expect(t.logs[0]).toMatch(/digest 1 failed: invalid query/);
+  });
+
   it('pauses and resumes', async () => {
     const t = setup();
     t.chat.handle('/digest subscribe');
