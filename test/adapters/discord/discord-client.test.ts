@@ -93,6 +93,23 @@ describe('Discord: real discord.js against a fake Discord', () => {
     validEmbeds(data.embeds);
   });
 
+  it('answers "more like this" from a card button, and an old button kindly', async () => {
+    const { id } = discord.button('mo:2:1');
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    expect(callback?.body?.type).toBe(7);
+    expect(callback?.body?.data).toMatchObject({ content: expect.stringMatching(/^More like/) });
+    const stale = discord.button('zz:unknown');
+    const [reply] = await waitFor(() => discord.callbacksFor(stale.id).length > 0 && discord.callbacksFor(stale.id));
+    expect(reply?.body?.type).toBe(4);
+    expect(reply?.body?.data).toMatchObject({ content: expect.stringMatching(/older Paperboy/), flags: 64 });
+  });
+
+  it('answers a bad query with a short ephemeral message', async () => {
+    const { id } = discord.command('paper', [{ name: 'query', type: 3, value: 'colour:red' }]);
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    expect(callback?.body?.data).toMatchObject({ content: expect.stringMatching(/^Sorry: invalid query/), flags: 64 });
+  });
+
   it('autocompletes /author with at most 25 known names', async () => {
     const { id } = discord.autocomplete('author', 'name', 'zac');
     const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));

@@ -139,14 +139,9 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
     expect(JSON.stringify(message.blocks)).not.toContain('<!channel>');
   });
 
-  it('pages with the Next button, replacing the message', async () => {
-    await post(slash('year:2022', 'n1'), FORM);
-    const [first] = await waitFor(() => (slack.respondsTo('n1').length ? slack.respondsTo('n1') : undefined));
-    type Nav = { block_id?: string; elements?: { action_id: string; value: string }[] };
-    const blocks = (first?.body.blocks ?? []) as Nav[];
-    const nav = blocks.find((b) => b.block_id === 'nav');
-    const next = nav?.elements?.find((e) => e.value.startsWith('pg:2:'));
-    expect(next).toBeDefined();
+  type Button = { action_id: string; value: string };
+  type Block = { block_id?: string; elements?: Button[] };
+  const click = (button: Button | undefined, responseId: string, blockId = 'nav') => {
     const payload = JSON.stringify({
       type: 'block_actions',
       user: { id: 'U1' },
@@ -156,14 +151,49 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
       channel: { id: 'C1' },
       container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
       trigger_id: 't',
-      response_url: `${slack.url}/respond/n2`,
-      actions: [{ type: 'button', action_id: next?.action_id, value: next?.value, block_id: 'nav', action_ts: '1.2' }],
+      response_url: `${slack.url}/respond/${responseId}`,
+      actions: [
+        { type: 'button', action_id: button?.action_id, value: button?.value, block_id: blockId, action_ts: '1.2' },
+      ],
     });
-    const body = new URLSearchParams({ payload }).toString();
-    expect((await post(body, FORM)).status).toBe(200);
-    const [page] = await waitFor(() => (slack.respondsTo('n2').length ? slack.respondsTo('n2') : undefined));
+    return post(new URLSearchParams({ payload }).toString(), FORM);
+  };
+  const answerTo = async (responseId: string) =>
+    (await waitFor(() => (slack.respondsTo(responseId).length ? slack.respondsTo(responseId) : undefined)))[0];
+  const buttonsOf = (call: { body: Record<string, unknown> } | undefined) =>
+    ((call?.body.blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []);
+
+  it('pages with the Next button, replacing the message', async () => {
+    await post(slash('year:2022', 'n1'), FORM);
+    const next = buttonsOf(await answerTo('n1')).find((e) => e.value?.startsWith('pg:2:'));
+    expect(next).toBeDefined();
+    expect((await click(next, 'n2')).status).toBe(200);
+    const page = await answerTo('n2');
     expect(page?.body.replace_original).toBe(true);
     expect(JSON.stringify(page?.body.blocks)).toMatch(/6–\d+ of \d+/);
+  });
+
+  it('shares an ephemeral answer to the channel, and answers "more like this"', async () => {
+    await post(slash('toy models superposition', 's1'), FORM);
+    const buttons = buttonsOf(await answerTo('s1'));
+    await click(
+      buttons.find((b) => b.action_id === 'pb_share'),
+      's2',
+    );
+    await waitFor(() => slack.respondsTo('s2').length >= 2);
+    const [shared, removed] = slack.respondsTo('s2');
+    expect(shared?.body).toMatchObject({ response_type: 'in_channel', replace_original: false });
+    expect(JSON.stringify(shared?.body.blocks)).toContain('Toy Models of Superposition');
+    expect(JSON.stringify(shared?.body.blocks)).not.toContain('pb_share');
+    expect(removed?.body).toMatchObject({ delete_original: true });
+
+    await click(
+      buttons.find((b) => b.value?.startsWith('mo:')),
+      's3',
+      'paper_1',
+    );
+    const more = await answerTo('s3');
+    expect(JSON.stringify(more?.body.blocks)).toMatch(/More like/);
   });
 
   it('retries a post Slack answered with 429 after Retry-After, and posts it once', async () => {
