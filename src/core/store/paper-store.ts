@@ -45,6 +45,12 @@ export interface TextMatch {
   score: number;
 }
 
+export interface RankedText {
+  id: number;
+  score: number;
+  titleScore: number;
+}
+
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
 
 export interface ProfileSaveResult {
@@ -87,6 +93,12 @@ export interface PaperStore {
    * affiliations 1, abstract 1), score higher is better; without, every match with score 0.
    */
   matchText(expression: string, limit?: number): TextMatch[];
+  /**
+   * The best `limit` matches of a full-text expression by `textWeight` x BM25 over all fields (title 3,
+   * authors 2, affiliations 1, abstract 1) + `titleWeight` x BM25 of the title alone; both scores come back
+   * (higher is better). One pass over the index answers both.
+   */
+  rankText(expression: string, limit: number, weights: { text: number; title: number }): RankedText[];
   /** The papers among `ids` that match a full-text expression. */
   matchTextAmong(expression: string, ids: readonly number[]): number[];
   /** How many papers contain `term` (normalised) in any field. */

@@ -12,6 +12,7 @@ import type {
   PaperStore,
   ProfileSaveResult,
   ProfileSource,
+  RankedText,
   SaveOutcome,
   StoredPaper,
   StoredProfile,
@@ -322,6 +323,16 @@ export function createSqliteStore(
         )
         .all(expression, limit);
     },
+    rankText: (expression, limit, weights) =>
+      db
+        .prepare<[{ expression: string; limit: number; text: number; title: number }], RankedText>(
+          `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score,
+             -bm25(paper_text, 1.0, 0.0, 0.0, 0.0) AS titleScore
+           FROM paper_text WHERE paper_text MATCH @expression
+           ORDER BY @text * bm25(paper_text, 3.0, 2.0, 1.0, 1.0) + @title * bm25(paper_text, 1.0, 0.0, 0.0, 0.0)
+           LIMIT @limit`,
+        )
+        .all({ expression, limit, text: weights.text, title: weights.title }),
     matchTextAmong: (expression, ids) =>
       ids.length === 0
         ? []
