@@ -57,6 +57,12 @@ export async function runSearch(text: string, search: Search, io: CliIo, flags: 
     }
     return EXIT.ok;
   }
+  if (text.trim() === '') {
+    io.stderr.write(
+      'error: the query is empty. Give words or filters, like: paperboy search "reward hacking since:2023"\n',
+    );
+    return EXIT.usage;
+  }
   try {
     const page = search.search(text, request);
     if (flags.json) writeJson(io, toSearchJson(page));

@@ -41,6 +41,9 @@ describe('paperboy search', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/invalid query at position 1: unknown filter "colour:"/);
     expect((await runPaperboy(['search', '--limit', 'x', 'a', '--db', db])).code).toBe(2);
+    const empty = await runPaperboy(['search', ' ', '--db', db]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/the query is empty/);
   });
 
   it('answers one query per line in batch mode and goes on after a bad one', async () => {
