@@ -98,10 +98,6 @@ export class PaperIndex {
     return this.facts.size;
   }
 
-  get minisearch(): MiniSearch<IndexedPaper> {
-    return this.#search;
-  }
-
   /** Adds what changed in the store since the last sync; cheap when nothing did. Returns how many papers. */
   sync(): number {
     if (this.store.maxRev() === this.#rev) return 0;

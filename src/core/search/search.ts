@@ -205,7 +205,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       const addText = (expression: string) => {
         for (const match of store.rankText(expression, limit, weights)) {
           if (!accept(match.id)) continue;
-          const entry = byId.get(match.id) ?? { id: match.id, score: 0, terms: [], titleScore: 0 };
+          const entry = byId.get(match.id) ?? { id: match.id, score: 0, terms: [] };
           entry.score += TEXT_WEIGHT * match.score + TITLE_WEIGHT * match.titleScore;
           entry.titleScore = match.titleScore;
           entry.textScore = match.score;

@@ -114,6 +114,18 @@ export function createSqliteStore(
     migrate(db);
   }
 
+  // Statements used by queries are compiled once: search asks for max(rev), papers and text matches every time.
+  const statements = new Map<string, Database.Statement>();
+  const prepared = <P extends unknown[] | object = unknown[], R = unknown>(
+    source: string,
+  ): Database.Statement<P, R> => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = db.prepare(source);
+      statements.set(source, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  };
   const next = db.prepare<[string], { value: number }>(
     'UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value',
   );
@@ -273,87 +285,75 @@ export function createSqliteStore(
       return row ? toProfile(row) : undefined;
     },
     listProfileNames: () =>
-      db
-        .prepare<[], { name: string }>('SELECT name FROM profiles ORDER BY name')
+      prepared<[], { name: string }>('SELECT name FROM profiles ORDER BY name')
         .all()
         .map((r) => r.name),
     getPapers: (ids) => {
       if (ids.length === 0) return [];
-      const rows = db
-        .prepare<[string], PaperRow>('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))')
-        .all(JSON.stringify(ids));
+      const rows = prepared<[string], PaperRow>(
+        'SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))',
+      ).all(JSON.stringify(ids));
       const byId = new Map(rows.map((row) => [row.id, toPaper(row)]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
     profileNamesFor: (ids) => {
       const out = new Map<number, string[]>();
-      const rows = db
-        .prepare<[string], { paper_id: number; name: string }>(
-          `SELECT l.paper_id, p.name FROM profile_papers l JOIN profiles p ON p.id = l.profile_id
+      const rows = prepared<[string], { paper_id: number; name: string }>(
+        `SELECT l.paper_id, p.name FROM profile_papers l JOIN profiles p ON p.id = l.profile_id
            WHERE l.paper_id IN (SELECT value FROM json_each(?)) ORDER BY p.name`,
-        )
-        .all(JSON.stringify(ids));
+      ).all(JSON.stringify(ids));
       for (const row of rows) out.set(row.paper_id, [...(out.get(row.paper_id) ?? []), row.name]);
       return out;
     },
     profilePaperIds: (profileId) =>
-      db
-        .prepare<[number], { id: number }>(
-          `SELECT p.id FROM profile_papers l JOIN papers p ON p.id = l.paper_id
+      prepared<[number], { id: number }>(
+        `SELECT p.id FROM profile_papers l JOIN papers p ON p.id = l.paper_id
            WHERE l.profile_id = ? ORDER BY p.date DESC, p.id DESC`,
-        )
+      )
         .all(profileId)
         .map((r) => r.id),
     papersChangedSince: (rev, limit) =>
-      db
-        .prepare<[number, number], PaperRow>('SELECT * FROM papers WHERE rev > ? ORDER BY rev LIMIT ?')
+      prepared<[number, number], PaperRow>('SELECT * FROM papers WHERE rev > ? ORDER BY rev LIMIT ?')
         .all(rev, limit)
         .map(toPaper),
     matchText: (expression, limit) => {
       if (limit === undefined) {
-        return db
-          .prepare<[string], { id: number }>('SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ?')
+        return prepared<[string], { id: number }>('SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ?')
           .all(expression)
           .map((row) => ({ id: row.id, score: 0 }));
       }
-      return db
-        .prepare<[string, number], TextMatch>(
-          `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
+      return prepared<[string, number], TextMatch>(
+        `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
            WHERE paper_text MATCH ? ORDER BY rank LIMIT ?`,
-        )
-        .all(expression, limit);
+      ).all(expression, limit);
     },
     rankText: (expression, limit, weights) =>
-      db
-        .prepare<[{ expression: string; limit: number; text: number; title: number }], RankedText>(
-          `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score,
+      prepared<[{ expression: string; limit: number; text: number; title: number }], RankedText>(
+        `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score,
              -bm25(paper_text, 1.0, 0.0, 0.0, 0.0) AS titleScore
            FROM paper_text WHERE paper_text MATCH @expression
            ORDER BY @text * bm25(paper_text, 3.0, 2.0, 1.0, 1.0) + @title * bm25(paper_text, 1.0, 0.0, 0.0, 0.0)
            LIMIT @limit`,
-        )
-        .all({ expression, limit, text: weights.text, title: weights.title }),
+      ).all({ expression, limit, text: weights.text, title: weights.title }),
     matchTextAmong: (expression, ids) =>
       ids.length === 0
         ? []
-        : db
-            .prepare<[string, string], { id: number }>(
-              'SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ? AND rowid IN (SELECT value FROM json_each(?))',
-            )
+        : prepared<[string, string], { id: number }>(
+            'SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ? AND rowid IN (SELECT value FROM json_each(?))',
+          )
             .all(expression, JSON.stringify(ids))
             .map((row) => row.id),
     termPaperCount: (term) =>
-      db.prepare<[string], { doc: number }>('SELECT doc FROM paper_terms WHERE term = ?').get(term)?.doc ?? 0,
+      prepared<[string], { doc: number }>('SELECT doc FROM paper_terms WHERE term = ?').get(term)?.doc ?? 0,
     paperIdsOfProfile: (name) =>
-      db
-        .prepare<[string], { id: number }>(
-          `SELECT l.paper_id AS id FROM profiles p JOIN profile_papers l ON l.profile_id = p.id WHERE p.name_key = ?`,
-        )
+      prepared<[string], { id: number }>(
+        `SELECT l.paper_id AS id FROM profiles p JOIN profile_papers l ON l.profile_id = p.id WHERE p.name_key = ?`,
+      )
         .all(toProfileKey(name))
         .map((row) => row.id),
     saveQuery: (query, now) => {
       const ref = createHash('sha256').update(query).digest('base64url').slice(0, 16);
-      db.prepare('INSERT OR IGNORE INTO saved_queries (ref, query, created_at) VALUES (?, ?, ?)').run(
+      prepared('INSERT OR IGNORE INTO saved_queries (ref, query, created_at) VALUES (?, ?, ?)').run(
         ref,
         query,
         now.toISOString(),
@@ -361,16 +361,14 @@ export function createSqliteStore(
       return ref;
     },
     loadQuery: (ref) =>
-      db.prepare<[string], { query: string }>('SELECT query FROM saved_queries WHERE ref = ?').get(ref)?.query,
-    maxRev: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
-    maxSeq: () => db.prepare<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'seq'").get()?.v ?? 0,
+      prepared<[string], { query: string }>('SELECT query FROM saved_queries WHERE ref = ?').get(ref)?.query,
+    maxRev: () => prepared<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
+    maxSeq: () => prepared<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'seq'").get()?.v ?? 0,
     counts: () =>
-      db
-        .prepare<[], { profiles: number; papers: number }>(
-          'SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM papers) AS papers',
-        )
-        .get() as { profiles: number; papers: number },
-    profileCount: () => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
+      prepared<[], { profiles: number; papers: number }>(
+        'SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM papers) AS papers',
+      ).get() as { profiles: number; papers: number },
+    profileCount: () => prepared<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
     close: () => db.close(),
   };
 }
