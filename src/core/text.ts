@@ -32,3 +32,7 @@ export function isBinaryText(text: string): boolean {
   }
   return sample.length > 0 && odd / sample.length > 0.02;
 }
+
+/** Cuts text to at most `max` characters, ending with "…" when it was cut (platform length limits). */
+export const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;

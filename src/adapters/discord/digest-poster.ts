@@ -2,9 +2,9 @@ import { EmbedBuilder, REST, Routes } from 'discord.js';
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
+import { truncate } from '../../core/text.ts';
 import { DISCORD_LIMITS, escapeDiscord } from './render.ts';
 
-const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 const NO_PINGS = { parse: [] };
 
 function digestEmbed(card: PaperCard): EmbedBuilder {

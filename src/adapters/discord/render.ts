@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+import { truncate } from '../../core/text.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const DISCORD_LIMITS = {
@@ -30,8 +31,6 @@ export interface DiscordMessage {
   embeds: EmbedBuilder[];
   components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
 }
-
-const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /**
  * Escapes user text for Discord markdown: the default escapes plus headings, lists and masked links,

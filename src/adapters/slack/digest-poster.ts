@@ -2,7 +2,8 @@ import { type Logger, webApi } from '@slack/bolt';
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
-import { type Block, escapeSlack, SLACK_LIMITS, truncate } from './render.ts';
+import { truncate } from '../../core/text.ts';
+import { type Block, escapeSlack, SLACK_LIMITS } from './render.ts';
 
 // render.ts builds Block Kit as plain JSON (checked against Slack's limits by the tests); the Web API's
 // types want its own block union, so the JSON crosses over here, in one place.

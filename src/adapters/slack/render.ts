@@ -1,5 +1,6 @@
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+import { truncate } from '../../core/text.ts';
 
 /** Slack's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const SLACK_LIMITS = {
@@ -28,9 +29,6 @@ export const SHARE_ACTION_ID = 'pb_share';
 /** Escapes the three characters Slack treats as markup, so `<!channel>` in a title pings nobody. */
 export const escapeSlack = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-
-export const truncate = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) });
 const plain = (text: string, max: number) => ({ type: 'plain_text', text: truncate(text, max), emoji: true });
