@@ -1,5 +1,6 @@
 import { closestNames } from '../core/authors/closest-names.ts';
 import type { PaperStore } from '../core/store/paper-store.ts';
+import { formatMetric } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
 /** `paperboy author NAME`: what the database holds for an author; unknown names get the closest ones. */
@@ -18,13 +19,12 @@ export function runAuthor(name: string, store: PaperStore, io: CliIo, json: bool
     writeJson(io, { name: found, category, hIndex, paperCount, citationCount, novelty, aiScore, papers });
     return EXIT.ok;
   }
-  const show = (v: number | null, suffix = '') => (v === null ? '—' : `${v.toLocaleString('en-US')}${suffix}`);
   io.stdout.write(
     [
       found,
       `  category: ${category ?? '—'}`,
-      `  h-index: ${show(hIndex)}   papers: ${show(paperCount)}   citations: ${show(citationCount)}`,
-      `  novelty: ${show(novelty, '%')}   AI score: ${show(aiScore)}`,
+      `  h-index: ${formatMetric(hIndex)}   papers: ${formatMetric(paperCount)}   citations: ${formatMetric(citationCount)}`,
+      `  novelty: ${formatMetric(novelty, '%')}   AI score: ${formatMetric(aiScore)}`,
       `  papers indexed: ${papers}`,
       '',
     ].join('\n'),

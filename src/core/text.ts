@@ -36,3 +36,7 @@ export function isBinaryText(text: string): boolean {
 /** Cuts text to at most `max` characters, ending with "…" when it was cut (platform length limits). */
 export const truncate = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+/** A metric for people: `15,836`, with a unit suffix (`54%`); a metric the page did not show is `—`. */
+export const formatMetric = (value: number | null, suffix = ''): string =>
+  value === null ? '—' : `${value.toLocaleString('en-US')}${suffix}`;

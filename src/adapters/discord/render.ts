@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
-import { truncate } from '../../core/text.ts';
+import { formatMetric, truncate } from '../../core/text.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const DISCORD_LIMITS = {
@@ -89,7 +89,6 @@ function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
   return embed;
 }
 
-const number = (n: number | null, suffix = '') => (n === null ? '—' : `${n.toLocaleString('en-US')}${suffix}`);
 const tally = (items: { name: string; papers: number }[]) =>
   truncate(escapeDiscord(items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—'), DISCORD_LIMITS.fieldValue);
 
@@ -98,11 +97,11 @@ function authorEmbed(card: AuthorCard): EmbedBuilder {
   return new EmbedBuilder()
     .setTitle(truncate(card.name + (card.category ? ` · ${card.category}` : ''), DISCORD_LIMITS.title))
     .addFields(
-      { name: 'h-index', value: number(card.hIndex), inline: true },
-      { name: 'Papers', value: number(card.paperCount), inline: true },
-      { name: 'Citations', value: number(card.citationCount), inline: true },
-      { name: 'Novelty', value: number(card.novelty, '%'), inline: true },
-      { name: 'AI score', value: number(card.aiScore), inline: true },
+      { name: 'h-index', value: formatMetric(card.hIndex), inline: true },
+      { name: 'Papers', value: formatMetric(card.paperCount), inline: true },
+      { name: 'Citations', value: formatMetric(card.citationCount), inline: true },
+      { name: 'Novelty', value: formatMetric(card.novelty, '%'), inline: true },
+      { name: 'AI score', value: formatMetric(card.aiScore), inline: true },
       {
         name: 'Indexed',
         value: `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`,

@@ -1,6 +1,6 @@
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
-import { truncate } from '../../core/text.ts';
+import { formatMetric, truncate } from '../../core/text.ts';
 
 /** Slack's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const SLACK_LIMITS = {
@@ -97,7 +97,6 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
   return blocks;
 }
 
-const number = (n: number | null, suffix = '') => (n === null ? '—' : `${n.toLocaleString('en-US')}${suffix}`);
 const tally = (items: { name: string; papers: number }[]) =>
   escapeSlack(items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—');
 
@@ -109,11 +108,11 @@ function authorBlocks(card: AuthorCard): Block[] {
     {
       type: 'section',
       fields: [
-        field('h-index', number(card.hIndex)),
-        field('Papers', number(card.paperCount)),
-        field('Citations', number(card.citationCount)),
-        field('Novelty', number(card.novelty, '%')),
-        field('AI score', number(card.aiScore)),
+        field('h-index', formatMetric(card.hIndex)),
+        field('Papers', formatMetric(card.paperCount)),
+        field('Citations', formatMetric(card.citationCount)),
+        field('Novelty', formatMetric(card.novelty, '%')),
+        field('AI score', formatMetric(card.aiScore)),
         field('Indexed', `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`),
         field('Per year', indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'),
         field('Categories', tally(indexed.topCategories)),
@@ -168,7 +167,10 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
       return { text: `${reply.heading}: ${reply.page.total} papers`, blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
     }
     case 'author':
-      return { text: `${reply.card.name}: h-index ${number(reply.card.hIndex)}`, blocks: authorBlocks(reply.card) };
+      return {
+        text: `${reply.card.name}: h-index ${formatMetric(reply.card.hIndex)}`,
+        blocks: authorBlocks(reply.card),
+      };
     case 'compare':
       return {
         text: `${reply.cards[0].name} vs ${reply.cards[1].name}`,

@@ -1,4 +1,5 @@
 import type { AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+import { formatMetric } from '../../core/text.ts';
 
 /** Terminal styles; plain text when colours are off (piped output, NO_COLOR). */
 export interface Style {
@@ -28,7 +29,6 @@ export const PLAIN: Style = {
   error: (t) => t,
 };
 
-const number = (n: number | null, suffix = '') => (n === null ? '—' : `${n.toLocaleString('en-US')}${suffix}`);
 const snippet = (segments: Segment[], style: Style) =>
   segments.map((s) => (s.marked ? style.mark(s.text) : s.text)).join('');
 
@@ -57,8 +57,8 @@ function authorCard(card: AuthorCard, style: Style): string {
     items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—';
   return [
     style.bold(card.name) + (card.category ? style.dim(`  ${card.category}`) : ''),
-    `  h-index ${number(card.hIndex)} · papers ${number(card.paperCount)} · citations ${number(card.citationCount)}`,
-    `  novelty ${number(card.novelty, '%')} · AI score ${number(card.aiScore)}`,
+    `  h-index ${formatMetric(card.hIndex)} · papers ${formatMetric(card.paperCount)} · citations ${formatMetric(card.citationCount)}`,
+    `  novelty ${formatMetric(card.novelty, '%')} · AI score ${formatMetric(card.aiScore)}`,
     `  indexed: ${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`,
     `  per year: ${indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'}`,
     `  categories: ${list(indexed.topCategories)}`,
