@@ -373,19 +373,28 @@ export function createSqliteStore(
   };
 }
 
-/** Brings the database up to the newest schema, one migration per transaction. */
+/**
+ * Brings the database up to the `target` schema version (default: the newest). The version is read again
+ * inside the write transaction that applies the migrations (BEGIN IMMEDIATE, read, apply), so a process
+ * that waited for the lock while another one migrated finds the work done and never runs a migration twice.
+ * An up-to-date database is recognised without taking the write lock.
+ */
 export function migrate(db: Database.Database, target = MIGRATIONS.length): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new PaperboyError(
-      'database_too_new',
-      `database schema version ${version} is newer than this Paperboy (${MIGRATIONS.length}). Update Paperboy.`,
-    );
-  }
-  for (let v = version; v < target; v++) {
-    db.transaction(() => {
+  const versionOf = () => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new PaperboyError(
+        'database_too_new',
+        `database schema version ${version} is newer than this Paperboy (${MIGRATIONS.length}). Update Paperboy.`,
+      );
+    }
+    return version;
+  };
+  if (versionOf() >= target) return;
+  db.transaction(() => {
+    for (let v = versionOf(); v < target; v++) {
       db.exec(MIGRATIONS[v] as string);
       db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+    }
+  }).immediate();
 }
