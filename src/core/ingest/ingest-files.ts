@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -29,15 +29,51 @@ const BATCH = 2000;
 /**
  * Lists the files an ingest of `paths` reads: files as given, folders recursively (`*.txt` pages,
  * `*.jsonl` and `*.jsonl.gz` records), in a stable order. Paths that do not exist come back in `missing`.
+ *
+ * Symbolic links are followed, as a Kubernetes ConfigMap mount needs (`page.txt -> ..data/page.txt`,
+ * `..data -> ..2026_01_01_00_00_00.1/`): each file comes once, under the first name found for it, with
+ * names that do not start with a dot found first (so `page.txt` rather than `..2026…/page.txt`), and a
+ * link back to a folder already walked (a cycle) is not walked again. Broken links are skipped.
  */
 export function collectFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>();
+  const realOf = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  };
+  const addFile = (path: string) => {
+    const real = realOf(path) ?? path;
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    files.push(path);
+  };
+  const hiddenLast = (a: Dirent, b: Dirent) =>
+    Number(a.name.startsWith('.')) - Number(b.name.startsWith('.')) || a.name.localeCompare(b.name);
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const real = realOf(dir);
+    if (real === undefined || seenDirs.has(real)) return;
+    seenDirs.add(real);
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort(hiddenLast)) {
       const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && (PAGES.test(entry.name) || RECORDS.test(entry.name))) files.push(full);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(full);
+          isDirectory = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDirectory) walk(full);
+      else if (isFile && (PAGES.test(entry.name) || RECORDS.test(entry.name))) addFile(full);
     }
   };
   for (const path of paths) {
@@ -49,7 +85,7 @@ export function collectFiles(paths: readonly string[]): { files: string[]; missi
       continue;
     }
     if (isDirectory) walk(path);
-    else files.push(path);
+    else addFile(path);
   }
   return { files, missing };
 }
