@@ -1,12 +1,12 @@
 import type { DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
 import { pendingPapers } from '../digest/run-digests.ts';
-import { isClockTime, isTimeZone, nextDueAt, patternOf } from '../digest/schedule.ts';
-import { PaperboyError } from '../errors.ts';
+import { nextDueAt, patternOf } from '../digest/schedule.ts';
 import { parseQuery } from '../search/query-parser.ts';
 import type { Search } from '../search/search.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { toPaperCard } from './paper-card.ts';
 import type { Reply } from './reply.ts';
+import { parseSubscribe } from './subscribe-grammar.ts';
 
 /** Who is asking, and where: digests belong to a channel (the terminal's is `terminal`). */
 export interface ChatContext {
@@ -27,7 +27,7 @@ export interface DigestDeps {
 }
 
 const USAGE =
-  'Use /digest subscribe [QUERY] [at HH:MM] [tz Area/City] [empty], /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY.';
+  'Use /digest subscribe [QUERY] [at HH:MM] [tz Area/City] [empty] (options after the query; quote a word to keep it in the query), /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY.';
 
 const describe = (s: Subscription, now: Date) => {
   const next = nextDueAt(patternOf(s.kind, s.time), s.tz, now);
@@ -65,32 +65,18 @@ export function runDigestCommand(args: string, context: ChatContext, deps: Diges
     case 'subscribe':
     case 'watch': {
       const watch = verb.toLowerCase() === 'watch';
-      let words = tail;
-      let time = '09:00';
-      let tz = deps.defaultTz;
-      let postEmpty = false;
-      words = words.replace(/(?:^|\s)at\s+(\S+)/i, (_, t: string) => {
-        if (!isClockTime(t))
-          throw new PaperboyError('invalid_query', `"at ${t}": expected a time like 09:00 (24-hour clock).`);
-        time = t.padStart(5, '0');
-        return ' ';
-      });
-      words = words.replace(/(?:^|\s)tz\s+(\S+)/i, (_, zone: string) => {
-        if (!isTimeZone(zone))
-          throw new PaperboyError('invalid_query', `"tz ${zone}": expected a time zone like Europe/Berlin or UTC.`);
-        tz = zone;
-        return ' ';
-      });
-      words = words.replace(/(?:^|\s)empty(?=\s|$)/i, () => {
-        postEmpty = true;
-        return ' ';
-      });
-      const query = words.trim().replace(/\s+/g, ' ');
+      const { query, time = '09:00', tz = deps.defaultTz, postEmpty } = parseSubscribe(tail);
       if (watch && !query)
         return {
           kind: 'error',
           code: 'invalid_query',
           message: 'A watch needs a query, like /digest watch reward hacking.',
+        };
+      if (watch && postEmpty)
+        return {
+          kind: 'error',
+          code: 'invalid_query',
+          message: `A watch cannot take "empty": watches are checked every 15 minutes and write only when new papers match, so "empty" would send "No new papers" up to 96 times a day. Leave it out (/digest watch ${query}), or use /digest subscribe ${query} empty for a daily digest that also posts empty days.`,
         };
       if (query) parseQuery(query);
       const subscription = deps.digests.addSubscription(

@@ -22,11 +22,13 @@ export const COMMANDS: HelpEntry[] = [
     examples: ['/more 3'],
   },
   {
-    usage: '/digest subscribe [QUERY] [at HH:MM] [tz Area/City]',
+    usage: '/digest subscribe [QUERY] [at HH:MM] [tz Area/City] [empty]',
     description:
-      'A daily digest of papers new to the index in this channel (all, or those matching QUERY). Also: /digest list, preview ID, pause ID, resume ID, unsubscribe ID, and /digest watch QUERY for direct messages.',
+      'A daily digest of papers new to the index in this channel (all, or those matching QUERY). Options come last, after the query, in any order; the words before them are the query, and a "quoted" word always stays in it. "empty" also posts days with no new papers. Also: /digest list, preview ID, pause ID, resume ID, unsubscribe ID, and /digest watch QUERY for direct messages as papers arrive (no "empty": watches run every 15 minutes).',
     examples: [
       '/digest subscribe sycophancy at 09:00 tz Europe/Berlin',
+      '/digest subscribe look at transformers',
+      '/digest subscribe "empty" results empty',
       '/digest watch reward hacking',
       '/digest list',
     ],
