@@ -16,9 +16,19 @@ export const envValue = (env: NodeJS.ProcessEnv, name: string): string | undefin
   return value ? value : undefined;
 };
 
-/** `--db`, else `PAPERBOY_DB`, else `data/paperboy.db` in the project. */
-export const resolveDbPath = (flag: string | undefined, env: NodeJS.ProcessEnv): string =>
-  flag ?? envValue(env, 'PAPERBOY_DB') ?? DEFAULT_DB;
+const defaultEnvFile = () => join(process.cwd(), '.env');
+
+/** The variables of an optional `.env` file (none when it is absent). */
+export const readEnvFile = (envFile = defaultEnvFile()): NodeJS.ProcessEnv =>
+  existsSync(envFile) ? (parseEnv(readFileSync(envFile, 'utf8')) as NodeJS.ProcessEnv) : {};
+
+/**
+ * The database every command uses, decided one way: `--db`, else `PAPERBOY_DB` from the environment, else
+ * from `.env` in the current folder, else `data/paperboy.db` in the project. Only this variable is read,
+ * so `ingest` or `search` work even when a platform variable in `.env` is malformed.
+ */
+export const resolveDbPath = (flag: string | undefined, env: NodeJS.ProcessEnv, envFile = defaultEnvFile()): string =>
+  flag ?? envValue(env, 'PAPERBOY_DB') ?? envValue(readEnvFile(envFile), 'PAPERBOY_DB') ?? DEFAULT_DB;
 
 const isTimeZone = (zone: string) => {
   try {
@@ -80,11 +90,11 @@ export type Config = z.infer<typeof ConfigSchema>;
  *
  * @throws PaperboyError `invalid_config` naming each bad variable and how to fix it
  */
-export function loadConfig(env: NodeJS.ProcessEnv, envFile = join(process.cwd(), '.env')): Config {
-  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+export function loadConfig(env: NodeJS.ProcessEnv, envFile = defaultEnvFile()): Config {
+  const fromFile = readEnvFile(envFile);
   const merged: Record<string, string> = {};
   for (const key of Object.keys(ConfigSchema.shape)) {
-    const value = envValue(env, key) ?? envValue(fromFile as NodeJS.ProcessEnv, key);
+    const value = envValue(env, key) ?? envValue(fromFile, key);
     if (value !== undefined) merged[key] = value;
   }
   const parsed = ConfigSchema.safeParse(merged);

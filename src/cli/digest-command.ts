@@ -1,7 +1,7 @@
 import { createLogger } from '../adapters/logger.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, resolveDbPath } from '../config.ts';
 import type { Platform } from '../core/digest/digest-store.ts';
 import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
 import { PaperboyError } from '../core/errors.ts';
@@ -21,7 +21,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       `--now "${flags.now}" is not a time. Use ISO 8601, like 2026-03-30T09:00:00+02:00.`,
     );
   }
-  const dbPath = flags.db ?? config.PAPERBOY_DB;
+  const dbPath = resolveDbPath(flags.db, io.env);
   const store = createSqliteStore(dbPath);
   try {
     const { search } = openSearch(store, dbPath);

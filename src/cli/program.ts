@@ -18,6 +18,8 @@ function positiveInt(value: string): number {
   return n;
 }
 
+const DB_HELP = 'database file (default: $PAPERBOY_DB from the environment or .env, else data/paperboy.db)';
+
 interface DbOptions {
   db?: string;
   json?: boolean;
@@ -51,7 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('ingest')
     .description('load profile pages (*.txt) and paper records (*.jsonl, *.jsonl.gz) from files or folders')
     .argument('<paths...>', 'files or folders, read recursively')
-    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--db <file>', DB_HELP)
     .option('--json', 'print one JSON object with per-file results and totals')
     .action((paths: string[], options: DbOptions) =>
       withStore(options, (store) => runIngest(paths, store, io, !!options.json)),
@@ -61,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('author')
     .description('show what the database holds for an author')
     .argument('<name...>', "the researcher's name")
-    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--db <file>', DB_HELP)
     .option('--json', 'print JSON')
     .action((name: string[], options: DbOptions) =>
       withStore(options, (store) => runAuthor(name.join(' '), store, io, !!options.json)),
@@ -74,7 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '<query...>',
       'words, "phrases", -excluded, author:"Name", cat:CL, aff:x, year:2023, since:, before:, has:code, sort:date',
     )
-    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--db <file>', DB_HELP)
     .option('--limit <n>', 'results per page', positiveInt, 10)
     .option('--page <n>', 'page number', positiveInt, 1)
     .option('--json', 'print JSON (one object per line with QUERY "-")')
@@ -92,7 +94,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command('start')
     .description('load data/profiles, then chat: on Discord/Slack when configured, else here in the terminal')
-    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--db <file>', DB_HELP)
     .option('--profiles <dir>', 'profile pages to load first (default: $PAPERBOY_PROFILES or data/profiles)')
     .action(async (options: { db?: string; profiles?: string }) => {
       code = await runStart(io, options);
@@ -103,7 +105,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('run')
     .description('run the digests due at a time once, then exit (for cron-style deployments and tests)')
     .option('--now <iso-time>', 'the time to run at (default: now)')
-    .option('--db <file>', 'database file (default: $PAPERBOY_DB or data/paperboy.db)')
+    .option('--db <file>', DB_HELP)
     .option('--json', 'print { digests: [ { subscription, channel, status, papers } ] }')
     .action(async (options: { now?: string; db?: string; json?: boolean }) => {
       code = await runDigestRun(io, options);
