@@ -5,7 +5,7 @@ import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
-import { type Config, loadConfig, platformsOf } from '../config.ts';
+import { type Config, loadConfig, platformsOf, resolveDbPath } from '../config.ts';
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import type { Platform } from '../core/digest/digest-store.ts';
 import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
@@ -13,12 +13,18 @@ import { startTicker } from '../core/digest/ticker.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
+import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import { createBotTick } from './bot-tick.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { platformPosters } from './platform-posters.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
+// How long a tick waits for another process's write lock, on a timer, before leaving its work to the next
+// tick: a little under the minute between ticks. At start, before serving, a shorter wait.
+const TICK_BUSY_WAIT_MS = 45_000;
+const START_BUSY_WAIT_MS = 30_000;
 
 /**
  * `paperboy start`: loads the profiles folder (fast when nothing changed), then serves the configured
@@ -26,9 +32,11 @@ const DEFER_WHEN_BEHIND = 20_000;
  */
 export async function runStart(io: CliIo, flags: { db?: string; profiles?: string }): Promise<number> {
   const config = loadConfig(io.env);
-  const dbPath = flags.db ?? config.PAPERBOY_DB;
+  const dbPath = resolveDbPath(flags.db, io.env);
   const platforms = platformsOf(config);
-  const store = createSqliteStore(dbPath);
+  // Each SQLite call waits only briefly for another process's lock (the wait blocks the event loop);
+  // the ticker waits the rest out on a timer and chat commands answer that the database is busy.
+  const store = createSqliteStore(dbPath, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
   const profiles = flags.profiles ?? config.PAPERBOY_PROFILES;
   const logger = createLogger(io.stderr);
   try {
@@ -37,8 +45,30 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
         for (const m of file.messages) io.stderr.write(`${m.severity}: ${m.message}\n`);
       }
     };
-    const watcher = createProfileWatcher(store, profiles);
-    report(await watcher.loadChanged(io.clock()));
+    const stopping = new AbortController();
+    io.signal?.addEventListener('abort', () => stopping.abort(), { once: true });
+    const log = (line: string) => logger.info(line);
+    // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
+    // Papers ingested by another process are already in the database; the index catches up at the next query.
+    const bot = createBotTick({
+      watcher: createProfileWatcher(store, profiles),
+      // Called only after the search and the posters below exist.
+      runDigests: () =>
+        runDueDigests({
+          store,
+          digests,
+          search,
+          posters,
+          now: io.clock(),
+          maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
+          log,
+        }),
+      clock: io.clock,
+      report,
+      log,
+      signal: stopping.signal,
+    });
+    await bot.loadPages(START_BUSY_WAIT_MS);
     const { search, index } = openSearch(store, dbPath);
     const digests = createSqliteDigests(store.db);
     const chat = createChat({
@@ -53,23 +83,12 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       ...platformPosters(config, logger),
       ...(serving ? {} : { terminal: createTerminalPoster((text) => io.stdout.write(`${text}\n`), style) }),
     };
-    // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
-    // Papers ingested by another process are already in the database; the index catches up at the next query.
-    const tick = async () => {
-      report(await watcher.loadChanged(io.clock()));
-      await runDueDigests({
-        store,
-        digests,
-        search,
-        posters,
-        now: io.clock(),
-        maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
-        log: (line) => logger.info(line),
-      });
-    };
     // The first run catches up with digests missed while the bot was down.
-    await tick();
-    const ticker = startTicker(tick, (error) => logger.error('paperboy digest_failed:', error));
+    await bot.postDigests(START_BUSY_WAIT_MS);
+    const ticker = startTicker(
+      () => bot.tick(TICK_BUSY_WAIT_MS),
+      (error) => logger.error('paperboy digest_failed:', error),
+    );
     try {
       if (serving) {
         // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
@@ -82,6 +101,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       await runTerminalChat(chat, { input: io.stdin, output: io.stdout, env: io.env }, greeting);
       return EXIT.ok;
     } finally {
+      stopping.abort();
       await ticker.stop();
     }
   } finally {

@@ -3,6 +3,7 @@ import { pendingPapers } from '../digest/run-digests.ts';
 import { nextDueAt, patternOf } from '../digest/schedule.ts';
 import { parseQuery } from '../search/query-parser.ts';
 import type { Search } from '../search/search.ts';
+import { isDatabaseBusy } from '../store/busy.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { toPaperCard } from './paper-card.ts';
 import type { Reply } from './reply.ts';
@@ -42,6 +43,21 @@ const describe = (s: Subscription, now: Date) => {
  * Only this channel's subscriptions can be seen or changed from it.
  */
 export function runDigestCommand(args: string, context: ChatContext, deps: DigestDeps): Reply {
+  try {
+    return digestCommand(args, context, deps);
+  } catch (error) {
+    // The bot waits only briefly for another process's write lock: say so, rather than fail or stall the chat.
+    if (!isDatabaseBusy(error)) throw error;
+    return {
+      kind: 'error',
+      code: 'database_busy',
+      message:
+        'The database is busy: another process is writing to it (an import, perhaps). Nothing was changed; please try again in a minute.',
+    };
+  }
+}
+
+function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Reply {
   const [verb = '', ...rest] = args.trim().split(/\s+/);
   const tail = args.trim().slice(verb.length).trim();
   const now = deps.clock();

@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { isPaperboyError } from '../errors.ts';
 import { parseProfile } from '../profile/parse-profile.ts';
 import type { ParseMessage } from '../profile/profile-schema.ts';
+import { type BusyRetryOptions, isDatabaseBusy, whenNotBusy } from '../store/busy.ts';
 import type { PaperInput, PaperStore, SaveOutcome } from '../store/paper-store.ts';
 import { createSummaryBuilder, type FileReport, type IngestSummary, statusOf } from './ingest-summary.ts';
 import { PaperRecordSchema, toPaperInput } from './paper-record.ts';
@@ -20,6 +21,8 @@ export interface IngestOptions {
   store: PaperStore;
   clock: () => Date;
   onProgress?: (progress: IngestProgress) => void;
+  /** How long to wait, on a timer, for another process's write lock (default: up to a minute). */
+  busy?: BusyRetryOptions;
 }
 
 const RECORDS = /\.jsonl(\.gz)?$/i;
@@ -109,7 +112,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
     });
   }
   let done = 0;
-  const batch = createCommitBatcher(options.store);
+  const batch = createCommitBatcher(options.store, options.busy);
   try {
     for (const path of files) {
       let outcome: FileOutcome;
@@ -117,8 +120,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
         batch.flush();
         outcome = await ingestRecordFile(path, options);
       } else {
-        batch.open();
-        outcome = ingestProfileFile(path, options);
+        outcome = await ingestProfileFile(path, options, batch.open);
         batch.maybeFlush();
       }
       summary.addFile(outcome.report, outcome.papers);
@@ -140,12 +142,14 @@ const BATCH_MS = 500;
  * killed mid-run loses at most the last half second of pages, none of them partly, and never what was
  * there before.
  */
-function createCommitBatcher(store: PaperStore) {
+function createCommitBatcher(store: PaperStore, busy: BusyRetryOptions | undefined) {
   let openedAt: number | undefined;
   return {
-    open() {
+    // Opened only when a page needs writing, so a folder of unchanged pages never asks for the write lock;
+    // a lock held by another process is waited for on a timer, not inside SQLite.
+    open: async () => {
       if (openedAt === undefined) {
-        store.begin();
+        await whenNotBusy(() => store.begin(), busy);
         openedAt = Date.now();
       }
     },
@@ -169,25 +173,39 @@ const failed = (path: string, error: unknown): FileOutcome => {
   return { report: { path, status: 'error', papers: 0, messages: [{ severity: 'error', message }] } };
 };
 
-/** Reads, parses and stores one profile page. */
-export function ingestProfileFile(path: string, { store, clock }: IngestOptions): FileOutcome {
+/**
+ * Reads, parses and stores one profile page. A page stored already with the same bytes is answered from a
+ * read; `beforeWrite` runs only when the page must be written (it opens the batch transaction).
+ * A busy database is not the page's fault: that error is thrown, never reported as a rejected file.
+ */
+export async function ingestProfileFile(
+  path: string,
+  { store, clock, busy }: IngestOptions,
+  beforeWrite?: () => Promise<void>,
+): Promise<FileOutcome> {
   try {
     const bytes = readFileSync(path);
     const contentHash = createHash('sha1').update(bytes).digest('hex');
     const { profile, warnings } = parseProfile(bytes.toString('utf8'), path);
-    const saved = store.saveProfile(profile, { path, contentHash }, clock());
+    let saved = store.unchangedProfile(profile.name, contentHash);
+    if (!saved) {
+      if (beforeWrite) await beforeWrite();
+      const save = () => store.saveProfile(profile, { path, contentHash }, clock());
+      saved = beforeWrite ? save() : await whenNotBusy(save, busy);
+    }
     const messages = warnings.map((w) => ({ ...w, message: `${path} line ${w.line}: ${w.message}` }));
     return {
       report: { path, status: statusOf(messages), profile: profile.name, papers: saved.papers.size, messages },
       papers: saved.papers,
     };
   } catch (error) {
+    if (isDatabaseBusy(error)) throw error;
     return failed(path, error);
   }
 }
 
 /** Streams a JSON Lines corpus file into the store in one transaction; bad lines are reported and skipped. */
-export async function ingestRecordFile(path: string, { store, clock }: IngestOptions): Promise<FileOutcome> {
+export async function ingestRecordFile(path: string, { store, clock, busy }: IngestOptions): Promise<FileOutcome> {
   const messages: ParseMessage[] = [];
   const papers = new Map<number, SaveOutcome>();
   let batch: PaperInput[] = [];
@@ -197,7 +215,7 @@ export async function ingestRecordFile(path: string, { store, clock }: IngestOpt
     for (const [id, outcome] of store.savePapers(batch, clock())) if (!papers.has(id)) papers.set(id, outcome);
     batch = [];
   };
-  store.begin();
+  await whenNotBusy(() => store.begin(), busy);
   try {
     const input = createReadStream(path);
     const stream = path.toLowerCase().endsWith('.gz') ? input.pipe(createGunzip()) : input;

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import type { BusyRetryOptions } from '../store/busy.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { collectFiles, ingestPaths } from './ingest-files.ts';
 import type { IngestSummary } from './ingest-summary.ts';
@@ -6,31 +7,37 @@ import type { IngestSummary } from './ingest-summary.ts';
 /**
  * Keeps a folder of profile pages loaded while the bot runs: each call loads the pages added or changed
  * since the last one. Size and modification time tell, so a large unchanged folder costs a stat per file,
- * not a read and a hash.
+ * not a read and a hash; a page whose bytes are stored already costs a read, never the write lock.
+ * Symbolic links are followed (a Kubernetes ConfigMap mount), each file once.
  */
 export function createProfileWatcher(store: PaperStore, folder: string) {
   const seen = new Map<string, string>();
   return {
-    /** Loads new or changed pages; undefined when there were none. */
-    async loadChanged(now: Date): Promise<IngestSummary | undefined> {
+    /**
+     * Loads new or changed pages; undefined when there were none. A page counts as seen only once it is
+     * stored: when the database stays locked by another process past `busy.maxWaitMs`, this throws a
+     * `database_busy` error and the next call tries the same pages again.
+     */
+    async loadChanged(now: Date, busy?: BusyRetryOptions): Promise<IngestSummary | undefined> {
       if (!existsSync(folder)) return undefined;
-      const changed: string[] = [];
+      const changed = new Map<string, string>();
       // Pages only: a corpus file streams inside one long transaction, and the bot's own writes (the digest
       // ledger, new subscriptions) must never wait inside, or be rolled back with, someone else's import.
       for (const file of collectFiles([folder]).files.filter((f) => f.toLowerCase().endsWith('.txt'))) {
         let stamp: string;
         try {
           const stat = statSync(file);
-          stamp = `${stat.size}:${stat.mtimeMs}`;
+          stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
         } catch {
           continue;
         }
-        if (seen.get(file) !== stamp) {
-          seen.set(file, stamp);
-          changed.push(file);
-        }
+        if (seen.get(file) !== stamp) changed.set(file, stamp);
       }
-      return changed.length ? ingestPaths(changed, { store, clock: () => now }) : undefined;
+      if (changed.size === 0) return undefined;
+      const summary = await ingestPaths([...changed.keys()], { store, clock: () => now, ...(busy ? { busy } : {}) });
+      // Committed now (a rejected page too: it is reported once, and again only when it changes).
+      for (const [file, stamp] of changed) seen.set(file, stamp);
+      return summary;
     },
   };
 }

@@ -72,6 +72,12 @@ export interface ProfileSource {
 export interface PaperStore {
   /** Saves a profile page and its papers in one transaction. */
   saveProfile(profile: Profile, source: ProfileSource, now: Date): ProfileSaveResult;
+  /**
+   * What {@link PaperStore.saveProfile} would answer for a page stored already with the same bytes (the
+   * profile `name` with this content hash), found without a write transaction; undefined when saving would
+   * change something. Lets a loader skip the write lock for unchanged pages.
+   */
+  unchangedProfile(name: string, contentHash: string): ProfileSaveResult | undefined;
   /** Saves corpus records; call inside {@link PaperStore.begin}/{@link PaperStore.commit} for one transaction. */
   savePapers(papers: PaperInput[], now: Date): Map<number, SaveOutcome>;
   begin(): void;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PaperboyError } from '../errors.ts';
 import type { Profile } from '../profile/profile-schema.ts';
+import { CLI_BUSY_TIMEOUT_MS } from './busy.ts';
 import { toPaperKey, toProfileKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -96,7 +97,16 @@ const paperParams = (paper: PaperInput) => ({
 export interface SqliteStoreOptions {
   /** Open without writing (no migrations): for readers beside a writer. Defaults to false. */
   readonly?: boolean;
+  /**
+   * How long one call waits for another process's write lock before failing with SQLITE_BUSY (default
+   * {@link CLI_BUSY_TIMEOUT_MS}). The wait blocks the thread: the bot keeps it short and retries on a timer
+   * (`whenNotBusy`).
+   */
+  busyTimeoutMs?: number;
 }
+
+// Opening may have to wait for another process's migration or long write; nothing is served yet then.
+const OPEN_BUSY_TIMEOUT_MS = 30_000;
 
 /** Opens (creating and upgrading as needed) the SQLite database at `file`; `:memory:` works for tests. */
 export function createSqliteStore(
@@ -105,14 +115,16 @@ export function createSqliteStore(
 ): PaperStore & { db: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { readonly: options.readonly ?? false });
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
   if (!options.readonly) {
-    // WAL lets a running bot read while `paperboy ingest` writes from another process.
+    // WAL lets a running bot read while `paperboy ingest` writes from another process. On a database that is
+    // WAL already and up to date, opening takes no write lock, so it never waits for someone else's import.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db);
   }
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? CLI_BUSY_TIMEOUT_MS))}`);
 
   // Statements used by queries are compiled once: search asks for max(rev), papers and text matches every time.
   const statements = new Map<string, Database.Statement>();
@@ -197,14 +209,17 @@ export function createSqliteStore(
     return { id: row.id, outcome: 'updated' };
   }
 
+  const unchangedResult = (existing: ProfileRow): ProfileSaveResult => {
+    const papers = new Map<number, SaveOutcome>();
+    for (const { paper_id } of linksOf.all(existing.id)) papers.set(paper_id, 'unchanged');
+    return { profile: 'unchanged', papers };
+  };
+
   const saveProfileTx = db.transaction((profile: Profile, source: ProfileSource, now: string): ProfileSaveResult => {
     const key = toProfileKey(profile.name);
     const existing = profileByKey.get(key);
     const papers = new Map<number, SaveOutcome>();
-    if (existing && existing.content_hash === source.contentHash) {
-      for (const { paper_id } of linksOf.all(existing.id)) papers.set(paper_id, 'unchanged');
-      return { profile: 'unchanged', papers };
-    }
+    if (existing && existing.content_hash === source.contentHash) return unchangedResult(existing);
     const params = {
       name: profile.name,
       category: profile.category,
@@ -274,6 +289,10 @@ export function createSqliteStore(
   return {
     db,
     saveProfile: (profile, source, now) => saveProfileTx.immediate(profile, source, now.toISOString()),
+    unchangedProfile: (name, contentHash) => {
+      const existing = profileByKey.get(toProfileKey(name));
+      return existing && existing.content_hash === contentHash ? unchangedResult(existing) : undefined;
+    },
     savePapers,
     begin: () => db.exec('BEGIN IMMEDIATE'),
     commit: () => db.exec('COMMIT'),
