@@ -106,7 +106,7 @@ describe('a database locked by another process', () => {
     bot.store.close();
   }, 30_000);
 
-  it('H3 /digest subscribe during another process’s write lock answers that the database is busy, and works after', async () => {
+  it('H3 chat during another process’s write lock: a long search answers, /digest subscribe says the database is busy, and works after', async () => {
     const db = join(tempDir(), 'p.db');
     const store = createSqliteStore(db, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
     const digests = createSqliteDigests(store.db);
@@ -117,6 +117,9 @@ describe('a database locked by another process', () => {
       digests: { digests, clock, defaultTz: 'UTC' },
     });
     const lock = await holdWriteLock(db, 3000);
+    // A long query is saved for its buttons: a search still answers while the write waits.
+    const long = '/paper a rather long query about language models that keeps going past sixty characters';
+    expect(chat.handle(long)).toMatchObject({ kind: 'papers' });
     expect(chat.handle('/digest subscribe sycophancy')).toMatchObject({
       kind: 'error',
       code: 'database_busy',

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PaperboyError } from '../errors.ts';
 import type { Profile } from '../profile/profile-schema.ts';
-import { CLI_BUSY_TIMEOUT_MS } from './busy.ts';
+import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from './busy.ts';
 import { toPaperKey, toProfileKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -372,11 +372,18 @@ export function createSqliteStore(
         .map((row) => row.id),
     saveQuery: (query, now) => {
       const ref = createHash('sha256').update(query).digest('base64url').slice(0, 16);
-      prepared('INSERT OR IGNORE INTO saved_queries (ref, query, created_at) VALUES (?, ?, ?)').run(
-        ref,
-        query,
-        now.toISOString(),
-      );
+      // A search must not fail because another process holds the write lock: a query saved before needs no
+      // write, and a new one that cannot be saved now only costs its buttons ("please search again").
+      if (prepared<[string], { ref: string }>('SELECT ref FROM saved_queries WHERE ref = ?').get(ref)) return ref;
+      try {
+        prepared('INSERT OR IGNORE INTO saved_queries (ref, query, created_at) VALUES (?, ?, ?)').run(
+          ref,
+          query,
+          now.toISOString(),
+        );
+      } catch (error) {
+        if (!isDatabaseBusy(error)) throw error;
+      }
       return ref;
     },
     loadQuery: (ref) =>
