@@ -18,7 +18,8 @@ interface IndexedPaper {
   title: string;
 }
 
-const SNAPSHOT_VERSION = 3;
+// 4: the snapshot records the identity of its database.
+const SNAPSHOT_VERSION = 4;
 const SYNC_PAGE = 5000;
 
 const MINISEARCH_OPTIONS = {
@@ -69,13 +70,14 @@ export class PaperIndex {
   }
 
   /**
-   * Opens the index: loads the snapshot when there is one, catches up with what changed in the store since,
-   * or builds from the store when there is none.
+   * Opens the index: loads the snapshot when there is one of this very database, catches up with what changed
+   * in the store since, or builds from the store when there is none. A snapshot of another database (one
+   * deleted and made again at the same path) is rebuilt, never loaded: its revisions mean other papers.
    */
   static open(options: PaperIndexOptions): PaperIndex {
     const snapshot = options.snapshotPath ? readSnapshot(options.snapshotPath) : undefined;
     const storeRev = options.store.maxRev();
-    if (snapshot && snapshot.rev <= storeRev) {
+    if (snapshot && snapshot.identity === options.store.identity() && snapshot.rev <= storeRev) {
       const index = new PaperIndex(options, MiniSearch.loadJS(snapshot.index, MINISEARCH_OPTIONS), snapshot.rev);
       for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
       for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
@@ -160,6 +162,7 @@ export class PaperIndex {
     if (!this.snapshotPath) return;
     const snapshot: Snapshot = {
       version: SNAPSHOT_VERSION,
+      identity: this.store.identity(),
       rev: this.#rev,
       facts: [...this.facts],
       vocabulary: [...this.vocabulary],
@@ -173,6 +176,8 @@ export class PaperIndex {
 
 interface Snapshot {
   version: number;
+  /** The identity of the database the snapshot was made from (see {@link PaperStore.identity}). */
+  identity: string;
   rev: number;
   facts: [number, PaperFacts][];
   vocabulary: [string, number][];
