@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import MiniSearch, { type SearchResult } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import { allowsFuzzy } from '../input-limits.ts';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { normalizeTerm, processTerm, splitWords, toTerms } from './tokenize.ts';
 
@@ -134,6 +135,8 @@ export class PaperIndex {
    * begins; closest first, then the most common. Each with its edit distance (0 for a completion).
    */
   alternatives(term: string, prefix: boolean, limit = 3): { term: string; distance: number }[] {
+    // A very long word is only matched exactly: typo matching allocates by the square of its length.
+    if (!allowsFuzzy(term)) return [];
     const found = new Map<string, { term: string; distance: number; count: number }>();
     const maxEdits = term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
     if (maxEdits > 0) {
