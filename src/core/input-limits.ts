@@ -7,6 +7,11 @@ import { PaperboyError } from './errors.ts';
 export const INPUT_LIMITS = {
   /** A search query, in the CLI, a slash command, a mention or a digest. */
   query: 1000,
+  /**
+   * Words of a query (free words, phrase words, excluded words): each costs a pass over the text index, and
+   * 150 common words took 0.5 s on 4,000 papers.
+   */
+  words: 32,
   /** An author's name (`/author`, `who is …`, each side of `A vs B`). */
   name: 200,
   /** A whole mention or command line. */
@@ -16,6 +21,9 @@ export const INPUT_LIMITS = {
 } as const;
 
 const WHAT = { query: 'query', name: 'author name', message: 'message' } as const;
+
+// Not toLocaleString: its first call loads locale data (~50 ms), too slow for a refusal that must be instant.
+const withCommas = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 
 /**
  * Refuses text over its limit with `invalid_query`, saying "too long", the limit and how to fix it.
@@ -28,7 +36,19 @@ export function checkLength(kind: keyof typeof WHAT, text: string): void {
   if (text.length <= limit) return;
   throw new PaperboyError(
     'invalid_query',
-    `the ${WHAT[kind]} is too long: ${text.length.toLocaleString('en-US')} characters, at most ${limit.toLocaleString('en-US')}. Shorten it to the words that matter.`,
+    `the ${WHAT[kind]} is too long: ${withCommas(text.length)} characters, at most ${withCommas(limit)}. Shorten it to the words that matter.`,
+  );
+}
+
+/**
+ * Refuses a query of more than `INPUT_LIMITS.words` words with `invalid_query`.
+ * @throws PaperboyError `invalid_query`
+ */
+export function checkWordCount(count: number): void {
+  if (count <= INPUT_LIMITS.words) return;
+  throw new PaperboyError(
+    'invalid_query',
+    `the query has too many words: ${count}, at most ${INPUT_LIMITS.words}. Keep the words that matter.`,
   );
 }
 

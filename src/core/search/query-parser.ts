@@ -1,5 +1,5 @@
 import { PaperboyError } from '../errors.ts';
-import { checkLength } from '../input-limits.ts';
+import { checkLength, checkWordCount } from '../input-limits.ts';
 import { toIsoDate } from '../profile/parse-profile.ts';
 import { normalizeTerm, toTerms, toWords } from './tokenize.ts';
 
@@ -144,6 +144,7 @@ export function parseQuery(text: string): SearchQuery {
       );
     applyFilter(query, token.key as Filter, value, token.position);
   }
+  checkWordCount(query.terms.length + query.phrases.flat().length + query.excluded.flat().length);
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     invalid(text, 0, 'the date range is empty: "since" is after "before". Swap them.');
   }
