@@ -131,6 +131,11 @@ export const FUNCTION_WORDS = new Set(
   ),
 );
 
+// Not chosen as the word of a query (a word like "under" is common but names nothing); baselines keep them.
+const PREPOSITIONS = new Set(
+  'under over between through across against within without towards toward upon using beyond'.split(' '),
+);
+
 /** Lower case, accents folded, split on anything but letters and digits: how the benchmark counts words. */
 export const benchWords = (text: string): string[] =>
   text
@@ -168,7 +173,8 @@ export function makeIssueQueries(
     for (const w of title) inTitles.set(w, (inTitles.get(w) ?? 0) + 1);
     for (const w of new Set([...title, ...benchWords(p.abstract)])) inPapers.set(w, (inPapers.get(w) ?? 0) + 1);
   });
-  const content = (w: string) => w.length >= 3 && /^\p{L}+$/u.test(w) && !FUNCTION_WORDS.has(w) && !isStopword(w);
+  const content = (w: string) =>
+    w.length >= 3 && /^\p{L}+$/u.test(w) && !FUNCTION_WORDS.has(w) && !PREPOSITIONS.has(w) && !isStopword(w);
   const pickFrom = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const queries: BenchQuery[] = [];
   const make = (count: number, attempt: (paper: CorpusPaper, title: Set<string>) => BenchQuery | undefined) => {
