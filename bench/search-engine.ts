@@ -4,10 +4,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import MiniSearch from 'minisearch';
+import { createChat } from '../src/core/commands/chat.ts';
 import { ingestPaths } from '../src/core/ingest/ingest-files.ts';
+import { INPUT_LIMITS } from '../src/core/input-limits.ts';
 import { openSearch } from '../src/core/search/open-search.ts';
+import type { Search } from '../src/core/search/search.ts';
 import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
-import { type BenchQuery, readCorpus } from './bench-queries.ts';
+import { type BenchQuery, benchWords, FUNCTION_WORDS, readCorpus } from './bench-queries.ts';
 
 type Engine = 'minisearch' | 'minisearch-fuzzy' | 'fts5' | 'paperboy';
 const [mode, engine, workdir, corpusFile, queriesFile] = process.argv.slice(2) as [
@@ -24,6 +27,19 @@ interface Meta {
   titles: string[];
   cats: string[];
   years: string[];
+  /** Each paper's listed authors, folded like {@link benchWords}: for the `author:` filter of MiniSearch. */
+  authors: string[][];
+}
+const foldName = (name: string) => benchWords(name).join(' ');
+/**
+ * What a baseline searches for: the words without the function words a question puts around them (neither
+ * MiniSearch nor FTS5 has stopwords of its own, and FTS5's AND would need "how" in the paper). All of them when
+ * nothing else is left.
+ */
+function baselineWords(q: BenchQuery): string[] {
+  const words = benchWords(q.words);
+  const content = words.filter((w) => !FUNCTION_WORDS.has(w));
+  return content.length ? content : words;
 }
 const shortCat = (c: string) =>
   (/^(.*\S)\s+\d{4}$/.exec(c)?.[1] ?? (c.includes('.') ? c.split('.').pop() : c) ?? c).toLowerCase();
@@ -42,6 +58,7 @@ async function build(): Promise<void> {
       titles: papers.map((p) => p.title),
       cats: papers.map((p) => shortCat(p.category)),
       years: papers.map((p) => p.date.slice(0, 4)),
+      authors: papers.map((p) => p.authors.map(foldName)),
     };
     writeFileSync(join(workdir, `${engine}-meta.json`), JSON.stringify(meta));
     if (engine === 'fts5') {
@@ -67,47 +84,115 @@ async function build(): Promise<void> {
   console.log(JSON.stringify({ buildMs: performance.now() - started, buildPeakMb: peakMb() }));
 }
 
-function openEngine(): (q: BenchQuery) => string[] {
+interface Opened {
+  run: (q: BenchQuery) => string[];
+  /** Paperboy only: its search and chat, for the bounded-input figures. */
+  paperboy?: { search: Search; handle: (text: string) => unknown };
+}
+
+function openEngine(): Opened {
   if (engine === 'paperboy') {
     const dbPath = join(workdir, 'paperboy.db');
     const store = createSqliteStore(dbPath);
     const { search } = openSearch(store, dbPath);
-    return (q) => search.search(q.text, { pageSize: 10 }).results.map((r) => r.paper.title);
+    const chat = createChat({ store, search });
+    return {
+      run: (q) => search.search(q.text, { pageSize: 10 }).results.map((r) => r.paper.title),
+      paperboy: { search, handle: chat.handle },
+    };
   }
   const base = engine === 'minisearch-fuzzy' ? 'minisearch' : engine;
   const meta = JSON.parse(readFileSync(join(workdir, `${base}-meta.json`), 'utf8')) as Meta;
   const keep = (q: BenchQuery, i: number) =>
     (!q.filter?.cat || meta.cats[i] === q.filter.cat.toLowerCase()) &&
-    (!q.filter?.year || meta.years[i] === q.filter.year);
+    (!q.filter?.year || meta.years[i] === q.filter.year) &&
+    (!q.filter?.author || (meta.authors[i] ?? []).includes(foldName(q.filter.author)));
   if (engine === 'fts5') {
     const db = new Database(join(workdir, 'fts5.db'), { readonly: true });
-    const stmt = db.prepare<[string], { id: number }>(
-      'SELECT rowid AS id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 3.0, 1.0, 2.0) LIMIT 1000',
+    // Filters are part of the statement, never applied after a cut-off: the baseline gets every match.
+    const stmt = db.prepare<{ expression: string; cat: string | null; year: string | null }, { id: number }>(
+      `SELECT rowid AS id FROM docs WHERE docs MATCH @expression
+         AND (@cat IS NULL OR cat = @cat) AND (@year IS NULL OR year = @year)
+         ORDER BY bm25(docs, 3.0, 1.0, 2.0) LIMIT 10`,
     );
-    return (q) => {
-      const expression = q.words
-        .split(/\s+/)
-        .map((w) => `"${w.replaceAll('"', '""')}"`)
-        .join(' AND ');
-      return stmt
-        .all(expression)
-        .filter((r) => keep(q, r.id))
-        .slice(0, 10)
-        .map((r) => meta.titles[r.id] as string);
+    const phrase = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
+    return {
+      run: (q) => {
+        const terms = baselineWords(q).map((w) => phrase([w]));
+        if (q.filter?.author) terms.push(`authors : ${phrase(benchWords(q.filter.author))}`);
+        return stmt
+          .all({
+            expression: terms.join(' AND '),
+            cat: q.filter?.cat?.toLowerCase() ?? null,
+            year: q.filter?.year ?? null,
+          })
+          .map((r) => meta.titles[r.id] as string);
+      },
     };
   }
   const ms = MiniSearch.loadJSON(readFileSync(join(workdir, 'minisearch.json'), 'utf8'), MS_OPTIONS);
   const fuzzy = engine === 'minisearch-fuzzy' ? { prefix: true, fuzzy: 0.2 } : {};
-  return (q) =>
-    ms
-      .search(q.words, { boost: { title: 3, authors: 2 }, ...fuzzy, filter: (r) => keep(q, r.id as number) })
-      .slice(0, 10)
-      .map((r) => meta.titles[r.id as number] as string);
+  return {
+    run: (q) =>
+      ms
+        .search(baselineWords(q).join(' '), {
+          boost: { title: 3, authors: 2 },
+          ...fuzzy,
+          filter: (r) => keep(q, r.id as number),
+        })
+        .slice(0, 10)
+        .map((r) => meta.titles[r.id as number] as string),
+  };
+}
+
+const LONG = 40_000;
+/** 40,000-character messages (refused) and queries at the 1,000-character limit (answered). */
+const LONG_MESSAGES = [
+  '?'.repeat(LONG),
+  `${'?'.repeat(LONG - 1)}x`,
+  'a'.repeat(LONG),
+  '"'.repeat(LONG),
+  '-"'.repeat(LONG / 2),
+  `/author ${'x'.repeat(LONG - 8)}`,
+  `compare a${' '.repeat(LONG - 10)}b`,
+];
+const words = (unit: string, count: number = INPUT_LIMITS.words) => unit.repeat(count).trim();
+/** Queries at the limits (1,000 characters, 32 words), answered: the costliest kinds of word for the search. */
+const LIMIT_QUERIES = [
+  'z'.repeat(INPUT_LIMITS.query),
+  words('qzxv '),
+  words('transformerbasedlanguagemodeks '),
+  words('languag '),
+  words('language models ', INPUT_LIMITS.words / 2),
+  'language models learning neural network networks deep data large training reinforcement graph vision model based efficient generation via robust multi adaptive towards analysis detection task prediction framework benchmark agents reasoning image survey',
+  words('-"neural network" learning ', INPUT_LIMITS.words / 3),
+];
+
+/** The slowest answer (ms) to each set, and how much the peak memory grew meanwhile (MB). */
+function boundedInput({ search, handle }: NonNullable<Opened['paperboy']>) {
+  const before = peakMb();
+  const slowest = (inputs: string[], answer: (text: string) => unknown) => {
+    let worst = 0;
+    for (const text of inputs) {
+      const started = performance.now();
+      try {
+        answer(text);
+      } catch {
+        // A refusal is an answer here.
+      }
+      worst = Math.max(worst, performance.now() - started);
+    }
+    return Math.round(worst * 10) / 10;
+  };
+  const longMessageMs = slowest(LONG_MESSAGES, handle);
+  const longSearchMs = slowest(LONG_MESSAGES, (text) => search.search(text));
+  const limitQueryMs = slowest(LIMIT_QUERIES, (text) => search.search(text));
+  return { longMessageMs, longSearchMs, limitQueryMs, growthMb: peakMb() - before };
 }
 
 function query(): void {
   const queries = JSON.parse(readFileSync(queriesFile, 'utf8')) as BenchQuery[];
-  const run = openEngine();
+  const { run, paperboy } = openEngine();
   const first = run(queries[0] as BenchQuery);
   // The parent measures cold start up to this line.
   console.log('FIRST');
@@ -118,7 +203,9 @@ function query(): void {
     answers.push(run(q));
     latencies.push(performance.now() - started);
   }
-  console.log(JSON.stringify({ answers, latencies, queryPeakMb: peakMb() }));
+  const queryPeakMb = peakMb();
+  const bounds = paperboy ? boundedInput(paperboy) : undefined;
+  console.log(JSON.stringify({ answers, latencies, queryPeakMb, bounds }));
 }
 
 if (mode === 'build') await build();

@@ -1,4 +1,9 @@
 import { REST, Routes, SlashCommandBuilder, type SlashCommandSubcommandBuilder } from 'discord.js';
+import { INPUT_LIMITS } from '../../core/input-limits.ts';
+
+// Discord refuses longer option values itself, before Paperboy sees them; core refuses them too (README, "Limits").
+const AT_LENGTH = 5;
+const TZ_LENGTH = 64;
 
 /** A `/digest` subcommand that names one digest by its id. */
 const byId = (name: string, description: string) => (c: SlashCommandSubcommandBuilder) =>
@@ -18,13 +23,19 @@ export function slashCommands() {
           .setName('query')
           .setDescription('What to look for, e.g. reward hacking since:2023')
           .setRequired(true)
-          .setMaxLength(500),
+          .setMaxLength(INPUT_LIMITS.query),
       ),
     new SlashCommandBuilder()
       .setName('author')
       .setDescription('An author\'s metrics and papers; write "A vs B" to compare two')
       .addStringOption((o) =>
-        o.setName('name').setDescription('The researcher').setRequired(true).setAutocomplete(true),
+        o
+          .setName('name')
+          .setDescription('The researcher')
+          .setRequired(true)
+          .setAutocomplete(true)
+          // Room for "A vs B": each name is checked against INPUT_LIMITS.name by core.
+          .setMaxLength(2 * INPUT_LIMITS.name + 4),
       ),
     new SlashCommandBuilder()
       .setName('digest')
@@ -33,16 +44,27 @@ export function slashCommands() {
         c
           .setName('subscribe')
           .setDescription('A daily digest of new papers here')
-          .addStringOption((o) => o.setName('query').setDescription('Only papers matching this (empty: all)'))
-          .addStringOption((o) => o.setName('at').setDescription('Time of day, HH:MM (default 09:00)'))
-          .addStringOption((o) => o.setName('tz').setDescription('Time zone, like Europe/Berlin')),
+          .addStringOption((o) =>
+            o
+              .setName('query')
+              .setDescription('Only papers matching this (empty: all)')
+              .setMaxLength(INPUT_LIMITS.query),
+          )
+          .addStringOption((o) =>
+            o.setName('at').setDescription('Time of day, HH:MM (default 09:00)').setMaxLength(AT_LENGTH),
+          )
+          .addStringOption((o) =>
+            o.setName('tz').setDescription('Time zone, like Europe/Berlin').setMaxLength(TZ_LENGTH),
+          ),
       )
       .addSubcommand((c) => c.setName('list').setDescription("This channel's digests"))
       .addSubcommand((c) =>
         c
           .setName('watch')
           .setDescription('Direct messages when new papers match')
-          .addStringOption((o) => o.setName('query').setDescription('What to watch for').setRequired(true)),
+          .addStringOption((o) =>
+            o.setName('query').setDescription('What to watch for').setRequired(true).setMaxLength(INPUT_LIMITS.query),
+          ),
       )
       .addSubcommand(byId('preview', 'What a digest would post now'))
       .addSubcommand(byId('pause', 'Pause a digest'))

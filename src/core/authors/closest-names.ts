@@ -1,4 +1,5 @@
 import MiniSearch from 'minisearch';
+import { allowsFuzzy, INPUT_LIMITS } from '../input-limits.ts';
 import { toMatchKey } from '../text.ts';
 
 // How many candidates the name index hands to the finer likeness score.
@@ -75,11 +76,18 @@ export function createNameIndex(names: readonly string[]) {
   search.addAll(entries.map((entry, id) => ({ id, name: entry.name })));
   return {
     size: entries.length,
-    /** The names most like `query`, best first, at most `limit`, leaving out weak likenesses. */
+    /**
+     * The names most like `query`, best first, at most `limit`, leaving out weak likenesses. A query longer than
+     * any name may be (`INPUT_LIMITS.name`) is like none; a word longer than `INPUT_LIMITS.fuzzyWord` is only
+     * matched exactly or as a prefix, since typo matching allocates by the square of the word's length.
+     */
     closest(query: string, limit = 5, floor = 0.3): { name: string; score: number }[] {
+      if (query.length > INPUT_LIMITS.name) return [];
       const wanted = toEntry(query);
       if (wanted.key === '') return [];
-      const candidates = search.search(wanted.key, { prefix: true, fuzzy: 0.25 }).slice(0, CANDIDATES);
+      const candidates = search
+        .search(wanted.key, { prefix: true, fuzzy: (term) => (allowsFuzzy(term) ? 0.25 : false) })
+        .slice(0, CANDIDATES);
       const scored: { name: string; score: number }[] = [];
       for (const candidate of candidates) {
         const entry = entries[candidate.id as number] as NameEntry;

@@ -33,11 +33,11 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
   const nameIndex = () => {
-    // Profiles are only ever added, so their count tells when the prepared list is stale.
-    const count = store.profileCount();
-    if (!names || count !== namesFor) {
+    // Every profile write bumps the profile revision (a rename keeps the count of profiles, not the revision).
+    const rev = store.profileRev();
+    if (!names || rev !== namesFor) {
       names = createNameIndex(store.listProfileNames());
-      namesFor = count;
+      namesFor = rev;
     }
     return names;
   };

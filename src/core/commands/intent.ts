@@ -8,11 +8,18 @@ export type Intent =
   | { type: 'help'; topic?: string }
   | { type: 'unknown'; text: string };
 
-const MENTION = /^(?:@paperboy\b[:,]?|<@!?&?\w+>[:,]?)\s*/i;
-const VERSUS = /\s+(?:vs\.?|versus|and|compared? (?:to|with))\s+/i;
+import { checkLength } from '../input-limits.ts';
 
-/** Reads a command line: `/paper QUERY`, `/author NAME [vs NAME]`, `/more ID`, `/help`, or plain words. */
+// Every pattern here is anchored or free of nested quantifiers over the same characters, so it runs in linear
+// time on any input (a test feeds 40,000-character messages); splitting on "vs" and trimming are plain loops.
+const MENTION = /^(?:@paperboy\b[:,]?|<@!?&?\w+>[:,]?)\s*/i;
+
+/**
+ * Reads a command line: `/paper QUERY`, `/author NAME [vs NAME]`, `/more ID`, `/help`, or plain words.
+ * @throws PaperboyError `invalid_query` for a message or an author name over its limit (see `INPUT_LIMITS`)
+ */
 export function toIntent(input: string): Intent {
+  checkLength('message', input);
   const text = input.trim().replace(MENTION, '').trim();
   if (text === '') return { type: 'help' };
   const slash = /^\/(\S+)\s*(.*)$/s.exec(text);
@@ -27,8 +34,7 @@ export function toIntent(input: string): Intent {
     case 'author':
     case 'who': {
       if (!args) return { type: 'help', topic: 'author' };
-      const pair = splitVersus(args, /\s+(?:vs\.?|versus)\s+/i);
-      return pair ? { type: 'compare', names: pair } : { type: 'author', name: args };
+      return toAuthorIntent(splitVersus(args, false), args);
     }
     case 'more': {
       const id = Number(args);
@@ -43,12 +49,43 @@ export function toIntent(input: string): Intent {
   }
 }
 
-function splitVersus(text: string, pattern: RegExp): [string, string] | undefined {
-  const parts = text.split(pattern).map((p) => p.trim());
-  return parts.length === 2 && parts[0] && parts[1] ? [parts[0], parts[1]] : undefined;
+function toAuthorIntent(pair: [string, string] | undefined, name: string): Intent {
+  for (const one of pair ?? [name]) checkLength('name', one);
+  return pair ? { type: 'compare', names: pair } : { type: 'author', name };
 }
 
-const stripEnd = (s: string) => s.replace(/[?.!]+$/, '').trim();
+const VERSUS = new Set(['vs', 'vs.', 'versus']);
+
+/**
+ * Two names around one "vs" (or, when `loose`, also "and", "compared to/with"): `A vs B`. Undefined when there
+ * is no such word between two names, or more than one.
+ */
+function splitVersus(text: string, loose: boolean): [string, string] | undefined {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  let at = -1;
+  let width = 0;
+  for (let i = 1; i < words.length - 1; i++) {
+    const word = (words[i] as string).toLowerCase();
+    const next = words[i + 1]?.toLowerCase();
+    let size = 0;
+    if (VERSUS.has(word) || (loose && word === 'and')) size = 1;
+    else if (loose && (word === 'compare' || word === 'compared') && (next === 'to' || next === 'with')) size = 2;
+    if (size === 0) continue;
+    if (at >= 0) return undefined;
+    at = i;
+    width = size;
+    i += size - 1;
+  }
+  if (at < 0 || at + width >= words.length) return undefined;
+  return [words.slice(0, at).join(' '), words.slice(at + width).join(' ')];
+}
+
+/** Drops the question marks, full stops and exclamation marks that end a sentence (a loop: linear time). */
+function stripEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && '?.!'.includes(text[end - 1] as string)) end--;
+  return text.slice(0, end).trim();
+}
 
 /**
  * Plain words, as in a mention: "papers on reward hacking by Deep Ganguli since 2023", "who is Amanda Askell",
@@ -59,14 +96,11 @@ function fromWords(raw: string): Intent {
   if (/^(help|commands|\?|what can you do|how does this work)$/i.test(text)) return { type: 'help' };
   const compare = /^(?:compare)\s+(.+)$/i.exec(text);
   if (compare?.[1]) {
-    const pair = splitVersus(compare[1], VERSUS);
-    if (pair) return { type: 'compare', names: pair };
+    const pair = splitVersus(compare[1], true);
+    if (pair) return toAuthorIntent(pair, compare[1]);
   }
   const who = /^(?:who\s+is|who's|whos|tell me about|about|author)\s+(.+)$/i.exec(text);
-  if (who?.[1]) {
-    const pair = splitVersus(who[1], /\s+(?:vs\.?|versus)\s+/i);
-    return pair ? { type: 'compare', names: pair } : { type: 'author', name: stripEnd(who[1]) };
-  }
+  if (who?.[1]) return toAuthorIntent(splitVersus(who[1], false), stripEnd(who[1]));
   const topical =
     /^(?:(?:find|search|show(?: me)?|any|get|list)\s+)?(?:(?:the\s+)?(?:latest|recent|new)\s+)?(?:papers?|work|research|articles?)\s*(?:(?:on|about|for|regarding|in)\s+)?(.*)$/i.exec(
       text,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import MiniSearch, { type SearchResult } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import { allowsFuzzy } from '../input-limits.ts';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { normalizeTerm, processTerm, splitWords, toTerms } from './tokenize.ts';
 
@@ -18,7 +19,8 @@ interface IndexedPaper {
   title: string;
 }
 
-const SNAPSHOT_VERSION = 3;
+// 4: the snapshot records the identity of its database.
+const SNAPSHOT_VERSION = 4;
 const SYNC_PAGE = 5000;
 
 const MINISEARCH_OPTIONS = {
@@ -69,13 +71,14 @@ export class PaperIndex {
   }
 
   /**
-   * Opens the index: loads the snapshot when there is one, catches up with what changed in the store since,
-   * or builds from the store when there is none.
+   * Opens the index: loads the snapshot when there is one of this very database, catches up with what changed
+   * in the store since, or builds from the store when there is none. A snapshot of another database (one
+   * deleted and made again at the same path) is rebuilt, never loaded: its revisions mean other papers.
    */
   static open(options: PaperIndexOptions): PaperIndex {
     const snapshot = options.snapshotPath ? readSnapshot(options.snapshotPath) : undefined;
     const storeRev = options.store.maxRev();
-    if (snapshot && snapshot.rev <= storeRev) {
+    if (snapshot && snapshot.identity === options.store.identity() && snapshot.rev <= storeRev) {
       const index = new PaperIndex(options, MiniSearch.loadJS(snapshot.index, MINISEARCH_OPTIONS), snapshot.rev);
       for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
       for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
@@ -132,6 +135,8 @@ export class PaperIndex {
    * begins; closest first, then the most common. Each with its edit distance (0 for a completion).
    */
   alternatives(term: string, prefix: boolean, limit = 3): { term: string; distance: number }[] {
+    // A very long word is only matched exactly: typo matching allocates by the square of its length.
+    if (!allowsFuzzy(term)) return [];
     const found = new Map<string, { term: string; distance: number; count: number }>();
     const maxEdits = term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
     if (maxEdits > 0) {
@@ -160,6 +165,7 @@ export class PaperIndex {
     if (!this.snapshotPath) return;
     const snapshot: Snapshot = {
       version: SNAPSHOT_VERSION,
+      identity: this.store.identity(),
       rev: this.#rev,
       facts: [...this.facts],
       vocabulary: [...this.vocabulary],
@@ -173,6 +179,8 @@ export class PaperIndex {
 
 interface Snapshot {
   version: number;
+  /** The identity of the database the snapshot was made from (see {@link PaperStore.identity}). */
+  identity: string;
   rev: number;
   facts: [number, PaperFacts][];
   vocabulary: [string, number][];

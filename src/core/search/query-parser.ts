@@ -1,4 +1,5 @@
 import { PaperboyError } from '../errors.ts';
+import { checkLength, checkWordCount } from '../input-limits.ts';
 import { toIsoDate } from '../profile/parse-profile.ts';
 import { normalizeTerm, toTerms, toWords } from './tokenize.ts';
 
@@ -100,11 +101,12 @@ function parseDateBound(text: string, position: number, value: string, edge: 'st
  * Parses the search query language: free words, `"exact phrase"`, `-excluded`, `author:"Name"` (or `by:`),
  * `cat:CL`, `aff:anthropic`, `year:2023`, `since:2024-01-01`, `before:2025`, `has:code`, `sort:date|relevance`.
  *
- * @throws PaperboyError `invalid_query` naming the position and how to fix it
+ * @throws PaperboyError `invalid_query` naming the position and how to fix it, or saying the query is too long
  * @example
  * parseQuery('reward hacking by:"Deep Ganguli" since:2023');
  */
 export function parseQuery(text: string): SearchQuery {
+  checkLength('query', text);
   const query: SearchQuery = {
     text,
     terms: [],
@@ -142,6 +144,7 @@ export function parseQuery(text: string): SearchQuery {
       );
     applyFilter(query, token.key as Filter, value, token.position);
   }
+  checkWordCount(query.terms.length + query.phrases.flat().length + query.excluded.flat().length);
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     invalid(text, 0, 'the date range is empty: "since" is after "before". Swap them.');
   }

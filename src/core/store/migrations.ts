@@ -120,4 +120,21 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE saved_queries (ref TEXT PRIMARY KEY, query TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // 7: the database's identity, made once, so a search snapshot written for another database (one deleted and
+  // rebuilt at the same path) is never loaded; and a profile revision that every profile write bumps, so the
+  // author-name index notices a renamed profile even when the count of profiles stays the same.
+  `
+  CREATE TABLE database_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  INSERT INTO database_meta (name, value) VALUES ('identity', lower(hex(randomblob(16))));
+  INSERT INTO counters (name, value) VALUES ('profile_rev', 0);
+  CREATE TRIGGER profiles_rev_insert AFTER INSERT ON profiles BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'profile_rev';
+  END;
+  CREATE TRIGGER profiles_rev_update AFTER UPDATE ON profiles BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'profile_rev';
+  END;
+  CREATE TRIGGER profiles_rev_delete AFTER DELETE ON profiles BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'profile_rev';
+  END;
+  `,
 ];

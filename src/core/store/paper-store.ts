@@ -115,6 +115,10 @@ export interface PaperStore {
   saveQuery(query: string, now: Date): string;
   loadQuery(ref: string): string | undefined;
   maxRev(): number;
+  /** The database's identity: made once when it was created, never the same for another database. */
+  identity(): string;
+  /** Revision of the profiles: changes with every profile write (new, updated or removed profile). */
+  profileRev(): number;
   maxSeq(): number;
   counts(): { profiles: number; papers: number };
   /** How many profiles there are (one count, unlike {@link PaperStore.counts}, which also counts papers). */

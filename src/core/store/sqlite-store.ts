@@ -389,6 +389,10 @@ export function createSqliteStore(
     loadQuery: (ref) =>
       prepared<[string], { query: string }>('SELECT query FROM saved_queries WHERE ref = ?').get(ref)?.query,
     maxRev: () => prepared<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
+    identity: () =>
+      prepared<[], { v: string }>("SELECT value AS v FROM database_meta WHERE name = 'identity'").get()?.v ?? '',
+    profileRev: () =>
+      prepared<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'profile_rev'").get()?.v ?? 0,
     maxSeq: () => prepared<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'seq'").get()?.v ?? 0,
     counts: () =>
       prepared<[], { profiles: number; papers: number }>(
