@@ -1,10 +1,12 @@
 import { closestNames } from '../core/authors/closest-names.ts';
+import { checkLength } from '../core/input-limits.ts';
 import type { PaperStore } from '../core/store/paper-store.ts';
 import { formatMetric } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
 /** `paperboy author NAME`: what the database holds for an author; unknown names get the closest ones. */
 export function runAuthor(name: string, store: PaperStore, io: CliIo, json: boolean): number {
+  checkLength('name', name);
   const profile = store.findProfile(name);
   if (!profile) {
     const close = closestNames(name, store.listProfileNames());

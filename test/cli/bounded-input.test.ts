@@ -24,3 +24,15 @@ describe('paperboy search with a query over the limit', () => {
     expect(answered.total).toBeGreaterThan(0);
   });
 });
+
+describe('paperboy author with a name over the limit', () => {
+  const tempDir = useTempDir();
+
+  it('exits 1 with "too long" and the limit instead of looking the name up', async () => {
+    const db = join(tempDir(), 'p.db');
+    await runPaperboy(['ingest', SAMPLE_PAGE, '--db', db]);
+    const result = await runPaperboy(['author', 'Zac '.repeat(60), '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/author name is too long: \d+ characters, at most 200/);
+  });
+});
