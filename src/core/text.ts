@@ -37,6 +37,9 @@ export function isBinaryText(text: string): boolean {
 export const truncate = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
+/** True for an http(s) address without spaces or angle brackets, at most `max` long: safe to hand a platform as a link. */
+export const isWebLink = (url: string, max: number): boolean => url.length <= max && /^https?:\/\/[^\s<>|]+$/.test(url);
+
 /** A metric for people: `15,836`, with a unit suffix (`54%`); a metric the page did not show is `—`. */
 export const formatMetric = (value: number | null, suffix = ''): string =>
   value === null ? '—' : `${value.toLocaleString('en-US')}${suffix}`;
