@@ -16,8 +16,18 @@ export const CHANNEL_ID = '100000000000000004';
 export const USER = { id: '100000000000000005', username: 'ada', discriminator: '0', global_name: 'Ada', avatar: null };
 const BOT = { id: BOT_ID, username: 'paperboy', discriminator: '0', bot: true, avatar: null, global_name: null };
 
-let snowflake = 200000000000000000n;
-export const nextId = () => String(++snowflake);
+// Ids are snowflakes as Discord makes them (milliseconds since 2015 in the high bits), so discord.js reads an
+// interaction's creation time from its id; they only ever grow.
+const DISCORD_EPOCH = 1420070400000n;
+let last = 0n;
+let sequence = 0n;
+/** A fresh id; with `ageMs`, one made that long ago (an interaction held up on its way). */
+export const nextId = (ageMs = 0) => {
+  const id = ((BigInt(Date.now() - ageMs) - DISCORD_EPOCH) << 22n) | (sequence++ & 4095n);
+  if (ageMs > 0) return String(id);
+  last = id > last ? id : last + 1n;
+  return String(last);
+};
 
 /**
  * A local fake of Discord: REST under `/api/v10` (recorded) and a gateway websocket that speaks HELLO,
@@ -213,8 +223,8 @@ export async function startFakeDiscord() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = () => (server.address() as AddressInfo).port;
 
-  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-    const id = nextId();
+  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}, ageMs = 0) => {
+    const id = nextId(ageMs);
     const token = `token-${id}`;
     for (const socket of sockets) {
       dispatch(socket, 'INTERACTION_CREATE', {
@@ -268,13 +278,14 @@ export async function startFakeDiscord() {
     command(name: string, options: { name: string; type: number; value: string; focused?: boolean }[]) {
       return interaction(2, { id: nextId(), name, type: 1, options });
     },
-    autocomplete(name: string, option: string, value: string) {
-      return interaction(4, {
-        id: nextId(),
-        name,
-        type: 1,
-        options: [{ name: option, type: 3, value, focused: true }],
-      });
+    /** An autocomplete request; `ageMs` makes it one that reached the bot that long after it was made. */
+    autocomplete(name: string, option: string, value: string, ageMs = 0) {
+      return interaction(
+        4,
+        { id: nextId(), name, type: 1, options: [{ name: option, type: 3, value, focused: true }] },
+        {},
+        ageMs,
+      );
     },
     button(customId: string, messageId = nextId()) {
       return interaction(
