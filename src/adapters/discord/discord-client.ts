@@ -108,7 +108,9 @@ export async function startDiscord(
       if (readyNames.size > READY_ANSWERS) readyNames.delete(readyNames.keys().next().value as string);
     }
     await interaction.respond(
-      (names ?? []).map((name) => ({ name: plainDiscord(name, 100), value: name.slice(0, 100) })),
+      (names ?? [])
+        .map((name) => ({ name: plainDiscord(name, 100), value: name.slice(0, 100) }))
+        .filter((choice) => choice.name !== ''),
     );
   }
 
