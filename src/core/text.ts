@@ -37,6 +37,25 @@ export function isBinaryText(text: string): boolean {
 export const truncate = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
+/** True for an http(s) address without spaces or angle brackets, at most `max` long: safe to hand a platform as a link. */
+export const isWebLink = (url: string, max: number): boolean => url.length <= max && /^https?:\/\/[^\s<>|]+$/.test(url);
+
 /** A metric for people: `15,836`, with a unit suffix (`54%`); a metric the page did not show is `—`. */
 export const formatMetric = (value: number | null, suffix = ''): string =>
   value === null ? '—' : `${value.toLocaleString('en-US')}${suffix}`;
+
+// Whole escape sequences go (CSI `ESC [ … final`, OSC `ESC ] … BEL|ST`, DCS/SOS/PM/APC `ESC P|X|^|_ … ST`,
+// two-byte `ESC x`, and the 8-bit CSI), so no stray `[2J` is left behind; then every other C0 and C1 control
+// character but tab and newline (a bare carriage return would let a title overwrite its own line).
+const ESCAPE_SEQUENCE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point here
+  /\u001b(?:\[[0-?]*[ -/]*[@-~]?|\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|[PX^_][^\u001b\u009c]*(?:\u001b\\|\u009c)?|[ -~])?|\u009b[0-?]*[ -/]*[@-~]?|[\u0090\u0098\u009d-\u009f][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Removes terminal control characters (ANSI escape sequences whole) except newline and tab, so text from
+ * a page or a record cannot move the cursor, clear the screen or set the window title when printed.
+ * @example toPrintable('Title\u001b[2J\u001b]0;pwned\u0007 end') // 'Title end'
+ */
+export const toPrintable = (text: string): string => text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');

@@ -13,21 +13,35 @@ export const BOT_ID = '100000000000000001';
 export const APP_ID = '100000000000000002';
 export const GUILD_ID = '100000000000000003';
 export const CHANNEL_ID = '100000000000000004';
-const USER = { id: '100000000000000005', username: 'ada', discriminator: '0', global_name: 'Ada', avatar: null };
+export const USER = { id: '100000000000000005', username: 'ada', discriminator: '0', global_name: 'Ada', avatar: null };
+const BOT = { id: BOT_ID, username: 'paperboy', discriminator: '0', bot: true, avatar: null, global_name: null };
 
-let snowflake = 200000000000000000n;
-export const nextId = () => String(++snowflake);
+// Ids are snowflakes as Discord makes them (milliseconds since 2015 in the high bits), so discord.js reads an
+// interaction's creation time from its id; they only ever grow.
+const DISCORD_EPOCH = 1420070400000n;
+let last = 0n;
+let sequence = 0n;
+/** A fresh id; with `ageMs`, one made that long ago (an interaction held up on its way). */
+export const nextId = (ageMs = 0) => {
+  const id = ((BigInt(Date.now() - ageMs) - DISCORD_EPOCH) << 22n) | (sequence++ & 4095n);
+  if (ageMs > 0) return String(id);
+  last = id > last ? id : last + 1n;
+  return String(last);
+};
 
 /**
  * A local fake of Discord: REST under `/api/v10` (recorded) and a gateway websocket that speaks HELLO,
  * IDENTIFY -> READY (+ one guild with one text channel), heartbeat ACK, then dispatches what a test sends.
+ * Channels answer as Discord's do: a channel or thread that was never made is 404 Unknown Channel (10003); a
+ * thread started from a message has the message's id and opens with a THREAD_STARTER_MESSAGE (type 21);
+ * history pages with `limit`, `before` and `after`, newest first.
  * Scripted failures: `failNext(pathPattern, 429, retryAfterSeconds)`.
  */
 export async function startFakeDiscord() {
   const calls: DiscordCall[] = [];
   const failures: { pattern: RegExp; status: number; retryAfter: number; skip: number }[] = [];
   const commands = new Map<string, Record<string, unknown>[]>();
-  const messages = new Map<string, ReturnType<typeof message>[]>();
+  const messages = new Map<string, ReturnType<typeof message>[]>([[CHANNEL_ID, []]]);
   const sockets = new Set<WebSocket>();
   let seq = 0;
 
@@ -45,10 +59,15 @@ export async function startFakeDiscord() {
     res.writeHead(status, body === undefined ? headers : { 'content-type': 'application/json', ...headers });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
-  const message = (body: Record<string, unknown> | undefined, channelId = CHANNEL_ID) => ({
+  const message = (
+    body: Record<string, unknown> | undefined,
+    channelId = CHANNEL_ID,
+    author: Record<string, unknown> = BOT,
+    type = 0,
+  ) => ({
     id: nextId(),
     channel_id: channelId,
-    author: { id: BOT_ID, username: 'paperboy', discriminator: '0', bot: true, avatar: null, global_name: null },
+    author,
     content: body?.content ?? '',
     embeds: body?.embeds ?? [],
     components: body?.components ?? [],
@@ -60,12 +79,29 @@ export async function startFakeDiscord() {
     mention_roles: [],
     attachments: [],
     pinned: false,
-    type: 0,
+    type,
     flags: 0,
+    message_reference: undefined as Record<string, unknown> | undefined,
   });
+  const unknown = (res: ServerResponse, what: 'Channel' | 'Message') =>
+    send(res, 404, { message: `Unknown ${what}`, code: what === 'Channel' ? 10003 : 10008 });
+  const post = (channelId: string, posted: ReturnType<typeof message>) => {
+    messages.set(channelId, [posted, ...(messages.get(channelId) ?? [])]);
+    return posted;
+  };
+  /** A page of history as Discord gives it: newest first, `limit` messages before or after an id. */
+  const history = (channelId: string, query: URLSearchParams) => {
+    const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
+    const all = messages.get(channelId) ?? [];
+    const after = query.get('after');
+    const before = query.get('before');
+    if (after) return all.filter((m) => BigInt(m.id) > BigInt(after)).slice(-limit);
+    return all.filter((m) => before === null || BigInt(m.id) < BigInt(before)).slice(0, limit);
+  };
 
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '').replace(/^\/api\/v10/, '');
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
     const body = await readBody(req);
     calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
     const failure = failures.findIndex((f) => f.pattern.test(`${req.method} ${path}`) && f.skip-- <= 0);
@@ -90,24 +126,33 @@ export async function startFakeDiscord() {
     }
     if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return send(res, 204);
     if (/^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) return send(res, 200, message(body));
-    const channelPost = /^\/channels\/(\d+)\/messages$/.exec(path);
-    if (req.method === 'POST' && channelPost) {
-      const posted = message(body, channelPost[1]);
-      messages.set(posted.channel_id, [posted, ...(messages.get(posted.channel_id) ?? [])]);
-      return send(res, 200, posted);
+    if (req.method === 'GET' && path === '/users/@me') return send(res, 200, BOT);
+    const channelPath = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (channelPath) {
+      const channelId = channelPath[1] as string;
+      if (!messages.has(channelId)) return unknown(res, 'Channel');
+      if (req.method === 'POST') return send(res, 200, post(channelId, message(body, channelId)));
+      if (req.method === 'GET') return send(res, 200, history(channelId, query));
     }
-    if (req.method === 'GET' && channelPost)
-      return send(res, 200, (messages.get(channelPost[1] as string) ?? []).slice(0, 50));
-    if (req.method === 'POST' && /^\/channels\/\d+\/messages\/\d+\/threads$/.test(path)) {
-      // A thread started from a message has the message's id.
-      return send(res, 201, { id: path.split('/')[4], type: 11, name: body?.name, parent_id: path.split('/')[2] });
+    const threadPath = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
+    if (req.method === 'POST' && threadPath) {
+      const [, parent = '', starter = ''] = threadPath;
+      if (!messages.has(parent)) return unknown(res, 'Channel');
+      if (!messages.get(parent)?.some((m) => m.id === starter)) return unknown(res, 'Message');
+      if (messages.has(starter))
+        return send(res, 400, { message: 'A thread has already been created for this message', code: 160004 });
+      // A thread started from a message has the message's id, and its history opens with a starter message.
+      messages.set(starter, []);
+      post(starter, {
+        ...message(undefined, starter, BOT, 21),
+        message_reference: { type: 0, message_id: starter, channel_id: parent, guild_id: GUILD_ID },
+      });
+      return send(res, 201, { id: starter, type: 11, name: body?.name, parent_id: parent, guild_id: GUILD_ID });
     }
     if (req.method === 'POST' && path === '/users/@me/channels') {
-      return send(res, 200, {
-        id: `9${String(body?.recipient_id).slice(1)}`,
-        type: 1,
-        recipients: [{ ...USER, id: body?.recipient_id }],
-      });
+      const id = `9${String(body?.recipient_id).slice(1)}`;
+      if (!messages.has(id)) messages.set(id, []);
+      return send(res, 200, { id, type: 1, recipients: [{ ...USER, id: body?.recipient_id }] });
     }
     const commandsPath = /^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/.exec(path);
     if (req.method === 'PUT' && commandsPath) {
@@ -178,8 +223,8 @@ export async function startFakeDiscord() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = () => (server.address() as AddressInfo).port;
 
-  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-    const id = nextId();
+  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}, ageMs = 0) => {
+    const id = nextId(ageMs);
     const token = `token-${id}`;
     for (const socket of sockets) {
       dispatch(socket, 'INTERACTION_CREATE', {
@@ -219,6 +264,10 @@ export async function startFakeDiscord() {
     commands,
     /** Messages posted in a channel, newest first. */
     messagesIn: (channel: string) => messages.get(channel) ?? [],
+    /** A message someone else posts in a channel or thread (a person by default, or another bot). */
+    postAs(channel: string, content: string, author: Record<string, unknown> = USER, embeds: unknown[] = []) {
+      return post(channel, message({ content, embeds }, channel, author)).id;
+    },
     connected: () => sockets.size,
     /** The next request matching `pattern` (after letting `skip` through) fails with `status`. */
     failNext(pattern: RegExp, status = 429, retryAfter = 1, skip = 0) {
@@ -229,13 +278,14 @@ export async function startFakeDiscord() {
     command(name: string, options: { name: string; type: number; value: string; focused?: boolean }[]) {
       return interaction(2, { id: nextId(), name, type: 1, options });
     },
-    autocomplete(name: string, option: string, value: string) {
-      return interaction(4, {
-        id: nextId(),
-        name,
-        type: 1,
-        options: [{ name: option, type: 3, value, focused: true }],
-      });
+    /** An autocomplete request; `ageMs` makes it one that reached the bot that long after it was made. */
+    autocomplete(name: string, option: string, value: string, ageMs = 0) {
+      return interaction(
+        4,
+        { id: nextId(), name, type: 1, options: [{ name: option, type: 3, value, focused: true }] },
+        {},
+        ageMs,
+      );
     },
     button(customId: string, messageId = nextId()) {
       return interaction(

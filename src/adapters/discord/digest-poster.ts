@@ -1,46 +1,70 @@
-import { EmbedBuilder, REST, Routes } from 'discord.js';
+import { DiscordAPIError, EmbedBuilder, MessageType, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
-import { truncate } from '../../core/text.ts';
-import { DISCORD_LIMITS, escapeDiscord } from './render.ts';
+import { isWebLink, truncate } from '../../core/text.ts';
+import { DISCORD_LIMITS, discordField, escapeDiscord, factsLine, plainDiscord } from './render.ts';
 
 const NO_PINGS = { parse: [] };
+// Pages of 100 read back when completing a digest: a thread of 1,000 card messages, far beyond any digest.
+const HISTORY_PAGES = 10;
+
+/** The summary's footer: how a restart finds a digest already posted. */
+const summaryMark = (ledgerId: string) => `Paperboy digest ${ledgerId}`;
+/** The footer of each card message: which digest it belongs to and which of its messages it is. */
+const partMark = (ledgerId: string, part: number, parts: number) =>
+  `Paperboy digest ${ledgerId} · part ${part} of ${parts}`;
+const PART_MARK = /^Paperboy digest (\S+) · part (\d+) of \d+$/;
+// Room kept in each message for its part footer ("Paperboy digest pb-digest-123456 · part 12 of 34").
+const PART_MARK_ROOM = 80;
+
+interface HistoryMessage {
+  id: string;
+  type: number;
+  author?: { id: string };
+  embeds?: { footer?: { text?: string } }[];
+}
 
 function digestEmbed(card: PaperCard): EmbedBuilder {
   const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
-  const facts = [card.date, card.category ?? '—', card.hasCode ? '💻 code' : undefined].filter(Boolean).join(' · ');
   return new EmbedBuilder()
     .setTitle(truncate(escapeDiscord(card.title), DISCORD_LIMITS.title))
-    .setURL(card.url)
-    .setDescription(truncate(`${escapeDiscord(authors || 'no authors listed')}\n${facts}`, 400));
+    .setURL(isWebLink(card.url, DISCORD_LIMITS.url) ? card.url : null)
+    .setDescription(truncate(`${discordField(authors || 'no authors listed', 300)}\n${factsLine(card)}`, 400));
 }
 
-/** Splits a digest's cards into messages of at most 10 embeds and 6,000 characters each. */
-export function digestMessages(cards: PaperCard[]): EmbedBuilder[][] {
+/**
+ * Splits a digest's cards into messages of at most 10 embeds and 6,000 characters each; the last embed of each
+ * message carries a footer naming the digest and the part, so a restart can tell which messages went out.
+ */
+export function digestMessages(cards: PaperCard[], ledgerId: string): EmbedBuilder[][] {
   const messages: EmbedBuilder[][] = [];
   let current: EmbedBuilder[] = [];
-  let size = 0;
+  let size = PART_MARK_ROOM;
   for (const card of cards) {
     const embed = digestEmbed(card);
     const length = (embed.data.title?.length ?? 0) + (embed.data.description?.length ?? 0);
     if (current.length === DISCORD_LIMITS.embeds || size + length > DISCORD_LIMITS.embedsTotal) {
       messages.push(current);
       current = [];
-      size = 0;
+      size = PART_MARK_ROOM;
     }
     current.push(embed);
     size += length;
   }
   if (current.length) messages.push(current);
+  messages.forEach((embeds, i) => {
+    embeds.at(-1)?.setFooter({ text: partMark(ledgerId, i + 1, messages.length) });
+  });
   return messages;
 }
 
 /**
  * Posts digests over Discord's REST API (no gateway needed, so `paperboy digest run` can post too): a summary
  * whose footer carries the ledger id, then the papers in a thread started from it (or as follow-ups where no
- * thread can be made, as in direct messages). @discordjs/rest waits out 429s and retries; the nonce lets
- * Discord drop a repeated post, and the footer lets a restart find a digest already posted.
+ * thread can be made, as in direct messages), each card message marked with its part. @discordjs/rest waits
+ * out 429s and retries; the nonce lets Discord drop a repeated post, and the footers let a restart find what
+ * was already posted.
  */
 export function createDiscordDigestPoster(options: { token: string; apiUrl: string }): DigestPoster {
   const rest = new REST({ api: options.apiUrl }).setToken(options.token);
@@ -55,17 +79,61 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
     dmChannels.set(subscription.channel, dm.id);
     return dm.id;
   };
-  const footer = (ledgerId: string) => `Paperboy digest ${ledgerId}`;
+  let me: Promise<string> | undefined;
+  /** The bot's own user id: only its messages count as posted. */
+  const botId = () => {
+    me ??= (rest.get(Routes.user()) as Promise<{ id: string }>).then((user) => user.id);
+    return me;
+  };
+
+  /** Messages after `after` in a channel or thread, or `undefined` when Discord knows no such channel. */
+  const messagesAfter = async (channel: string, after: string): Promise<HistoryMessage[] | undefined> => {
+    const all: HistoryMessage[] = [];
+    let cursor = after;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let batch: HistoryMessage[];
+      try {
+        batch = (await rest.get(Routes.channelMessages(channel), {
+          query: new URLSearchParams({ limit: '100', after: cursor }),
+        })) as HistoryMessage[];
+      } catch (error) {
+        // A thread that was never made answers 404 Unknown Channel; anything else is a real failure.
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownChannel) return undefined;
+        throw error;
+      }
+      all.push(...batch);
+      if (batch.length < 100) break;
+      cursor = batch.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), cursor);
+    }
+    return all;
+  };
 
   /**
-   * Posts the card messages from `skip` on, in the summary's thread (a thread started from a message has the
+   * The card messages of this digest already posted: the bot's own ordinary messages whose footer names the
+   * digest. The thread's starter message, people's replies and other bots' messages do not count.
+   */
+  const postedParts = async (messages: HistoryMessage[], ledgerId: string): Promise<Set<number>> => {
+    const self = await botId();
+    const parts = new Set<number>();
+    for (const message of messages) {
+      if (message.type !== MessageType.Default || message.author?.id !== self) continue;
+      for (const embed of message.embeds ?? []) {
+        const mark = PART_MARK.exec(embed.footer?.text ?? '');
+        if (mark?.[1] === ledgerId) parts.add(Number(mark[2]));
+      }
+    }
+    return parts;
+  };
+
+  /**
+   * Posts the card messages not in `posted`, in the summary's thread (a thread started from a message has the
    * message's id), opening the thread first when `open`.
    */
   const postCards = async (
     channel: string,
     summaryId: string,
     delivery: DigestDelivery,
-    skip: number,
+    posted: ReadonlySet<number>,
     open: boolean,
   ) => {
     let target = channel;
@@ -73,7 +141,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
       try {
         if (open) {
           await rest.post(Routes.threads(channel, summaryId), {
-            body: { name: truncate(delivery.heading, 100), auto_archive_duration: 1440 },
+            body: { name: plainDiscord(delivery.heading, 100), auto_archive_duration: 1440 },
           });
         }
         target = summaryId;
@@ -81,9 +149,16 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
         // No thread here (no permission, or not a text channel): the papers follow in the channel.
       }
     }
-    for (const embeds of digestMessages(delivery.cards).slice(skip)) {
+    const messages = digestMessages(delivery.cards, delivery.ledgerId);
+    for (const [i, embeds] of messages.entries()) {
+      if (posted.has(i + 1)) continue;
       await rest.post(Routes.channelMessages(target), {
-        body: { embeds: embeds.map((e) => e.toJSON()), allowed_mentions: NO_PINGS },
+        body: {
+          embeds: embeds.map((e) => e.toJSON()),
+          allowed_mentions: NO_PINGS,
+          nonce: `${delivery.ledgerId}-${i + 1}`.slice(-25),
+          enforce_nonce: true,
+        },
       });
     }
   };
@@ -97,12 +172,12 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           truncate(
             delivery.cards
               .slice(0, 3)
-              .map((c) => `• ${escapeDiscord(c.title)}`)
+              .map((c) => `• ${discordField(c.title, 300)}`)
               .join('\n') || '—',
             DISCORD_LIMITS.description,
           ),
         )
-        .setFooter({ text: footer(delivery.ledgerId) });
+        .setFooter({ text: summaryMark(delivery.ledgerId) });
       const message = (await rest.post(Routes.channelMessages(channel), {
         body: {
           embeds: [summary.toJSON()],
@@ -111,32 +186,35 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           enforce_nonce: true,
         },
       })) as { id: string };
-      await postCards(channel, message.id, delivery, 0, true);
+      await postCards(channel, message.id, delivery, new Set(), true);
       return message.id;
     },
     async findPosted(subscription, ledgerId) {
       const channel = await channelOf(subscription);
       const recent = (await rest.get(Routes.channelMessages(channel), {
         query: new URLSearchParams({ limit: '50' }),
-      })) as {
-        id: string;
-        embeds?: { footer?: { text?: string } }[];
-      }[];
-      return recent.find((m) => m.embeds?.some((e) => e.footer?.text === footer(ledgerId)))?.id;
+      })) as HistoryMessage[];
+      const self = await botId();
+      return recent.find(
+        (m) => m.author?.id === self && m.embeds?.some((e) => e.footer?.text === summaryMark(ledgerId)),
+      )?.id;
     },
     async resume(delivery, summaryId) {
-      // A watch's cards follow in direct messages that cannot be told apart from later ones: leave them.
-      if (!summaryId || delivery.subscription.kind === 'watch') return;
+      if (!summaryId) return;
       const channel = await channelOf(delivery.subscription);
-      let posted: unknown[] | undefined;
-      try {
-        posted = (await rest.get(Routes.channelMessages(summaryId), {
-          query: new URLSearchParams({ limit: '100' }),
-        })) as unknown[];
-      } catch {
-        // No thread yet: the process died right after the summary.
-      }
-      await postCards(channel, summaryId, delivery, posted?.length ?? 0, posted === undefined);
+      // A watch's cards follow in the direct messages; a digest's in the summary's thread, unless the thread
+      // was never made (the process died right after the summary, or no thread could be made): then they may
+      // have gone to the channel, after the summary.
+      const thread = delivery.subscription.kind === 'watch' ? undefined : await messagesAfter(summaryId, summaryId);
+      const history = thread ?? (await messagesAfter(channel, summaryId)) ?? [];
+      const posted = await postedParts(history, delivery.ledgerId);
+      await postCards(
+        channel,
+        summaryId,
+        delivery,
+        posted,
+        thread === undefined && delivery.subscription.kind !== 'watch',
+      );
     },
   };
 }

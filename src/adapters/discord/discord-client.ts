@@ -12,7 +12,7 @@ import {
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
-import { renderDiscord } from './render.ts';
+import { plainDiscord, renderDiscord } from './render.ts';
 
 export interface DiscordSettings {
   token: string;
@@ -25,6 +25,10 @@ export interface DiscordAdapter {
 }
 
 const MENTION = /<@!?\d+>/g;
+/** Discord waits 3 s for an autocomplete answer; past this age one is answered at once from what is ready. */
+export const AUTOCOMPLETE_BUDGET_MS = 2500;
+// Autocomplete answers kept to answer from while the index lags (typed text -> names).
+const READY_ANSWERS = 500;
 
 /** A slash command as the command line the chat core reads. */
 function commandLine(interaction: ChatInputCommandInteraction): string {
@@ -52,7 +56,9 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
  * Paperboy in Discord: slash commands, author autocomplete, buttons, and mentions of the bot.
  *
  * @param expectSlow - true when the next answer may take over 2 s (the index is far behind the database):
- *   the reply is deferred first, then edited, so Discord's 3-second window is never missed.
+ *   slash commands defer the reply and buttons defer the update before the search runs, then edit, so
+ *   Discord's 3-second window is never missed; autocomplete, which cannot be deferred, answers at once from
+ *   what is ready (the names it found before for the same text, else an empty list).
  */
 export async function startDiscord(
   chat: Chat,
@@ -87,10 +93,25 @@ export async function startDiscord(
     else await interaction.reply(message);
   }
 
+  const readyNames = new Map<string, string[]>();
   async function onAutocomplete(interaction: AutocompleteInteraction) {
     const typed = String(interaction.options.getFocused());
-    const names = chat.suggestAuthors(typed, 25);
-    await interaction.respond(names.map((name) => ({ name: name.slice(0, 100), value: name.slice(0, 100) })));
+    const key = typed.trim().toLowerCase();
+    // A lagging index means a big import just landed (the author names may be rebuilding too), and an
+    // interaction already this old was held up behind other work: either way there is no time to compute.
+    const late = Date.now() - interaction.createdTimestamp > AUTOCOMPLETE_BUDGET_MS;
+    let names = readyNames.get(key);
+    if (!expectSlow() && !late) {
+      names = chat.suggestAuthors(typed, 25);
+      readyNames.delete(key);
+      readyNames.set(key, names);
+      if (readyNames.size > READY_ANSWERS) readyNames.delete(readyNames.keys().next().value as string);
+    }
+    await interaction.respond(
+      (names ?? [])
+        .map((name) => ({ name: plainDiscord(name, 100), value: name.slice(0, 100) }))
+        .filter((choice) => choice.name !== ''),
+    );
   }
 
   async function onButton(interaction: ButtonInteraction) {
@@ -100,6 +121,11 @@ export async function startDiscord(
         content: 'This button is from an older Paperboy; ask again.',
         flags: MessageFlags.Ephemeral,
       });
+      return;
+    }
+    if (expectSlow()) {
+      await interaction.deferUpdate();
+      await interaction.editReply(answer(chat.act(action)));
       return;
     }
     await interaction.update(answer(chat.act(action)));
@@ -114,8 +140,11 @@ export async function startDiscord(
       logger.error('paperboy discord_failed: interaction', error);
       if (interaction.isRepliable() && !interaction.replied) {
         const content = 'Sorry, something went wrong answering that. Please try again.';
+        // A deferred button keeps its message: the apology comes as a note only the presser sees.
         await (interaction.deferred
-          ? interaction.editReply({ content })
+          ? interaction.isButton()
+            ? interaction.followUp({ content, flags: MessageFlags.Ephemeral })
+            : interaction.editReply({ content })
           : interaction.reply({ content, flags: MessageFlags.Ephemeral })
         ).catch(() => {});
       }

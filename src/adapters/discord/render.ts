@@ -3,12 +3,11 @@ import {
   ButtonBuilder,
   ButtonStyle,
   EmbedBuilder,
-  escapeMarkdown,
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
-import { formatMetric, truncate } from '../../core/text.ts';
+import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const DISCORD_LIMITS = {
@@ -24,6 +23,8 @@ export const DISCORD_LIMITS = {
   buttonsPerRow: 5,
   customId: 100,
   label: 80,
+  /** Embed links: Discord documents no bound; longer ones come only from bad data, and a card without its link beats a refused message. */
+  url: 2048,
 } as const;
 
 export interface DiscordMessage {
@@ -32,15 +33,36 @@ export interface DiscordMessage {
   components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
 }
 
+// A bare link, kept as it is: Discord shows its address, and a backslash inside it would change where it goes.
+const BARE_LINK = /(https?:\/\/[^\s<]+)/;
+// Inline markup (bold, italic, underline, strike, spoiler, code), `[` (masked links) and `<` (user, role and
+// channel mentions, slash-command links, emoji, timestamps).
+const INLINE_MARKUP = /[\\*_~|`[<]/g;
+// Markup that counts only at the start of a line: headings, subtext, quotes, bulleted and numbered lists.
+const LINE_MARKUP = /^([ \t]*)([#>+-]|\d+\.)/gm;
+
+const escapeMarkup = (text: string) =>
+  text
+    .replace(INLINE_MARKUP, '\\$&')
+    .replace(LINE_MARKUP, (_, space: string, mark: string) =>
+      mark.endsWith('.') ? `${space}${mark.slice(0, -1)}\\.` : `${space}\\${mark}`,
+    );
+
 /**
- * Escapes user text for Discord markdown: the default escapes plus headings, lists and masked links,
- * which a title or abstract could otherwise trigger.
+ * The one escape for text from pages and records that reaches Discord markdown (message content, embed titles,
+ * descriptions, field values): no markup of its own (masked links, headings, quotes, lists, bold, spoilers,
+ * code), no mention syntax, and `@` followed by a zero-width space, so `@everyone` and `@here` are plain words
+ * even where `allowedMentions` is not in play. Control characters go; bare links stay clickable as they are.
  */
 export const escapeDiscord = (text: string): string =>
-  escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }).replaceAll(
-    '@',
-    '@\u200b',
-  );
+  toPrintable(text)
+    .split(BARE_LINK)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMarkup(part)))
+    .join('')
+    .replaceAll('@', '@\u200b');
+
+/** Text for places Discord shows as typed, without markdown (footers, button labels, thread names). */
+export const plainDiscord = (text: string, max: number): string => truncate(toPrintable(text), max);
 
 const snippet = (segments: Segment[]) =>
   segments.map((s) => (s.marked ? `**${escapeDiscord(s.text)}**` : escapeDiscord(s.text))).join('');
@@ -56,17 +78,25 @@ export function customIdFor(action: Action): string {
 function button(label: string, action: Action, style = ButtonStyle.Secondary): ButtonBuilder {
   return new ButtonBuilder()
     .setCustomId(customIdFor(action))
-    .setLabel(truncate(label, DISCORD_LIMITS.label))
+    .setLabel(plainDiscord(label, DISCORD_LIMITS.label))
     .setStyle(style);
 }
 
+/** Escaped and cut to `max`, so one overlong field cannot push the others out of an embed. */
+export const discordField = (text: string, max: number): string => truncate(escapeDiscord(text), max);
+
+/** The date · category · code line of a card. */
+export const factsLine = (card: PaperCard): string =>
+  [discordField(card.date, 40), discordField(card.category ?? '—', 80), card.hasCode ? '💻 code' : undefined]
+    .filter(Boolean)
+    .join(' · ');
+
 function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
   const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
-  const facts = [card.date, card.category ?? '—', card.hasCode ? '💻 code' : undefined].filter(Boolean).join(' · ');
   const head = [
-    `${escapeDiscord(authors || 'no authors listed')}`,
-    card.affiliations.length ? `*${escapeDiscord(card.affiliations.join(', '))}*` : '',
-    facts,
+    discordField(authors || 'no authors listed', 300),
+    card.affiliations.length ? `*${discordField(card.affiliations.join(', '), 200)}*` : '',
+    factsLine(card),
   ]
     .filter(Boolean)
     .join('\n');
@@ -78,10 +108,10 @@ function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
     : head;
   const embed = new EmbedBuilder()
     .setTitle(truncate(`${n}. ${escapeDiscord(card.title)}`, DISCORD_LIMITS.title))
-    .setURL(card.url)
+    .setURL(isWebLink(card.url, DISCORD_LIMITS.url) ? card.url : null)
     .setDescription(truncate(description, DISCORD_LIMITS.description))
     .setFooter({
-      text: truncate(
+      text: plainDiscord(
         `id ${card.id}${card.profiles.length ? ` · on ${card.profiles.slice(0, 3).join(', ')}` : ''} · ${footer}`,
         DISCORD_LIMITS.footer,
       ),
@@ -95,7 +125,7 @@ const tally = (items: { name: string; papers: number }[]) =>
 function authorEmbed(card: AuthorCard): EmbedBuilder {
   const { indexed } = card;
   return new EmbedBuilder()
-    .setTitle(truncate(card.name + (card.category ? ` · ${card.category}` : ''), DISCORD_LIMITS.title))
+    .setTitle(truncate(escapeDiscord(card.name + (card.category ? ` · ${card.category}` : '')), DISCORD_LIMITS.title))
     .addFields(
       { name: 'h-index', value: formatMetric(card.hIndex), inline: true },
       { name: 'Papers', value: formatMetric(card.paperCount), inline: true },
@@ -110,7 +140,7 @@ function authorEmbed(card: AuthorCard): EmbedBuilder {
       {
         name: 'Per year',
         value: truncate(
-          indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—',
+          escapeDiscord(indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'),
           DISCORD_LIMITS.fieldValue,
         ),
       },
@@ -120,7 +150,9 @@ function authorEmbed(card: AuthorCard): EmbedBuilder {
       {
         name: 'Latest',
         value: truncate(
-          indexed.latest.map((p) => `• ${escapeDiscord(p.title)} (${p.date}, id ${p.id})`).join('\n') || '—',
+          indexed.latest
+            .map((p) => `• ${discordField(p.title, 200)} (${discordField(p.date, 40)}, id ${p.id})`)
+            .join('\n') || '—',
           DISCORD_LIMITS.fieldValue,
         ),
       },
@@ -156,7 +188,10 @@ export function renderDiscord(reply: Reply): DiscordMessage {
   switch (reply.kind) {
     case 'papers': {
       if (reply.cards.length === 0) {
-        const content = `No papers found.${reply.didYouMean ? ` Did you mean “${escapeDiscord(reply.didYouMean)}”?` : ' Try fewer words, or `/paper` with filters.'}`;
+        const hint = reply.didYouMean
+          ? ` Did you mean “${discordField(reply.didYouMean, 500)}”?`
+          : ' Try fewer words, or `/paper` with filters.';
+        const content = `No papers found.${hint}`;
         const components = reply.didYouMean
           ? [row(button(`Search “${reply.didYouMean}”`, { type: 'page', query: reply.didYouMean, page: 1 }))]
           : [];
@@ -182,7 +217,7 @@ export function renderDiscord(reply: Reply): DiscordMessage {
       return { embeds: reply.cards.map(authorEmbed), components: [] };
     case 'choices':
       return {
-        content: escapeDiscord(reply.message),
+        content: discordField(reply.message, DISCORD_LIMITS.content),
         embeds: [],
         components: [
           row(...reply.options.slice(0, DISCORD_LIMITS.buttonsPerRow).map((o) => button(o.label, o.action))),

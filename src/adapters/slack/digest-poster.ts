@@ -2,8 +2,8 @@ import { type Logger, webApi } from '@slack/bolt';
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
-import { truncate } from '../../core/text.ts';
-import { type Block, escapeSlack, SLACK_LIMITS } from './render.ts';
+import { isWebLink } from '../../core/text.ts';
+import { type Block, fallbackText, mrkdwn, SLACK_LIMITS, slackField } from './render.ts';
 
 // render.ts builds Block Kit as plain JSON (checked against Slack's limits by the tests); the Web API's
 // types want its own block union, so the JSON crosses over here, in one place.
@@ -13,19 +13,20 @@ const toKnownBlocks = (blocks: Block[]) => blocks as unknown as webApi.KnownBloc
 export const DIGEST_CARDS_PER_MESSAGE = 40;
 export const DIGEST_EVENT = 'paperboy_digest';
 
+// Each part is cut on its own, so the link's markup always closes and the facts always show.
 function digestCard(card: PaperCard): Block {
   const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
-  const facts = [card.date, card.category ?? '—', card.hasCode ? ':computer: code' : undefined]
+  const facts = [
+    slackField(card.date, 40),
+    slackField(card.category ?? '—', 80),
+    card.hasCode ? ':computer: code' : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
-  const title = escapeSlack(card.title).replaceAll('|', '¦');
-  return {
-    type: 'section',
-    text: {
-      type: 'mrkdwn',
-      text: truncate(`*<${card.url}|${title}>*\n${escapeSlack(authors)} · ${facts}`, SLACK_LIMITS.sectionText),
-    },
-  };
+  // A `|` would end the link's label early, and `>` is already `&gt;`: the title stays inside the link.
+  const title = slackField(card.title, 500).replaceAll('|', '¦');
+  const link = isWebLink(card.url, SLACK_LIMITS.url) ? `<${card.url}|${title}>` : title;
+  return { type: 'section', text: mrkdwn(`*${link}*\n${slackField(authors, 1000)} · ${facts}`) };
 }
 
 /** Splits a digest's cards into thread messages within Slack's limits. */
@@ -67,7 +68,7 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
       await client.chat.postMessage({
         channel,
         thread_ts: ts,
-        text: delivery.heading,
+        text: fallbackText(delivery.heading),
         blocks: toKnownBlocks(blocks),
         metadata,
       });
@@ -76,23 +77,15 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
   return {
     async post(delivery) {
       const metadata = { event_type: DIGEST_EVENT, event_payload: { ledger_id: delivery.ledgerId } };
-      const top = delivery.cards.slice(0, 3).map((c) => `• ${escapeSlack(c.title)}`);
+      const top = delivery.cards.slice(0, 3).map((c) => `• ${slackField(c.title, 500)}`);
       const channel = await channelOf(delivery.subscription);
       const summary = await client.chat.postMessage({
         channel,
-        text: delivery.heading,
+        text: fallbackText(delivery.heading),
         metadata,
         blocks: toKnownBlocks([
-          {
-            type: 'section',
-            text: {
-              type: 'mrkdwn',
-              text: truncate(`*${escapeSlack(delivery.heading)}*\n${top.join('\n')}`, SLACK_LIMITS.sectionText),
-            },
-          },
-          ...(delivery.cards.length
-            ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'All papers are in the thread.' }] }]
-            : []),
+          { type: 'section', text: mrkdwn(`*${slackField(delivery.heading, 1000)}*\n${top.join('\n')}`) },
+          ...(delivery.cards.length ? [{ type: 'context', elements: [mrkdwn('All papers are in the thread.')] }] : []),
         ]),
       });
       const ts = summary.ts as string;

@@ -1,6 +1,6 @@
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
-import { formatMetric, truncate } from '../../core/text.ts';
+import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
 
 /** Slack's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const SLACK_LIMITS = {
@@ -14,6 +14,10 @@ export const SLACK_LIMITS = {
   buttonText: 75,
   buttonValue: 2000,
   actionId: 255,
+  /** A message's fallback `text`: Slack advises at most 4,000 characters (it cuts at 40,000). */
+  text: 4000,
+  /** A link button's `url`. */
+  url: 3000,
 } as const;
 
 // Loose block shapes: what Block Kit JSON needs, without tying the renderer to Bolt's types.
@@ -26,12 +30,39 @@ export interface SlackMessage {
 /** The one button that is not a core action: it posts the ephemeral answer it sits on to the channel. */
 export const SHARE_ACTION_ID = 'pb_share';
 
-/** Escapes the three characters Slack treats as markup, so `<!channel>` in a title pings nobody. */
+/**
+ * The one escape for text from pages, records and queries that reaches Slack as mrkdwn or as a message's
+ * fallback `text` (which notifications and Share to channel show): `&`, `<` and `>` become entities, so
+ * `<!channel>`, `<@U…>`, `<#C…>` and `<url|label>` in a title are plain words; `@` is followed by a zero-width
+ * space, so a bare `@channel` is never parsed as a mention either; control characters go.
+ */
 export const escapeSlack = (text: string): string =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  toPrintable(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('@', '@\u200b');
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) });
-const plain = (text: string, max: number) => ({ type: 'plain_text', text: truncate(text, max), emoji: true });
+/** Cuts escaped text to `max` without leaving half an entity (`&am…`) behind. */
+const cutEscaped = (text: string, max: number) => truncate(text, max).replace(/&[a-z]{0,3}…$/, '…');
+
+/** Escaped and cut to `max`, so one overlong field cannot push the others out of a section. */
+export const slackField = (text: string, max: number): string => cutEscaped(escapeSlack(text), max);
+
+/** A message's fallback `text` (notifications, Share to channel), escaped like everything else. */
+export const fallbackText = (text: string): string => slackField(text, SLACK_LIMITS.text);
+
+/**
+ * A mrkdwn text object. `verbatim` keeps Slack from turning words in it into links, channel links or mentions
+ * by itself: only the markup the renderer wrote (`<url|title>`, `*bold*`) counts.
+ */
+export const mrkdwn = (text: string, max: number = SLACK_LIMITS.sectionText) => ({
+  type: 'mrkdwn',
+  text: cutEscaped(text, max),
+  verbatim: true,
+});
+/** A plain_text object: Slack shows it as typed, so it needs no escaping, only no control characters. */
+const plain = (text: string, max: number) => ({
+  type: 'plain_text',
+  text: truncate(toPrintable(text), max),
+  emoji: true,
+});
 
 /** A button whose `value` carries the action, so it still works after a restart. */
 export function button(label: string, action: Action, style?: 'primary'): Block {
@@ -54,12 +85,15 @@ function snippet(segments: Segment[]): string {
 
 function paperBlocks(card: PaperCard, n: number): Block[] {
   const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
-  const facts = [card.date, card.category ?? '—', card.hasCode ? ':computer: code' : undefined, `id ${card.id}`].filter(
-    Boolean,
-  );
+  const facts = [
+    slackField(card.date, 40),
+    slackField(card.category ?? '—', 80),
+    card.hasCode ? ':computer: code' : undefined,
+    `id ${card.id}`,
+  ].filter(Boolean);
   const lines = [
-    escapeSlack(authors || 'no authors listed') +
-      (card.affiliations.length ? ` · _${escapeSlack(card.affiliations.join(', '))}_` : ''),
+    slackField(authors || 'no authors listed', 1000) +
+      (card.affiliations.length ? ` · _${slackField(card.affiliations.join(', '), 500)}_` : ''),
     facts.join(' · '),
   ];
   const body = snippet(card.snippet);
@@ -71,16 +105,17 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
     { type: 'header', text: plain(`${n}. ${card.title}`, SLACK_LIMITS.header) },
     { type: 'section', text: mrkdwn(text) },
   ];
-  const actions: Block[] = [
-    {
+  const actions: Block[] = [];
+  // A link Slack would refuse (bad data) costs the button, not the whole message.
+  if (isWebLink(card.url, SLACK_LIMITS.url))
+    actions.push({
       type: 'button',
       text: plain('Open paper', SLACK_LIMITS.buttonText),
       url: card.url,
       action_id: `pb_open_${card.id}`,
-    },
-    button('More like this', card.moreLikeThis),
-  ];
-  if (card.codeUrl)
+    });
+  actions.push(button('More like this', card.moreLikeThis));
+  if (card.codeUrl && isWebLink(card.codeUrl, SLACK_LIMITS.url))
     actions.push({
       type: 'button',
       text: plain('Code', SLACK_LIMITS.buttonText),
@@ -102,28 +137,28 @@ const tally = (items: { name: string; papers: number }[]) =>
 
 function authorBlocks(card: AuthorCard): Block[] {
   const { indexed } = card;
-  const field = (label: string, value: string) => mrkdwn(truncate(`*${label}*\n${value}`, SLACK_LIMITS.fieldText));
+  const labelled = (label: string, value: string) => mrkdwn(`*${label}*\n${value}`, SLACK_LIMITS.fieldText);
   return [
     { type: 'header', text: plain(card.name + (card.category ? ` · ${card.category}` : ''), SLACK_LIMITS.header) },
     {
       type: 'section',
       fields: [
-        field('h-index', formatMetric(card.hIndex)),
-        field('Papers', formatMetric(card.paperCount)),
-        field('Citations', formatMetric(card.citationCount)),
-        field('Novelty', formatMetric(card.novelty, '%')),
-        field('AI score', formatMetric(card.aiScore)),
-        field('Indexed', `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`),
-        field('Per year', indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'),
-        field('Categories', tally(indexed.topCategories)),
-        field('Co-authors', tally(indexed.coAuthors)),
-        field('Affiliations', tally(indexed.affiliations)),
+        labelled('h-index', formatMetric(card.hIndex)),
+        labelled('Papers', formatMetric(card.paperCount)),
+        labelled('Citations', formatMetric(card.citationCount)),
+        labelled('Novelty', formatMetric(card.novelty, '%')),
+        labelled('AI score', formatMetric(card.aiScore)),
+        labelled('Indexed', `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`),
+        labelled('Per year', escapeSlack(indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—')),
+        labelled('Categories', tally(indexed.topCategories)),
+        labelled('Co-authors', tally(indexed.coAuthors)),
+        labelled('Affiliations', tally(indexed.affiliations)),
       ],
     },
     {
       type: 'section',
       text: mrkdwn(
-        `*Latest*\n${indexed.latest.map((p) => `• ${escapeSlack(p.title)} (${p.date}, id ${p.id})`).join('\n') || '—'}`,
+        `*Latest*\n${indexed.latest.map((p) => `• ${slackField(p.title, 300)} (${slackField(p.date, 40)}, id ${p.id})`).join('\n') || '—'}`,
       ),
     },
   ];
@@ -138,9 +173,9 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
     case 'papers': {
       if (reply.cards.length === 0) {
         const hint = reply.didYouMean
-          ? ` Did you mean “${escapeSlack(reply.didYouMean)}”?`
+          ? ` Did you mean “${slackField(reply.didYouMean, 500)}”?`
           : ' Try fewer words, or `/paper` with filters (see help).';
-        const text = `No papers found for ${escapeSlack(reply.heading.replace(/^Papers for /, ''))}.${hint}`;
+        const text = `No papers found for ${slackField(reply.heading.replace(/^Papers for /, ''), 1000)}.${hint}`;
         const blocks: Block[] = [{ type: 'section', text: mrkdwn(text) }];
         if (reply.didYouMean)
           blocks.push({
@@ -150,7 +185,7 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
         return { text, blocks };
       }
       const first = (reply.page.page - 1) * reply.page.pageSize;
-      const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${escapeSlack(reply.heading)}*`) }];
+      const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${slackField(reply.heading, 1000)}*`) }];
       reply.cards.forEach((card, i) => {
         blocks.push(...paperBlocks(card, first + i + 1), { type: 'divider' });
       });
@@ -164,21 +199,24 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
         elements: [mrkdwn(`${first + 1}–${first + reply.cards.length} of ${reply.page.total}`)],
       });
       if (nav.length) blocks.push({ type: 'actions', block_id: 'nav', elements: nav });
-      return { text: `${reply.heading}: ${reply.page.total} papers`, blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+      return {
+        text: fallbackText(`${reply.heading}: ${reply.page.total} papers`),
+        blocks: blocks.slice(0, SLACK_LIMITS.blocks),
+      };
     }
     case 'author':
       return {
-        text: `${reply.card.name}: h-index ${formatMetric(reply.card.hIndex)}`,
+        text: fallbackText(`${reply.card.name}: h-index ${formatMetric(reply.card.hIndex)}`),
         blocks: authorBlocks(reply.card),
       };
     case 'compare':
       return {
-        text: `${reply.cards[0].name} vs ${reply.cards[1].name}`,
+        text: fallbackText(`${reply.cards[0].name} vs ${reply.cards[1].name}`),
         blocks: [...authorBlocks(reply.cards[0]), { type: 'divider' }, ...authorBlocks(reply.cards[1])],
       };
     case 'choices':
       return {
-        text: reply.message,
+        text: fallbackText(reply.message),
         blocks: [
           { type: 'section', text: mrkdwn(escapeSlack(reply.message)) },
           {
@@ -193,7 +231,7 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
           `*${escapeSlack(c.usage)}*\n${escapeSlack(c.description)}\n${c.examples.map((e) => `\`${escapeSlack(e)}\``).join('  ')}`,
       );
       return {
-        text: reply.intro,
+        text: fallbackText(reply.intro),
         blocks: [
           { type: 'section', text: mrkdwn(escapeSlack(reply.intro)) },
           ...lines.map((l) => ({ type: 'section', text: mrkdwn(l) })),
@@ -201,10 +239,10 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
       };
     }
     case 'notice':
-      return { text: reply.text, blocks: [{ type: 'section', text: mrkdwn(escapeSlack(reply.text)) }] };
+      return { text: fallbackText(reply.text), blocks: [{ type: 'section', text: mrkdwn(escapeSlack(reply.text)) }] };
     case 'error':
       return {
-        text: `Sorry: ${reply.message}`,
+        text: fallbackText(`Sorry: ${reply.message}`),
         blocks: [{ type: 'section', text: mrkdwn(`:warning: ${escapeSlack(reply.message)}`) }],
       };
   }

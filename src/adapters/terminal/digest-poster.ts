@@ -1,5 +1,5 @@
 import type { DigestPoster } from '../../core/digest/run-digests.ts';
-import { renderReply, type Style } from './render.ts';
+import { renderReply, type Style, toTerminalSafe } from './render.ts';
 
 /**
  * Posts `terminal` digests by printing them. A terminal keeps no history to search, so a digest cut off by a
@@ -10,7 +10,7 @@ export function createTerminalPoster(write: (text: string) => void, style: Style
     async post(delivery) {
       const body =
         delivery.cards.length === 0
-          ? delivery.heading
+          ? toTerminalSafe(delivery.heading)
           : renderReply(
               {
                 kind: 'papers',

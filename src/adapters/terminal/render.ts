@@ -1,5 +1,5 @@
 import type { AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
-import { formatMetric } from '../../core/text.ts';
+import { formatMetric, toPrintable } from '../../core/text.ts';
 
 /** Terminal styles; plain text when colours are off (piped output, NO_COLOR). */
 export interface Style {
@@ -68,8 +68,24 @@ function authorCard(card: AuthorCard, style: Style): string {
   ].join('\n');
 }
 
-/** Renders a reply as terminal text. */
+/**
+ * Every string of a reply made printable (no control characters but newline and tab): the one place where
+ * text from pages and records is cleaned before it reaches the terminal, so nothing can be forgotten.
+ */
+export function toTerminalSafe<T>(value: T): T {
+  if (typeof value === 'string') return toPrintable(value) as T;
+  if (Array.isArray(value)) return value.map(toTerminalSafe) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toTerminalSafe(item)])) as T;
+  return value;
+}
+
+/** Renders a reply as terminal text; the styles' own escape codes are the only ones in it. */
 export function renderReply(reply: Reply, style: Style): string {
+  return renderSafe(toTerminalSafe(reply), style);
+}
+
+function renderSafe(reply: Reply, style: Style): string {
   switch (reply.kind) {
     case 'papers': {
       if (reply.cards.length === 0) {

@@ -4,10 +4,13 @@ import type { PaperCard, Segment } from './reply.ts';
 
 const SNIPPET_CHARS = 280;
 
-/** Where a paper lives on the web: its arXiv page when known, else a search for its title. */
+/**
+ * Where a paper lives on the web: its arXiv page when known, else a search for its title (its first 200
+ * characters: a title from bad data can be 40,000 long, and platforms refuse links of that size).
+ */
 export function paperUrl(paper: { arxivId: string | null; title: string }): string {
   if (paper.arxivId) return `https://arxiv.org/abs/${encodeURIComponent(paper.arxivId)}`;
-  return `https://www.google.com/search?q=${encodeURIComponent(`"${paper.title}"`)}`;
+  return `https://www.google.com/search?q=${encodeURIComponent(`"${paper.title.slice(0, 200)}"`)}`;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { EmbedBuilder } from 'discord.js';
+import { EmbedBuilder, REST, Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordDigestPoster } from '../../../src/adapters/discord/digest-poster.ts';
 import { DISCORD_LIMITS } from '../../../src/adapters/discord/render.ts';
-import { CHANNEL_ID, type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.ts';
+import { CHANNEL_ID, type FakeDiscord, nextId, startFakeDiscord } from '../../fakes/fake-discord.ts';
 import { crashingAfterPost, digestFixture } from '../../helpers/digest-fixture.ts';
 
 describe('Discord digests against a fake Discord', () => {
@@ -77,5 +77,68 @@ describe('Discord digests against a fake Discord', () => {
     await t.run('2026-11-28T12:15:00Z', { discord: poster() });
     expect(discord.calls.some((c) => c.path === '/users/@me/channels')).toBe(true);
     expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(0);
+  });
+
+  it('H9 the fake answers as Discord: 404 Unknown Channel for a thread never made, and a thread opens with its starter message', async () => {
+    const rest = new REST({ api: discord.apiUrl }).setToken('test-token');
+    await expect(rest.get(Routes.channelMessages(nextId()))).rejects.toMatchObject({ status: 404, code: 10003 });
+    const t = digestFixture(context);
+    t.addPapers(2);
+    await t.run('2026-11-29T09:00:00Z', { discord: poster() });
+    const [summary] = discord.messagesIn(CHANNEL_ID);
+    const thread = (await rest.get(Routes.channelMessages(summary?.id as string))) as {
+      type: number;
+      message_reference?: { message_id: string };
+    }[];
+    expect(thread.at(-1)).toMatchObject({ type: 21, message_reference: { message_id: summary?.id } });
+  });
+
+  it("H9 recovery counts only Paperboy's own card messages of the digest: not the starter message, people's replies or other bots", async () => {
+    const t = digestFixture(context);
+    t.addPapers(200);
+    // Summary, thread and the first card message go out; the second card message fails for good.
+    discord.failNext(/^POST \/channels\/(?!100000000000000004)\d+\/messages$/, 400, 0, 1);
+    expect((await t.run('2026-11-29T09:00:00Z', { discord: poster() }))[0]?.status).toBe('failed');
+    const [summary] = discord.messagesIn(CHANNEL_ID);
+    const thread = summary?.id as string;
+    for (const words of ['nice', 'thanks', 'who is Author 3?']) discord.postAs(thread, words);
+    const otherBot = { id: '100000000000000099', username: 'otherbot', discriminator: '0', bot: true, avatar: null };
+    discord.postAs(thread, '', otherBot, [
+      { title: 'Not a paper', footer: { text: 'Paperboy digest pb-digest-1 · part 2 of 20' } },
+    ]);
+    expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
+    const titles = discord
+      .messagesIn(thread)
+      .filter((m) => m.type === 0 && m.author.id === '100000000000000001')
+      .flatMap((m) => (m.embeds as { title: string }[]).map((e) => e.title));
+    expect(titles).toHaveLength(200);
+    expect(new Set(titles).size).toBe(200);
+  });
+
+  it('H9 where no thread can be made, recovery finds the cards already in the channel and posts only the missing ones', async () => {
+    const t = digestFixture(context);
+    t.addPapers(200);
+    // No permission to make threads, both times; the summary and one card message reach the channel, then a failure.
+    discord.failNext(/^POST \/channels\/\d+\/messages\/\d+\/threads$/, 403);
+    discord.failNext(/^POST \/channels\/\d+\/messages\/\d+\/threads$/, 403);
+    discord.failNext(/^POST \/channels\/100000000000000004\/messages$/, 400, 0, 2);
+    expect((await t.run('2026-11-29T09:00:00Z', { discord: poster() }))[0]?.status).toBe('failed');
+    expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
+    const titles = discord.messagesIn(CHANNEL_ID).flatMap((m) => (m.embeds as { title: string }[]).map((e) => e.title));
+    // The summary's title plus every paper once.
+    expect(titles).toHaveLength(201);
+    expect(new Set(titles).size).toBe(201);
+  });
+
+  it('H9 a watch cut off mid-way posts only the missing messages in the direct messages', async () => {
+    const t = digestFixture(context, '/digest watch tiny models');
+    t.addPapers(30);
+    discord.failNext(/^POST \/channels\/9\d+\/messages$/, 400, 0, 2);
+    expect((await t.run('2026-11-28T12:15:00Z', { discord: poster() }))[0]?.status).toBe('failed');
+    expect((await t.run('2026-11-28T12:16:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
+    const dm = `9${context.user.slice(1)}`;
+    const titles = discord.messagesIn(dm).flatMap((m) => (m.embeds as { title: string }[]).map((e) => e.title));
+    expect(titles).toHaveLength(31);
+    expect(new Set(titles).size).toBe(31);
   });
 });

@@ -135,7 +135,8 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
       kind: 'notice',
       text: 'Title with <!channel> & <@U123>',
     });
-    expect(JSON.stringify(message.blocks)).toContain('&lt;!channel&gt; &amp; &lt;@U123&gt;');
+    // `@` is followed by a zero-width space, so a bare @channel is no mention either.
+    expect(JSON.stringify(message.blocks)).toContain('&lt;!channel&gt; &amp; &lt;@\u200bU123&gt;');
     expect(JSON.stringify(message.blocks)).not.toContain('<!channel>');
   });
 
@@ -194,6 +195,25 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
     );
     const more = await answerTo('s3');
     expect(JSON.stringify(more?.body.blocks)).toMatch(/More like/);
+  });
+
+  it('H8 the fallback text of an answer and of its shared copy is escaped: <!here> in the query pings nobody', async () => {
+    // "here" is a stopword, so the query still finds papers and its echo reaches the heading and the text.
+    await post(slash('sycophancy <!here>', 'h8'), FORM);
+    const answer = await answerTo('h8');
+    const shown = (body: Record<string, unknown> | undefined) =>
+      `${String(body?.text)} ${JSON.stringify((body?.blocks as Block[] | undefined)?.filter((b) => !b.elements))}`;
+    expect(String(answer?.body.text)).toContain('&lt;!here&gt;');
+    expect(shown(answer?.body)).not.toContain('<!here>');
+    await click(
+      buttonsOf(answer).find((b) => b.action_id === 'pb_share'),
+      'h8s',
+    );
+    await waitFor(() => slack.respondsTo('h8s').length >= 2);
+    const [shared] = slack.respondsTo('h8s');
+    expect(shared?.body.response_type).toBe('in_channel');
+    expect(String(shared?.body.text)).toContain('&lt;!here&gt;');
+    expect(shown(shared?.body)).not.toContain('<!here>');
   });
 
   it('retries a post Slack answered with 429 after Retry-After, and posts it once', async () => {
