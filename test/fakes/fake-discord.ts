@@ -9,6 +9,15 @@ export interface DiscordCall {
   at: number;
 }
 
+/** An option of a slash command as Discord sends it; a subcommand (type 1) holds its own options. */
+export interface CommandOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  focused?: boolean;
+  options?: CommandOption[];
+}
+
 export const BOT_ID = '100000000000000001';
 export const APP_ID = '100000000000000002';
 export const GUILD_ID = '100000000000000003';
@@ -275,7 +284,7 @@ export async function startFakeDiscord() {
     },
     callbacksFor: (id: string) => calls.filter((c) => c.path.startsWith(`/interactions/${id}/`)),
     editsFor: (token: string) => calls.filter((c) => c.path.includes(`/${token}/messages/@original`)),
-    command(name: string, options: { name: string; type: number; value: string; focused?: boolean }[]) {
+    command(name: string, options: CommandOption[]) {
       return interaction(2, { id: nextId(), name, type: 1, options });
     },
     /** An autocomplete request; `ageMs` makes it one that reached the bot that long after it was made. */

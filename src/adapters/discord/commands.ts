@@ -55,6 +55,9 @@ export function slashCommands() {
           )
           .addStringOption((o) =>
             o.setName('tz').setDescription('Time zone, like Europe/Berlin').setMaxLength(TZ_LENGTH),
+          )
+          .addBooleanOption((o) =>
+            o.setName('empty').setDescription('Also post on days with no new papers (default: no)'),
           ),
       )
       .addSubcommand((c) => c.setName('list').setDescription("This channel's digests"))

@@ -12,6 +12,7 @@ import {
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
+import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
 import { plainDiscord, renderDiscord } from './render.ts';
 
 export interface DiscordSettings {
@@ -43,7 +44,10 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
       const id = options.getInteger('id');
       const at = options.getString('at');
       const tz = options.getString('tz');
-      return ['/digest', sub, options.getString('query') ?? '', id ?? '', at ? `at ${at}` : '', tz ? `tz ${tz}` : '']
+      const empty = options.getBoolean('empty') ? 'empty' : '';
+      // The query option is the query, whole: words in it that read as options stay words.
+      const query = protectQuery(options.getString('query') ?? '');
+      return ['/digest', sub, query, id ?? '', at ? `at ${at}` : '', tz ? `tz ${tz}` : '', empty]
         .filter((part) => part !== '')
         .join(' ');
     }

@@ -115,3 +115,36 @@ export function parseSubscribe(args: string): SubscribeRequest {
   request.query = tokens.slice(0, end).join(' ');
   return request;
 }
+
+/**
+ * Makes a query that arrived on its own (a platform's `query` option) safe to put before options: the words
+ * that would read as a trailing option run are quoted, so `parseSubscribe` keeps them in the query.
+ *
+ * @example
+ * protectQuery('transformers empty'); // 'transformers "empty"'
+ * parseSubscribe(`${protectQuery('talks at 10:00')} at 09:00`); // query 'talks "at" 10:00', time '09:00'
+ */
+export function protectQuery(query: string): string {
+  const tokens = query.match(TOKEN) ?? [];
+  const { given } = parseSubscribeLeniently(query);
+  if (given === 0) return tokens.join(' ');
+  let quoted = 0;
+  for (let i = tokens.length - 1; i >= 0 && quoted < given; i -= 1) {
+    const token = tokens[i] as string;
+    if (SUBSCRIBE_OPTIONS.some((o) => o.word === token.toLowerCase())) {
+      tokens[i] = `"${token}"`;
+      quoted += 1;
+    }
+  }
+  return tokens.join(' ');
+}
+
+// How many trailing options a text would be read as having, without judging their values.
+function parseSubscribeLeniently(text: string): { given: number } {
+  try {
+    return { given: parseSubscribe(text).given.length };
+  } catch {
+    // An option given twice or with a wrong value: every option word at the end must be protected.
+    return { given: Number.POSITIVE_INFINITY };
+  }
+}

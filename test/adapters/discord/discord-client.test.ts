@@ -5,6 +5,7 @@ import { EmbedBuilder } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, renderDiscord } from '../../../src/adapters/discord/render.ts';
 import type { Reply } from '../../../src/core/commands/reply.ts';
+import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.ts';
 import { runPaperboy } from '../../helpers/run-cli.ts';
@@ -108,6 +109,33 @@ describe('Discord: real discord.js against a fake Discord', () => {
     const { id } = discord.command('paper', [{ name: 'query', type: 3, value: 'colour:red' }]);
     const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
     expect(callback?.body?.data).toMatchObject({ content: expect.stringMatching(/^Sorry: invalid query/), flags: 64 });
+  });
+
+  it('H6 keeps the query option whole: its words that read as options stay words; the options are the options', async () => {
+    const { id } = discord.command('digest', [
+      {
+        name: 'subscribe',
+        type: 1,
+        options: [
+          { name: 'query', type: 3, value: 'talks at 10:00 empty' },
+          { name: 'at', type: 3, value: '08:30' },
+          { name: 'empty', type: 5, value: false },
+        ],
+      },
+    ]);
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    const content = String((callback?.body?.data as { content?: string } | undefined)?.content);
+    expect(content).toMatch(/^Subscribed: #\d+ /);
+    expect(content).toContain('daily at 08:30');
+    expect(content).not.toContain('no new papers');
+    const store = createSqliteStore(join(dir, 'p.db'));
+    try {
+      const [subscription] = createSqliteDigests(store.db).listSubscriptions({ platform: 'discord' });
+      expect(subscription).toMatchObject({ time: '08:30', postEmpty: false });
+      expect(subscription?.query).toMatch(/^talks "at" 10:00 "empty"$/);
+    } finally {
+      store.close();
+    }
   });
 
   it('autocompletes /author with at most 25 known names', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createChat } from '../../../src/core/commands/chat.ts';
-import { parseSubscribe } from '../../../src/core/commands/subscribe-grammar.ts';
+import { parseSubscribe, protectQuery } from '../../../src/core/commands/subscribe-grammar.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
@@ -93,5 +93,14 @@ describe('/digest subscribe and watch grammar', () => {
       message: expect.stringMatching(/time zone like Europe\/Berlin/),
     });
     expect(t.digests.listSubscriptions()).toHaveLength(1);
+  });
+});
+
+describe('protectQuery: a query that arrived alone (a Discord option) stays the query before options', () => {
+  it('H6 quotes only the words that would read as trailing options', () => {
+    expect(protectQuery('look at transformers')).toBe('look at transformers');
+    expect(protectQuery('transformers empty')).toBe('transformers "empty"');
+    const request = parseSubscribe(`${protectQuery('talks at 10:00')} at 09:00 empty`);
+    expect(request).toMatchObject({ query: 'talks "at" 10:00', time: '09:00', postEmpty: true });
   });
 });
