@@ -7,6 +7,7 @@ export type PaperboyErrorCode =
   | 'invalid_config'
   | 'not_found'
   | 'database_too_new'
+  | 'lease_lost'
   | 'usage';
 
 /**

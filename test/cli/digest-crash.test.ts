@@ -57,13 +57,19 @@ describe('a digest process killed after posting its summary, before the ledger u
     await exited;
     expect(slack.history('C1')).toHaveLength(1);
 
-    const restart = await runPaperboy([...args, '--json'], { env });
+    // Its lease has not run out yet: a runner started now leaves the digest alone (it may still be posting).
+    const early = await runPaperboy([...args, '--json'], { env });
+    expect(JSON.parse(early.stdout).digests).toMatchObject([{ subscription: 1, status: 'busy' }]);
+    expect(slack.history('C1')).toHaveLength(1);
+    // Two minutes on, the dead runner's lease has run out.
+    const later = new Date(Date.now() + 2 * 60_000 + 1000);
+    const restart = await runPaperboy([...args, '--json'], { env, now: later });
     expect(JSON.parse(restart.stdout).digests).toMatchObject([{ subscription: 1, status: 'recovered' }]);
     expect(restart.stderr).toMatch(/already posted before a restart; not posting it again/);
     // One summary, and its thread of papers completed by the restart.
     expect(slack.history('C1').filter((m) => m.thread_ts === undefined)).toHaveLength(1);
     expect(slack.history('C1').filter((m) => m.thread_ts !== undefined)).toHaveLength(1);
-    const again = await runPaperboy([...args, '--json'], { env });
+    const again = await runPaperboy([...args, '--json'], { env, now: later });
     expect(JSON.parse(again.stdout).digests).toEqual([]);
   });
 });

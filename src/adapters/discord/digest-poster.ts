@@ -1,4 +1,4 @@
-import { EmbedBuilder, REST, Routes } from 'discord.js';
+import { DiscordAPIError, EmbedBuilder, REST, Routes } from 'discord.js';
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
@@ -43,7 +43,9 @@ export function digestMessages(cards: PaperCard[]): EmbedBuilder[][] {
  * Discord drop a repeated post, and the footer lets a restart find a digest already posted.
  */
 export function createDiscordDigestPoster(options: { token: string; apiUrl: string }): DigestPoster {
-  const rest = new REST({ api: options.apiUrl }).setToken(options.token);
+  // No retries of 5xx or timeouts: Discord may have recorded the post (a repeat would show twice), so a failure
+  // goes back to the digest run, whose recovery looks on the platform first. 429s are still waited out.
+  const rest = new REST({ api: options.apiUrl, retries: 0 }).setToken(options.token);
   const dmChannels = new Map<string, string>();
   const channelOf = async (subscription: Subscription): Promise<string> => {
     if (subscription.kind !== 'watch') return subscription.channel;
@@ -77,14 +79,17 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           });
         }
         target = summaryId;
-      } catch {
-        // No thread here (no permission, or not a text channel): the papers follow in the channel.
+      } catch (error) {
+        // No thread here (no permission, or not a text channel): the papers follow in the channel. A 5xx or
+        // timeout is no such answer: the run fails and its recovery tries again.
+        if (!(error instanceof DiscordAPIError)) throw error;
       }
     }
     for (const embeds of digestMessages(delivery.cards).slice(skip)) {
       await rest.post(Routes.channelMessages(target), {
         body: { embeds: embeds.map((e) => e.toJSON()), allowed_mentions: NO_PINGS },
       });
+      delivery.keepLease?.();
     }
   };
 
@@ -111,6 +116,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           enforce_nonce: true,
         },
       })) as { id: string };
+      delivery.keepLease?.();
       await postCards(channel, message.id, delivery, 0, true);
       return message.id;
     },
