@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { createFaults, pause } from './faults.ts';
 
 export interface DiscordCall {
   method: string;
@@ -30,6 +31,8 @@ export async function startFakeDiscord() {
   const messages = new Map<string, ReturnType<typeof message>[]>();
   const sockets = new Set<WebSocket>();
   let seq = 0;
+  // Random trouble on channel and DM routes, when a fault-injection test sets a plan.
+  const faults = createFaults();
 
   const readBody = async (req: IncomingMessage) => {
     let raw = '';
@@ -81,6 +84,17 @@ export async function startFakeDiscord() {
         },
       );
     }
+    const fault = /^\/(channels|users\/@me)\//.test(path) ? faults.draw() : undefined;
+    const messagePost = req.method === 'POST' && /^\/channels\/\d+\/messages$/.test(path);
+    if (fault?.kind === 'rateLimited') {
+      const retryAfter = String(faults.retryAfter);
+      const limited = { message: 'You are being rate limited.', retry_after: faults.retryAfter, global: false };
+      return send(res, 429, limited, { 'retry-after': retryAfter, 'x-ratelimit-scope': 'user' });
+    }
+    const serverError = { message: '500: Internal Server Error', code: 0 };
+    if (fault?.kind === 'failBefore' || (fault?.kind === 'failAfter' && !messagePost))
+      return send(res, 500, serverError);
+    if (fault?.kind === 'slow' && !messagePost) await pause(fault.delayMs);
     if (req.method === 'GET' && path === '/gateway/bot') {
       return send(res, 200, {
         url: `ws://127.0.0.1:${port()}`,
@@ -94,6 +108,9 @@ export async function startFakeDiscord() {
     if (req.method === 'POST' && channelPost) {
       const posted = message(body, channelPost[1]);
       messages.set(posted.channel_id, [posted, ...(messages.get(posted.channel_id) ?? [])]);
+      // Recorded: a failure now leaves the caller unable to tell that the message went out.
+      if (fault?.kind === 'failAfter') return send(res, 500, serverError);
+      if (fault?.kind === 'slow') await pause(fault.delayMs);
       return send(res, 200, posted);
     }
     if (req.method === 'GET' && channelPost)
@@ -217,6 +234,8 @@ export async function startFakeDiscord() {
     apiUrl: `http://127.0.0.1:${port()}/api`,
     calls,
     commands,
+    /** Random 429s, 500s (before or after recording) and slow replies on channel routes; `set()` ends them. */
+    faults: { set: faults.set, counts: faults.counts },
     /** Messages posted in a channel, newest first. */
     messagesIn: (channel: string) => messages.get(channel) ?? [],
     connected: () => sockets.size,
