@@ -139,8 +139,10 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
         posted = (await rest.get(Routes.channelMessages(summaryId), {
           query: new URLSearchParams({ limit: '100' }),
         })) as unknown[];
-      } catch {
-        // No thread yet: the process died right after the summary.
+      } catch (error) {
+        // No thread yet: the process died right after the summary. A 5xx or timeout says nothing about the
+        // thread: reposting every card then would show them twice, so the run fails and is recovered later.
+        if (!(error instanceof DiscordAPIError)) throw error;
       }
       await postCards(channel, summaryId, delivery, posted?.length ?? 0, posted === undefined);
     },
