@@ -50,6 +50,8 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
     // channel first and posts only what is missing.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    // A hung request would keep the digest's lease alive for ever; a timed-out one is recovered like a 5xx.
+    timeout: 30_000,
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
   });
   const limited = async <T>(call: () => Promise<T>): Promise<T> => {
