@@ -26,8 +26,8 @@ const DAYS = Number(process.env.FAULT_DAYS ?? 30);
 const RUNNERS = 3;
 // Short, so that a killed runner's digest is recovered within seconds; the heartbeat renews it every 375 ms.
 const LEASE_MS = 1500;
-// A working runner is killed every 1.5 to 5 seconds.
-const KILL_EVERY_MS = { min: 1500, max: 5000 };
+// A working runner is killed every 2 to 5 seconds.
+const KILL_EVERY_MS = { min: 2000, max: 5000 };
 const CHILD = join(PROJECT_ROOT, 'test', 'helpers', 'digest-runner.ts');
 const D2 = '100000000000000010';
 const TOPICS = ['tiny models', 'robots', 'tiny robots', 'language games'];
@@ -69,13 +69,18 @@ const faultPlan = (random: () => number, retryAfter: number): FaultPlan => ({
   retryAfter,
 });
 
+interface RunResult {
+  code: number;
+  digests: { status: string }[];
+}
+
 /** One runner process; it is replaced by a fresh one when killed. */
 interface RunnerProcess {
   ready: () => boolean;
   busy: () => boolean;
   dead: () => boolean;
-  /** Runs `digest run --now` once with this environment: its exit code, or 'killed' when the process died first. */
-  run(now: string, env: NodeJS.ProcessEnv): Promise<number | 'killed'>;
+  /** Runs `digest run --now` once with this environment: its exit code and outcomes, or 'killed' if it died first. */
+  run(now: string, env: NodeJS.ProcessEnv): Promise<RunResult | 'killed'>;
   kill(): void;
   exited: Promise<unknown>;
   /** The last runs' logs and the process's own standard error. */
@@ -90,16 +95,16 @@ function startRunner(): RunnerProcess {
   let ready = false;
   let dead = false;
   let log = '';
-  let waiting: ((result: number | 'killed') => void) | undefined;
+  let waiting: ((result: RunResult | 'killed') => void) | undefined;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     if (line === 'ready') {
       ready = true;
       return;
     }
-    const result = JSON.parse(line) as { code: number; stderr: string };
+    const result = JSON.parse(line) as RunResult & { stderr: string };
     log = `${log}${result.stderr}`.slice(-6000);
-    waiting?.(result.code);
+    waiting?.(result);
     waiting = undefined;
   });
   void exited.then(() => {
@@ -249,13 +254,17 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
       let today = new Date(Date.UTC(2026, 11, 1, 9, 0));
       let stopping = false;
       const codes: number[] = [];
+      const outcomes = new Map<string, number>();
       const drive = async (slot: number) => {
         while (!stopping) {
           replaceDead();
           const runner = runners[slot] as RunnerProcess;
           if (runner.ready()) {
             const result = await runner.run(today.toISOString(), env);
-            if (typeof result === 'number') codes.push(result);
+            if (result !== 'killed') {
+              codes.push(result.code);
+              for (const { status } of result.digests) outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
+            }
           }
           await pause(50);
         }
@@ -265,10 +274,18 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
       let killer: ReturnType<typeof setTimeout> | undefined;
       const scheduleKill = () => {
         killer = setTimeout(
-          () => {
-            const working = runners.filter((r) => r.ready() && r.busy());
+          async () => {
+            // The next runner seen at work is killed a random moment into its run.
+            const until = Date.now() + 2000;
+            let working = runners.filter((r) => r.ready() && r.busy());
+            while (!stopping && working.length === 0 && Date.now() < until) {
+              await pause(5);
+              working = runners.filter((r) => r.ready() && r.busy());
+            }
             const victim = working[Math.floor(chaos() * working.length)];
-            if (victim) {
+            await pause(Math.floor(chaos() * 120));
+            if (stopping) return;
+            if (victim && !victim.dead()) {
               killedByTest.add(victim);
               victim.kill();
               killed++;
@@ -373,7 +390,7 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
           .join(', ');
       console.log(
         `fault injection seed ${seed}: ${DAYS} days, ${papers} papers, ${digestCount} digests, ${posts} post requests, ` +
-          `${killed} runners killed, ${codes.length} runs; ` +
+          `${killed} runners killed, ${codes.length} runs (outcomes: ${faults(Object.fromEntries(outcomes))}); ` +
           `faults Slack: ${faults(slack.faults.counts)}; Discord: ${faults(discord.faults.counts)}; ` +
           `${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
