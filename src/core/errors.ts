@@ -8,6 +8,7 @@ export type PaperboyErrorCode =
   | 'not_found'
   | 'database_too_new'
   | 'database_busy'
+  | 'lease_lost'
   | 'usage';
 
 /**

@@ -16,7 +16,8 @@ describe('a digest process killed after posting its summary, before the ledger u
     await slack?.stop();
   });
 
-  it('is not posted again after the restart; only its thread is completed', async () => {
+  /** A database with one Slack subscription and two new papers, and the environment of a runner posting to it. */
+  async function setup() {
     slack = await startFakeSlack();
     const db = join(tempDir(), 'p.db');
     const store = createSqliteStore(db);
@@ -43,8 +44,11 @@ describe('a digest process killed after posting its summary, before the ledger u
       SLACK_API_URL: slack.apiUrl,
       DISCORD_TOKEN: '',
     };
-    const args = ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db];
+    return { db, env, slack };
+  }
 
+  /** Starts `digest run` in a process and kills it once its summary is in the channel, before Slack answers. */
+  async function killedAfterSummary(slack: FakeSlack, args: string[], env: NodeJS.ProcessEnv) {
     const posted = slack.holdNextPost();
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'paperboy.js'), ...args], {
       env,
@@ -55,15 +59,56 @@ describe('a digest process killed after posting its summary, before the ledger u
     // The summary is in the channel; the process dies before it hears back, so the ledger still says "sending".
     child.kill('SIGKILL');
     await exited;
+  }
+
+  it('H1 is left alone while the dead runner’s lease lasts, then not posted again: only its thread is completed', async () => {
+    const { db, env, slack } = await setup();
+    const args = ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db];
+    await killedAfterSummary(slack, args, env);
     expect(slack.history('C1')).toHaveLength(1);
 
-    const restart = await runPaperboy([...args, '--json'], { env });
+    // Its lease has not run out yet: a runner started now leaves the digest alone (it may still be posting).
+    const early = await runPaperboy([...args, '--json'], { env });
+    expect(JSON.parse(early.stdout).digests).toMatchObject([{ subscription: 1, status: 'busy' }]);
+    expect(slack.history('C1')).toHaveLength(1);
+    // Two minutes on, the dead runner's lease has run out.
+    const later = new Date(Date.now() + 2 * 60_000 + 1000);
+    const restart = await runPaperboy([...args, '--json'], { env, now: later });
     expect(JSON.parse(restart.stdout).digests).toMatchObject([{ subscription: 1, status: 'recovered' }]);
     expect(restart.stderr).toMatch(/already posted before a restart; not posting it again/);
     // One summary, and its thread of papers completed by the restart.
     expect(slack.history('C1').filter((m) => m.thread_ts === undefined)).toHaveLength(1);
     expect(slack.history('C1').filter((m) => m.thread_ts !== undefined)).toHaveLength(1);
-    const again = await runPaperboy([...args, '--json'], { env });
+    const again = await runPaperboy([...args, '--json'], { env, now: later });
     expect(JSON.parse(again.stdout).digests).toEqual([]);
+  });
+
+  it('H2 is completed by the next day’s run, whose digest carries only the papers new since', async () => {
+    const { db, env, slack } = await setup();
+    await killedAfterSummary(slack, ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db], env);
+    const store = createSqliteStore(db);
+    store.savePapers([paperInput(3)], new Date('2026-11-29T13:00:00Z'));
+    store.close();
+
+    const nextDay = ['digest', 'run', '--now', '2026-11-30T09:00:00Z', '--db', db, '--json'];
+    const run = await runPaperboy(nextDay, { env, now: new Date(Date.now() + 24 * 60 * 60_000) });
+    expect(
+      JSON.parse(run.stdout).digests.map((d: { status: string; papers: { id: number }[] }) => [
+        d.status,
+        d.papers.map((p) => p.id),
+      ]),
+    ).toEqual([
+      ['recovered', [1, 2]],
+      ['sent', [3]],
+    ]);
+    const top = slack.history('C1').filter((m) => m.thread_ts === undefined);
+    const replies = slack.history('C1').filter((m) => m.thread_ts !== undefined);
+    expect(top).toHaveLength(2);
+    // Each paper once: papers 1 and 2 in the first digest's thread, paper 3 in the second's.
+    const threadText = replies.map((m) => JSON.stringify(m.blocks)).join('\n');
+    for (const n of [1, 2, 3]) expect(threadText.split(`Digest paper ${n} about`)).toHaveLength(2);
+    const check = createSqliteStore(db);
+    expect(check.db.prepare(`SELECT status FROM digest_runs ORDER BY due_at`).pluck().all()).toEqual(['sent', 'sent']);
+    check.close();
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { createFaults, pause } from './faults.ts';
 
 export interface DiscordCall {
   method: string;
@@ -46,13 +47,18 @@ export const nextId = (ageMs = 0) => {
  * history pages with `limit`, `before` and `after`, newest first.
  * Scripted failures: `failNext(pathPattern, 429, retryAfterSeconds)`.
  */
-export async function startFakeDiscord() {
+/** @param options.channels - text channels the server has besides `CHANNEL_ID` (others answer 404). */
+export async function startFakeDiscord(options: { channels?: string[] } = {}) {
   const calls: DiscordCall[] = [];
   const failures: { pattern: RegExp; status: number; retryAfter: number; skip: number }[] = [];
   const commands = new Map<string, Record<string, unknown>[]>();
-  const messages = new Map<string, ReturnType<typeof message>[]>([[CHANNEL_ID, []]]);
+  const messages = new Map<string, ReturnType<typeof message>[]>(
+    [CHANNEL_ID, ...(options.channels ?? [])].map((id) => [id, []]),
+  );
   const sockets = new Set<WebSocket>();
   let seq = 0;
+  // Random trouble on channel and DM routes, when a fault-injection test sets a plan.
+  const faults = createFaults();
 
   const readBody = async (req: IncomingMessage) => {
     let raw = '';
@@ -126,6 +132,17 @@ export async function startFakeDiscord() {
         },
       );
     }
+    const fault = /^\/(channels|users\/@me)\//.test(path) ? faults.draw() : undefined;
+    const messagePost = req.method === 'POST' && /^\/channels\/\d+\/messages$/.test(path);
+    if (fault?.kind === 'rateLimited') {
+      const retryAfter = String(faults.retryAfter);
+      const limited = { message: 'You are being rate limited.', retry_after: faults.retryAfter, global: false };
+      return send(res, 429, limited, { 'retry-after': retryAfter, 'x-ratelimit-scope': 'user' });
+    }
+    const serverError = { message: '500: Internal Server Error', code: 0 };
+    if (fault?.kind === 'failBefore' || (fault?.kind === 'failAfter' && !messagePost))
+      return send(res, 500, serverError);
+    if (fault?.kind === 'slow' && !messagePost) await pause(fault.delayMs);
     if (req.method === 'GET' && path === '/gateway/bot') {
       return send(res, 200, {
         url: `ws://127.0.0.1:${port()}`,
@@ -140,7 +157,13 @@ export async function startFakeDiscord() {
     if (channelPath) {
       const channelId = channelPath[1] as string;
       if (!messages.has(channelId)) return unknown(res, 'Channel');
-      if (req.method === 'POST') return send(res, 200, post(channelId, message(body, channelId)));
+      if (req.method === 'POST') {
+        const posted = post(channelId, message(body, channelId));
+        // Recorded: a failure now leaves the caller unable to tell that the message went out.
+        if (fault?.kind === 'failAfter') return send(res, 500, serverError);
+        if (fault?.kind === 'slow') await pause(fault.delayMs);
+        return send(res, 200, posted);
+      }
       if (req.method === 'GET') return send(res, 200, history(channelId, query));
     }
     const threadPath = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
@@ -271,6 +294,8 @@ export async function startFakeDiscord() {
     apiUrl: `http://127.0.0.1:${port()}/api`,
     calls,
     commands,
+    /** Random 429s, 500s (before or after recording) and slow replies on channel routes; `set()` ends them. */
+    faults: { set: faults.set, counts: faults.counts },
     /** Messages posted in a channel, newest first. */
     messagesIn: (channel: string) => messages.get(channel) ?? [],
     /** A message someone else posts in a channel or thread (a person by default, or another bot). */

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { createFaults, pause } from './faults.ts';
 
 export interface RecordedCall {
   method: string;
@@ -22,6 +23,9 @@ export async function startFakeSlack() {
   const sockets = new Set<WebSocket>();
   let messageTs = 1000;
   const history = new Map<string, Record<string, unknown>[]>();
+  // Random trouble on the calls a digest makes, when a fault-injection test sets a plan.
+  const faults = createFaults();
+  const FAULTY = new Set(['chat.postMessage', 'conversations.history', 'conversations.replies', 'conversations.open']);
 
   const readBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
     let raw = '';
@@ -51,6 +55,14 @@ export async function startFakeSlack() {
       const error = pending.status === 429 ? 'ratelimited' : 'fatal_error';
       return send(res, pending.status, { ok: false, error }, { 'retry-after': String(pending.retryAfter) });
     }
+    const fault = FAULTY.has(method) ? faults.draw() : undefined;
+    if (fault?.kind === 'rateLimited')
+      return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(faults.retryAfter) });
+    if (fault?.kind === 'failBefore') return send(res, 500, { ok: false, error: 'fatal_error' });
+    if (fault && method !== 'chat.postMessage') {
+      if (fault.kind === 'failAfter') return send(res, 500, { ok: false, error: 'fatal_error' });
+      await pause(fault.delayMs);
+    }
     if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
     switch (method) {
       case 'auth.test':
@@ -66,6 +78,9 @@ export async function startFakeSlack() {
         const ts = `${++messageTs}.000100`;
         const channel = String(body.channel);
         history.set(channel, [{ ...body, ts }, ...(history.get(channel) ?? [])]);
+        // Recorded: a failure now leaves the caller unable to tell that the message went out.
+        if (fault?.kind === 'failAfter') return send(res, 500, { ok: false, error: 'fatal_error' });
+        if (fault?.kind === 'slow') await pause(fault.delayMs);
         if (holdPosts) {
           holdPosts();
           return;
@@ -114,6 +129,8 @@ export async function startFakeSlack() {
     apiUrl: `http://127.0.0.1:${port()}/api/`,
     calls,
     acks,
+    /** Random 429s, 500s (before or after recording) and slow replies on the digest calls; `set()` ends them. */
+    faults: { set: faults.set, counts: faults.counts },
     /**
      * The next `count` calls of `method`, after letting `skip` through, fail with `status` and a Retry-After
      * header (429 as rate limited; a 200 carries `ok: false`, which the Web API client does not retry).

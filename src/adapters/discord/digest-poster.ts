@@ -67,7 +67,9 @@ export function digestMessages(cards: PaperCard[], ledgerId: string): EmbedBuild
  * was already posted.
  */
 export function createDiscordDigestPoster(options: { token: string; apiUrl: string }): DigestPoster {
-  const rest = new REST({ api: options.apiUrl }).setToken(options.token);
+  // No retries of 5xx or timeouts: Discord may have recorded the post (a repeat would show twice), so a failure
+  // goes back to the digest run, whose recovery looks on the platform first. 429s are still waited out.
+  const rest = new REST({ api: options.apiUrl, retries: 0 }).setToken(options.token);
   const dmChannels = new Map<string, string>();
   const channelOf = async (subscription: Subscription): Promise<string> => {
     if (subscription.kind !== 'watch') return subscription.channel;
@@ -145,8 +147,10 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           });
         }
         target = summaryId;
-      } catch {
-        // No thread here (no permission, or not a text channel): the papers follow in the channel.
+      } catch (error) {
+        // No thread here (no permission, or not a text channel): the papers follow in the channel. A 5xx or
+        // timeout is no such answer: the run fails and its recovery tries again.
+        if (!(error instanceof DiscordAPIError)) throw error;
       }
     }
     const messages = digestMessages(delivery.cards, delivery.ledgerId);
@@ -160,6 +164,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           enforce_nonce: true,
         },
       });
+      delivery.keepLease?.();
     }
   };
 
@@ -186,6 +191,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           enforce_nonce: true,
         },
       })) as { id: string };
+      delivery.keepLease?.();
       await postCards(channel, message.id, delivery, new Set(), true);
       return message.id;
     },

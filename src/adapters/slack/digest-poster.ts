@@ -46,15 +46,39 @@ export function digestChunks(cards: PaperCard[]): Block[][] {
 export function createSlackDigestPoster(options: { token: string; apiUrl?: string; logger: Logger }): DigestPoster {
   const client = new webApi.WebClient(options.token, {
     logger: options.logger,
+    // Slack may fail a post after recording it, so no call is repeated blind: rate limits (nothing recorded)
+    // are waited out by `limited`; any other failure goes back to the digest run, whose recovery looks in the
+    // channel first and posts only what is missing.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    // A hung request would keep the digest's lease alive for ever; a timed-out one is recovered like a 5xx.
+    timeout: 30_000,
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
   });
+  const limited = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const { code, retryAfter = 1 } = error as { code?: string; retryAfter?: number };
+        if (code !== webApi.ErrorCode.RateLimitedError || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      }
+    }
+  };
+  // Each message renews the digest's lease (and stops the digest when another runner has taken it over).
+  const postMessage = async (delivery: DigestDelivery, message: webApi.ChatPostMessageArguments) => {
+    const posted = await limited(() => client.chat.postMessage(message));
+    delivery.keepLease?.();
+    return posted;
+  };
   const dmChannels = new Map<string, string>();
   // A watch goes to the person's direct messages: their channel id (not the user id) is what history needs.
   const channelOf = async (subscription: Subscription): Promise<string> => {
     if (subscription.kind !== 'watch') return subscription.channel;
     let channel = dmChannels.get(subscription.channel);
     if (!channel) {
-      const opened = await client.conversations.open({ users: subscription.channel });
+      const opened = await limited(() => client.conversations.open({ users: subscription.channel }));
       channel = opened.channel?.id ?? subscription.channel;
       dmChannels.set(subscription.channel, channel);
     }
@@ -65,7 +89,7 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
   const postThread = async (channel: string, ts: string, delivery: DigestDelivery, chunks: Block[][]) => {
     const metadata = { event_type: DIGEST_EVENT, event_payload: { ledger_id: delivery.ledgerId } };
     for (const blocks of chunks) {
-      await client.chat.postMessage({
+      await postMessage(delivery, {
         channel,
         thread_ts: ts,
         text: fallbackText(delivery.heading),
@@ -79,7 +103,7 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
       const metadata = { event_type: DIGEST_EVENT, event_payload: { ledger_id: delivery.ledgerId } };
       const top = delivery.cards.slice(0, 3).map((c) => `• ${slackField(c.title, 500)}`);
       const channel = await channelOf(delivery.subscription);
-      const summary = await client.chat.postMessage({
+      const summary = await postMessage(delivery, {
         channel,
         text: fallbackText(delivery.heading),
         metadata,
@@ -93,17 +117,18 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
       return ts;
     },
     async findPosted(subscription, ledgerId) {
-      const history = await client.conversations.history({
-        channel: await channelOf(subscription),
-        limit: 100,
-        include_all_metadata: true,
-      });
+      const channel = await channelOf(subscription);
+      const history = await limited(() =>
+        client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
+      );
       return history.messages?.find((m) => ledgerOf(m) === ledgerId)?.ts;
     },
     async resume(delivery, ts) {
       if (!ts) return;
       const channel = await channelOf(delivery.subscription);
-      const replies = await client.conversations.replies({ channel, ts, limit: 200, include_all_metadata: true });
+      const replies = await limited(() =>
+        client.conversations.replies({ channel, ts, limit: 200, include_all_metadata: true }),
+      );
       const posted = (replies.messages ?? []).filter((m) => m.ts !== ts && ledgerOf(m) === delivery.ledgerId).length;
       // The chunks are the same as the first time (same papers, same order): post the ones still missing.
       await postThread(channel, ts, delivery, digestChunks(delivery.cards).slice(posted));

@@ -36,6 +36,19 @@ export interface DigestRun {
   messageId: string | null;
   attempts: number;
   note: string | null;
+  /** The runner holding the lease on this row (the last one, once the lease is released or has run out). */
+  leaseOwner: string | null;
+  /** When the lease runs out (milliseconds since the epoch, wall clock); null when released. */
+  leaseUntil: number | null;
+}
+
+/** Who claims a ledger row, for how long, by which clock: the lease of the claim protocol (`docs/digests.md`). */
+export interface Lease {
+  owner: string;
+  /** Wall-clock milliseconds now (not the digest's `now`, which `digest run --now` may set anywhere). */
+  now: number;
+  /** How long the lease lasts from `now`. */
+  ms: number;
 }
 
 export type NewSubscription = Omit<Subscription, 'id' | 'paused' | 'createdAt'>;
@@ -48,15 +61,39 @@ export interface DigestStore {
   setPaused(id: number, paused: boolean): boolean;
   removeSubscription(id: number): boolean;
   getRun(subscriptionId: number, dueAt: Date): DigestRun | undefined;
-  /** The ledger row for this due time, made (as `due`, with its papers) if there is none yet. */
-  openRun(subscriptionId: number, dueAt: Date, toSeq: number, paperIds: number[], now: Date): DigestRun;
-  markSending(runId: number, now: Date): void;
-  /** Records the platform's message id and moves the subscription's watermark, in one transaction. */
-  markSent(runId: number, messageId: string | null, now: Date): void;
-  /** Nothing to send: moves the watermark (status `empty`). */
-  markEmpty(runId: number, now: Date): void;
-  /** Too late to send: the papers stay new for the next digest. */
-  markSkipped(runId: number, note: string, now: Date): void;
+  /** The subscription's oldest ledger row that is still `due` or `sending`, if any. */
+  oldestUnfinished(subscriptionId: number): DigestRun | undefined;
+  /**
+   * Makes the ledger row (as `due`, with its papers) for this due time, only if the subscription's watermark is
+   * still `fromSeq`, it has no unfinished row and no row at or after `dueAt`: so papers are never in two rows.
+   * Returns the new row, or undefined when another runner changed the subscription first (look again).
+   */
+  openRun(
+    subscriptionId: number,
+    dueAt: Date,
+    papers: { fromSeq: number; toSeq: number; ids: number[] },
+    now: Date,
+  ): DigestRun | undefined;
+  /**
+   * Compare-and-set: takes the lease on an unfinished row when it is free (never leased, released or run out)
+   * or already this owner's. Returns the row as claimed, or undefined when another live runner holds it.
+   */
+  claimRun(runId: number, lease: Lease): DigestRun | undefined;
+  /** Extends this owner's lease; false when the row is no longer this owner's or no longer unfinished. */
+  renewLease(runId: number, lease: Lease): boolean;
+  /** Ends this owner's lease early (after a failed attempt), so any runner may recover the row at once. */
+  releaseLease(runId: number, owner: string): void;
+  /** Marks the row `sending` (one more attempt) if this owner still holds it. */
+  markSending(runId: number, owner: string, now: Date): boolean;
+  /**
+   * Records the platform's message id and moves the subscription's watermark, in one transaction, if this owner
+   * still holds the row; false (nothing changed) otherwise.
+   */
+  markSent(runId: number, owner: string, messageId: string | null, now: Date): boolean;
+  /** Nothing to send: moves the watermark (status `empty`), if this owner still holds the row. */
+  markEmpty(runId: number, owner: string, now: Date): boolean;
+  /** Too late to send: the papers stay new for the next digest (if this owner still holds the row). */
+  markSkipped(runId: number, owner: string, note: string, now: Date): boolean;
   /** Ids of papers first stored after `afterSeq`, up to `upToSeq`, in sequence order. */
   newPaperIds(afterSeq: number, upToSeq: number): number[];
 }

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { toPaperCard } from '../commands/paper-card.ts';
 import type { PaperCard } from '../commands/reply.ts';
+import { isPaperboyError } from '../errors.ts';
 import type { Search } from '../search/search.ts';
 import type { PaperStore } from '../store/paper-store.ts';
+import { DIGEST_LEASE_MS, holdLease, leaseLost, type Runner } from './digest-lease.ts';
 import type { DigestRun, DigestStore, Platform, Subscription } from './digest-store.ts';
 import { lastDueAt, patternOf } from './schedule.ts';
 
@@ -13,6 +16,11 @@ export interface DigestDelivery {
   dueAt: string;
   heading: string;
   cards: PaperCard[];
+  /**
+   * Posters call this after each message they post: it renews this runner's lease on the digest, and throws
+   * (code `lease_lost`) when another runner has taken it over, so that the poster stops posting.
+   */
+  keepLease?: () => void;
 }
 
 /** How a platform posts digests and finds one it may already have posted. */
@@ -29,7 +37,8 @@ export interface DigestOutcome {
   subscription: number;
   channel: string;
   platform: Platform;
-  status: 'sent' | 'empty' | 'skipped' | 'failed' | 'recovered';
+  /** `busy`: another live runner holds the digest (or took it over), so this one left it alone. */
+  status: 'sent' | 'empty' | 'skipped' | 'failed' | 'recovered' | 'busy';
   papers: { id: number; title: string }[];
   message?: string;
 }
@@ -43,6 +52,15 @@ export interface RunDigestsOptions {
   /** How late a digest may still go out; later ones are skipped (their papers stay new). */
   maxLateMinutes: number;
   log: (line: string) => void;
+  /** Names this runner in the leases it takes (default: a new random name per call). */
+  owner?: string;
+  /** How long a claim on a digest lasts unless renewed (default {@link DIGEST_LEASE_MS}, 2 minutes). */
+  leaseMs?: number;
+  /**
+   * The wall clock that times leases, in milliseconds (default `Date.now`): shared by every runner on the
+   * database, whatever `now` says (`digest run --now` may put `now` anywhere).
+   */
+  clock?: () => number;
 }
 
 export const ledgerIdOf = (run: DigestRun): string => `pb-digest-${run.id}`;
@@ -65,21 +83,28 @@ export function pendingPapers(
 }
 
 /**
- * Runs every digest that is due at `now`, exactly once: each is recorded in the ledger as due, then as being
- * sent, then as sent with the platform's message id. A digest found "sending" (the process died mid-post) is
- * first looked up on the platform by its ledger id and only posted again if it is not there.
+ * Runs every digest that is due at `now`, exactly once, however many runners share the database (the claim
+ * protocol of `docs/digests.md`). Each digest is a ledger row: made `due` with its papers fixed, taken by a
+ * compare-and-set lease, marked `sending`, then `sent` with the platform's message id. A row another live
+ * runner holds is left alone; a row whose runner died (its lease ran out) is recovered: looked up on the
+ * platform by its ledger id, completed if found, posted only if not. A subscription's unfinished rows are all
+ * recovered, oldest first, before a newer one is made.
  */
 export async function runDueDigests(options: RunDigestsOptions): Promise<DigestOutcome[]> {
+  const runner: Runner = {
+    owner: options.owner ?? `runner-${randomUUID()}`,
+    leaseMs: options.leaseMs ?? DIGEST_LEASE_MS,
+    clock: options.clock ?? Date.now,
+  };
   const outcomes: DigestOutcome[] = [];
   for (const subscription of options.digests.listSubscriptions()) {
     const poster = options.posters[subscription.platform];
     if (subscription.paused || !poster) continue;
     try {
-      const outcome = await runOne(subscription, poster, options);
-      if (outcome) outcomes.push(outcome);
+      outcomes.push(...(await runSubscription(subscription, poster, options, runner)));
     } catch (error) {
-      // One subscription's trouble (a platform that refuses, a query that no longer parses) never holds up the
-      // others; its ledger row stays as it was and the next tick tries again.
+      // One subscription's trouble (a platform that refuses, a query that no longer parses, a busy database)
+      // never holds up the others; its ledger row stays as it was and the next tick tries again.
       options.log(`digest ${subscription.id} failed: ${(error as Error).message}`);
       outcomes.push({
         subscription: subscription.id,
@@ -93,71 +118,123 @@ export async function runDueDigests(options: RunDigestsOptions): Promise<DigestO
   return outcomes;
 }
 
-/** The ledger row for the digest due now: the one already there, or a new one with its papers fixed. */
-function runFor(
-  subscription: Subscription,
-  dueAt: Date,
-  { store, digests, search, now }: RunDigestsOptions,
-): DigestRun {
-  const known = digests.getRun(subscription.id, dueAt);
-  if (known) return known;
-  const pending = pendingPapers(subscription, { store, digests, search });
-  return digests.openRun(subscription.id, dueAt, pending.toSeq, pending.ids, now);
-}
-
-async function runOne(
+/**
+ * Brings one subscription up to date: first every unfinished row, oldest first (a crash may have left one from
+ * any earlier day), then the row due now. It stops at the first row it cannot finish, so a newer digest never
+ * starts from a watermark that an older one has yet to move (its papers would go out twice).
+ */
+async function runSubscription(
   subscription: Subscription,
   poster: DigestPoster,
   options: RunDigestsOptions,
-): Promise<DigestOutcome | undefined> {
-  const { store, digests, now, log } = options;
+  runner: Runner,
+): Promise<DigestOutcome[]> {
+  const { digests, now } = options;
   const dueAt = lastDueAt(patternOf(subscription.kind, subscription.time), subscription.tz, now);
-  if (!dueAt || dueAt.getTime() < Date.parse(subscription.createdAt)) return undefined;
-  const run = runFor(subscription, dueAt, options);
-  if (run.status !== 'due' && run.status !== 'sending') return undefined;
+  if (!dueAt || dueAt.getTime() < Date.parse(subscription.createdAt)) return [];
+  const outcomes: DigestOutcome[] = [];
+  let opened = false;
+  for (;;) {
+    const open = digests.oldestUnfinished(subscription.id);
+    if (open) {
+      // Made by a runner whose clock is ahead of this one's: not due here yet.
+      if (Date.parse(open.dueAt) > dueAt.getTime()) break;
+      const { outcome, finished } = await deliverRun(open, subscription, poster, options, runner);
+      if (outcome) outcomes.push(outcome);
+      if (!finished) break;
+      continue;
+    }
+    // One try at making today's row: refused, another runner made it or moved the subscription on first.
+    if (opened || digests.getRun(subscription.id, dueAt)) break;
+    opened = true;
+    const current = digests.getSubscription(subscription.id);
+    if (!current) break;
+    const pending = pendingPapers(current, options);
+    digests.openRun(subscription.id, dueAt, { fromSeq: current.watermark, ...pending }, now);
+  }
+  return outcomes;
+}
 
-  const papers = store.getPapers(run.paperIds);
-  const base = {
-    subscription: subscription.id,
-    channel: subscription.channel,
-    platform: subscription.platform,
-    papers: papers.map((p) => ({ id: p.id, title: p.title })),
-  };
-  const lateMinutes = (now.getTime() - dueAt.getTime()) / 60_000;
-  if (run.status === 'due' && lateMinutes > options.maxLateMinutes) {
-    const note = `digest ${subscription.id} due ${dueAt.toISOString()} skipped: ${Math.round(lateMinutes)} min late (limit ${options.maxLateMinutes}); its papers stay new`;
-    digests.markSkipped(run.id, note, now);
-    log(note);
-    return { ...base, status: 'skipped', papers: [] };
-  }
-  if (papers.length === 0 && !subscription.postEmpty) {
-    digests.markEmpty(run.id, now);
-    return undefined;
-  }
+/** Claims one unfinished row and finishes it: skipped, empty, posted, or recovered from the platform. */
+async function deliverRun(
+  run: DigestRun,
+  subscription: Subscription,
+  poster: DigestPoster,
+  options: RunDigestsOptions,
+  runner: Runner,
+): Promise<{ outcome?: DigestOutcome; finished: boolean }> {
+  const { store, digests, now, log } = options;
   const ledgerId = ledgerIdOf(run);
+  const common = { subscription: subscription.id, channel: subscription.channel, platform: subscription.platform };
+  const claimed = digests.claimRun(run.id, { owner: runner.owner, now: runner.clock(), ms: runner.leaseMs });
+  if (!claimed) {
+    const until = run.leaseUntil === null ? 'now' : new Date(run.leaseUntil).toISOString();
+    log(`digest ${ledgerId} is being sent by another runner (lease until ${until}); leaving it to that runner`);
+    return { outcome: { ...common, status: 'busy', papers: [] }, finished: false };
+  }
+
+  const papers = store.getPapers(claimed.paperIds);
+  const base = { ...common, papers: papers.map((p) => ({ id: p.id, title: p.title })) };
+  const dueAt = new Date(claimed.dueAt);
+  const lateMinutes = (now.getTime() - dueAt.getTime()) / 60_000;
+  const tooLate = lateMinutes > options.maxLateMinutes;
+  const skip = (why: string) => {
+    const note = `digest ${subscription.id} due ${claimed.dueAt} skipped: ${why}${Math.round(lateMinutes)} min late (limit ${options.maxLateMinutes}); its papers stay new`;
+    log(note);
+    return {
+      outcome: { ...base, status: 'skipped' as const, papers: [] },
+      finished: digests.markSkipped(claimed.id, runner.owner, note, now),
+    };
+  };
+  if (claimed.status === 'due' && tooLate) return skip('');
+  if (papers.length === 0 && !subscription.postEmpty) {
+    return { finished: digests.markEmpty(claimed.id, runner.owner, now) };
+  }
+
+  const lease = holdLease(digests, claimed.id, runner);
   const delivery: DigestDelivery = {
     subscription,
     ledgerId,
-    dueAt: dueAt.toISOString(),
+    dueAt: claimed.dueAt,
     heading: headingOf(subscription, papers.length),
     cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+    keepLease: () => lease.keep(),
   };
-  digests.markSending(run.id, now);
   try {
-    // A digest left "sending" died mid-post: if its summary is on the platform, only the rest of its
-    // thread is posted, never the summary again.
-    const found = run.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
+    if (!digests.markSending(claimed.id, runner.owner, now)) throw leaseLost(claimed.id, runner);
+    // A row left "sending" died mid-post (or its post failed): if its summary is on the platform, only the
+    // rest of its thread is posted, never the summary again.
+    const found = claimed.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
+    lease.keep();
+    if (found === undefined && claimed.status === 'sending' && tooLate) return skip('not on the platform and ');
     if (found !== undefined) {
       await poster.resume(delivery, found);
       log(`digest ${ledgerId} was already posted before a restart; not posting it again`);
     }
     const messageId = found !== undefined ? found : await poster.post(delivery);
-    if (papers.length === 0) digests.markEmpty(run.id, now);
-    else digests.markSent(run.id, messageId, now);
-    return { ...base, status: found !== undefined ? 'recovered' : papers.length ? 'sent' : 'empty' };
+    const closed =
+      papers.length === 0
+        ? digests.markEmpty(claimed.id, runner.owner, now)
+        : digests.markSent(claimed.id, runner.owner, messageId, now);
+    if (!closed) throw leaseLost(claimed.id, runner);
+    return {
+      outcome: { ...base, status: found !== undefined ? 'recovered' : papers.length ? 'sent' : 'empty' },
+      finished: true,
+    };
   } catch (error) {
-    // Left as "sending": the next run looks it up on the platform before trying again.
+    if (isPaperboyError(error, 'lease_lost')) {
+      log(error.message);
+      return { outcome: { ...base, status: 'busy' }, finished: false };
+    }
+    // Left "sending", lease released: the next attempt, by any runner, looks on the platform before posting.
     log(`digest ${ledgerId} failed: ${(error as Error).message}`);
-    return { ...base, status: 'failed' };
+    try {
+      digests.releaseLease(claimed.id, runner.owner);
+    } catch {
+      // A busy database: the lease runs out by itself.
+    }
+    return { outcome: { ...base, status: 'failed' }, finished: false };
+  } finally {
+    lease.stop();
   }
 }

@@ -137,4 +137,10 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE counters SET value = value + 1 WHERE name = 'profile_rev';
   END;
   `,
+  // 8: leases on digest runs: several runners on one database claim a run by compare-and-set (docs/digests.md).
+  `
+  ALTER TABLE digest_runs ADD COLUMN lease_owner TEXT;
+  ALTER TABLE digest_runs ADD COLUMN lease_until INTEGER;
+  CREATE INDEX digest_runs_unfinished ON digest_runs(subscription_id, due_at) WHERE status IN ('due', 'sending');
+  `,
 ];

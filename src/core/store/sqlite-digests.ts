@@ -26,6 +26,8 @@ interface RunRow {
   message_id: string | null;
   attempts: number;
   note: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 const toSubscription = (row: SubscriptionRow): Subscription => ({
@@ -53,7 +55,12 @@ const toRun = (row: RunRow): DigestRun => ({
   messageId: row.message_id,
   attempts: row.attempts,
   note: row.note,
+  leaseOwner: row.lease_owner,
+  leaseUntil: row.lease_until,
 });
+
+// Every write that moves a row on is guarded by the lease: a runner that lost it changes nothing.
+const HELD = `id = @id AND lease_owner = @owner AND status IN ('due', 'sending')`;
 
 /** Subscriptions and the digest ledger in the same SQLite database as the papers. */
 export function createSqliteDigests(db: Database.Database): DigestStore {
@@ -61,23 +68,46 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
   const runOf = db.prepare<[number, string], RunRow>(
     'SELECT * FROM digest_runs WHERE subscription_id = ? AND due_at = ?',
   );
-  const runById = db.prepare<[number], RunRow>('SELECT * FROM digest_runs WHERE id = ?');
-  const setStatus = db.prepare<[string, string | null, string, number]>(
-    'UPDATE digest_runs SET status = ?, note = coalesce(?, note), updated_at = ? WHERE id = ?',
+  const oldest = db.prepare<[number], RunRow>(
+    `SELECT * FROM digest_runs WHERE subscription_id = ? AND status IN ('due', 'sending') ORDER BY due_at LIMIT 1`,
+  );
+  const insertRun = db.prepare(
+    `INSERT INTO digest_runs (subscription_id, due_at, status, to_seq, paper_ids, updated_at)
+     SELECT @sub, @due, 'due', @toSeq, @ids, @now
+     WHERE (SELECT watermark FROM subscriptions WHERE id = @sub) = @fromSeq
+       AND NOT EXISTS (SELECT 1 FROM digest_runs
+                       WHERE subscription_id = @sub AND (status IN ('due', 'sending') OR due_at >= @due))`,
+  );
+  const claim = db.prepare<[{ id: number; owner: string; now: number; until: number }], RunRow>(
+    `UPDATE digest_runs SET lease_owner = @owner, lease_until = @until
+     WHERE id = @id AND status IN ('due', 'sending')
+       AND (lease_until IS NULL OR lease_until <= @now OR lease_owner = @owner)
+     RETURNING *`,
+  );
+  const renew = db.prepare(`UPDATE digest_runs SET lease_until = @until WHERE ${HELD}`);
+  const release = db.prepare(`UPDATE digest_runs SET lease_until = NULL WHERE ${HELD}`);
+  const sending = db.prepare(
+    `UPDATE digest_runs SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE ${HELD}`,
+  );
+  const close = db.prepare(
+    `UPDATE digest_runs SET status = @status, message_id = coalesce(@messageId, message_id), note = coalesce(@note, note),
+       lease_until = NULL, updated_at = @now
+     WHERE ${HELD} RETURNING subscription_id, to_seq`,
   );
   const advance = db.prepare<[number, number]>('UPDATE subscriptions SET watermark = max(watermark, ?) WHERE id = ?');
 
-  const finish = db.transaction((runId: number, status: 'sent' | 'empty', messageId: string | null, now: string) => {
-    const run = runById.get(runId);
-    if (!run) return;
-    db.prepare('UPDATE digest_runs SET status = ?, message_id = ?, updated_at = ? WHERE id = ?').run(
-      status,
-      messageId,
-      now,
-      runId,
-    );
-    advance.run(run.to_seq, run.subscription_id);
-  });
+  type Closing = { id: number; owner: string; status: 'sent' | 'empty' | 'skipped'; now: string };
+  // The row is closed and (unless skipped) the watermark moved in one transaction, and only by the lease holder.
+  const finish = db.transaction(
+    (closing: Closing, messageId: string | null = null, note: string | null = null): boolean => {
+      const closed = close.get({ ...closing, messageId, note }) as
+        | { subscription_id: number; to_seq: number }
+        | undefined;
+      if (!closed) return false;
+      if (closing.status !== 'skipped') advance.run(closed.to_seq, closed.subscription_id);
+      return true;
+    },
+  );
 
   return {
     addSubscription(input, now) {
@@ -123,26 +153,40 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
       const row = runOf.get(subscriptionId, dueAt.toISOString());
       return row ? toRun(row) : undefined;
     },
-    openRun(subscriptionId, dueAt, toSeq, paperIds, now) {
+    oldestUnfinished(subscriptionId) {
+      const row = oldest.get(subscriptionId);
+      return row ? toRun(row) : undefined;
+    },
+    openRun(subscriptionId, dueAt, papers, now) {
       const due = dueAt.toISOString();
-      // INSERT OR IGNORE: two runners racing for the same digest make one row, and both then read it.
-      db.prepare(
-        `INSERT OR IGNORE INTO digest_runs (subscription_id, due_at, status, to_seq, paper_ids, updated_at)
-         VALUES (?, ?, 'due', ?, ?, ?)`,
-      ).run(subscriptionId, due, toSeq, JSON.stringify(paperIds), now.toISOString());
-      return toRun(runOf.get(subscriptionId, due) as RunRow);
+      const made = insertRun.run({
+        sub: subscriptionId,
+        due,
+        fromSeq: papers.fromSeq,
+        toSeq: papers.toSeq,
+        ids: JSON.stringify(papers.ids),
+        now: now.toISOString(),
+      });
+      return made.changes > 0 ? toRun(runOf.get(subscriptionId, due) as RunRow) : undefined;
     },
-    markSending(runId, now) {
-      db.prepare(`UPDATE digest_runs SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(
-        now.toISOString(),
-        runId,
-      );
+    claimRun(runId, lease) {
+      const row = claim.get({ id: runId, owner: lease.owner, now: lease.now, until: lease.now + lease.ms });
+      return row ? toRun(row) : undefined;
     },
-    markSent: (runId, messageId, now) => finish.immediate(runId, 'sent', messageId, now.toISOString()),
-    markEmpty: (runId, now) => finish.immediate(runId, 'empty', null, now.toISOString()),
-    markSkipped(runId, note, now) {
-      setStatus.run('skipped', note, now.toISOString(), runId);
+    renewLease(runId, lease) {
+      return renew.run({ id: runId, owner: lease.owner, until: lease.now + lease.ms }).changes > 0;
     },
+    releaseLease(runId, owner) {
+      release.run({ id: runId, owner });
+    },
+    markSending(runId, owner, now) {
+      return sending.run({ id: runId, owner, now: now.toISOString() }).changes > 0;
+    },
+    markSent: (runId, owner, messageId, now) =>
+      finish.immediate({ id: runId, owner, status: 'sent', now: now.toISOString() }, messageId),
+    markEmpty: (runId, owner, now) => finish.immediate({ id: runId, owner, status: 'empty', now: now.toISOString() }),
+    markSkipped: (runId, owner, note, now) =>
+      finish.immediate({ id: runId, owner, status: 'skipped', now: now.toISOString() }, null, note),
     newPaperIds(afterSeq, upToSeq) {
       return db
         .prepare<[number, number], { id: number }>('SELECT id FROM papers WHERE seq > ? AND seq <= ? ORDER BY seq')
