@@ -18,7 +18,19 @@ interface IndexedPaper {
   title: string;
 }
 
-const SNAPSHOT_VERSION = 3;
+// 4: terms folded with canonical decomposition (NFD), like the SQLite text index, instead of NFKD.
+const SNAPSHOT_VERSION = 4;
+/** How many typo alternatives, and how many completions, a word may stand for. */
+export const ALTERNATIVES = 3;
+/** Longer words are matched only as spelled: fuzzy matching costs the square of the length. */
+export const MAX_FUZZY_LENGTH = 40;
+export const MIN_COMPLETION_LENGTH = 3;
+
+/** Edits a typo alternative may be away from a word of this length (0: no alternatives). */
+export const maxTypoEdits = (term: string): number =>
+  term.length > MAX_FUZZY_LENGTH ? 0 : term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
+/** Alphabetical order by UTF-16 code unit: the same everywhere, whatever the locale. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const SYNC_PAGE = 5000;
 
 const MINISEARCH_OPTIONS = {
@@ -128,26 +140,35 @@ export class PaperIndex {
   }
 
   /**
-   * Title terms a mistyped or unfinished `term` may stand for: within a few edits, and, when `prefix`, words it
-   * begins; closest first, then the most common. Each with its edit distance (0 for a completion).
+   * Title words a mistyped `term` may stand for (docs/search.md, "Accepted spellings"): within 1 edit for 4 to 7
+   * characters, 2 from 8 (Levenshtein), none for shorter words or words over {@link MAX_FUZZY_LENGTH}; the
+   * closest first, then those in most titles, then alphabetically; at most `limit`.
    */
-  alternatives(term: string, prefix: boolean, limit = 3): { term: string; distance: number }[] {
-    const found = new Map<string, { term: string; distance: number; count: number }>();
-    const maxEdits = term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
-    if (maxEdits > 0) {
-      for (const [word, [count, distance]] of this.vocabulary.fuzzyGet(term, maxEdits)) {
-        found.set(word, { term: word, distance, count });
-      }
+  typos(term: string, limit = ALTERNATIVES): string[] {
+    const maxEdits = maxTypoEdits(term);
+    if (maxEdits === 0) return [];
+    const found: { word: string; distance: number; count: number }[] = [];
+    for (const [word, [count, distance]] of this.vocabulary.fuzzyGet(term, maxEdits)) {
+      if (word !== term) found.push({ word, distance, count });
     }
-    if (prefix && term.length >= 3) {
-      for (const [word, count] of this.vocabulary.atPrefix(term)) {
-        if (!found.has(word)) found.set(word, { term: word, distance: 0, count });
-      }
-    }
-    return [...found.values()]
-      .sort((a, b) => a.distance - b.distance || b.count - a.count)
+    return found
+      .sort((a, b) => a.distance - b.distance || b.count - a.count || compareText(a.word, b.word))
       .slice(0, limit)
-      .map(({ term: word, distance }) => ({ term: word, distance }));
+      .map((f) => f.word);
+  }
+
+  /**
+   * Title words an unfinished `term` may be the start of: longer words beginning with it, for terms of 3 to
+   * {@link MAX_FUZZY_LENGTH} characters; those in most titles first, then alphabetically; at most `limit`.
+   */
+  completions(term: string, limit = ALTERNATIVES): string[] {
+    if (term.length < MIN_COMPLETION_LENGTH || term.length > MAX_FUZZY_LENGTH) return [];
+    const found: { word: string; count: number }[] = [];
+    for (const [word, count] of this.vocabulary.atPrefix(term)) if (word !== term) found.push({ word, count });
+    return found
+      .sort((a, b) => b.count - a.count || compareText(a.word, b.word))
+      .slice(0, limit)
+      .map((f) => f.word);
   }
 
   /** Title search with MiniSearch's options; results carry the matched index terms. */

@@ -1,13 +1,18 @@
 import { PaperboyError } from '../errors.ts';
 import { toIsoDate } from '../profile/parse-profile.ts';
-import { normalizeTerm, toTerms, toWords } from './tokenize.ts';
+import { isFunctionWord, normalizeTerm, toWords } from './tokenize.ts';
 
 /** A parsed search query. Dates are numbers `YYYYMMDD`, inclusive ranges. */
 export interface SearchQuery {
   /** The query as typed. */
   text: string;
-  /** Free words, normalised, stopwords removed. */
+  /**
+   * The words every match must hold, normalised, in query order: free words without function words (all of
+   * them when the query has nothing else) and quoted single words.
+   */
   terms: string[];
+  /** The terms that were quoted: matched only as spelled (no typo alternatives, no completions). */
+  exact: string[];
   /** Quoted phrases, each as its normalised words (stopwords kept). */
   phrases: string[][];
   /** Terms and phrases that must not occur. */
@@ -108,6 +113,7 @@ export function parseQuery(text: string): SearchQuery {
   const query: SearchQuery = {
     text,
     terms: [],
+    exact: [],
     phrases: [],
     excluded: [],
     authors: [],
@@ -115,14 +121,15 @@ export function parseQuery(text: string): SearchQuery {
     affiliations: [],
     sort: 'relevance',
   };
+  const words: { word: string; quoted: boolean }[] = [];
   for (const token of lex(text)) {
     if (token.key === undefined) {
-      // Phrases keep their stopwords: "theory of mind" must match those words in that order.
-      const words = token.quoted ? toWords(token.value) : toTerms(token.value);
-      if (words.length === 0) continue;
-      if (token.negated) query.excluded.push(words);
-      else if (token.quoted && words.length > 1) query.phrases.push(words);
-      else query.terms.push(...toTerms(token.value));
+      // Phrases keep every word: "theory of mind" must match those words in that order.
+      const tokenWords = toWords(token.value);
+      if (tokenWords.length === 0) continue;
+      if (token.negated) query.excluded.push(tokenWords);
+      else if (token.quoted && tokenWords.length > 1) query.phrases.push(tokenWords);
+      else for (const word of tokenWords) words.push({ word, quoted: token.quoted });
       continue;
     }
     if (!(FILTERS as readonly string[]).includes(token.key)) {
@@ -142,6 +149,16 @@ export function parseQuery(text: string): SearchQuery {
       );
     applyFilter(query, token.key as Filter, value, token.position);
   }
+  // Function words need not match, unless quoted or unless the query is made of nothing else.
+  const onlyFunctionWords = words.every((w) => !w.quoted && isFunctionWord(w.word));
+  const terms = new Set<string>();
+  const exact = new Set<string>();
+  for (const { word, quoted } of words) {
+    if (quoted || onlyFunctionWords || !isFunctionWord(word)) terms.add(word);
+    if (quoted) exact.add(word);
+  }
+  query.terms = [...terms];
+  query.exact = [...exact];
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     invalid(text, 0, 'the date range is empty: "since" is after "before". Swap them.');
   }
