@@ -141,8 +141,8 @@ export class PaperIndex {
 
   /**
    * Title words a mistyped `term` may stand for (docs/search.md, "Accepted spellings"): within 1 edit for 4 to 7
-   * characters, 2 from 8 (Levenshtein), none for shorter words or words over {@link MAX_FUZZY_LENGTH}; the
-   * closest first, then those in most titles, then alphabetically; at most `limit`.
+   * characters, 2 from 8 (Levenshtein), none for shorter words or words over {@link MAX_FUZZY_LENGTH}; only
+   * those at the smallest distance found, those in most titles first, then alphabetically; at most `limit`.
    */
   typos(term: string, limit = ALTERNATIVES): string[] {
     const maxEdits = maxTypoEdits(term);
@@ -151,8 +151,10 @@ export class PaperIndex {
     for (const [word, [count, distance]] of this.vocabulary.fuzzyGet(term, maxEdits)) {
       if (word !== term) found.push({ word, distance, count });
     }
+    const closest = Math.min(...found.map((f) => f.distance));
     return found
-      .sort((a, b) => a.distance - b.distance || b.count - a.count || compareText(a.word, b.word))
+      .filter((f) => f.distance === closest)
+      .sort((a, b) => b.count - a.count || compareText(a.word, b.word))
       .slice(0, limit)
       .map((f) => f.word);
   }

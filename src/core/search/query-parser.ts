@@ -13,6 +13,8 @@ export interface SearchQuery {
   terms: string[];
   /** The terms that were quoted: matched only as spelled (no typo alternatives, no completions). */
   exact: string[];
+  /** Every free and quoted single word as typed, in order, function words included: the title phrase. */
+  words: string[];
   /** Quoted phrases, each as its normalised words (stopwords kept). */
   phrases: string[][];
   /** Terms and phrases that must not occur. */
@@ -114,6 +116,7 @@ export function parseQuery(text: string): SearchQuery {
     text,
     terms: [],
     exact: [],
+    words: [],
     phrases: [],
     excluded: [],
     authors: [],
@@ -158,6 +161,7 @@ export function parseQuery(text: string): SearchQuery {
     if (quoted) exact.add(word);
   }
   query.terms = [...terms];
+  query.words = words.map((w) => w.word);
   query.exact = [...exact];
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     invalid(text, 0, 'the date range is empty: "since" is after "before". Swap them.');

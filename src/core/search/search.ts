@@ -39,14 +39,22 @@ export interface PageRequest {
   cursor?: string;
 }
 
-interface Ranked {
-  id: number;
-  score: number;
-  /** 2: every word in the title, side by side in order; 1: every word in the title; 0: otherwise. */
-  tier: number;
-  /** How many of the query's words the paper holds (relaxed answers only). */
-  held: number;
-  date: number;
+/**
+ * Matches in ranking order, as segments that rank above one another (words held, then title tiers). A segment
+ * is put in order (BM25, then newer, then id) only when a page reaches it: BM25 costs a read per paper.
+ */
+interface Segment {
+  ids: number[];
+  /** Set once the segment is in order: each id's BM25. */
+  scores?: Map<number, number>;
+}
+
+interface Ranking {
+  total: number;
+  segments: Segment[];
+  /** The expression whose BM25 orders each segment; none for date order. */
+  expression?: string;
+  relaxed: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 5;
@@ -77,11 +85,6 @@ function combinations(groups: readonly string[][], max: number): string[][] | un
   }
   return out;
 }
-
-/** Ranking order (docs/search.md): words held, then the title tiers, then BM25; ties newer first, then id. */
-const byRelevance = (a: Ranked, b: Ranked) =>
-  b.held - a.held || b.tier - a.tier || b.score - a.score || b.date - a.date || a.id - b.id;
-const byDate = (a: Ranked, b: Ranked) => b.date - a.date || a.id - b.id;
 
 /**
  * Paperboy's search over the store's full-text index (SQLite FTS5: every match, filters and phrases inside
@@ -136,113 +139,145 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     return out;
   }
 
-  /** Marks the papers holding every word in their title (tier 1), side by side in order too (tier 2). */
-  function setTiers(byId: Map<number, Ranked>, groups: string[][]) {
-    if (groups.length === 0 || byId.size === 0) return;
-    const inTitle = store.matchText(allInTitle(groups)).filter((id) => byId.has(id));
-    for (const id of inTitle) (byId.get(id) as Ranked).tier = 1;
-    if (groups.length < 2 || inTitle.length === 0) return;
-    const combos = combinations(groups, MAX_PHRASE_COMBINATIONS);
-    if (combos) {
-      for (const id of store.matchText(`title : (${combos.map(quote).join(' OR ')})`)) {
-        const entry = byId.get(id);
-        if (entry?.tier === 1) entry.tier = 2;
+  /**
+   * Splits strict matches into tiers: every word in the title, side by side in the order typed (function
+   * words included); every word in the title; the rest.
+   */
+  function tiers(ids: number[], query: SearchQuery, plans: WordPlan[]): number[][] {
+    if (plans.length === 0) return [ids];
+    const inTitle = new Set(store.matchText(allInTitle(plans.map((p) => p.spellings))));
+    const title = ids.filter((id) => inTitle.has(id));
+    const rest = ids.filter((id) => !inTitle.has(id));
+    if (query.words.length < 2 || title.length === 0) return [title, rest];
+    const spellings = new Map(plans.map((p) => [p.word, p.spellings]));
+    const phrase = query.words.map((w) => spellings.get(w) ?? [w]);
+    const combos = combinations(phrase, MAX_PHRASE_COMBINATIONS);
+    let side: Set<number>;
+    if (combos) side = new Set(store.matchText(`title : (${combos.map(quote).join(' OR ')})`));
+    else {
+      side = new Set();
+      for (const paper of store.getPapers(title)) {
+        const words = toWords(paper.title);
+        if (words.some((_, at) => phrase.every((g, k) => g.includes(words[at + k] as string)))) side.add(paper.id);
       }
-      return;
     }
-    for (const paper of store.getPapers(inTitle)) {
-      const words = toWords(paper.title);
-      const at = words.some((_, start) => groups.every((g, k) => g.includes(words[start + k] as string)));
-      if (at) (byId.get(paper.id) as Ranked).tier = 2;
-    }
+    return [title.filter((id) => side.has(id)), title.filter((id) => !side.has(id)), rest];
   }
 
   /**
-   * Every paper the query answers with, ranked: the strict rule, or, when nothing holds every word of a
-   * query of several words, the relaxed one (papers holding some of the words, most first).
+   * Every paper the query answers with, in ranking segments: the strict rule, or, when no paper holds every
+   * word of a query of several words, the relaxed one (papers holding some of the words, most first).
    */
   function rank(
     query: SearchQuery,
     plans: WordPlan[],
     options: { skip?: ReadonlySet<number>; mode: 'strict' | 'relax' | 'some' },
-  ) {
+  ): Ranking {
     index.sync();
     const skip = options.skip ?? new Set<number>();
     const authors = authorIds(query);
     const text = textConstraints(query);
     const groups = plans.map((p) => p.spellings);
-    const date = (id: number) => index.facts.get(id)?.to ?? 0;
-    const entry = (id: number, score: number): Ranked => ({ id, score, tier: 0, held: 0, date: date(id) });
-    const sortBy =
-      query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0) ? byDate : byRelevance;
-    if (text.impossible) return { ranked: [] as Ranked[], relaxed: false };
+    const dateOrder = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
+    const ranking = (segments: number[][], expression: string | undefined, relaxed: boolean): Ranking => {
+      const kept = segments.filter((ids) => ids.length > 0);
+      const total = kept.reduce((n, ids) => n + ids.length, 0);
+      if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed };
+      return { total, segments: kept.map((ids) => ({ ids })), ...(expression ? { expression } : {}), relaxed };
+    };
+    if (text.impossible) return ranking([], undefined, false);
 
     const positive = [...groups.map(anyOf), ...text.positive];
-    let ranked: Ranked[] = [];
     if (options.mode !== 'some' && groups.every((g) => g.length > 0)) {
-      if (positive.length > 0) {
-        const matches = store.scoreText(combine(positive, text.negative));
-        const scores = new Map(matches.map((m) => [m.id, m.score]));
-        const byId = new Map(
-          keep(query, scores.keys(), authors, skip).map((id) => [id, entry(id, scores.get(id) ?? 0)]),
-        );
-        setTiers(byId, groups);
-        ranked = [...byId.values()];
-      } else {
-        const excluded = text.negative.length
-          ? new Set(store.matchText(text.negative.join(' OR ')))
-          : new Set<number>();
-        const all = keep(query, authors ?? index.facts.keys(), undefined, skip).filter((id) => !excluded.has(id));
-        ranked = all.map((id) => entry(id, 0));
+      if (positive.length === 0) {
+        const excluded = text.negative.length ? new Set(store.matchText(text.negative.join(' OR '))) : new Set();
+        const ids = keep(query, authors ?? index.facts.keys(), undefined, skip).filter((id) => !excluded.has(id));
+        return ranking([ids], undefined, false);
       }
+      const expression = combine(positive, text.negative);
+      const ids = keep(query, store.matchText(expression), authors, skip);
+      if (ids.length > 0 || options.mode === 'strict' || groups.length < 2)
+        return ranking(dateOrder ? [ids] : tiers(ids, query, plans), expression, false);
     }
-    if (ranked.length > 0 || options.mode === 'strict' || (options.mode === 'relax' && groups.length < 2))
-      return { ranked: ranked.sort(sortBy), relaxed: false };
 
     // No paper holds every word: answer with those holding most of them (filters, phrases, exclusions still apply).
     const known = groups.filter((g) => g.length > 0);
-    if (known.length === 0) return { ranked, relaxed: false };
-    const either = `(${known.map(anyOf).join(' OR ')})`;
-    const matches = store.scoreText(combine([either, ...text.positive], text.negative));
-    const scores = new Map(matches.map((m) => [m.id, m.score]));
-    const ids = keep(query, scores.keys(), authors, skip);
-    const byId = new Map(ids.map((id) => [id, entry(id, scores.get(id) ?? 0)]));
+    if (known.length === 0) return ranking([], undefined, false);
+    const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...text.positive], text.negative);
+    const ids = keep(query, store.matchText(expression), authors, skip);
+    const held = new Map(ids.map((id) => [id, 0]));
     for (const group of known) {
-      for (const id of store.matchText(anyOf(group), ids.length < 2000 ? ids : undefined)) {
-        const found = byId.get(id);
-        if (found) found.held++;
+      for (const id of store.matchText(anyOf(group))) {
+        const n = held.get(id);
+        if (n !== undefined) held.set(id, n + 1);
       }
     }
-    ranked = [...byId.values()].sort(sortBy);
-    return { ranked, relaxed: ranked.length > 0 };
+    const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
+    for (const [id, n] of held) byCount[known.length - n]?.push(id);
+    return ranking(byCount, expression, options.mode === 'relax');
   }
 
-  function toPage(query: SearchQuery, ranked: Ranked[], relaxed: boolean, terms: string[], request: PageRequest) {
+  /** Puts a segment in order: BM25 of the ranking's expression, then newer, then id. */
+  function order(segment: Segment, ranking: Ranking): Map<number, number> {
+    if (segment.scores) return segment.scores;
+    const scores = new Map<number, number>();
+    if (ranking.expression) {
+      const wanted = new Set(segment.ids);
+      // Scoring costs a read per paper: score only the segment when it is a small part of all matches.
+      const matches =
+        segment.ids.length * 2 < ranking.total
+          ? store.scoreText(ranking.expression, segment.ids)
+          : store.scoreText(ranking.expression);
+      for (const m of matches) if (wanted.has(m.id)) scores.set(m.id, m.score);
+    }
+    const date = (id: number) => index.facts.get(id)?.to ?? 0;
+    segment.ids.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || date(b) - date(a) || a - b);
+    segment.scores = scores;
+    return scores;
+  }
+
+  /** The ids (with scores) at `offset`, at most `count`, ordering only the segments that page reaches. */
+  function slice(ranking: Ranking, offset: number, count: number): { id: number; score: number }[] {
+    const out: { id: number; score: number }[] = [];
+    let start = 0;
+    for (const segment of ranking.segments) {
+      const end = start + segment.ids.length;
+      if (end > offset && out.length < count) {
+        const scores = order(segment, ranking);
+        for (const id of segment.ids.slice(Math.max(0, offset - start), offset - start + count))
+          if (out.length < count) out.push({ id, score: scores.get(id) ?? 0 });
+      }
+      start = end;
+    }
+    return out;
+  }
+
+  function toPage(query: SearchQuery, ranking: Ranking, terms: string[], request: PageRequest): SearchPage {
     const fromCursor = request.cursor ? decodeCursor(request.cursor) : undefined;
     const pageSize = Math.min(
       MAX_PAGE_SIZE,
       Math.max(1, fromCursor?.pageSize ?? request.pageSize ?? DEFAULT_PAGE_SIZE),
     );
     const offset = Math.max(0, fromCursor?.offset ?? ((request.page ?? 1) - 1) * pageSize);
-    const slice = ranked.slice(offset, offset + pageSize);
-    const papers = store.getPapers(slice.map((r) => r.id));
-    const owners = store.profileNamesFor(slice.map((r) => r.id));
+    const picked = slice(ranking, offset, pageSize);
+    const papers = store.getPapers(picked.map((r) => r.id));
+    const owners = store.profileNamesFor(picked.map((r) => r.id));
     const highlight = [...terms, ...query.phrases.flat()];
     const results = papers.map((paper, i) => ({
       paper,
-      score: slice[i]?.score ?? 0,
+      score: picked[i]?.score ?? 0,
       matchedTerms: highlight,
       profiles: owners.get(paper.id) ?? [],
     }));
     const page: SearchPage = {
       query: query.text,
-      total: ranked.length,
-      relaxed,
+      total: ranking.total,
+      relaxed: ranking.relaxed,
       page: Math.floor(offset / pageSize) + 1,
       pageSize,
       results,
     };
-    if (offset + pageSize < ranked.length) page.nextCursor = encodeCursor(offset + pageSize, pageSize);
+    if (offset + pageSize < ranking.total) page.nextCursor = encodeCursor(offset + pageSize, pageSize);
     if (offset > 0) page.prevCursor = encodeCursor(Math.max(0, offset - pageSize), pageSize);
     return page;
   }
@@ -267,17 +302,17 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
      */
     search(text: string, request: PageRequest = {}): SearchPage {
       const query = parseQuery(text);
-      if (isEmptyQuery(query) && query.excluded.length === 0) return toPage(query, [], false, [], request);
+      if (isEmptyQuery(query) && query.excluded.length === 0)
+        return toPage(query, { total: 0, segments: [], relaxed: false }, [], request);
       const plans = planWords(query, index, store);
-      const { ranked, relaxed } = rank(query, plans, { mode: 'relax' });
+      const ranking = rank(query, plans, { mode: 'relax' });
       const page = toPage(
         query,
-        ranked,
-        relaxed,
+        ranking,
         plans.flatMap((p) => p.spellings),
         request,
       );
-      if (page.total === 0 || relaxed) {
+      if (page.total === 0 || page.relaxed) {
         const suggestion = didYouMean(query, plans);
         if (suggestion) page.didYouMean = suggestion;
       }
@@ -316,8 +351,8 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       query.text = `like:${paperId}`;
       query.terms = [...new Set(toTerms(paper.title))];
       const plans = query.terms.map((word) => ({ word, spellings: [word], unknown: false }));
-      const { ranked } = rank(query, plans, { skip: new Set([paperId]), mode: 'some' });
-      return { ...toPage(query, ranked, false, query.terms, request), relaxed: false };
+      const ranking = rank(query, plans, { skip: new Set([paperId]), mode: 'some' });
+      return toPage(query, { ...ranking, relaxed: false }, query.terms, request);
     },
   };
 }

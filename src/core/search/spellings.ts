@@ -13,7 +13,8 @@ export interface WordPlan {
 
 /**
  * The accepted spellings of each query word: the word itself when some paper holds it; for a word no paper
- * holds, its typo alternatives; for the last word, also its completions. Quoted words only as spelled.
+ * holds, its typo alternatives; for the last word, when no title holds it, also its completions. Quoted
+ * words only as spelled.
  * Looked up afresh on every query (no cache), so words ingested by another process count at once.
  */
 export function planWords(query: SearchQuery, index: PaperIndex, store: PaperStore): WordPlan[] {
@@ -22,7 +23,9 @@ export function planWords(query: SearchQuery, index: PaperIndex, store: PaperSto
     if (query.exact.includes(word)) return { word, spellings: held ? [word] : [], unknown: !held };
     const spellings = new Set<string>(held ? [word] : []);
     if (!held) for (const typo of index.typos(word)) spellings.add(typo);
-    if (i === query.terms.length - 1) for (const completion of index.completions(word)) spellings.add(completion);
+    // An unfinished last word is one no title holds: "transfo", not "language".
+    if (i === query.terms.length - 1 && index.titleCount(word) === 0)
+      for (const completion of index.completions(word)) spellings.add(completion);
     return { word, spellings: [...spellings], unknown: !held };
   });
 }

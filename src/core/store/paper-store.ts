@@ -88,9 +88,9 @@ export interface PaperStore {
   matchText(expression: string, among?: readonly number[]): number[];
   /**
    * Every paper matching a full-text expression, each with its BM25 over all fields (title 3, authors 2,
-   * affiliations 1, abstract 1), higher is better. No cut-off: search ranks and pages the whole list.
+   * affiliations 1, abstract 1), higher is better; with `among`, only papers among those ids. No cut-off.
    */
-  scoreText(expression: string): TextMatch[];
+  scoreText(expression: string, among?: readonly number[]): TextMatch[];
   /** True when some paper holds `term` (one normalised word) in its title, authors, affiliations or abstract. */
   hasTerm(term: string): boolean;
   /** Ids of the papers linked to profiles whose name is `name` (case and spacing folded). */

@@ -321,14 +321,19 @@ export function createSqliteStore(
         : among.length === 0
           ? []
           : prepared<[string, string], number>(
-              'SELECT rowid FROM paper_text WHERE paper_text MATCH ? AND rowid IN (SELECT value FROM json_each(?))',
+              'SELECT rowid FROM paper_text WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))',
             )
               .pluck()
               .all(expression, JSON.stringify(among))) as number[],
-    scoreText: (expression) =>
-      prepared<[string], TextMatch>(
-        'SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text WHERE paper_text MATCH ?',
-      ).all(expression),
+    scoreText: (expression, among) =>
+      among === undefined
+        ? prepared<[string], TextMatch>(
+            'SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text WHERE paper_text MATCH ?',
+          ).all(expression)
+        : prepared<[string, string], TextMatch>(
+            `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
+               WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
+          ).all(expression, JSON.stringify(among)),
     // Whether a word exists, not how often: the first match answers, and nothing is cached, so a word that
     // another process ingests later is found at once.
     hasTerm: (term) =>
