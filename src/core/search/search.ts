@@ -182,8 +182,13 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     const ranking = (segments: number[][], expression: string | undefined, relaxed: boolean): Ranking => {
       const kept = segments.filter((ids) => ids.length > 0);
       const total = kept.reduce((n, ids) => n + ids.length, 0);
-      if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed };
-      return { total, segments: kept.map((ids) => ({ ids })), ...(expression ? { expression } : {}), relaxed };
+      if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed: relaxed && total > 0 };
+      return {
+        total,
+        segments: kept.map((ids) => ({ ids })),
+        ...(expression ? { expression } : {}),
+        relaxed: relaxed && total > 0,
+      };
     };
     if (text.impossible) return ranking([], undefined, false);
 
