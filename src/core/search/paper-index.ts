@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { normalizeTerm, processTerm, splitWords, toTerms } from './tokenize.ts';
@@ -171,11 +171,6 @@ export class PaperIndex {
       .sort((a, b) => b.count - a.count || compareText(a.word, b.word))
       .slice(0, limit)
       .map((f) => f.word);
-  }
-
-  /** Title search with MiniSearch's options; results carry the matched index terms. */
-  searchTitles(terms: string[], options: Parameters<MiniSearch<IndexedPaper>['search']>[1]): SearchResult[] {
-    return this.#search.search(terms.join(' '), options);
   }
 
   /** Writes the snapshot atomically (temp file, then rename), so a reader never sees half of it. */
