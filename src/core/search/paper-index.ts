@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
+import { editDistance, transpositions } from './edit-distance.ts';
 import { normalizeTerm, processTerm, splitWords, toTerms } from './tokenize.ts';
 
 /** What filters need of a paper, kept in memory beside the index. Dates are `YYYYMMDD`. */
@@ -141,15 +142,28 @@ export class PaperIndex {
 
   /**
    * Title words a mistyped `term` may stand for (docs/search.md, "Accepted spellings"): within 1 edit for 4 to 7
-   * characters, 2 from 8 (Levenshtein), none for shorter words or words over {@link MAX_FUZZY_LENGTH}; only
+   * characters, 2 from 8 (a swap of neighbouring letters is one edit: {@link editDistance}), none for shorter words or words over {@link MAX_FUZZY_LENGTH}; only
    * those at the smallest distance found, those in most titles first, then alphabetically; at most `limit`.
    */
   typos(term: string, limit = ALTERNATIVES): string[] {
     const maxEdits = maxTypoEdits(term);
     if (maxEdits === 0) return [];
+    // Candidates within Levenshtein reach, and those a swap or two of neighbouring letters away; each is then
+    // measured exactly, swaps counting as one edit.
+    const candidates = new Set<string>();
+    for (const word of this.vocabulary.fuzzyGet(term, maxEdits).keys()) candidates.add(word);
+    for (const swapped of transpositions(term)) {
+      if (maxEdits === 1) {
+        if (this.vocabulary.has(swapped)) candidates.add(swapped);
+        continue;
+      }
+      for (const word of this.vocabulary.fuzzyGet(swapped, maxEdits - 1).keys()) candidates.add(word);
+      for (const twice of transpositions(swapped)) if (this.vocabulary.has(twice)) candidates.add(twice);
+    }
     const found: { word: string; distance: number; count: number }[] = [];
-    for (const [word, [count, distance]] of this.vocabulary.fuzzyGet(term, maxEdits)) {
-      if (word !== term) found.push({ word, distance, count });
+    for (const word of candidates) {
+      const distance = editDistance(term, word, maxEdits);
+      if (word !== term && distance <= maxEdits) found.push({ word, distance, count: this.titleCount(word) });
     }
     const closest = Math.min(...found.map((f) => f.distance));
     return found

@@ -31,20 +31,20 @@ const fold = (text: string) =>
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
 
-export function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+/** Optimal string alignment distance, the full table: edits and swaps of neighbouring characters cost 1. */
+export function osaDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] as number;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = v;
     }
-    previous = current;
   }
-  return previous[b.length] as number;
+  return at(a.length, b.length);
 }
 
 function dateRange(date: string): [number, number] {
@@ -87,7 +87,7 @@ export function spellingsOf(oracle: Oracle, query: SearchQuery): string[][] {
     const maxEdits = w.length > 40 ? 0 : w.length >= 8 ? 2 : w.length >= 4 ? 1 : 0;
     if (!held && maxEdits > 0) {
       const near = [...oracle.vocabulary.keys()]
-        .map((v) => ({ v, d: levenshtein(w, v) }))
+        .map((v) => ({ v, d: osaDistance(w, v) }))
         .filter(({ v, d }) => v !== w && d <= maxEdits);
       const closest = Math.min(...near.map((n) => n.d));
       for (const v of near
