@@ -183,6 +183,27 @@ function describeCorpus(name: string, load: (store: PaperStore) => Promise<void>
       expect(seen.alternatives).toBeGreaterThan(0);
     });
 
+    it('answers any typed text, or refuses it with our own error, never crashing (FTS5 syntax included)', () => {
+      const text = fc.oneof(
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        fc.string({
+          unit: fc.constantFrom('a', '"', '-', ':', '(', ')', '*', '^', '+', ' ', 'ï', '\u0301', '²', 'ﬁ', '\u200b'),
+          maxLength: 30,
+        }),
+      );
+      fc.assert(
+        fc.property(text, (t) => {
+          try {
+            search.search(t);
+            search.filterMatching(t, [1, 2, 3]);
+          } catch (error) {
+            if (!isPaperboyError(error, 'invalid_query')) throw error;
+          }
+        }),
+        { numRuns: Math.max(200, runs), seed: 13 },
+      );
+    });
+
     it('judges new papers for digests by the strict rule only', () => {
       const ids = oracle.papers.map((p) => p.paper.id);
       fc.assert(
