@@ -61,6 +61,8 @@ const DEFAULT_PAGE_SIZE = 5;
 const MAX_PAGE_SIZE = 100;
 // More spelling combinations than this are checked against the titles themselves instead of by FTS5 phrases.
 const MAX_PHRASE_COMBINATIONS = 32;
+// Up to this many matches, tiers are read from the titles themselves.
+const FEW_MATCHES = 200;
 
 export const encodeCursor = (offset: number, pageSize: number): string =>
   Buffer.from(JSON.stringify([offset, pageSize])).toString('base64url');
@@ -99,16 +101,40 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     (query.to === undefined || facts.from <= query.to) &&
     (query.hasCode === undefined || facts.hasCode === query.hasCode);
 
-  /** Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner). */
-  function authorIds(query: SearchQuery): Set<number> | undefined {
+  /**
+   * Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner), the FTS5
+   * phrases that ask for the listed names, and the papers that pass only through a profile.
+   */
+  function authorFilter(query: SearchQuery) {
+    if (query.authors.length === 0) return undefined;
     let ids: Set<number> | undefined;
+    let listed: Set<number> | undefined;
+    const phrases: string[] = [];
     for (const author of query.authors) {
       const words = toWords(author);
-      const these = new Set(store.paperIdsOfProfile(author));
-      if (words.length) for (const id of store.matchText(`authors : ${quote(words)}`)) these.add(id);
+      const named = words.length ? store.matchText(`authors : ${quote(words)}`) : [];
+      if (words.length) phrases.push(`authors : ${quote(words)}`);
+      const these = new Set([...store.paperIdsOfProfile(author), ...named]);
       ids = ids ? new Set([...ids].filter((id) => these.has(id))) : these;
+      const namedSet = new Set(named);
+      listed = listed ? new Set([...listed].filter((id) => namedSet.has(id))) : namedSet;
     }
-    return ids;
+    const all = ids ?? new Set<number>();
+    const onlyByProfile = [...all].filter((id) => !listed?.has(id));
+    // An author without words can only pass through a profile: then nothing passes through the names.
+    const byName = phrases.length === query.authors.length ? phrases : undefined;
+    return { ids: all, byName, onlyByProfile };
+  }
+
+  /**
+   * Ids matching a text expression and the author filters: the listed names go into the FTS5 expression (so a
+   * common word is not read in full), and papers passing only through a profile are matched among themselves.
+   */
+  function matchWithAuthors(expression: string, filter: ReturnType<typeof authorFilter>): number[] {
+    if (!filter) return store.matchText(expression);
+    if (filter.ids.size === 0) return [];
+    const named = filter.byName ? store.matchText(combine([expression, ...filter.byName], [])) : [];
+    return [...named, ...(filter.onlyByProfile.length ? store.matchText(expression, filter.onlyByProfile) : [])];
   }
 
   /** The FTS5 parts every match needs besides its words: phrases and affiliations; and what it must not hold. */
@@ -145,21 +171,34 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
    */
   function tiers(ids: number[], query: SearchQuery, plans: WordPlan[]): number[][] {
     if (plans.length === 0) return [ids];
-    const inTitle = new Set(store.matchText(allInTitle(plans.map((p) => p.spellings))));
+    const groups = plans.map((p) => p.spellings);
+    const spellings = new Map(plans.map((p) => [p.word, p.spellings]));
+    const phrase = query.words.length >= 2 ? query.words.map((w) => spellings.get(w) ?? [w]) : undefined;
+    const holdsPhrase = (words: string[]) =>
+      phrase !== undefined && words.some((_, at) => phrase.every((g, k) => g.includes(words[at + k] as string)));
+    if (ids.length <= FEW_MATCHES) {
+      // A few matches: their titles say it faster than two passes over the text index (the words agree, see
+      // test/core/search/tokenizer.test.ts).
+      const side: number[] = [];
+      const title: number[] = [];
+      const rest: number[] = [];
+      for (const paper of store.getPapers(ids)) {
+        const words = toWords(paper.title);
+        if (!groups.every((g) => g.some((w) => words.includes(w)))) rest.push(paper.id);
+        else (holdsPhrase(words) ? side : title).push(paper.id);
+      }
+      return [side, title, rest];
+    }
+    const inTitle = new Set(store.matchText(allInTitle(groups)));
     const title = ids.filter((id) => inTitle.has(id));
     const rest = ids.filter((id) => !inTitle.has(id));
-    if (query.words.length < 2 || title.length === 0) return [title, rest];
-    const spellings = new Map(plans.map((p) => [p.word, p.spellings]));
-    const phrase = query.words.map((w) => spellings.get(w) ?? [w]);
+    if (!phrase || title.length === 0) return [title, rest];
     const combos = combinations(phrase, MAX_PHRASE_COMBINATIONS);
     let side: Set<number>;
     if (combos) side = new Set(store.matchText(`title : (${combos.map(quote).join(' OR ')})`));
     else {
       side = new Set();
-      for (const paper of store.getPapers(title)) {
-        const words = toWords(paper.title);
-        if (words.some((_, at) => phrase.every((g, k) => g.includes(words[at + k] as string)))) side.add(paper.id);
-      }
+      for (const paper of store.getPapers(title)) if (holdsPhrase(toWords(paper.title))) side.add(paper.id);
     }
     return [title.filter((id) => side.has(id)), title.filter((id) => !side.has(id)), rest];
   }
@@ -175,7 +214,8 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
   ): Ranking {
     index.sync();
     const skip = options.skip ?? new Set<number>();
-    const authors = authorIds(query);
+    const filter = authorFilter(query);
+    const authors = filter?.ids;
     const text = textConstraints(query);
     const groups = plans.map((p) => p.spellings);
     const dateOrder = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
@@ -200,7 +240,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
         return ranking([ids], undefined, false);
       }
       const expression = combine(positive, text.negative);
-      const ids = keep(query, store.matchText(expression), authors, skip);
+      const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
       if (ids.length > 0 || options.mode === 'strict' || groups.length < 2)
         return ranking(dateOrder ? [ids] : tiers(ids, query, plans), expression, false);
     }
@@ -209,10 +249,10 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     const known = groups.filter((g) => g.length > 0);
     if (known.length === 0) return ranking([], undefined, false);
     const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...text.positive], text.negative);
-    const ids = keep(query, store.matchText(expression), authors, skip);
+    const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
     const held = new Map(ids.map((id) => [id, 0]));
     for (const group of known) {
-      for (const id of store.matchText(anyOf(group))) {
+      for (const id of store.matchText(anyOf(group), authors ? ids : undefined)) {
         const n = held.get(id);
         if (n !== undefined) held.set(id, n + 1);
       }
@@ -228,11 +268,8 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     const scores = new Map<number, number>();
     if (ranking.expression) {
       const wanted = new Set(segment.ids);
-      // Scoring costs a read per paper: score only the segment when it is a small part of all matches.
-      const matches =
-        segment.ids.length * 2 < ranking.total
-          ? store.scoreText(ranking.expression, segment.ids)
-          : store.scoreText(ranking.expression);
+      // Scoring costs a read per paper: score only the segment's papers.
+      const matches = store.scoreText(ranking.expression, segment.ids);
       for (const m of matches) if (wanted.has(m.id)) scores.set(m.id, m.score);
     }
     const date = (id: number) => index.facts.get(id)?.to ?? 0;
@@ -336,7 +373,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       if (plans.some((p) => p.spellings.length === 0)) return [];
       const constraints = textConstraints(query);
       if (constraints.impossible) return [];
-      const authors = authorIds(query);
+      const authors = authorFilter(query)?.ids;
       const candidates = keep(query, ids, authors, new Set());
       const positive = [...plans.map((p) => anyOf(p.spellings)), ...constraints.positive];
       if (positive.length > 0) {

@@ -35,7 +35,7 @@ const CATEGORIES: [string, string][] = [
 ];
 
 /** Deterministic papers: paper `n` mixes topics, abstract words, people and places by `n`. */
-export function fixturePapers(count = 60): PaperInput[] {
+export function fixturePapers(count = 600): PaperInput[] {
   return Array.from({ length: count }, (_, n) => {
     const topic = TOPICS[n % TOPICS.length] as string;
     const other = TOPICS[(n * 7 + 3) % TOPICS.length] as string;
