@@ -13,7 +13,10 @@ export interface SearchQuery {
   terms: string[];
   /** The terms that were quoted: matched only as spelled (no typo alternatives, no completions). */
   exact: string[];
-  /** Every free and quoted single word as typed, in order, function words included: the title phrase. */
+  /**
+   * The free and quoted single words as typed, from the first query word to the last, function words between
+   * them included: the title phrase that ranks first.
+   */
   words: string[];
   /** Quoted phrases, each as its normalised words (stopwords kept). */
   phrases: string[][];
@@ -161,7 +164,12 @@ export function parseQuery(text: string): SearchQuery {
     if (quoted) exact.add(word);
   }
   query.terms = [...terms];
-  query.words = words.map((w) => w.word);
+  // The title phrase runs from the first query word to the last: "papers about theory of mind in LLMs" gives
+  // "theory of mind in llms".
+  const typed = words.map((w) => w.word);
+  const first = typed.findIndex((w) => terms.has(w));
+  const last = typed.findLastIndex((w) => terms.has(w));
+  query.words = first < 0 ? [] : typed.slice(first, last + 1);
   query.exact = [...exact];
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     invalid(text, 0, 'the date range is empty: "since" is after "before". Swap them.');

@@ -47,6 +47,13 @@ describe('parseQuery', () => {
     expect(parseQuery('how "to" act')).toMatchObject({ terms: ['to', 'act'], exact: ['to'] });
     expect(parseQuery('how to').terms).toEqual(['how', 'to']);
     expect(parseQuery('attention is all you need').words).toEqual(['attention', 'is', 'all', 'you', 'need']);
+    expect(parseQuery('what are the papers about theory of mind in llms').words).toEqual([
+      'theory',
+      'of',
+      'mind',
+      'in',
+      'llms',
+    ]);
     expect(parseQuery('-the -"state of the art"').excluded).toEqual([['the'], ['state', 'of', 'the', 'art']]);
   });
 
