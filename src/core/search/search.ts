@@ -78,6 +78,15 @@ function decodeCursor(cursor: string): { offset: number; pageSize: number } | un
   return undefined;
 }
 
+/** Ids as a byte mask indexed by id: membership tests over tens of thousands of ids without hashing. */
+function idMask(ids: readonly number[]): Uint8Array {
+  let max = 0;
+  for (const id of ids) if (id > max) max = id;
+  const mask = new Uint8Array(max + 1);
+  for (const id of ids) mask[id] = 1;
+  return mask;
+}
+
 /** Every way to spell the words in order, at most `max`; undefined when there are more. */
 function combinations(groups: readonly string[][], max: number): string[][] | undefined {
   let out: string[][] = [[]];
@@ -158,9 +167,11 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     skip: ReadonlySet<number>,
   ) {
     const out: number[] = [];
+    const facts =
+      query.categories.length > 0 || query.from !== undefined || query.to !== undefined || query.hasCode !== undefined;
     for (const id of ids) {
       if (skip.has(id) || (authors && !authors.has(id))) continue;
-      if (factsOk(query, index.facts.get(id))) out.push(id);
+      if (!facts || factsOk(query, index.facts.get(id))) out.push(id);
     }
     return out;
   }
@@ -189,9 +200,9 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       }
       return [side, title, rest];
     }
-    const inTitle = new Set(store.matchText(allInTitle(groups)));
-    const title = ids.filter((id) => inTitle.has(id));
-    const rest = ids.filter((id) => !inTitle.has(id));
+    const inTitle = idMask(store.matchText(allInTitle(groups)));
+    const title = ids.filter((id) => inTitle[id] === 1);
+    const rest = ids.filter((id) => inTitle[id] !== 1);
     if (!phrase || title.length === 0) return [title, rest];
     const combos = combinations(phrase, MAX_PHRASE_COMBINATIONS);
     let side: Set<number>;
@@ -266,14 +277,11 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
   function order(segment: Segment, ranking: Ranking): Map<number, number> {
     if (segment.scores) return segment.scores;
     const scores = new Map<number, number>();
-    if (ranking.expression) {
-      const wanted = new Set(segment.ids);
-      // Scoring costs a read per paper: score only the segment's papers.
-      const matches = store.scoreText(ranking.expression, segment.ids);
-      for (const m of matches) if (wanted.has(m.id)) scores.set(m.id, m.score);
-    }
-    const date = (id: number) => index.facts.get(id)?.to ?? 0;
-    segment.ids.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || date(b) - date(a) || a - b);
+    // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
+    if (ranking.expression) for (const m of store.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
+    const rows = segment.ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.get(id)?.to ?? 0 }));
+    rows.sort((a, b) => b.score - a.score || b.date - a.date || a.id - b.id);
+    segment.ids = rows.map((r) => r.id);
     segment.scores = scores;
     return scores;
   }
