@@ -1,6 +1,6 @@
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { allInTitle, anyOf, combine, excludedExpression, phraseInText, quote } from './fts-expression.ts';
-import type { PaperFacts, PaperIndex } from './paper-index.ts';
+import { compareText, type PaperFacts, type PaperIndex } from './paper-index.ts';
 import { isEmptyQuery, parseQuery, type SearchQuery } from './query-parser.ts';
 import { planWords, type WordPlan } from './spellings.ts';
 import { toTerms, toWords } from './tokenize.ts';
@@ -61,6 +61,8 @@ const DEFAULT_PAGE_SIZE = 5;
 const MAX_PAGE_SIZE = 100;
 // More spelling combinations than this are checked against the titles themselves instead of by FTS5 phrases.
 const MAX_PHRASE_COMBINATIONS = 32;
+// How many of a paper's title words "more like this" looks for.
+const MORE_LIKE_WORDS = 6;
 // Up to this many matches, tiers are read from the titles themselves.
 const FEW_MATCHES = 200;
 
@@ -393,13 +395,19 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       return candidates.filter((id) => !excluded.has(id));
     },
 
-    /** Papers like the given one (sharing most words of its title), itself left out. Undefined for an unknown id. */
+    /**
+     * Papers like the given one (holding most of its 6 rarest title words), itself left out. Undefined for an
+     * unknown id.
+     */
     moreLikeThis(paperId: number, request: PageRequest = {}): SearchPage | undefined {
       const [paper] = store.getPapers([paperId]);
       if (!paper) return undefined;
       const query = parseQuery('');
       query.text = `like:${paperId}`;
-      query.terms = [...new Set(toTerms(paper.title))];
+      // Its rarest title words say what it is about; common ones ("models", "learning") would answer half the index.
+      query.terms = [...new Set(toTerms(paper.title))]
+        .sort((a, b) => index.titleCount(a) - index.titleCount(b) || compareText(a, b))
+        .slice(0, MORE_LIKE_WORDS);
       const plans = query.terms.map((word) => ({ word, spellings: [word], unknown: false }));
       const ranking = rank(query, plans, { skip: new Set([paperId]), mode: 'some' });
       return toPage(query, { ...ranking, relaxed: false }, query.terms, request);
