@@ -175,3 +175,18 @@ describe('what is derived from the papers follows them', () => {
     bot.close();
   });
 });
+
+describe('long words', () => {
+  it('matches a word over 40 characters only as spelled: no typo alternatives, no completions', () => {
+    const long = 'a'.repeat(41);
+    const { store, search } = memorySearch([
+      paper(1, { title: `${long}b study` }),
+      paper(2, { title: `${'a'.repeat(40)} study` }),
+    ]);
+    expect(search.search(long).total).toBe(0);
+    expect(search.search('a'.repeat(40)).results.map((r) => r.paper.id)).toEqual([2]);
+    const huge = search.search('q'.repeat(16_000));
+    expect(huge.total).toBe(0);
+    store.close();
+  });
+});
