@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderDiscord } from '../../../src/adapters/discord/render.ts';
+import { renderSlack } from '../../../src/adapters/slack/render.ts';
 import { PLAIN, renderReply } from '../../../src/adapters/terminal/render.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
 import { RELAXED_LINE } from '../../../src/core/commands/reply.ts';
@@ -126,6 +128,8 @@ describe('relaxed answers', () => {
     const reply = chat.handle('/paper reward hacking zebra');
     expect(reply).toMatchObject({ kind: 'papers', relaxed: true });
     expect(renderReply(reply, PLAIN)).toContain(RELAXED_LINE);
+    expect(renderDiscord(reply).content).toContain(RELAXED_LINE);
+    expect(JSON.stringify(renderSlack(reply).blocks)).toContain(RELAXED_LINE);
     expect(chat.handle('/paper reward hacking')).not.toHaveProperty('relaxed');
     store.close();
   });
