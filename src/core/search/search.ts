@@ -225,7 +225,6 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     plans: WordPlan[],
     options: { skip?: ReadonlySet<number>; mode: 'strict' | 'relax' | 'some' },
   ): Ranking {
-    index.sync();
     const skip = options.skip ?? new Set<number>();
     const filter = authorFilter(query);
     const authors = filter?.ids;
@@ -356,6 +355,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       const query = parseQuery(text);
       if (isEmptyQuery(query) && query.excluded.length === 0)
         return toPage(query, { total: 0, segments: [], relaxed: false }, [], request);
+      index.sync();
       const plans = planWords(query, index, store);
       const ranking = rank(query, plans, { mode: 'relax' });
       const page = toPage(
@@ -402,6 +402,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     moreLikeThis(paperId: number, request: PageRequest = {}): SearchPage | undefined {
       const [paper] = store.getPapers([paperId]);
       if (!paper) return undefined;
+      index.sync();
       const query = parseQuery('');
       query.text = `like:${paperId}`;
       // Its rarest title words say what it is about; common ones ("models", "learning") would answer half the index.

@@ -175,6 +175,9 @@ describe('what is derived from the papers follows them', () => {
       log: () => {},
     });
     expect(posted.flatMap((d) => d.cards.map((c) => c.id))).toEqual([2]);
+    // A title word another process adds completes an unfinished last word at the very next query.
+    save(writer, [paper(3, { title: 'Zebrafishology for beginners' })]);
+    expect(search.search('zebrafisho').results.map((r) => r.paper.id)).toEqual([3]);
     writer.close();
     bot.close();
   });
