@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline';
+import { RELAXED_LINE } from '../core/commands/reply.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import type { Search, SearchPage } from '../core/search/search.ts';
+import { toSearchJson } from '../core/search/search-json.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
 export interface SearchFlags {
@@ -9,36 +11,19 @@ export interface SearchFlags {
   json: boolean;
 }
 
-/** The `--json` shape of one search: text exactly as stored. */
-export function toSearchJson(page: SearchPage) {
-  return {
-    query: page.query,
-    total: page.total,
-    results: page.results.map(({ paper, score }) => ({
-      id: paper.id,
-      title: paper.title,
-      authors: paper.authors,
-      affiliations: paper.affiliations,
-      date: paper.date,
-      category: paper.category,
-      hasCode: paper.hasCode,
-      score: Math.round(score * 1000) / 1000,
-    })),
-  };
-}
-
 function formatPage(page: SearchPage): string {
   if (page.total === 0) {
     return `No papers match "${page.query}".${page.didYouMean ? ` Did you mean "${page.didYouMean}"?` : ''}\n`;
   }
   const first = (page.page - 1) * page.pageSize;
+  const relaxed = page.relaxed ? `${RELAXED_LINE}\n` : '';
   const lines = page.results.map(({ paper }, i) => {
     const authors = paper.authors.join(', ') + (paper.authorsTruncated ? ' et al.' : '');
     const code = paper.hasCode ? ' · code' : '';
     return `${first + i + 1}. ${paper.title}\n   ${authors}\n   ${paper.date} · ${paper.category ?? '—'}${code} · id ${paper.id}`;
   });
   const last = first + page.results.length;
-  return `${lines.join('\n')}\n${first + 1}–${last} of ${page.total}\n`;
+  return `${relaxed}${lines.join('\n')}\n${first + 1}–${last} of ${page.total}\n`;
 }
 
 /** `paperboy search QUERY`: one query, or with QUERY `-` one per line of standard input (JSON lines). */

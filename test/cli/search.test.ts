@@ -15,11 +15,12 @@ describe('paperboy search', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints the --json shape with text exactly as stored', async () => {
+  it('prints the --json shape with text exactly as stored, fields a paper lacks as null', async () => {
     const result = await runPaperboy(['search', 'sycophancy', '--json', '--db', db]);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json.query).toBe('sycophancy');
+    expect(Object.keys(json)).toEqual(['query', 'total', 'relaxed', 'page', 'pageSize', 'didYouMean', 'results']);
+    expect(json).toMatchObject({ query: 'sycophancy', relaxed: false, page: 1, pageSize: 10, didYouMean: null });
     expect(json.total).toBeGreaterThan(0);
     expect(json.results[0]).toEqual({
       id: expect.any(Number),
@@ -29,8 +30,21 @@ describe('paperboy search', () => {
       date: '2023-10-20',
       category: 'CL',
       hasCode: false,
+      arxivId: null,
+      doi: null,
+      url: `https://www.google.com/search?q=${encodeURIComponent('"Towards Understanding Sycophancy in Language Models"')}`,
       score: expect.any(Number),
     });
+  });
+
+  it('reports a relaxed answer and a spelling suggestion in the JSON', async () => {
+    const relaxed = JSON.parse((await runPaperboy(['search', 'sycophancy zzzqqq', '--json', '--db', db])).stdout);
+    expect(relaxed).toMatchObject({ relaxed: true, total: expect.any(Number) });
+    expect(relaxed.results[0].title).toMatch(/Sycophancy/);
+    const text = await runPaperboy(['search', 'sycophancy zzzqqq', '--db', db]);
+    expect(text.stdout).toMatch(/^No paper has all of the words; these have most of them\./);
+    const typo = JSON.parse((await runPaperboy(['search', 'superpositoin cat:CR', '--json', '--db', db])).stdout);
+    expect(typo).toMatchObject({ total: 0, relaxed: false, didYouMean: 'superposition cat:CR', results: [] });
   });
 
   it('exits 0 with no results and 1 for an invalid query, naming the position', async () => {

@@ -6,7 +6,14 @@ import {
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
 import { encodeAction } from '../../core/commands/action-codec.ts';
-import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+import {
+  type Action,
+  type AuthorCard,
+  type PaperCard,
+  RELAXED_LINE,
+  type Reply,
+  type Segment,
+} from '../../core/commands/reply.ts';
 import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
@@ -209,7 +216,8 @@ export function renderDiscord(reply: Reply): DiscordMessage {
       const components = [];
       if (more.length) components.push(row(...more.slice(0, DISCORD_LIMITS.buttonsPerRow)));
       if (nav.length) components.push(row(...nav));
-      return { content: truncate(escapeDiscord(reply.heading), DISCORD_LIMITS.content), embeds, components };
+      const heading = reply.relaxed ? `${reply.heading}\n${RELAXED_LINE}` : reply.heading;
+      return { content: truncate(escapeDiscord(heading), DISCORD_LIMITS.content), embeds, components };
     }
     case 'author':
       return { embeds: [authorEmbed(reply.card)], components: [] };

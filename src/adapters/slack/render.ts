@@ -1,5 +1,12 @@
 import { encodeAction } from '../../core/commands/action-codec.ts';
-import type { Action, AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+import {
+  type Action,
+  type AuthorCard,
+  type PaperCard,
+  RELAXED_LINE,
+  type Reply,
+  type Segment,
+} from '../../core/commands/reply.ts';
 import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
 
 /** Slack's limits (PLATFORM-LIMITS.md) that these renderers respect. */
@@ -186,6 +193,7 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
       }
       const first = (reply.page.page - 1) * reply.page.pageSize;
       const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${slackField(reply.heading, 1000)}*`) }];
+      if (reply.relaxed) blocks.push({ type: 'context', elements: [mrkdwn(RELAXED_LINE)] });
       reply.cards.forEach((card, i) => {
         blocks.push(...paperBlocks(card, first + i + 1), { type: 'divider' });
       });

@@ -1,4 +1,4 @@
-import type { AuthorCard, PaperCard, Reply, Segment } from '../../core/commands/reply.ts';
+import { type AuthorCard, type PaperCard, RELAXED_LINE, type Reply, type Segment } from '../../core/commands/reply.ts';
 import { formatMetric, toPrintable } from '../../core/text.ts';
 
 /** Terminal styles; plain text when colours are off (piped output, NO_COLOR). */
@@ -96,7 +96,8 @@ function renderSafe(reply: Reply, style: Style): string {
       const cards = reply.cards.map((c, i) => paperCard(c, first + i + 1, style)).join('\n\n');
       const last = first + reply.cards.length;
       const nav = [reply.page.previous ? '/prev' : '', reply.page.next ? '/next' : ''].filter(Boolean).join(' · ');
-      return `${style.bold(reply.heading)}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}`;
+      const relaxed = reply.relaxed ? `\n${RELAXED_LINE}` : '';
+      return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}`;
     }
     case 'author':
       return authorCard(reply.card, style);

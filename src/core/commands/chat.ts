@@ -82,6 +82,7 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
       page: pageInfo(result, (n) => ({ type: 'page', query, page: n, ...(ref ? { ref } : {}) })),
     };
     if (result.didYouMean) reply.didYouMean = result.didYouMean;
+    if (result.relaxed) reply.relaxed = true;
     return reply;
   }
 

@@ -74,10 +74,21 @@ export interface HelpEntry {
 }
 
 export type Reply =
-  | { kind: 'papers'; heading: string; cards: PaperCard[]; page: PageInfo; didYouMean?: string }
+  | {
+      kind: 'papers';
+      heading: string;
+      cards: PaperCard[];
+      page: PageInfo;
+      didYouMean?: string;
+      /** No paper holds every word: the cards hold most of them. Renderers show {@link RELAXED_LINE}. */
+      relaxed?: boolean;
+    }
   | { kind: 'author'; card: AuthorCard }
   | { kind: 'compare'; cards: [AuthorCard, AuthorCard] }
   | { kind: 'choices'; message: string; options: { label: string; action: Action }[] }
   | { kind: 'help'; intro: string; commands: HelpEntry[] }
   | { kind: 'notice'; text: string }
   | { kind: 'error'; code: string; message: string };
+
+/** What a relaxed answer says above its papers, on every platform. */
+export const RELAXED_LINE = 'No paper has all of the words; these have most of them.';

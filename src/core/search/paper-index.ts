@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
-import { allowsFuzzy } from '../input-limits.ts';
+import { INPUT_LIMITS } from '../input-limits.ts';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
+import { editDistance, transpositions } from './edit-distance.ts';
 import { normalizeTerm, processTerm, splitWords, toTerms } from './tokenize.ts';
 
 /** What filters need of a paper, kept in memory beside the index. Dates are `YYYYMMDD`. */
@@ -19,8 +20,20 @@ interface IndexedPaper {
   title: string;
 }
 
-// 4: the snapshot records the identity of its database.
-const SNAPSHOT_VERSION = 4;
+// 5: the snapshot records the identity of its database; terms are folded with canonical decomposition (NFD),
+// like the SQLite text index, instead of NFKD.
+const SNAPSHOT_VERSION = 5;
+/** How many typo alternatives, and how many completions, a word may stand for. */
+export const ALTERNATIVES = 3;
+/** Longer words are matched only as spelled: fuzzy matching costs the square of the length. */
+export const MAX_FUZZY_LENGTH = INPUT_LIMITS.fuzzyWord;
+export const MIN_COMPLETION_LENGTH = 3;
+
+/** Edits a typo alternative may be away from a word of this length (0: no alternatives). */
+export const maxTypoEdits = (term: string): number =>
+  term.length > MAX_FUZZY_LENGTH ? 0 : term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
+/** Alphabetical order by UTF-16 code unit: the same everywhere, whatever the locale. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const SYNC_PAGE = 5000;
 
 const MINISEARCH_OPTIONS = {
@@ -131,33 +144,50 @@ export class PaperIndex {
   }
 
   /**
-   * Title terms a mistyped or unfinished `term` may stand for: within a few edits, and, when `prefix`, words it
-   * begins; closest first, then the most common. Each with its edit distance (0 for a completion).
+   * Title words a mistyped `term` may stand for (docs/search.md, "Accepted spellings"): within 1 edit for 4 to 7
+   * characters, 2 from 8 (a swap of neighbouring letters is one edit: {@link editDistance}), none for shorter words or words over {@link MAX_FUZZY_LENGTH}; only
+   * those at the smallest distance found, those in most titles first, then alphabetically; at most `limit`.
    */
-  alternatives(term: string, prefix: boolean, limit = 3): { term: string; distance: number }[] {
-    // A very long word is only matched exactly: typo matching allocates by the square of its length.
-    if (!allowsFuzzy(term)) return [];
-    const found = new Map<string, { term: string; distance: number; count: number }>();
-    const maxEdits = term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
-    if (maxEdits > 0) {
-      for (const [word, [count, distance]] of this.vocabulary.fuzzyGet(term, maxEdits)) {
-        found.set(word, { term: word, distance, count });
+  typos(term: string, limit = ALTERNATIVES): string[] {
+    const maxEdits = maxTypoEdits(term);
+    if (maxEdits === 0) return [];
+    // Candidates within Levenshtein reach, and those a swap or two of neighbouring letters away; each is then
+    // measured exactly, swaps counting as one edit.
+    const candidates = new Set<string>();
+    for (const word of this.vocabulary.fuzzyGet(term, maxEdits).keys()) candidates.add(word);
+    for (const swapped of transpositions(term)) {
+      if (maxEdits === 1) {
+        if (this.vocabulary.has(swapped)) candidates.add(swapped);
+        continue;
       }
+      for (const word of this.vocabulary.fuzzyGet(swapped, maxEdits - 1).keys()) candidates.add(word);
+      for (const twice of transpositions(swapped)) if (this.vocabulary.has(twice)) candidates.add(twice);
     }
-    if (prefix && term.length >= 3) {
-      for (const [word, count] of this.vocabulary.atPrefix(term)) {
-        if (!found.has(word)) found.set(word, { term: word, distance: 0, count });
-      }
+    const found: { word: string; distance: number; count: number }[] = [];
+    for (const word of candidates) {
+      const distance = editDistance(term, word, maxEdits);
+      if (word !== term && distance <= maxEdits) found.push({ word, distance, count: this.titleCount(word) });
     }
-    return [...found.values()]
-      .sort((a, b) => a.distance - b.distance || b.count - a.count)
+    const closest = Math.min(...found.map((f) => f.distance));
+    return found
+      .filter((f) => f.distance === closest)
+      .sort((a, b) => b.count - a.count || compareText(a.word, b.word))
       .slice(0, limit)
-      .map(({ term: word, distance }) => ({ term: word, distance }));
+      .map((f) => f.word);
   }
 
-  /** Title search with MiniSearch's options; results carry the matched index terms. */
-  searchTitles(terms: string[], options: Parameters<MiniSearch<IndexedPaper>['search']>[1]): SearchResult[] {
-    return this.#search.search(terms.join(' '), options);
+  /**
+   * Title words an unfinished `term` may be the start of: longer words beginning with it, for terms of 3 to
+   * {@link MAX_FUZZY_LENGTH} characters; those in most titles first, then alphabetically; at most `limit`.
+   */
+  completions(term: string, limit = ALTERNATIVES): string[] {
+    if (term.length < MIN_COMPLETION_LENGTH || term.length > MAX_FUZZY_LENGTH) return [];
+    const found: { word: string; count: number }[] = [];
+    for (const [word, count] of this.vocabulary.atPrefix(term)) if (word !== term) found.push({ word, count });
+    return found
+      .sort((a, b) => b.count - a.count || compareText(a.word, b.word))
+      .slice(0, limit)
+      .map((f) => f.word);
   }
 
   /** Writes the snapshot atomically (temp file, then rename), so a reader never sees half of it. */

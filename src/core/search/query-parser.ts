@@ -1,14 +1,24 @@
 import { PaperboyError } from '../errors.ts';
 import { checkLength, checkWordCount } from '../input-limits.ts';
 import { toIsoDate } from '../profile/parse-profile.ts';
-import { normalizeTerm, toTerms, toWords } from './tokenize.ts';
+import { isFunctionWord, normalizeTerm, toWords } from './tokenize.ts';
 
 /** A parsed search query. Dates are numbers `YYYYMMDD`, inclusive ranges. */
 export interface SearchQuery {
   /** The query as typed. */
   text: string;
-  /** Free words, normalised, stopwords removed. */
+  /**
+   * The words every match must hold, normalised, in query order: free words without function words (all of
+   * them when the query has nothing else) and quoted single words.
+   */
   terms: string[];
+  /** The terms that were quoted: matched only as spelled (no typo alternatives, no completions). */
+  exact: string[];
+  /**
+   * The free and quoted single words as typed, from the first query word to the last, function words between
+   * them included: the title phrase that ranks first.
+   */
+  words: string[];
   /** Quoted phrases, each as its normalised words (stopwords kept). */
   phrases: string[][];
   /** Terms and phrases that must not occur. */
@@ -110,6 +120,8 @@ export function parseQuery(text: string): SearchQuery {
   const query: SearchQuery = {
     text,
     terms: [],
+    exact: [],
+    words: [],
     phrases: [],
     excluded: [],
     authors: [],
@@ -117,14 +129,15 @@ export function parseQuery(text: string): SearchQuery {
     affiliations: [],
     sort: 'relevance',
   };
+  const words: { word: string; quoted: boolean }[] = [];
   for (const token of lex(text)) {
     if (token.key === undefined) {
-      // Phrases keep their stopwords: "theory of mind" must match those words in that order.
-      const words = token.quoted ? toWords(token.value) : toTerms(token.value);
-      if (words.length === 0) continue;
-      if (token.negated) query.excluded.push(words);
-      else if (token.quoted && words.length > 1) query.phrases.push(words);
-      else query.terms.push(...toTerms(token.value));
+      // Phrases keep every word: "theory of mind" must match those words in that order.
+      const tokenWords = toWords(token.value);
+      if (tokenWords.length === 0) continue;
+      if (token.negated) query.excluded.push(tokenWords);
+      else if (token.quoted && tokenWords.length > 1) query.phrases.push(tokenWords);
+      else for (const word of tokenWords) words.push({ word, quoted: token.quoted });
       continue;
     }
     if (!(FILTERS as readonly string[]).includes(token.key)) {
@@ -144,6 +157,22 @@ export function parseQuery(text: string): SearchQuery {
       );
     applyFilter(query, token.key as Filter, value, token.position);
   }
+  // Function words need not match, unless quoted or unless the query is made of nothing else.
+  const onlyFunctionWords = words.every((w) => !w.quoted && isFunctionWord(w.word));
+  const terms = new Set<string>();
+  const exact = new Set<string>();
+  for (const { word, quoted } of words) {
+    if (quoted || onlyFunctionWords || !isFunctionWord(word)) terms.add(word);
+    if (quoted) exact.add(word);
+  }
+  query.terms = [...terms];
+  // The title phrase runs from the first query word to the last: "papers about theory of mind in LLMs" gives
+  // "theory of mind in llms".
+  const typed = words.map((w) => w.word);
+  const first = typed.findIndex((w) => terms.has(w));
+  const last = typed.findLastIndex((w) => terms.has(w));
+  query.words = first < 0 ? [] : typed.slice(first, last + 1);
+  query.exact = [...exact];
   checkWordCount(query.terms.length + query.phrases.flat().length + query.excluded.flat().length);
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     invalid(text, 0, 'the date range is empty: "since" is after "before". Swap them.');

@@ -1,13 +1,15 @@
-import type { SearchResult } from 'minisearch';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
-import type { PaperFacts, PaperIndex } from './paper-index.ts';
+import { allInTitle, anyOf, combine, excludedExpression, phraseInText, quote } from './fts-expression.ts';
+import { compareText, type PaperFacts, type PaperIndex } from './paper-index.ts';
 import { isEmptyQuery, parseQuery, type SearchQuery } from './query-parser.ts';
-import { toTerms } from './tokenize.ts';
+import { planWords, type WordPlan } from './spellings.ts';
+import { toTerms, toWords } from './tokenize.ts';
 
 export interface SearchHit {
   paper: StoredPaper;
+  /** BM25 over all fields (title 3, authors 2, affiliations 1, abstract 1); 0 for filter-only queries. */
   score: number;
-  /** Normalised terms that matched, for highlighting (typo-corrected and prefix-completed ones included). */
+  /** Normalised terms that matched, for highlighting (typo-corrected and completed ones included). */
   matchedTerms: string[];
   /** Names of the profiles that list the paper. */
   profiles: string[];
@@ -15,7 +17,10 @@ export interface SearchHit {
 
 export interface SearchPage {
   query: string;
+  /** The exact number of papers the query answers with; paging reaches every one. */
   total: number;
+  /** True when no paper held every word and the answer is the papers holding most of them. */
+  relaxed: boolean;
   /** 1-based page number and size. */
   page: number;
   pageSize: number;
@@ -23,7 +28,7 @@ export interface SearchPage {
   /** Opaque cursors for the next and previous pages, when there are such pages. */
   nextCursor?: string;
   prevCursor?: string;
-  /** A corrected query when nothing matched and a close spelling does. */
+  /** A corrected query when no paper holds every word and a close spelling exists. */
   didYouMean?: string;
 }
 
@@ -34,36 +39,32 @@ export interface PageRequest {
   cursor?: string;
 }
 
-interface Ranked {
-  id: number;
-  score: number;
-  terms: string[];
-  /** BM25 of the title alone, and over all fields, when the text index matched the paper. */
-  titleScore?: number;
-  textScore?: number;
+/**
+ * Matches in ranking order, as segments that rank above one another (words held, then title tiers). A segment
+ * is put in order (BM25, then newer, then id) only when a page reaches it: BM25 costs a read per paper.
+ */
+interface Segment {
+  ids: number[];
+  /** Set once the segment is in order: each id's BM25. */
+  scores?: Map<number, number>;
 }
 
-// The title index is the main signal; the store's BM25 over all fields (abstract included) adds to it.
-const TEXT_WEIGHT = 0.4;
-const TITLE_WEIGHT = 0.5;
-const PHRASE_WEIGHT = 1;
-const TITLE_ALL_WEIGHT = 1;
-const TITLE_CANDIDATES = 50;
-const TEXT_CANDIDATES = 300;
-// A word in more titles than this is "common": the text index answers it (see planTerms).
-const COMMON_MIN = 200;
-const COMMON_SHARE = 0.005;
-const FUZZY_WEIGHT = 0.45;
-const PREFIX_WEIGHT = 0.6;
+interface Ranking {
+  total: number;
+  segments: Segment[];
+  /** The expression whose BM25 orders each segment; none for date order. */
+  expression?: string;
+  relaxed: boolean;
+}
+
 const DEFAULT_PAGE_SIZE = 5;
 const MAX_PAGE_SIZE = 100;
-
-const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
-/** A word and its alternative spellings as one FTS5 term: `"word"` or `("a" OR "b")`. */
-const anyOf = (alternatives: string[]) =>
-  alternatives.length === 1 ? quote(alternatives) : `(${alternatives.map((a) => quote([a])).join(' OR ')})`;
-// With filters, the best text matches may all be filtered out: look further down the list.
-const FILTERED_TEXT_CANDIDATES = 5000;
+// More spelling combinations than this are checked against the titles themselves instead of by FTS5 phrases.
+const MAX_PHRASE_COMBINATIONS = 32;
+// How many of a paper's title words "more like this" looks for.
+const MORE_LIKE_WORDS = 6;
+// Up to this many matches, tiers are read from the titles themselves.
+const FEW_MATCHES = 200;
 
 export const encodeCursor = (offset: number, pageSize: number): string =>
   Buffer.from(JSON.stringify([offset, pageSize])).toString('base64url');
@@ -79,202 +80,267 @@ function decodeCursor(cursor: string): { offset: number; pageSize: number } | un
   return undefined;
 }
 
+/** Ids as a byte mask indexed by id: membership tests over tens of thousands of ids without hashing. */
+function idMask(ids: readonly number[]): Uint8Array {
+  let max = 0;
+  for (const id of ids) if (id > max) max = id;
+  const mask = new Uint8Array(max + 1);
+  for (const id of ids) mask[id] = 1;
+  return mask;
+}
+
+/** Every way to spell the words in order, at most `max`; undefined when there are more. */
+function combinations(groups: readonly string[][], max: number): string[][] | undefined {
+  let out: string[][] = [[]];
+  for (const group of groups) {
+    out = out.flatMap((prefix) => group.map((s) => [...prefix, s]));
+    if (out.length > max) return undefined;
+  }
+  return out;
+}
+
 /**
- * Paperboy's search: the query language over the title index (MiniSearch: typo tolerance, prefixes)
- * and the store's full-text index (abstracts, authors, affiliations, phrases, exclusions).
+ * Paperboy's search over the store's full-text index (SQLite FTS5: every match, filters and phrases inside
+ * the match, BM25) and the in-memory title index (spelling alternatives, completions, filter facts).
+ * The rules are the contract in docs/search.md.
  */
 export function createSearch({ index, store }: { index: PaperIndex; store: PaperStore }) {
-  const termCounts = new Map<string, number>();
-  const paperCount = (term: string) => {
-    let count = termCounts.get(term);
-    if (count === undefined) {
-      count = store.termPaperCount(term);
-      if (termCounts.size > 10_000) termCounts.clear();
-      termCounts.set(term, count);
-    }
-    return count;
-  };
+  const factsOk = (query: SearchQuery, facts: PaperFacts | undefined) =>
+    facts !== undefined &&
+    (query.categories.length === 0 || query.categories.some((c) => facts.categories.includes(c))) &&
+    (query.from === undefined || facts.to >= query.from) &&
+    (query.to === undefined || facts.from <= query.to) &&
+    (query.hasCode === undefined || facts.hasCode === query.hasCode);
 
-  function idSet(expression: string): Set<number> {
-    return new Set(store.matchText(expression).map((m) => m.id));
-  }
-
-  function constraintsOf(query: SearchQuery) {
-    const required: Set<number>[] = [];
+  /**
+   * Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner), the FTS5
+   * phrases that ask for the listed names, and the papers that pass only through a profile.
+   */
+  function authorFilter(query: SearchQuery) {
+    if (query.authors.length === 0) return undefined;
+    let ids: Set<number> | undefined;
+    let listed: Set<number> | undefined;
+    const phrases: string[] = [];
     for (const author of query.authors) {
-      const words = toTerms(author);
-      const ids = new Set(store.paperIdsOfProfile(author));
-      if (words.length) for (const id of idSet(`authors : ${quote(words)}`)) ids.add(id);
-      required.push(ids);
+      const words = toWords(author);
+      const named = words.length ? store.matchText(`authors : ${quote(words)}`) : [];
+      if (words.length) phrases.push(`authors : ${quote(words)}`);
+      const these = new Set([...store.paperIdsOfProfile(author), ...named]);
+      ids = ids ? new Set([...ids].filter((id) => these.has(id))) : these;
+      const namedSet = new Set(named);
+      listed = listed ? new Set([...listed].filter((id) => namedSet.has(id))) : namedSet;
     }
-    for (const aff of query.affiliations) {
-      const words = toTerms(aff);
-      required.push(words.length ? idSet(`affiliations : ${quote(words)}`) : new Set());
-    }
-    for (const phrase of query.phrases) required.push(idSet(`{title abstract} : ${quote(phrase)}`));
-    const excluded = new Set<number>();
-    for (const words of query.excluded) for (const id of idSet(quote(words))) excluded.add(id);
-    const factsOk = (facts: PaperFacts | undefined) =>
-      facts !== undefined &&
-      (query.categories.length === 0 || query.categories.some((c) => facts.categories.includes(c))) &&
-      (query.from === undefined || facts.to >= query.from) &&
-      (query.to === undefined || facts.from <= query.to) &&
-      (query.hasCode === undefined || facts.hasCode === query.hasCode);
-    return (id: number) => !excluded.has(id) && required.every((set) => set.has(id)) && factsOk(index.facts.get(id));
+    const all = ids ?? new Set<number>();
+    const onlyByProfile = [...all].filter((id) => !listed?.has(id));
+    // An author without words can only pass through a profile: then nothing passes through the names.
+    const byName = phrases.length === query.authors.length ? phrases : undefined;
+    return { ids: all, byName, onlyByProfile };
   }
 
   /**
-   * Decides, word by word, who answers it. A word in few titles goes to the title index (MiniSearch), where
-   * its short posting list is cheap and its title match ranks well; a word in many titles (or in none, but in
-   * abstracts or author lists) is left to the store's text index, whose AND of all words is fast in C. A word
-   * no paper contains is replaced by the title words it may stand for (typos, unfinished last word).
+   * Ids matching a text expression and the author filters: the listed names go into the FTS5 expression (so a
+   * common word is not read in full), and papers passing only through a profile are matched among themselves.
    */
-  function planTerms(terms: string[]) {
-    const common = Math.max(COMMON_MIN, index.size * COMMON_SHARE);
-    const titleTerms: string[] = [];
-    const weights = new Map<string, number>();
-    const groups: string[][] = [];
-    const unknown: string[] = [];
-    terms.forEach((term, i) => {
-      const inTitles = index.titleCount(term);
-      if (inTitles > 0 || paperCount(term) > 0) {
-        if (inTitles > 0 && inTitles <= common) titleTerms.push(term);
-        groups.push([term]);
-        return;
-      }
-      unknown.push(term);
-      const alternatives = index.alternatives(term, i === terms.length - 1);
-      if (alternatives.length === 0) return;
-      for (const alt of alternatives) {
-        if (index.titleCount(alt.term) <= common && !weights.has(alt.term)) {
-          titleTerms.push(alt.term);
-          weights.set(alt.term, alt.distance === 0 ? PREFIX_WEIGHT : FUZZY_WEIGHT / alt.distance);
-        }
-      }
-      groups.push(alternatives.map((a) => a.term));
-    });
-    return { titleTerms, weights, groups, unknown };
+  function matchWithAuthors(expression: string, filter: ReturnType<typeof authorFilter>): number[] {
+    if (!filter) return store.matchText(expression);
+    if (filter.ids.size === 0) return [];
+    const named = filter.byName ? store.matchText(combine([expression, ...filter.byName], [])) : [];
+    return [...named, ...(filter.onlyByProfile.length ? store.matchText(expression, filter.onlyByProfile) : [])];
+  }
+
+  /** The FTS5 parts every match needs besides its words: phrases and affiliations; and what it must not hold. */
+  function textConstraints(query: SearchQuery) {
+    const positive = [
+      ...query.phrases.map(phraseInText),
+      ...query.affiliations.map((aff) => `affiliations : ${quote(toWords(aff))}`),
+    ];
+    return {
+      positive,
+      negative: query.excluded.map(excludedExpression),
+      impossible: query.affiliations.some((a) => toWords(a).length === 0),
+    };
+  }
+
+  /** Ids passing the non-text filters, from a candidate list. */
+  function keep(
+    query: SearchQuery,
+    ids: Iterable<number>,
+    authors: Set<number> | undefined,
+    skip: ReadonlySet<number>,
+  ) {
+    const out: number[] = [];
+    const facts =
+      query.categories.length > 0 || query.from !== undefined || query.to !== undefined || query.hasCode !== undefined;
+    for (const id of ids) {
+      if (skip.has(id) || (authors && !authors.has(id))) continue;
+      if (!facts || factsOk(query, index.facts.get(id))) out.push(id);
+    }
+    return out;
   }
 
   /**
-   * Looks again at the best candidates' titles: one that holds every word (any spelling of each) is what a
-   * known-item query means, and one that holds them side by side in order even more so. One read of a few
-   * titles replaces two more passes over the text index.
+   * Splits strict matches into tiers: every word in the title, side by side in the order typed (function
+   * words included); every word in the title; the rest.
    */
-  function titleBonus(byId: Map<number, Ranked>, groups: string[][]) {
-    const best = [...byId.values()].sort((a, b) => b.score - a.score).slice(0, TITLE_CANDIDATES);
-    const titles = new Map(store.getPapers(best.map((r) => r.id)).map((p) => [p.id, toTerms(p.title)]));
-    const phrase =
-      groups.every((g) => g.length === 1) && groups.length > 1 ? ` ${groups.flat().join(' ')} ` : undefined;
-    for (const entry of best) {
-      const words = titles.get(entry.id) ?? [];
-      if (!groups.every((g) => g.some((alt) => words.includes(alt)))) continue;
-      entry.score += TITLE_ALL_WEIGHT * (entry.textScore ?? 0);
-      if (phrase && ` ${words.join(' ')} `.includes(phrase)) entry.score += PHRASE_WEIGHT * (entry.titleScore ?? 0);
+  function tiers(ids: number[], query: SearchQuery, plans: WordPlan[]): number[][] {
+    if (plans.length === 0) return [ids];
+    const groups = plans.map((p) => p.spellings);
+    const spellings = new Map(plans.map((p) => [p.word, p.spellings]));
+    const phrase = query.words.length >= 2 ? query.words.map((w) => spellings.get(w) ?? [w]) : undefined;
+    const holdsPhrase = (words: string[]) =>
+      phrase !== undefined && words.some((_, at) => phrase.every((g, k) => g.includes(words[at + k] as string)));
+    if (ids.length <= FEW_MATCHES) {
+      // A few matches: their titles say it faster than two passes over the text index (the words agree, see
+      // test/core/search/tokenizer.test.ts).
+      const side: number[] = [];
+      const title: number[] = [];
+      const rest: number[] = [];
+      for (const paper of store.getPapers(ids)) {
+        const words = toWords(paper.title);
+        if (!groups.every((g) => g.some((w) => words.includes(w)))) rest.push(paper.id);
+        else (holdsPhrase(words) ? side : title).push(paper.id);
+      }
+      return [side, title, rest];
     }
+    const inTitle = idMask(store.matchText(allInTitle(groups)));
+    const title = ids.filter((id) => inTitle[id] === 1);
+    const rest = ids.filter((id) => inTitle[id] !== 1);
+    if (!phrase || title.length === 0) return [title, rest];
+    const combos = combinations(phrase, MAX_PHRASE_COMBINATIONS);
+    let side: Set<number>;
+    if (combos) side = new Set(store.matchText(`title : (${combos.map(quote).join(' OR ')})`));
+    else {
+      side = new Set();
+      for (const paper of store.getPapers(title)) if (holdsPhrase(toWords(paper.title))) side.add(paper.id);
+    }
+    return [title.filter((id) => side.has(id)), title.filter((id) => !side.has(id)), rest];
   }
 
+  /**
+   * Every paper the query answers with, in ranking segments: the strict rule, or, when no paper holds every
+   * word of a query of several words, the relaxed one (papers holding some of the words, most first).
+   */
   function rank(
     query: SearchQuery,
-    excludeIds: ReadonlySet<number> = new Set(),
-  ): { ranked: Ranked[]; unknown: string[] } {
-    index.sync();
-    const allowed = constraintsOf(query);
-    const accept = (id: number) => !excludeIds.has(id) && allowed(id);
-    const byId = new Map<number, Ranked>();
-    let unknown: string[] = [];
-
-    if (query.terms.length) {
-      const plan = planTerms(query.terms);
-      unknown = plan.unknown;
-      if (plan.titleTerms.length) {
-        const hits: SearchResult[] = index.searchTitles(plan.titleTerms, {
-          boostTerm: (term) => plan.weights.get(term) ?? 1,
-          filter: (result) => accept(result.id as number),
-        });
-        for (const hit of hits)
-          byId.set(hit.id as number, { id: hit.id as number, score: hit.score, terms: hit.terms });
-      }
-      const filtered =
-        query.categories.length > 0 ||
-        query.from !== undefined ||
-        query.to !== undefined ||
-        query.hasCode !== undefined;
-      const limit = filtered ? FILTERED_TEXT_CANDIDATES : TEXT_CANDIDATES;
-      const weights = { text: TEXT_WEIGHT, title: TITLE_WEIGHT };
-      const addText = (expression: string) => {
-        for (const match of store.rankText(expression, limit, weights)) {
-          if (!accept(match.id)) continue;
-          const entry = byId.get(match.id) ?? { id: match.id, score: 0, terms: [] };
-          entry.score += TEXT_WEIGHT * match.score + TITLE_WEIGHT * match.titleScore;
-          entry.titleScore = match.titleScore;
-          entry.textScore = match.score;
-          entry.terms = [...new Set([...entry.terms, ...plan.groups.flat()])];
-          byId.set(match.id, entry);
-        }
+    plans: WordPlan[],
+    options: { skip?: ReadonlySet<number>; mode: 'strict' | 'relax' | 'some' },
+  ): Ranking {
+    const skip = options.skip ?? new Set<number>();
+    const filter = authorFilter(query);
+    const authors = filter?.ids;
+    const text = textConstraints(query);
+    const groups = plans.map((p) => p.spellings);
+    const dateOrder = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
+    const ranking = (segments: number[][], expression: string | undefined, relaxed: boolean): Ranking => {
+      const kept = segments.filter((ids) => ids.length > 0);
+      const total = kept.reduce((n, ids) => n + ids.length, 0);
+      if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed: relaxed && total > 0 };
+      return {
+        total,
+        segments: kept.map((ids) => ({ ids })),
+        ...(expression ? { expression } : {}),
+        relaxed: relaxed && total > 0,
       };
-      if (plan.groups.length) {
-        addText(plan.groups.map(anyOf).join(' AND '));
-        // No paper has every word: let papers with most of them answer rather than nothing.
-        if (byId.size === 0 && plan.groups.length > 1) addText(plan.groups.map(anyOf).join(' OR '));
-        titleBonus(byId, plan.groups);
+    };
+    if (text.impossible) return ranking([], undefined, false);
+
+    const positive = [...groups.map(anyOf), ...text.positive];
+    if (options.mode !== 'some' && groups.every((g) => g.length > 0)) {
+      if (positive.length === 0) {
+        const excluded = text.negative.length ? new Set(store.matchText(text.negative.join(' OR '))) : new Set();
+        const ids = keep(query, authors ?? index.facts.keys(), undefined, skip).filter((id) => !excluded.has(id));
+        return ranking([ids], undefined, false);
       }
-    } else if (query.phrases.length) {
-      for (const match of store.matchText(
-        query.phrases.map((p) => `{title abstract} : ${quote(p)}`).join(' AND '),
-        1000,
-      )) {
-        if (accept(match.id)) byId.set(match.id, { id: match.id, score: match.score, terms: query.phrases.flat() });
-      }
-    } else {
-      for (const id of index.facts.keys()) if (accept(id)) byId.set(id, { id, score: 0, terms: [] });
+      const expression = combine(positive, text.negative);
+      const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
+      if (ids.length > 0 || options.mode === 'strict' || groups.length < 2)
+        return ranking(dateOrder ? [ids] : tiers(ids, query, plans), expression, false);
     }
 
-    const ranked = [...byId.values()];
-    const byDate = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
-    const date = (id: number) => index.facts.get(id)?.to ?? 0;
-    ranked.sort(
-      byDate ? (a, b) => date(b.id) - date(a.id) || b.score - a.score : (a, b) => b.score - a.score || b.id - a.id,
-    );
-    return { ranked, unknown };
+    // No paper holds every word: answer with those holding most of them (filters, phrases, exclusions still apply).
+    const known = groups.filter((g) => g.length > 0);
+    if (known.length === 0) return ranking([], undefined, false);
+    const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...text.positive], text.negative);
+    const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
+    const held = new Map(ids.map((id) => [id, 0]));
+    for (const group of known) {
+      for (const id of store.matchText(anyOf(group), authors ? ids : undefined)) {
+        const n = held.get(id);
+        if (n !== undefined) held.set(id, n + 1);
+      }
+    }
+    const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
+    for (const [id, n] of held) byCount[known.length - n]?.push(id);
+    return ranking(byCount, expression, options.mode === 'relax');
   }
 
-  function toPage(query: SearchQuery, ranked: Ranked[], request: PageRequest): SearchPage {
+  /** Puts a segment in order: BM25 of the ranking's expression, then newer, then id. */
+  function order(segment: Segment, ranking: Ranking): Map<number, number> {
+    if (segment.scores) return segment.scores;
+    const scores = new Map<number, number>();
+    // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
+    if (ranking.expression) for (const m of store.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
+    const rows = segment.ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.get(id)?.to ?? 0 }));
+    rows.sort((a, b) => b.score - a.score || b.date - a.date || a.id - b.id);
+    segment.ids = rows.map((r) => r.id);
+    segment.scores = scores;
+    return scores;
+  }
+
+  /** The ids (with scores) at `offset`, at most `count`, ordering only the segments that page reaches. */
+  function slice(ranking: Ranking, offset: number, count: number): { id: number; score: number }[] {
+    const out: { id: number; score: number }[] = [];
+    let start = 0;
+    for (const segment of ranking.segments) {
+      const end = start + segment.ids.length;
+      if (end > offset && out.length < count) {
+        const scores = order(segment, ranking);
+        for (const id of segment.ids.slice(Math.max(0, offset - start), offset - start + count))
+          if (out.length < count) out.push({ id, score: scores.get(id) ?? 0 });
+      }
+      start = end;
+    }
+    return out;
+  }
+
+  function toPage(query: SearchQuery, ranking: Ranking, terms: string[], request: PageRequest): SearchPage {
     const fromCursor = request.cursor ? decodeCursor(request.cursor) : undefined;
     const pageSize = Math.min(
       MAX_PAGE_SIZE,
       Math.max(1, fromCursor?.pageSize ?? request.pageSize ?? DEFAULT_PAGE_SIZE),
     );
     const offset = Math.max(0, fromCursor?.offset ?? ((request.page ?? 1) - 1) * pageSize);
-    const slice = ranked.slice(offset, offset + pageSize);
-    const papers = store.getPapers(slice.map((r) => r.id));
-    const owners = store.profileNamesFor(slice.map((r) => r.id));
+    const picked = slice(ranking, offset, pageSize);
+    const papers = store.getPapers(picked.map((r) => r.id));
+    const owners = store.profileNamesFor(picked.map((r) => r.id));
+    const highlight = [...terms, ...query.phrases.flat()];
     const results = papers.map((paper, i) => ({
       paper,
-      score: slice[i]?.score ?? 0,
-      matchedTerms: slice[i]?.terms ?? [],
+      score: picked[i]?.score ?? 0,
+      matchedTerms: highlight,
       profiles: owners.get(paper.id) ?? [],
     }));
     const page: SearchPage = {
       query: query.text,
-      total: ranked.length,
+      total: ranking.total,
+      relaxed: ranking.relaxed,
       page: Math.floor(offset / pageSize) + 1,
       pageSize,
       results,
     };
-    if (offset + pageSize < ranked.length) page.nextCursor = encodeCursor(offset + pageSize, pageSize);
+    if (offset + pageSize < ranking.total) page.nextCursor = encodeCursor(offset + pageSize, pageSize);
     if (offset > 0) page.prevCursor = encodeCursor(Math.max(0, offset - pageSize), pageSize);
     return page;
   }
 
-  function didYouMean(query: SearchQuery, unknown: string[]): string | undefined {
-    if (unknown.length === 0) return undefined;
+  function didYouMean(query: SearchQuery, plans: WordPlan[]): string | undefined {
     let text = query.text;
     let changed = false;
-    for (const term of unknown) {
-      const suggestion = index.alternatives(term, false)[0]?.term;
-      if (!suggestion || suggestion === term) continue;
-      text = text.replace(new RegExp(term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), suggestion);
+    for (const plan of plans) {
+      if (!plan.unknown) continue;
+      const suggestion = index.typos(plan.word, 1)[0];
+      if (!suggestion) continue;
+      text = text.replace(new RegExp(plan.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), suggestion);
       changed = true;
     }
     return changed ? text : undefined;
@@ -287,46 +353,65 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
      */
     search(text: string, request: PageRequest = {}): SearchPage {
       const query = parseQuery(text);
-      if (isEmptyQuery(query) && query.excluded.length === 0) return toPage(query, [], request);
-      const { ranked, unknown } = rank(query);
-      const page = toPage(query, ranked, request);
-      if (page.total === 0) {
-        const suggestion = didYouMean(query, unknown);
+      if (isEmptyQuery(query) && query.excluded.length === 0)
+        return toPage(query, { total: 0, segments: [], relaxed: false }, [], request);
+      index.sync();
+      const plans = planWords(query, index, store);
+      const ranking = rank(query, plans, { mode: 'relax' });
+      const page = toPage(
+        query,
+        ranking,
+        plans.flatMap((p) => p.spellings),
+        request,
+      );
+      if (page.total === 0 || page.relaxed) {
+        const suggestion = didYouMean(query, plans);
         if (suggestion) page.didYouMean = suggestion;
       }
       return page;
     },
 
     /**
-     * The papers among `ids` that match a query: every word (or, for a word no paper has, one of its
-     * spellings), and every filter. For digests, where each new paper must be judged, not ranked.
+     * The papers among `ids` that match a query by the strict rule (every word, every phrase and filter, no
+     * excluded word); never relaxed. For digests and watches, where each new paper must be judged, not ranked.
      * @throws PaperboyError `invalid_query`
      */
     filterMatching(text: string, ids: readonly number[]): number[] {
       const query = parseQuery(text);
       index.sync();
-      const allowed = constraintsOf(query);
-      let candidates = ids.filter(allowed);
-      const plan = planTerms(query.terms);
-      const groups = plan.groups.map(anyOf);
-      // A word that no paper has, in any spelling, cannot be matched.
-      if (plan.groups.length < query.terms.length) return [];
-      if (groups.length) {
-        const matching = new Set(store.matchTextAmong(groups.join(' AND '), candidates));
-        candidates = candidates.filter((id) => matching.has(id));
+      const plans = planWords(query, index, store);
+      if (plans.some((p) => p.spellings.length === 0)) return [];
+      const constraints = textConstraints(query);
+      if (constraints.impossible) return [];
+      const authors = authorFilter(query)?.ids;
+      const candidates = keep(query, ids, authors, new Set());
+      const positive = [...plans.map((p) => anyOf(p.spellings)), ...constraints.positive];
+      if (positive.length > 0) {
+        const matching = new Set(store.matchText(combine(positive, constraints.negative), candidates));
+        return candidates.filter((id) => matching.has(id));
       }
-      return candidates;
+      if (constraints.negative.length === 0) return candidates;
+      const excluded = new Set(store.matchText(constraints.negative.join(' OR '), candidates));
+      return candidates.filter((id) => !excluded.has(id));
     },
 
-    /** Papers like the given one (by its title's words), itself left out. Undefined for an unknown id. */
+    /**
+     * Papers like the given one (holding most of its 6 rarest title words), itself left out. Undefined for an
+     * unknown id.
+     */
     moreLikeThis(paperId: number, request: PageRequest = {}): SearchPage | undefined {
       const [paper] = store.getPapers([paperId]);
       if (!paper) return undefined;
+      index.sync();
       const query = parseQuery('');
       query.text = `like:${paperId}`;
-      query.terms = [...new Set(toTerms(paper.title))];
-      const { ranked } = rank(query, new Set([paperId]));
-      return toPage(query, ranked, request);
+      // Its rarest title words say what it is about; common ones ("models", "learning") would answer half the index.
+      query.terms = [...new Set(toTerms(paper.title))]
+        .sort((a, b) => index.titleCount(a) - index.titleCount(b) || compareText(a, b))
+        .slice(0, MORE_LIKE_WORDS);
+      const plans = query.terms.map((word) => ({ word, spellings: [word], unknown: false }));
+      const ranking = rank(query, plans, { skip: new Set([paperId]), mode: 'some' });
+      return toPage(query, { ...ranking, relaxed: false }, query.terms, request);
     },
   };
 }

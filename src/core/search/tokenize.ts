@@ -1,16 +1,31 @@
 /** How text becomes search terms, shared by the in-memory index, the SQLite text index and the query parser. */
 
-// Words so common in titles and abstracts that they carry no signal and only cost time.
+// Words so common in titles and abstracts that the title index leaves them out (they only cost time there).
 const STOPWORDS = new Set(
   'a an and are as at be by can do does for from has have in into is it its of on or our than that the their these this to via we what when which with'.split(
     ' ',
   ),
 );
 
-/** Lower case, accents removed: `Naïve` and `naive` are the same term. */
+/**
+ * Function words: a query does not require them (unless quoted), so a question or "papers on X by Y" works.
+ * A query made only of them searches for them as ordinary words. The list is part of the contract in
+ * docs/search.md; keep the two in step.
+ */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  ...STOPWORDS,
+  ...'about after all also am any been before being but did doing find get give how i if me my paper papers please should show so some there they those was were where whether who why will would you your'.split(
+    ' ',
+  ),
+]);
+
+/**
+ * Lower case, accents removed: `Naïve` and `naive` are the same term. Canonical (not compatibility)
+ * decomposition, like SQLite's `unicode61 remove_diacritics 2`, so `ﬁ` stays a ligature in both.
+ */
 export function normalizeTerm(term: string): string {
   return term
-    .normalize('NFKD')
+    .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
 }
@@ -21,12 +36,14 @@ export function processTerm(term: string): string | null {
   return normal === '' || STOPWORDS.has(normal) ? null : normal;
 }
 
-const SPLIT = /[\s\p{P}\p{S}]+/u;
+// A word is a run of letters, digits, marks and private-use characters; everything else separates words,
+// as in SQLite's unicode61 tokenizer (which keeps combining accents inside a word and then removes them).
+const SPLIT = /[^\p{L}\p{N}\p{M}\p{Co}]+/u;
 
-/** Splits text into raw words on spaces, punctuation and symbols (MiniSearch's `tokenize`). */
+/** Splits text into raw words (MiniSearch's `tokenize`). */
 export const splitWords = (text: string): string[] => text.split(SPLIT);
 
-/** Splits text into normalised terms, without stopwords, in order. */
+/** Splits text into normalised terms, without the title index's stopwords, in order. */
 export function toTerms(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split(SPLIT)) {
@@ -36,7 +53,7 @@ export function toTerms(text: string): string[] {
   return out;
 }
 
-/** Splits text into normalised words, stopwords kept: for phrases. */
+/** Splits text into normalised words, every word kept: for phrases, names and the matching contract. */
 export function toWords(text: string): string[] {
   return text
     .split(SPLIT)
@@ -45,3 +62,4 @@ export function toWords(text: string): string[] {
 }
 
 export const isStopword = (term: string): boolean => STOPWORDS.has(normalizeTerm(term));
+export const isFunctionWord = (term: string): boolean => FUNCTION_WORDS.has(normalizeTerm(term));

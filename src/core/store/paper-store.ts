@@ -45,12 +45,6 @@ export interface TextMatch {
   score: number;
 }
 
-export interface RankedText {
-  id: number;
-  score: number;
-  titleScore: number;
-}
-
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
 
 export interface ProfileSaveResult {
@@ -94,21 +88,17 @@ export interface PaperStore {
   /** Papers whose rev is above `rev`, in rev order, at most `limit`. */
   papersChangedSince(rev: number, limit: number): StoredPaper[];
   /**
-   * Runs a full-text match over title, authors, affiliations and abstract (SQLite FTS5 syntax, built by
-   * search code from normalised terms). With `limit`, the best `limit` by BM25 (title 3, authors 2,
-   * affiliations 1, abstract 1), score higher is better; without, every match with score 0.
+   * Ids of the papers matching a full-text expression over title, authors, affiliations and abstract (SQLite
+   * FTS5 syntax, built by search code from normalised words); with `among`, only papers among those ids.
    */
-  matchText(expression: string, limit?: number): TextMatch[];
+  matchText(expression: string, among?: readonly number[]): number[];
   /**
-   * The best `limit` matches of a full-text expression by `textWeight` x BM25 over all fields (title 3,
-   * authors 2, affiliations 1, abstract 1) + `titleWeight` x BM25 of the title alone; both scores come back
-   * (higher is better). One pass over the index answers both.
+   * Every paper matching a full-text expression, each with its BM25 over all fields (title 3, authors 2,
+   * affiliations 1, abstract 1), higher is better; with `among`, only papers among those ids. No cut-off.
    */
-  rankText(expression: string, limit: number, weights: { text: number; title: number }): RankedText[];
-  /** The papers among `ids` that match a full-text expression. */
-  matchTextAmong(expression: string, ids: readonly number[]): number[];
-  /** How many papers contain `term` (normalised) in any field. */
-  termPaperCount(term: string): number;
+  scoreText(expression: string, among?: readonly number[]): TextMatch[];
+  /** True when some paper holds `term` (one normalised word) in its title, authors, affiliations or abstract. */
+  hasTerm(term: string): boolean;
   /** Ids of the papers linked to profiles whose name is `name` (case and spacing folded). */
   paperIdsOfProfile(name: string): number[];
   /** Keeps a query under a short reference (the same query, the same reference) for buttons to carry. */

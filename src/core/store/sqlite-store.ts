@@ -13,7 +13,6 @@ import type {
   PaperStore,
   ProfileSaveResult,
   ProfileSource,
-  RankedText,
   SaveOutcome,
   StoredPaper,
   StoredProfile,
@@ -335,35 +334,31 @@ export function createSqliteStore(
       prepared<[number, number], PaperRow>('SELECT * FROM papers WHERE rev > ? ORDER BY rev LIMIT ?')
         .all(rev, limit)
         .map(toPaper),
-    matchText: (expression, limit) => {
-      if (limit === undefined) {
-        return prepared<[string], { id: number }>('SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ?')
-          .all(expression)
-          .map((row) => ({ id: row.id, score: 0 }));
-      }
-      return prepared<[string, number], TextMatch>(
-        `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
-           WHERE paper_text MATCH ? ORDER BY rank LIMIT ?`,
-      ).all(expression, limit);
-    },
-    rankText: (expression, limit, weights) =>
-      prepared<[{ expression: string; limit: number; text: number; title: number }], RankedText>(
-        `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score,
-             -bm25(paper_text, 1.0, 0.0, 0.0, 0.0) AS titleScore
-           FROM paper_text WHERE paper_text MATCH @expression
-           ORDER BY @text * bm25(paper_text, 3.0, 2.0, 1.0, 1.0) + @title * bm25(paper_text, 1.0, 0.0, 0.0, 0.0)
-           LIMIT @limit`,
-      ).all({ expression, limit, text: weights.text, title: weights.title }),
-    matchTextAmong: (expression, ids) =>
-      ids.length === 0
-        ? []
-        : prepared<[string, string], { id: number }>(
-            'SELECT rowid AS id FROM paper_text WHERE paper_text MATCH ? AND rowid IN (SELECT value FROM json_each(?))',
-          )
-            .all(expression, JSON.stringify(ids))
-            .map((row) => row.id),
-    termPaperCount: (term) =>
-      prepared<[string], { doc: number }>('SELECT doc FROM paper_terms WHERE term = ?').get(term)?.doc ?? 0,
+    matchText: (expression, among) =>
+      (among === undefined
+        ? prepared<[string], number>('SELECT rowid FROM paper_text WHERE paper_text MATCH ?').pluck().all(expression)
+        : among.length === 0
+          ? []
+          : prepared<[string, string], number>(
+              'SELECT rowid FROM paper_text WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))',
+            )
+              .pluck()
+              .all(expression, JSON.stringify(among))) as number[],
+    scoreText: (expression, among) =>
+      among === undefined
+        ? prepared<[string], TextMatch>(
+            'SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text WHERE paper_text MATCH ?',
+          ).all(expression)
+        : prepared<[string, string], TextMatch>(
+            `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
+               WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
+          ).all(expression, JSON.stringify(among)),
+    // Whether a word exists, not how often: the first match answers, and nothing is cached, so a word that
+    // another process ingests later is found at once.
+    hasTerm: (term) =>
+      prepared<[string], number>('SELECT 1 FROM paper_text WHERE paper_text MATCH ? LIMIT 1')
+        .pluck()
+        .get(`"${term.replaceAll('"', '""')}"`) !== undefined,
     paperIdsOfProfile: (name) =>
       prepared<[string], { id: number }>(
         `SELECT l.paper_id AS id FROM profiles p JOIN profile_papers l ON l.profile_id = p.id WHERE p.name_key = ?`,

@@ -153,9 +153,12 @@ describe('bounded input: just under the limits is answered, within the bounds', 
   });
 
   it('a query of 33 words is invalid_query, naming the limit', () => {
-    expect(() => parseQuery(times('models ', INPUT_LIMITS.words + 1))).toThrow(/too many words: 33, at most 32/);
+    const distinct = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+    expect(() => parseQuery(distinct(INPUT_LIMITS.words + 1))).toThrow(/too many words: 33, at most 32/);
     expect(() => parseQuery(times('"toy models" ', 17))).toThrow(/too many words: 34/);
-    expect(parseQuery(times('models ', INPUT_LIMITS.words)).terms).toHaveLength(INPUT_LIMITS.words);
+    expect(parseQuery(distinct(INPUT_LIMITS.words)).terms).toHaveLength(INPUT_LIMITS.words);
+    // A word repeated costs nothing more: it is one word of the query.
+    expect(parseQuery(times('models ', 100)).terms).toEqual(['models']);
   });
 
   it('a mention of 4,000 characters is read: trailing question marks dropped, a long query refused', async () => {

@@ -36,6 +36,27 @@ describe('parseQuery', () => {
     expect(parseQuery('Naïve Bayes for the WIN').terms).toEqual(['naive', 'bayes', 'win']);
   });
 
+  it('leaves function words out of a question, keeps them when quoted or when nothing else is asked', () => {
+    expect(parseQuery('how do language models become sycophantic').terms).toEqual([
+      'language',
+      'models',
+      'become',
+      'sycophantic',
+    ]);
+    expect(parseQuery('papers on reward hacking').terms).toEqual(['reward', 'hacking']);
+    expect(parseQuery('how "to" act')).toMatchObject({ terms: ['to', 'act'], exact: ['to'] });
+    expect(parseQuery('how to').terms).toEqual(['how', 'to']);
+    expect(parseQuery('attention is all you need').words).toEqual(['attention', 'is', 'all', 'you', 'need']);
+    expect(parseQuery('what are the papers about theory of mind in llms').words).toEqual([
+      'theory',
+      'of',
+      'mind',
+      'in',
+      'llms',
+    ]);
+    expect(parseQuery('-the -"state of the art"').excluded).toEqual([['the'], ['state', 'of', 'the', 'art']]);
+  });
+
   it('turns year: into a whole-year range', () => {
     expect(parseQuery('year:2023')).toMatchObject({ from: 20230101, to: 20231231 });
   });

@@ -1,0 +1,183 @@
+// A brute-force implementation of the matching contract in docs/search.md: a scan over every paper, no index.
+// The property tests compare it with the fast search. It shares only the query parser and the word splitter
+// with the code under test (the tokenizer is checked against SQLite's own in tokenizer.test.ts).
+import { parseQuery, type SearchQuery } from '../../../src/core/search/query-parser.ts';
+import { toTerms, toWords } from '../../../src/core/search/tokenize.ts';
+import type { PaperStore, StoredPaper } from '../../../src/core/store/paper-store.ts';
+
+export interface OraclePaper {
+  paper: StoredPaper;
+  title: string[];
+  abstract: string[];
+  all: Set<string>;
+  authors: string[];
+  affiliations: string[];
+  categories: string[];
+  from: number;
+  to: number;
+}
+
+export interface Oracle {
+  papers: OraclePaper[];
+  /** Title word -> number of titles holding it (title-index stopwords left out). */
+  vocabulary: Map<string, number>;
+  /** Ids listed by the profile of this name. */
+  profileIds: (name: string) => number[];
+}
+
+const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+
+/** Optimal string alignment distance, the full table: edits and swaps of neighbouring characters cost 1. */
+export function osaDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] as number;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+function dateRange(date: string): [number, number] {
+  const [y = 0, m, d] = date.split('-').map(Number);
+  if (m === undefined) return [y * 10000 + 101, y * 10000 + 1231];
+  const day = y * 10000 + m * 100 + (d ?? 1);
+  return [day, day];
+}
+
+export function createOracle(store: PaperStore): Oracle {
+  const papers = store.papersChangedSince(0, 1_000_000).map((paper): OraclePaper => {
+    const title = toWords(paper.title);
+    const abstract = toWords(paper.abstract ?? '');
+    // The store keeps author and affiliation lists as JSON text; their words are those of that text.
+    const authors = toWords(JSON.stringify(paper.authors));
+    const affiliations = toWords(JSON.stringify(paper.affiliations));
+    const [from, to] = dateRange(paper.date);
+    const categories = [paper.category, paper.categoryFull, ...paper.alsoCategories]
+      .filter((c): c is string => !!c)
+      .map(fold);
+    const all = new Set([...title, ...abstract, ...authors, ...affiliations]);
+    return { paper, title, abstract, all, authors, affiliations, categories, from, to };
+  });
+  const vocabulary = new Map<string, number>();
+  for (const p of papers)
+    for (const w of new Set(toTerms(p.paper.title))) vocabulary.set(w, (vocabulary.get(w) ?? 0) + 1);
+  return { papers, vocabulary, profileIds: (name) => store.paperIdsOfProfile(name) };
+}
+
+const byCountThenAlphabet = (vocabulary: Map<string, number>) => (a: string, b: string) =>
+  (vocabulary.get(b) ?? 0) - (vocabulary.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** The accepted spellings of each query word (docs/search.md). */
+export function spellingsOf(oracle: Oracle, query: SearchQuery): string[][] {
+  const heldBySome = (w: string) => oracle.papers.some((p) => p.all.has(w));
+  return query.terms.map((w, i) => {
+    const held = heldBySome(w);
+    if (query.exact.includes(w)) return held ? [w] : [];
+    const out = new Set<string>(held ? [w] : []);
+    const maxEdits = w.length > 40 ? 0 : w.length >= 8 ? 2 : w.length >= 4 ? 1 : 0;
+    if (!held && maxEdits > 0) {
+      const near = [...oracle.vocabulary.keys()]
+        .map((v) => ({ v, d: osaDistance(w, v) }))
+        .filter(({ v, d }) => v !== w && d <= maxEdits);
+      const closest = Math.min(...near.map((n) => n.d));
+      for (const v of near
+        .filter((n) => n.d === closest)
+        .map((n) => n.v)
+        .sort(byCountThenAlphabet(oracle.vocabulary))
+        .slice(0, 3))
+        out.add(v);
+    }
+    if (i === query.terms.length - 1 && !oracle.vocabulary.has(w) && w.length >= 3 && w.length <= 40) {
+      for (const v of [...oracle.vocabulary.keys()]
+        .filter((v) => v.length > w.length && v.startsWith(w))
+        .sort(byCountThenAlphabet(oracle.vocabulary))
+        .slice(0, 3))
+        out.add(v);
+    }
+    return [...out];
+  });
+}
+
+const hasRun = (words: string[], run: readonly (readonly string[])[]) =>
+  words.some((_, at) => at + run.length <= words.length && run.every((g, k) => g.includes(words[at + k] as string)));
+const asRun = (words: string[]) => words.map((w) => [w]);
+
+/** True when the paper passes everything but the query words: phrases, exclusions, filters. */
+export function passesConstraints(oracle: Oracle, query: SearchQuery, p: OraclePaper): boolean {
+  const inText = (phrase: string[]) => hasRun(p.title, asRun(phrase)) || hasRun(p.abstract, asRun(phrase));
+  if (!query.phrases.every(inText)) return false;
+  if (query.excluded.some((e) => (e.length === 1 ? p.all.has(e[0] as string) : inText(e)))) return false;
+  for (const author of query.authors) {
+    const words = toWords(author);
+    const listed = words.length > 0 && hasRun(p.authors, asRun(words));
+    if (!listed && !oracle.profileIds(author).includes(p.paper.id)) return false;
+  }
+  for (const aff of query.affiliations) {
+    const words = toWords(aff);
+    if (words.length === 0 || !hasRun(p.affiliations, asRun(words))) return false;
+  }
+  if (query.categories.length && !query.categories.some((c) => p.categories.includes(c))) return false;
+  if (query.from !== undefined && p.to < query.from) return false;
+  if (query.to !== undefined && p.from > query.to) return false;
+  if (query.hasCode !== undefined && p.paper.hasCode !== query.hasCode) return false;
+  return true;
+}
+
+export interface OracleAnswer {
+  ids: Set<number>;
+  relaxed: boolean;
+  spellings: string[][];
+  /** How many query words each answered paper holds. */
+  held: Map<number, number>;
+}
+
+/** Every paper the contract answers `text` with. */
+export function oracleSearch(oracle: Oracle, text: string): OracleAnswer {
+  const query = parseQuery(text);
+  const spellings = spellingsOf(oracle, query);
+  const empty =
+    query.terms.length + query.phrases.length + query.authors.length + query.categories.length === 0 &&
+    query.affiliations.length === 0 &&
+    query.from === undefined &&
+    query.to === undefined &&
+    query.hasCode === undefined &&
+    query.excluded.length === 0;
+  const held = new Map<number, number>();
+  if (empty) return { ids: new Set(), relaxed: false, spellings, held };
+  const count = (p: OraclePaper) => spellings.filter((s) => s.some((w) => p.all.has(w))).length;
+  const passing = oracle.papers.filter((p) => passesConstraints(oracle, query, p));
+  const strict = passing.filter((p) => count(p) === spellings.length);
+  if (strict.length > 0 || spellings.length < 2) {
+    return { ids: new Set(strict.map((p) => p.paper.id)), relaxed: false, spellings, held };
+  }
+  for (const p of passing) {
+    const n = count(p);
+    if (n > 0) held.set(p.paper.id, n);
+  }
+  return { ids: new Set(held.keys()), relaxed: held.size > 0, spellings, held };
+}
+
+/** The papers among `ids` the strict rule accepts (what digests and watches use). */
+export function oracleStrict(oracle: Oracle, text: string, ids: readonly number[]): number[] {
+  const query = parseQuery(text);
+  const spellings = spellingsOf(oracle, query);
+  const wanted = new Set(ids);
+  return oracle.papers
+    .filter(
+      (p) =>
+        wanted.has(p.paper.id) &&
+        passesConstraints(oracle, query, p) &&
+        spellings.every((s) => s.some((w) => p.all.has(w))),
+    )
+    .map((p) => p.paper.id);
+}
