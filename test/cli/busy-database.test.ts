@@ -81,7 +81,7 @@ describe('a database locked by another process', () => {
     first.store.close();
 
     // A restarted bot over an unchanged folder needs no write lock: it is done while the lock is still held.
-    const lock = await holdWriteLock(db, 4000);
+    const lock = await holdWriteLock(db, 8000);
     const bot = botOn(db, dir);
     await bot.bot.loadPages(30_000);
     expect(lock.held()).toBe(true);
@@ -98,11 +98,11 @@ describe('a database locked by another process', () => {
     const loop = watchEventLoop();
     await bot.bot.tick(30_000);
     const { longestPauseMs } = loop.stop();
-    expect(lock.held()).toBe(false);
+    // (The holder commits, then exits: it may still be alive here on a loaded machine, so its exit is awaited.)
+    await lock.released;
     expect(bot.store.findProfile('Late Person')?.papers).toBe(2);
     expect(bot.digestRuns()).toBe(2);
     expect(longestPauseMs).toBeLessThan(1500);
-    await lock.released;
     bot.store.close();
   }, 30_000);
 
@@ -116,7 +116,7 @@ describe('a database locked by another process', () => {
       search: createSearch({ store, index: PaperIndex.open({ store }) }),
       digests: { digests, clock, defaultTz: 'UTC' },
     });
-    const lock = await holdWriteLock(db, 3000);
+    const lock = await holdWriteLock(db, 6000);
     // A long query is saved for its buttons: a search still answers while the write waits.
     const long = '/paper a rather long query about language models that keeps going past sixty characters';
     expect(chat.handle(long)).toMatchObject({ kind: 'papers' });
