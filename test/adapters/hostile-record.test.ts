@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import { EmbedBuilder } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordDigestPoster } from '../../src/adapters/discord/digest-poster.ts';
 import { DISCORD_LIMITS, type DiscordMessage, renderDiscord } from '../../src/adapters/discord/render.ts';
@@ -18,6 +17,7 @@ import { CHANNEL_ID, type FakeDiscord, startFakeDiscord } from '../fakes/fake-di
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
 import { unescaped } from '../helpers/cards.ts';
 import { digestFixture } from '../helpers/digest-fixture.ts';
+import { type Embed, expectValidEmbeds } from '../helpers/discord-embeds.ts';
 
 // Markup of every platform, mentions, masked links and terminal escapes, in one line. (No NUL: a NUL in a title
 // or a query still crashes search's SQLite text match, "unterminated string"; reported, not the renderers' part.)
@@ -86,34 +86,14 @@ function checkDiscordMarkdown(text: string, { lines = true } = {}) {
 /** Text Discord shows as typed (footers, labels, thread names): only no control characters. */
 const checkDiscordPlain = (text: string) => expect(controls(text)).toEqual([]);
 
-type Embed = {
-  title?: string;
-  description?: string;
-  footer?: { text: string };
-  fields?: { name: string; value: string }[];
-};
-
 function checkEmbeds(embeds: Embed[]) {
-  expect(embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
-  let total = 0;
+  expectValidEmbeds(embeds);
   for (const embed of embeds) {
-    // discord.js's builders validate each part against Discord's limits and throw when one is broken.
-    const built = new EmbedBuilder();
-    if (embed.title) built.setTitle(embed.title);
-    if (embed.description) built.setDescription(embed.description);
-    if (embed.footer) built.setFooter(embed.footer);
-    if (embed.fields) built.setFields(embed.fields);
-    total +=
-      (embed.title?.length ?? 0) +
-      (embed.description?.length ?? 0) +
-      (embed.footer?.text.length ?? 0) +
-      (embed.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0);
     if (embed.title) checkDiscordMarkdown(embed.title, { lines: false });
     if (embed.description) checkDiscordMarkdown(embed.description);
     if (embed.footer) checkDiscordPlain(embed.footer.text);
     for (const field of embed.fields ?? []) checkDiscordMarkdown(field.value);
   }
-  expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
 }
 
 function checkDiscordMessage(message: DiscordMessage) {

@@ -1,28 +1,10 @@
 import MiniSearch from 'minisearch';
 import { allowsFuzzy, INPUT_LIMITS } from '../input-limits.ts';
+import { editDistance } from '../search/edit-distance.ts';
 import { toMatchKey } from '../text.ts';
 
 // How many candidates the name index hands to the finer likeness score.
 const CANDIDATES = 300;
-
-/** Edit distance between two strings (insertions, deletions, substitutions), stopping early past `max`. */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-      current.push(value);
-      best = Math.min(best, value);
-    }
-    if (best > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
 
 interface NameEntry {
   name: string;

@@ -1,43 +1,17 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbedBuilder } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, renderDiscord } from '../../../src/adapters/discord/render.ts';
 import type { Reply } from '../../../src/core/commands/reply.ts';
 import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.ts';
+import { type Embed, expectValidEmbeds } from '../../helpers/discord-embeds.ts';
 import { runPaperboy } from '../../helpers/run-cli.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
-
-type Embed = {
-  title?: string;
-  description?: string;
-  footer?: { text: string };
-  fields?: { name: string; value: string }[];
-};
-/** Checks embeds with discord.js's own builder validation, plus the per-message total. */
-function validEmbeds(embeds: Embed[]) {
-  expect(embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
-  let total = 0;
-  for (const embed of embeds) {
-    // The builders validate every setter against Discord's limits and throw when one is broken.
-    const built = new EmbedBuilder(embed as never);
-    if (embed.title) built.setTitle(embed.title);
-    if (embed.description) built.setDescription(embed.description);
-    if (embed.footer) built.setFooter(embed.footer);
-    if (embed.fields) built.setFields(embed.fields);
-    total +=
-      (embed.title?.length ?? 0) +
-      (embed.description?.length ?? 0) +
-      (embed.footer?.text.length ?? 0) +
-      (embed.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0);
-  }
-  expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
-}
 
 describe('Discord: real discord.js against a fake Discord', () => {
   let discord: FakeDiscord;
@@ -76,7 +50,7 @@ describe('Discord: real discord.js against a fake Discord', () => {
     };
     expect(callback?.body?.type).toBe(4);
     expect(data.embeds.length).toBeGreaterThan(1);
-    validEmbeds(data.embeds);
+    expectValidEmbeds(data.embeds);
     expect(data.embeds[0]?.footer?.text).toMatch(/page 1 of \d+/);
     const ids = data.components.flatMap((r) => r.components.map((c) => c.custom_id));
     expect(ids).toContain('pg:2:language models');
@@ -91,7 +65,7 @@ describe('Discord: real discord.js against a fake Discord', () => {
     expect(callback?.body?.type).toBe(7);
     const data = callback?.body?.data as { embeds: Embed[] };
     expect(data.embeds[0]?.title).toMatch(/^6\. /);
-    validEmbeds(data.embeds);
+    expectValidEmbeds(data.embeds);
   });
 
   it('answers "more like this" from a card button, and an old button kindly', async () => {
@@ -151,7 +125,7 @@ describe('Discord: real discord.js against a fake Discord', () => {
     const { id } = discord.command('author', [{ name: 'name', type: 3, value: 'Zac Hatfield-Dodds' }]);
     const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
     const data = callback?.body?.data as { embeds: Embed[] };
-    validEmbeds(data.embeds);
+    expectValidEmbeds(data.embeds);
     expect(data.embeds[0]?.fields?.find((f) => f.name === 'Citations')?.value).toBe('15,836');
   });
 
@@ -263,7 +237,7 @@ describe('renderDiscord', () => {
       },
     };
     const message = renderDiscord(reply);
-    validEmbeds(message.embeds.map((e) => e.toJSON() as Embed));
+    expectValidEmbeds(message.embeds.map((e) => e.toJSON() as Embed));
     expect(message.embeds.length).toBeGreaterThan(3);
     expect(message.components.length).toBeLessThanOrEqual(DISCORD_LIMITS.rows);
     for (const row of message.components)
