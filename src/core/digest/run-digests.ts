@@ -229,7 +229,7 @@ async function deliverRun(
     // rest of its thread is posted, never the summary again.
     const found = claimed.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
     lease.keep();
-    if (found === undefined && claimed.status === 'sending' && tooLate) return skip('not on the platform and ');
+    if (found === undefined && claimed.status === 'sending' && tooLate) return await skip('not on the platform and ');
     if (found !== undefined) {
       await poster.resume(delivery, found);
       log(`digest ${ledgerId} was already posted before a restart; not posting it again`);
