@@ -11,9 +11,9 @@ const toKnownBlocks = (blocks: Block[]) => blocks as unknown as webApi.KnownBloc
 
 /** Papers per thread message: one section each, well under Slack's 50 blocks and 3,000 characters a section. */
 export const DIGEST_CARDS_PER_MESSAGE = 40;
-export // How far back a recovery looks for a digest's summary: 10 pages of 200 messages.
+// How far back a recovery looks for a digest's summary: 10 pages of 200 messages.
 const HISTORY_PAGES = 10;
-const DIGEST_EVENT = 'paperboy_digest';
+export const DIGEST_EVENT = 'paperboy_digest';
 
 // Each part is cut on its own, so the link's markup always closes and the facts always show.
 function digestCard(card: PaperCard): Block {

@@ -37,7 +37,10 @@ describe('/digest subscribe and watch grammar', () => {
     t.handle('/digest watch reward hacking');
     // What an older Paperboy stored for `/digest watch reward hacking empty`.
     t.store.db.prepare('UPDATE subscriptions SET post_empty = 1').run();
-    expect(t.handle('/digest list')).toMatchObject({ kind: 'notice', text: expect.not.stringMatching(/no new papers/) });
+    expect(t.handle('/digest list')).toMatchObject({
+      kind: 'notice',
+      text: expect.not.stringMatching(/no new papers/),
+    });
   });
 
   it('H6 refuses `at` and `tz` for a watch, saying why, rather than ignoring them', () => {
