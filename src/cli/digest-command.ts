@@ -28,7 +28,11 @@ function leaseOf(env: NodeJS.ProcessEnv): { leaseMs?: number } {
   return { leaseMs: ms };
 }
 
-/** `paperboy digest run [--now ISO] [--json]`: runs whatever is due at that time once, then exits. */
+/**
+ * `paperboy digest run [--now ISO] [--json]`: runs whatever is due at that time once, then exits: 0 when every
+ * due digest went out (or had nothing to send), 1 when one could not be sent (a platform refused, the database
+ * stayed locked), so that cron reports it; the ledger keeps such a digest and the next run sends it.
+ */
 export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string; json?: boolean }): Promise<number> {
   const config = loadConfig(io.env);
   const now = flags.now ? new Date(flags.now) : io.clock();
@@ -63,7 +67,12 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       ...leaseOf(io.env),
     });
     if (flags.json) writeJson(io, { digests: outcomes });
-    return EXIT.ok;
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    if (failed.length === 0) return EXIT.ok;
+    io.stderr.write(
+      `error: ${failed.length === 1 ? 'a due digest' : `${failed.length} due digests`} could not be sent (${failed.map((o) => `#${o.subscription}`).join(', ')}); the reason is logged above. Nothing is lost: the next "paperboy digest run" sends them.\n`,
+    );
+    return EXIT.failed;
   } finally {
     store.close();
   }

@@ -2,6 +2,7 @@ import { createProgressBar } from '../adapters/terminal/progress-bar.ts';
 import { ingestPaths } from '../core/ingest/ingest-files.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import type { PaperStore } from '../core/store/paper-store.ts';
+import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
 /** `paperboy ingest PATH...`: loads pages and records, prints a summary, exit 1 when a file was rejected. */
@@ -14,9 +15,9 @@ export async function runIngest(paths: string[], store: PaperStore, io: CliIo, j
   });
   bar.done();
   if (json) writeJson(io, summary);
-  else io.stdout.write(formatSummary(summary));
+  else io.stdout.write(toPrintable(formatSummary(summary)));
   const rejected = summary.files.filter((f) => f.status === 'error');
-  for (const file of rejected) for (const m of file.messages) io.stderr.write(`error: ${m.message}\n`);
+  for (const file of rejected) for (const m of file.messages) io.stderr.write(toPrintable(`error: ${m.message}\n`));
   return rejected.length ? EXIT.failed : EXIT.ok;
 }
 

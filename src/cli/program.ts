@@ -4,6 +4,7 @@ import { loadConfig, resolveDbPath } from '../config.ts';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import { toPrintable } from '../core/text.ts';
 import { runAuthor } from './author-command.ts';
 import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
@@ -138,7 +139,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (isPaperboyError(error)) {
-      io.stderr.write(`error: ${error.message}\n`);
+      // Messages quote what they refused (a query, a line of a page): nothing in it may drive the terminal.
+      io.stderr.write(toPrintable(`error: ${error.message}\n`));
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }
     if (error instanceof CommanderError) {

@@ -3,6 +3,7 @@ import { RELAXED_LINE } from '../core/commands/reply.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import type { Search, SearchPage } from '../core/search/search.ts';
 import { toSearchJson } from '../core/search/search-json.ts';
+import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
 export interface SearchFlags {
@@ -25,6 +26,10 @@ function formatPage(page: SearchPage): string {
   const last = first + page.results.length;
   return `${relaxed}${lines.join('\n')}\n${first + 1}–${last} of ${page.total}\n`;
 }
+
+/** A page of results as terminal text: titles, names and the query echo come from records and people, so escape
+ * sequences in them are stripped (`toPrintable`). */
+const formatPrintable = (page: SearchPage): string => toPrintable(formatPage(page));
 
 /** `paperboy search QUERY`: one query, or with QUERY `-` one per line of standard input (JSON lines). */
 export async function runSearch(text: string, search: Search, io: CliIo, flags: SearchFlags): Promise<number> {
@@ -51,11 +56,11 @@ export async function runSearch(text: string, search: Search, io: CliIo, flags: 
   try {
     const page = search.search(text, request);
     if (flags.json) writeJson(io, toSearchJson(page));
-    else io.stdout.write(formatPage(page));
+    else io.stdout.write(formatPrintable(page));
     return EXIT.ok;
   } catch (error) {
     if (!isPaperboyError(error, 'invalid_query')) throw error;
-    io.stderr.write(`error: ${error.message}\n`);
+    io.stderr.write(toPrintable(`error: ${error.message}\n`));
     return EXIT.failed;
   }
 }

@@ -16,6 +16,7 @@ import { openSearch } from '../core/search/open-search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { platformPosters } from './platform-posters.ts';
@@ -42,7 +43,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   try {
     const report = (summary: IngestSummary | undefined) => {
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
-        for (const m of file.messages) io.stderr.write(`${m.severity}: ${m.message}\n`);
+        for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
       }
     };
     const stopping = new AbortController();

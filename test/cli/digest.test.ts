@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
+import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -37,6 +38,22 @@ describe('digests from the terminal', () => {
     expect(due.stdout).not.toContain(fakePaper(2).title);
     const again = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:05:00+01:00', '--db', db, '--json']);
     expect(JSON.parse(again.stdout)).toEqual({ digests: [] });
+  });
+
+  it('exits 1 and says which digests could not be sent, with the reason logged, when one fails', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    const now = new Date('2026-11-28T12:00:00Z');
+    await runPaperboy(['start', '--db', db], { stdin: '/digest subscribe\n/digest subscribe robots\n', now });
+    // A query an older version accepted and this one no longer parses: that digest fails, the other goes out.
+    const store = createSqliteStore(db);
+    store.db.prepare(`UPDATE subscriptions SET query = 'colour:red' WHERE id = 2`).run();
+    store.close();
+    const run = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).digests.map((d: { status: string }) => d.status)).toEqual(['failed']);
+    expect(run.stderr).toMatch(/digest 2 failed: .*colour/);
+    expect(run.stderr).toMatch(/error: a due digest could not be sent \(#2\).*next "paperboy digest run" sends them/);
   });
 
   it('prints the --json shape and rejects a bad --now', async () => {

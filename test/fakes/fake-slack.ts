@@ -95,8 +95,17 @@ export async function startFakeSlack() {
       }
       case 'conversations.history': {
         // Like Slack, the channel's history holds top-level messages; replies live in their threads.
+        // Pages of at most 999 (100 by default), newest first, with a cursor to the next page, as Slack pages.
         const top = (history.get(String(body.channel)) ?? []).filter((m) => m.thread_ts === undefined);
-        return send(res, 200, { ok: true, messages: top.slice(0, Number(body.limit ?? 100)) });
+        const from = Number(body.cursor ?? 0);
+        const to = from + Math.min(999, Number(body.limit ?? 100));
+        const more = to < top.length;
+        return send(res, 200, {
+          ok: true,
+          messages: top.slice(from, to),
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(to) : '' },
+        });
       }
       case 'conversations.open':
         return send(res, 200, { ok: true, channel: { id: `D${String(body.users)}` } });

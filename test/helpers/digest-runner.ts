@@ -21,6 +21,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     env: { ...process.env, ...env },
     clock: () => new Date(),
   });
-  const digests = code === 0 ? (JSON.parse(stdout.text()) as { digests: unknown[] }).digests : [];
+  // Exit 1 (a digest failed, as injected faults make some) still prints the outcomes.
+  const digests = stdout.text() ? (JSON.parse(stdout.text()) as { digests: unknown[] }).digests : [];
   process.stdout.write(`${JSON.stringify({ code, digests, stderr: stderr.text() })}\n`);
 }

@@ -197,13 +197,22 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
     },
     async findPosted(subscription, ledgerId) {
       const channel = await channelOf(subscription);
-      const recent = (await rest.get(Routes.channelMessages(channel), {
-        query: new URLSearchParams({ limit: '50' }),
-      })) as HistoryMessage[];
       const self = await botId();
-      return recent.find(
-        (m) => m.author?.id === self && m.embeds?.some((e) => e.footer?.text === summaryMark(ledgerId)),
-      )?.id;
+      // A digest is recovered up to PAPERBOY_DIGEST_MAX_LATE (12 h) after it was due, or the next day: people
+      // may have written hundreds of messages since, so the search pages back through the history.
+      let before: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const batch = (await rest.get(Routes.channelMessages(channel), {
+          query: new URLSearchParams({ limit: '100', ...(before ? { before } : {}) }),
+        })) as HistoryMessage[];
+        const found = batch.find(
+          (m) => m.author?.id === self && m.embeds?.some((e) => e.footer?.text === summaryMark(ledgerId)),
+        );
+        if (found) return found.id;
+        if (batch.length < 100) break;
+        before = batch.reduce((min, m) => (BigInt(m.id) < BigInt(min) ? m.id : min), (batch[0] as HistoryMessage).id);
+      }
+      return undefined;
     },
     async resume(delivery, summaryId) {
       if (!summaryId) return;

@@ -11,6 +11,8 @@ const toKnownBlocks = (blocks: Block[]) => blocks as unknown as webApi.KnownBloc
 
 /** Papers per thread message: one section each, well under Slack's 50 blocks and 3,000 characters a section. */
 export const DIGEST_CARDS_PER_MESSAGE = 40;
+// How far back a recovery looks for a digest's summary: 10 pages of 200 messages.
+const HISTORY_PAGES = 10;
 export const DIGEST_EVENT = 'paperboy_digest';
 
 // Each part is cut on its own, so the link's markup always closes and the facts always show.
@@ -118,10 +120,24 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
     },
     async findPosted(subscription, ledgerId) {
       const channel = await channelOf(subscription);
-      const history = await limited(() =>
-        client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
-      );
-      return history.messages?.find((m) => ledgerOf(m) === ledgerId)?.ts;
+      // A digest is recovered up to PAPERBOY_DIGEST_MAX_LATE (12 h) after it was due, or the next day: people
+      // may have written hundreds of messages since, so the search pages back through the history.
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const history = await limited(() =>
+          client.conversations.history({
+            channel,
+            limit: 200,
+            include_all_metadata: true,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        const found = history.messages?.find((m) => ledgerOf(m) === ledgerId)?.ts;
+        if (found) return found;
+        cursor = history.response_metadata?.next_cursor;
+        if (!history.has_more || !cursor) break;
+      }
+      return undefined;
     },
     async resume(delivery, ts) {
       if (!ts) return;

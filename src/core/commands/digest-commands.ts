@@ -35,7 +35,8 @@ const describe = (s: Subscription, now: Date) => {
   const what = s.query ? `“${s.query}”` : 'all new papers';
   const when = s.kind === 'watch' ? 'direct message as papers arrive' : `daily at ${s.time} ${s.tz}`;
   const state = s.paused ? ' (paused)' : next ? ` · next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-  const empty = s.postEmpty ? ' · also on days with no new papers' : '';
+  // A watch never posts empty days, even one an older version saved with `empty`.
+  const empty = s.postEmpty && s.kind !== 'watch' ? ' · also on days with no new papers' : '';
   return `#${s.id} ${what} · ${when}${empty}${state}`;
 };
 
@@ -82,7 +83,7 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
     case 'subscribe':
     case 'watch': {
       const watch = verb.toLowerCase() === 'watch';
-      const { query, time = '09:00', tz = deps.defaultTz, postEmpty } = parseSubscribe(tail);
+      const { query, time = '09:00', tz = deps.defaultTz, postEmpty, given } = parseSubscribe(tail);
       if (watch && !query)
         return {
           kind: 'error',
@@ -94,6 +95,13 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
           kind: 'error',
           code: 'invalid_query',
           message: `A watch cannot take "empty": watches are checked every 15 minutes and write only when new papers match, so "empty" would send "No new papers" up to 96 times a day. Leave it out (/digest watch ${query}), or use /digest subscribe ${query} empty for a daily digest that also posts empty days.`,
+        };
+      const timed = given.filter((word) => word === 'at' || word === 'tz');
+      if (watch && timed.length)
+        return {
+          kind: 'error',
+          code: 'invalid_query',
+          message: `A watch has no time of day: it is checked every 15 minutes and writes as soon as new papers match, so "${timed.join('" and "')}" would be ignored. Leave ${timed.length > 1 ? 'them' : 'it'} out (/digest watch ${query}), or use /digest subscribe ${query} at HH:MM for a daily digest in this channel.`,
         };
       if (query) parseQuery(query);
       const subscription = deps.digests.addSubscription(

@@ -1,4 +1,4 @@
-import { isClockTime, isTimeZone } from '../digest/schedule.ts';
+import { isClockTime, isTimeZone, toZoneName } from '../digest/schedule.ts';
 import { PaperboyError } from '../errors.ts';
 
 /** What `/digest subscribe` and `/digest watch` were asked for, options apart from the query. */
@@ -37,7 +37,8 @@ export const SUBSCRIBE_OPTIONS: readonly OptionSpec[] = [
   {
     word: 'at',
     usage: 'at HH:MM',
-    value: /^\d{1,2}(?:[:.h]\d{0,2})?(?:am|pm)?$/i,
+    // Seconds too (`09:00:00`): refused with the form, rather than searched for.
+    value: /^\d{1,2}(?:[:.h]\d{0,2}){0,2}(?:am|pm)?$/i,
     apply(request, time) {
       if (!isClockTime(time))
         throw new PaperboyError('invalid_query', `"at ${time}": expected a time like 09:00 (24-hour clock).`);
@@ -51,7 +52,7 @@ export const SUBSCRIBE_OPTIONS: readonly OptionSpec[] = [
     apply(request, zone) {
       if (!isTimeZone(zone))
         throw new PaperboyError('invalid_query', `"tz ${zone}": expected a time zone like Europe/Berlin or UTC.`);
-      request.tz = zone;
+      request.tz = toZoneName(zone);
     },
   },
   {

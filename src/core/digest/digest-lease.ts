@@ -1,4 +1,5 @@
 import { PaperboyError } from '../errors.ts';
+import { isDatabaseBusy } from '../store/busy.ts';
 import type { DigestStore } from './digest-store.ts';
 
 /** A claim on a ledger row lasts this long unless renewed; a crashed runner's claim runs out after it. */
@@ -30,13 +31,21 @@ export interface HeldLease {
 /**
  * Holds the lease on a claimed row while its digest is posted. It is renewed after every message (`keep`, which
  * posters call) and by a heartbeat every quarter of its length, so a slow platform (a long 429 wait, a slow reply)
- * never lets it run out under a live runner: it runs out only when the runner is dead or stalled. A heartbeat that
- * cannot write (a busy database) tries again at the next beat; `keep` refuses to go on without a renewal.
+ * never lets it run out under a live runner: it runs out only when the runner is dead or stalled. A renewal that
+ * cannot write (another process holds the database's write lock, as an import does) is tried again at the next
+ * beat or message; `keep` goes on while at least half of the last lease it wrote is left, and stops the poster
+ * (`lease_lost`) only when the lease may be about to run out.
+ *
+ * @param claimedUntil - when the claim that made this row ours runs out (wall-clock milliseconds)
  */
-export function holdLease(digests: DigestStore, runId: number, runner: Runner): HeldLease {
+export function holdLease(digests: DigestStore, runId: number, runner: Runner, claimedUntil?: number): HeldLease {
   let lost = false;
+  let until = claimedUntil ?? runner.clock() + runner.leaseMs;
   const renew = () => {
-    if (!lost) lost = !digests.renewLease(runId, { owner: runner.owner, now: runner.clock(), ms: runner.leaseMs });
+    if (lost) return false;
+    const now = runner.clock();
+    lost = !digests.renewLease(runId, { owner: runner.owner, now, ms: runner.leaseMs });
+    if (!lost) until = now + runner.leaseMs;
     return !lost;
   };
   const heartbeat = setInterval(
@@ -51,7 +60,15 @@ export function holdLease(digests: DigestStore, runId: number, runner: Runner): 
   );
   return {
     keep() {
-      if (!renew()) throw leaseLost(runId, runner);
+      let kept: boolean;
+      try {
+        kept = renew();
+      } catch (error) {
+        // Busy: the row is still ours until `until`, and no other runner can claim it before then.
+        if (!isDatabaseBusy(error) || runner.clock() > until - runner.leaseMs / 2) throw error;
+        kept = true;
+      }
+      if (!kept) throw leaseLost(runId, runner);
     },
     stop: () => clearInterval(heartbeat),
   };

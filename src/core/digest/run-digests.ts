@@ -3,6 +3,7 @@ import { toPaperCard } from '../commands/paper-card.ts';
 import type { PaperCard } from '../commands/reply.ts';
 import { isPaperboyError } from '../errors.ts';
 import type { Search } from '../search/search.ts';
+import { type BusyRetryOptions, whenNotBusy } from '../store/busy.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { DIGEST_LEASE_MS, holdLease, leaseLost, type Runner } from './digest-lease.ts';
 import type { DigestRun, DigestStore, Platform, Subscription } from './digest-store.ts';
@@ -61,7 +62,16 @@ export interface RunDigestsOptions {
    * database, whatever `now` says (`digest run --now` may put `now` anywhere).
    */
   clock?: () => number;
+  /**
+   * How each ledger write waits for another process's write lock (an import), on a timer (default: up to
+   * {@link LEDGER_BUSY_WAIT_MS}). A write after a post must not be lost to a busy database: the digest would be
+   * recovered, and a terminal, which keeps no history, would print it again.
+   */
+  busy?: BusyRetryOptions;
 }
+
+/** How long one ledger write waits in all for the database's write lock, well inside the 2-minute lease. */
+export const LEDGER_BUSY_WAIT_MS = 30_000;
 
 export const ledgerIdOf = (run: DigestRun): string => `pb-digest-${run.id}`;
 
@@ -150,10 +160,16 @@ async function runSubscription(
     const current = digests.getSubscription(subscription.id);
     if (!current) break;
     const pending = pendingPapers(current, options);
-    digests.openRun(subscription.id, dueAt, { fromSeq: current.watermark, ...pending }, now);
+    await ledgerWrite(options, () =>
+      digests.openRun(subscription.id, dueAt, { fromSeq: current.watermark, ...pending }, now),
+    );
   }
   return outcomes;
 }
+
+/** A ledger write that waits out another process's write lock on a timer (the event loop stays free). */
+const ledgerWrite = <T>(options: RunDigestsOptions, write: () => T): Promise<T> =>
+  whenNotBusy(write, options.busy ?? { maxWaitMs: LEDGER_BUSY_WAIT_MS });
 
 /** Claims one unfinished row and finishes it: skipped, empty, posted, or recovered from the platform. */
 async function deliverRun(
@@ -166,7 +182,9 @@ async function deliverRun(
   const { store, digests, now, log } = options;
   const ledgerId = ledgerIdOf(run);
   const common = { subscription: subscription.id, channel: subscription.channel, platform: subscription.platform };
-  const claimed = digests.claimRun(run.id, { owner: runner.owner, now: runner.clock(), ms: runner.leaseMs });
+  const claimed = await ledgerWrite(options, () =>
+    digests.claimRun(run.id, { owner: runner.owner, now: runner.clock(), ms: runner.leaseMs }),
+  );
   if (!claimed) {
     const until = run.leaseUntil === null ? 'now' : new Date(run.leaseUntil).toISOString();
     log(`digest ${ledgerId} is being sent by another runner (lease until ${until}); leaving it to that runner`);
@@ -178,20 +196,23 @@ async function deliverRun(
   const dueAt = new Date(claimed.dueAt);
   const lateMinutes = (now.getTime() - dueAt.getTime()) / 60_000;
   const tooLate = lateMinutes > options.maxLateMinutes;
-  const skip = (why: string) => {
+  const skip = async (why: string) => {
     const note = `digest ${subscription.id} due ${claimed.dueAt} skipped: ${why}${Math.round(lateMinutes)} min late (limit ${options.maxLateMinutes}); its papers stay new`;
     log(note);
     return {
       outcome: { ...base, status: 'skipped' as const, papers: [] },
-      finished: digests.markSkipped(claimed.id, runner.owner, note, now),
+      finished: await ledgerWrite(options, () => digests.markSkipped(claimed.id, runner.owner, note, now)),
     };
   };
   if (claimed.status === 'due' && tooLate) return skip('');
-  if (papers.length === 0 && !subscription.postEmpty) {
-    return { finished: digests.markEmpty(claimed.id, runner.owner, now) };
+  // A watch never posts "no new papers" (it is checked every 15 minutes), even when an older version saved one
+  // with `post_empty = 1`.
+  const postEmpty = subscription.postEmpty && subscription.kind !== 'watch';
+  if (papers.length === 0 && !postEmpty) {
+    return { finished: await ledgerWrite(options, () => digests.markEmpty(claimed.id, runner.owner, now)) };
   }
 
-  const lease = holdLease(digests, claimed.id, runner);
+  const lease = holdLease(digests, claimed.id, runner, claimed.leaseUntil ?? undefined);
   const delivery: DigestDelivery = {
     subscription,
     ledgerId,
@@ -201,21 +222,26 @@ async function deliverRun(
     keepLease: () => lease.keep(),
   };
   try {
-    if (!digests.markSending(claimed.id, runner.owner, now)) throw leaseLost(claimed.id, runner);
+    if (!(await ledgerWrite(options, () => digests.markSending(claimed.id, runner.owner, now)))) {
+      throw leaseLost(claimed.id, runner);
+    }
     // A row left "sending" died mid-post (or its post failed): if its summary is on the platform, only the
     // rest of its thread is posted, never the summary again.
     const found = claimed.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
     lease.keep();
-    if (found === undefined && claimed.status === 'sending' && tooLate) return skip('not on the platform and ');
+    if (found === undefined && claimed.status === 'sending' && tooLate) return await skip('not on the platform and ');
     if (found !== undefined) {
       await poster.resume(delivery, found);
       log(`digest ${ledgerId} was already posted before a restart; not posting it again`);
     }
     const messageId = found !== undefined ? found : await poster.post(delivery);
-    const closed =
+    // Posted: waiting out a busy database here is what keeps the digest from being recovered (and a terminal
+    // digest from being printed twice).
+    const closed = await ledgerWrite(options, () =>
       papers.length === 0
         ? digests.markEmpty(claimed.id, runner.owner, now)
-        : digests.markSent(claimed.id, runner.owner, messageId, now);
+        : digests.markSent(claimed.id, runner.owner, messageId, now),
+    );
     if (!closed) throw leaseLost(claimed.id, runner);
     return {
       outcome: { ...base, status: found !== undefined ? 'recovered' : papers.length ? 'sent' : 'empty' },
@@ -229,9 +255,9 @@ async function deliverRun(
     // Left "sending", lease released: the next attempt, by any runner, looks on the platform before posting.
     log(`digest ${ledgerId} failed: ${(error as Error).message}`);
     try {
-      digests.releaseLease(claimed.id, runner.owner);
+      await ledgerWrite(options, () => digests.releaseLease(claimed.id, runner.owner));
     } catch {
-      // A busy database: the lease runs out by itself.
+      // The database stayed busy: the lease runs out by itself.
     }
     return { outcome: { ...base, status: 'failed' }, finished: false };
   } finally {

@@ -37,6 +37,10 @@ export function nextDueAt(pattern: string, tz: string, now: Date): Date | undefi
 /** `HH:MM` on a 24-hour clock. */
 export const isClockTime = (text: string): boolean => /^([01]?\d|2[0-3]):[0-5]\d$/.test(text);
 
+/** A zone's proper name, however it was typed: `europe/berlin` is `Europe/Berlin`, `utc` is `UTC`. */
+export const toZoneName = (zone: string): string =>
+  new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+
 export const isTimeZone = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

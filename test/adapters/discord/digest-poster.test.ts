@@ -58,6 +58,16 @@ describe('Discord digests against a fake Discord', () => {
     expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
   });
 
+  it('H2 finds a digest posted before a crash after 150 messages of chat in the channel, and does not post it again', async () => {
+    const t = digestFixture(context);
+    t.addPapers(2);
+    expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe('failed');
+    // The bot was down for hours while people talked: the summary is no longer among the latest 50 messages.
+    for (let i = 0; i < 150; i++) discord.postAs(CHANNEL_ID, `chat ${i}`);
+    expect((await t.run('2026-11-29T12:00:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
+    expect(discord.messagesIn(CHANNEL_ID).filter((m) => m.author.id === '100000000000000001')).toHaveLength(1);
+  });
+
   it('after a crash in the middle of the thread, posts only the missing part on restart', async () => {
     const t = digestFixture(context);
     t.addPapers(200);

@@ -16,7 +16,7 @@ function setup() {
     digests: { digests, clock, defaultTz: 'UTC' },
   });
   const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
-  return { chat, digests, context, handle: (text: string) => chat.handle(text, context) };
+  return { store, chat, digests, context, handle: (text: string) => chat.handle(text, context) };
 }
 
 describe('/digest subscribe and watch grammar', () => {
@@ -30,6 +30,47 @@ describe('/digest subscribe and watch grammar', () => {
     expect(t.digests.listSubscriptions()).toEqual([]);
     expect(t.handle('/digest watch reward hacking')).toMatchObject({ kind: 'notice' });
     expect(t.digests.listSubscriptions()).toMatchObject([{ kind: 'watch', query: 'reward hacking', postEmpty: false }]);
+  });
+
+  it('H5 an older watch saved with post_empty = 1 is not listed as posting empty days', () => {
+    const t = setup();
+    t.handle('/digest watch reward hacking');
+    // What an older Paperboy stored for `/digest watch reward hacking empty`.
+    t.store.db.prepare('UPDATE subscriptions SET post_empty = 1').run();
+    expect(t.handle('/digest list')).toMatchObject({
+      kind: 'notice',
+      text: expect.not.stringMatching(/no new papers/),
+    });
+  });
+
+  it('H6 refuses `at` and `tz` for a watch, saying why, rather than ignoring them', () => {
+    const t = setup();
+    for (const options of ['at 09:00', 'tz Europe/Berlin', 'at 07:30 tz UTC']) {
+      expect(t.handle(`/digest watch robots ${options}`)).toMatchObject({
+        kind: 'error',
+        code: 'invalid_query',
+        message: expect.stringMatching(/A watch has no time of day: .*every 15 minutes.*\/digest subscribe robots/),
+      });
+    }
+    expect(t.digests.listSubscriptions()).toEqual([]);
+  });
+
+  it('H6 refuses a clock time with seconds rather than searching for it: at 09:00:00', () => {
+    const t = setup();
+    expect(t.handle('/digest subscribe robots at 09:00:00')).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/"at 09:00:00": expected a time like 09:00/),
+    });
+    expect(parseSubscribe('papers at 2023')).toMatchObject({ query: 'papers at 2023' });
+  });
+
+  it('H6 stores a time zone under its proper name whatever case it was typed in', () => {
+    const t = setup();
+    expect(t.handle('/digest subscribe robots tz europe/berlin')).toMatchObject({
+      kind: 'notice',
+      text: expect.stringContaining('daily at 09:00 Europe/Berlin'),
+    });
+    expect(parseSubscribe('tz utc')).toMatchObject({ query: '', tz: 'UTC' });
   });
 
   it('H6 takes option words inside the query as query words: /digest subscribe look at transformers', () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/adapters/logger.ts';
 import { createSlackDigestPoster } from '../../../src/adapters/slack/digest-poster.ts';
@@ -185,14 +186,14 @@ describe('the claim protocol: several runners on one database', () => {
     });
   });
 
-  it('a busy database fails the tick, not the runner, and the next tick sends the digest once', async () => {
+  it('a database busy for longer than the runner waits fails the tick, not the runner, and the next tick sends the digest once', async () => {
     const { a, b, slack } = await setup(2);
     b.store.db.pragma('busy_timeout = 50');
     a.store.begin();
     try {
-      const outcomes = await b.run(DAY1);
+      const outcomes = await b.run(DAY1, { busy: { maxWaitMs: 300 } });
       expect(outcomes.map((o) => o.status)).toEqual(['failed']);
-      expect(b.logs.join('\n')).toMatch(/database is locked/);
+      expect(b.logs.join('\n')).toMatch(/the database stayed locked by another process/);
     } finally {
       a.store.commit();
     }
@@ -242,6 +243,26 @@ describe('every unfinished run is recovered before a newer one starts', () => {
     ]);
     expect(papersInThreads(slack, 'C1')).toEqual(range(1, 5).map((n) => [n, 1]));
     expect(summariesIn(slack, 'C1')).toHaveLength(2);
+    expect(unfinished(runner)).toEqual({ n: 0 });
+  });
+
+  it('H2 a digest left sending is found and completed, not posted again, after 150 messages of chat in the channel', async () => {
+    const { runner, slack } = await setup();
+    addPapers(runner, 1, 3);
+    const crashed = await runDueDigests({
+      ...optionsOf(runner),
+      posters: { slack: crashingAfterPost(runner.slackPoster) },
+      now: new Date(DAY1),
+    });
+    expect(crashed.map((o) => o.status)).toEqual(['failed']);
+    // The team talks on while the bot is down: the summary is no longer among the channel's latest messages.
+    const people = new WebClient('xoxb-person', { slackApiUrl: slack.apiUrl });
+    await Promise.all(range(1, 150).map((i) => people.chat.postMessage({ channel: 'C1', text: `chat ${i}` })));
+    // Three hours later, within the lateness limit.
+    const back = await runner.run('2026-11-29T12:00:00Z');
+    expect(back.map((o) => o.status)).toEqual(['recovered']);
+    expect(summariesIn(slack, 'C1').filter((m) => String(m.text).includes('new paper'))).toHaveLength(1);
+    expect(papersInThreads(slack, 'C1')).toEqual(range(1, 3).map((n) => [n, 1]));
     expect(unfinished(runner)).toEqual({ n: 0 });
   });
 

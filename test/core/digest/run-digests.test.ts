@@ -166,6 +166,20 @@ describe('runDueDigests', () => {
     expect(t.posted.map((d) => [d.subscription.id, d.heading])).toEqual([[2, 'No new papers today.']]);
   });
 
+  it('H5 a watch saved with post_empty = 1 by an older version posts nothing when no papers are new', async () => {
+    const t = setup();
+    t.chat.handle('/digest watch reward hacking', { platform: 'slack', channel: 'C1', user: 'U7' });
+    // What an older Paperboy stored for `/digest watch reward hacking empty`.
+    t.store.db.prepare('UPDATE subscriptions SET post_empty = 1 WHERE id = 1').run();
+    const slack = recordingPoster();
+    const quarters = ['09:00', '09:15', '09:30', '09:45'].map((hhmm) => `2026-03-28T${hhmm}:00Z`);
+    for (const iso of quarters) await t.run(iso, { slack: slack.poster });
+    expect(slack.posted).toEqual([]);
+    t.addPage('Ann', [fakePaper(1, { title: 'Reward hacking in the wild' })]);
+    await t.run('2026-03-28T10:00:00Z', { slack: slack.poster });
+    expect(slack.posted.map((d) => d.cards.length)).toEqual([1]);
+  });
+
   it('keeps going when one subscription fails, and reports it', async () => {
     const t = setup();
     // Made behind the chat's back, so its query was never checked.
