@@ -24,8 +24,8 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 const SEEDS = process.env.FAULT_SEEDS ? process.env.FAULT_SEEDS.split(',').map(Number) : [20261128, 7, 424242];
 const DAYS = Number(process.env.FAULT_DAYS ?? 30);
 const RUNNERS = 3;
-// Short, so that a killed runner's digest is recovered within seconds; the heartbeat renews it every 375 ms.
-const LEASE_MS = 1500;
+// Short, so that a killed runner's digest is recovered within seconds; the heartbeat renews it every 750 ms.
+const LEASE_MS = 3000;
 // A working runner is killed every 2 to 5 seconds.
 const KILL_EVERY_MS = { min: 2000, max: 5000 };
 const CHILD = join(PROJECT_ROOT, 'test', 'helpers', 'digest-runner.ts');
@@ -208,7 +208,7 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
   });
 
   for (const seed of SEEDS) {
-    it(`posts every digest exactly once (seed ${seed})`, { timeout: 60_000 }, async () => {
+    it(`posts every digest exactly once (seed ${seed})`, { timeout: 120_000 }, async () => {
       const started = Date.now();
       const random = seeded(seed);
       const chaos = seeded(seed + 3);
@@ -318,7 +318,7 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
         });
         if (count) store.savePapers(batch, now);
         today = now;
-        const deadline = Date.now() + 30_000;
+        const deadline = Date.now() + 45_000;
         while (!dayDone(now)) {
           if (Date.now() > deadline) {
             const open = store.db.prepare(`SELECT * FROM digest_runs WHERE status IN ('due', 'sending')`).all();
