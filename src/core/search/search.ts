@@ -262,15 +262,16 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     if (known.length === 0) return ranking([], undefined, false);
     const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...text.positive], text.negative);
     const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
-    const held = new Map(ids.map((id) => [id, 0]));
-    for (const group of known) {
-      for (const id of store.matchText(anyOf(group), authors ? ids : undefined)) {
-        const n = held.get(id);
-        if (n !== undefined) held.set(id, n + 1);
-      }
-    }
+    // Words held per id in a typed array: a query of 32 common words counts a million (id, word) pairs at 191k
+    // papers, which a Map took 0.4 s to do. Ids are positive integers (SQLite rowids), at most 32 words.
+    const answered = idMask(ids);
+    const held = new Uint8Array(answered.length);
+    if (known.length === 1) held.fill(1);
+    else
+      for (const group of known)
+        for (const id of store.matchText(anyOf(group), authors ? ids : undefined)) if (answered[id] === 1) held[id]++;
     const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
-    for (const [id, n] of held) byCount[known.length - n]?.push(id);
+    for (const id of ids) byCount[known.length - (held[id] as number)]?.push(id);
     return ranking(byCount, expression, options.mode === 'relax');
   }
 
