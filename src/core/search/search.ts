@@ -269,7 +269,8 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     if (known.length === 1) held.fill(1);
     else
       for (const group of known)
-        for (const id of store.matchText(anyOf(group), authors ? ids : undefined)) if (answered[id] === 1) held[id]++;
+        for (const id of store.matchText(anyOf(group), authors ? ids : undefined))
+          if (answered[id] === 1) held[id] = (held[id] as number) + 1;
     const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
     for (const id of ids) byCount[known.length - (held[id] as number)]?.push(id);
     return ranking(byCount, expression, options.mode === 'relax');
