@@ -335,17 +335,18 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     return page;
   }
 
+  /** The query with each unknown word corrected where it is typed as a word (not inside a filter or an exclusion). */
   function didYouMean(query: SearchQuery, plans: WordPlan[]): string | undefined {
-    let text = query.text;
-    let changed = false;
+    const fixes = new Map<string, string>();
     for (const plan of plans) {
-      if (!plan.unknown) continue;
-      const suggestion = index.typos(plan.word, 1)[0];
-      if (!suggestion) continue;
-      text = text.replace(new RegExp(plan.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), suggestion);
-      changed = true;
+      const suggestion = plan.unknown ? index.typos(plan.word, 1)[0] : undefined;
+      if (suggestion) fixes.set(plan.word, suggestion);
     }
-    return changed ? text : undefined;
+    const spans = query.spans.filter((s) => fixes.has(s.word));
+    if (spans.length === 0) return undefined;
+    let text = query.text;
+    for (const span of spans.reverse()) text = text.slice(0, span.start) + fixes.get(span.word) + text.slice(span.end);
+    return text;
   }
 
   return {
