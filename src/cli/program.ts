@@ -81,16 +81,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--limit <n>', 'results per page', positiveInt, 10)
     .option('--page <n>', 'page number', positiveInt, 1)
     .option('--json', 'print JSON (one object per line with QUERY "-")')
-    .action((words: string[], options: DbOptions & { limit: number; page: number }) =>
-      withStore(options, (store, dbPath) => {
+    // `paperboy search models -survey`: a word after "-" is an excluded word of the query language, not an option.
+    .allowUnknownOption()
+    .action((words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
+      const mistyped = words.find((w) => /^--[^\s"]/.test(w));
+      if (mistyped) command.error(`error: unknown option '${mistyped}'`, { code: 'commander.unknownOption' });
+      return withStore(options, (store, dbPath) => {
         const { search } = openSearch(store, dbPath);
         return runSearch(words.join(' '), search, io, {
           limit: options.limit,
           page: options.page,
           json: !!options.json,
         });
-      }),
-    );
+      });
+    });
 
   program
     .command('start')

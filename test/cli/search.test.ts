@@ -76,6 +76,28 @@ describe('paperboy search', () => {
     expect(lines[2].results[0].title).toMatch(/Sycophancy/);
   });
 
+  it('B2 takes an exclusion given as its own argument as part of the query, not as an unknown option', async () => {
+    const json = async (...argv: string[]) => {
+      const result = await runPaperboy(['search', ...argv, '--json', '--db', db, '--limit', '100']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout) as { query: string; total: number; results: { title: string }[] };
+    };
+    const models = await json('models');
+    const without = await json('models', '-superposition');
+    expect(without.query).toBe('models -superposition');
+    expect(without.total).toBeGreaterThan(0);
+    expect(without.total).toBeLessThan(models.total);
+    expect(without.results.map((r) => r.title)).not.toContain('Toy Models of Superposition');
+    // As one argument, and a query made only of exclusions (the shell leaves the leading "-").
+    expect((await json('-superposition models')).total).toBe(without.total);
+    expect((await json('-superposition')).total).toBeGreaterThan(0);
+    // A mistyped option is still a usage error, not a word of the query.
+    const typo = await runPaperboy(['search', 'models', '--jsno', '--db', db]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown option '--jsno'/);
+  });
+
   it('pages with --page and --limit', async () => {
     const one = JSON.parse((await runPaperboy(['search', 'year:2022', '--limit', '2', '--json', '--db', db])).stdout);
     const two = JSON.parse(

@@ -92,10 +92,8 @@ export class PaperIndex {
     const snapshot = options.snapshotPath ? readSnapshot(options.snapshotPath) : undefined;
     const storeRev = options.store.maxRev();
     if (snapshot && snapshot.identity === options.store.identity() && snapshot.rev <= storeRev) {
-      const index = new PaperIndex(options, MiniSearch.loadJS(snapshot.index, MINISEARCH_OPTIONS), snapshot.rev);
-      for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
-      for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
-      if (index.#search.documentCount === index.facts.size) {
+      const index = PaperIndex.#fromSnapshot(options, snapshot);
+      if (index) {
         index.sync();
         return index;
       }
@@ -104,6 +102,21 @@ export class PaperIndex {
     const index = new PaperIndex(options, new MiniSearch<IndexedPaper>(MINISEARCH_OPTIONS), 0);
     index.sync();
     return index;
+  }
+
+  /** The index a snapshot holds, or undefined when its parts are damaged or disagree with one another. */
+  static #fromSnapshot(options: PaperIndexOptions, snapshot: Snapshot): PaperIndex | undefined {
+    let search: MiniSearch<IndexedPaper>;
+    try {
+      search = MiniSearch.loadJS(snapshot.index, MINISEARCH_OPTIONS);
+    } catch {
+      // Written by another MiniSearch, or damaged: only a cache.
+      return undefined;
+    }
+    const index = new PaperIndex(options, search, snapshot.rev);
+    for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
+    for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
+    return search.documentCount === index.facts.size ? index : undefined;
   }
 
   get rev(): number {
@@ -217,11 +230,51 @@ interface Snapshot {
   index: Parameters<typeof MiniSearch.loadJS>[0];
 }
 
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+const isFacts = (entry: unknown): entry is [number, PaperFacts] => {
+  if (!Array.isArray(entry) || entry.length !== 2 || !isCount(entry[0])) return false;
+  const facts = entry[1] as Partial<PaperFacts> | null;
+  return (
+    typeof facts === 'object' &&
+    facts !== null &&
+    isCount(facts.from) &&
+    isCount(facts.to) &&
+    typeof facts.hasCode === 'boolean' &&
+    Array.isArray(facts.categories) &&
+    facts.categories.every((c) => typeof c === 'string')
+  );
+};
+
+const isTermCount = (entry: unknown): entry is [string, number] =>
+  Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && isCount(entry[1]);
+
+/**
+ * A snapshot of this format whose parts have the right types; anything else (another version, a file cut short
+ * or edited by hand) is undefined. One pass over the entries: a few milliseconds beside the load itself.
+ */
+function isSnapshot(value: unknown): value is Snapshot {
+  const s = value as Partial<Snapshot> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    s.version === SNAPSHOT_VERSION &&
+    typeof s.identity === 'string' &&
+    isCount(s.rev) &&
+    typeof s.index === 'object' &&
+    s.index !== null &&
+    Array.isArray(s.facts) &&
+    s.facts.every(isFacts) &&
+    Array.isArray(s.vocabulary) &&
+    s.vocabulary.every(isTermCount)
+  );
+}
+
 function readSnapshot(path: string): Snapshot | undefined {
   if (!existsSync(path)) return undefined;
   try {
-    const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
-    return snapshot.version === SNAPSHOT_VERSION ? snapshot : undefined;
+    const snapshot: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return isSnapshot(snapshot) ? snapshot : undefined;
   } catch {
     // A damaged snapshot is only a cache: rebuild from the database.
     return undefined;

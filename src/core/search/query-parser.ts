@@ -19,6 +19,8 @@ export interface SearchQuery {
    * them included: the title phrase that ranks first.
    */
   words: string[];
+  /** Where each free and quoted single word is typed, `[start, end)` in `text`: for "did you mean". */
+  spans: { word: string; start: number; end: number }[];
   /** Quoted phrases, each as its normalised words (stopwords kept). */
   phrases: string[][];
   /** Terms and phrases that must not occur. */
@@ -32,6 +34,9 @@ export interface SearchQuery {
   sort: 'relevance' | 'date';
 }
 
+// A run of word characters, as `toWords` splits them (docs/search.md, "Words of a text").
+const WORD_RUN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+
 export const FILTERS = ['author', 'by', 'cat', 'aff', 'year', 'since', 'before', 'has', 'sort'] as const;
 type Filter = (typeof FILTERS)[number];
 
@@ -44,6 +49,8 @@ const invalid = (text: string, position: number, message: string): never => {
 
 interface Token {
   position: number;
+  /** Where `value` begins in the text. */
+  start: number;
   negated: boolean;
   key?: string;
   value: string;
@@ -73,7 +80,7 @@ function lex(text: string): Token[] {
       i++;
     }
     if (text[i] === '"') {
-      tokens.push({ position, negated, value: readQuoted(i), quoted: true });
+      tokens.push({ position, start: i + 1, negated, value: readQuoted(i), quoted: true });
       continue;
     }
     const word = /^[^\s"]+/.exec(text.slice(i))?.[0] ?? '';
@@ -81,16 +88,16 @@ function lex(text: string): Token[] {
     if (colon > 0 && /^[a-z]+$/i.test(word.slice(0, colon))) {
       const key = word.slice(0, colon).toLowerCase();
       i += colon + 1;
-      if (text[i] === '"') tokens.push({ position, negated, key, value: readQuoted(i), quoted: true });
+      if (text[i] === '"') tokens.push({ position, start: i + 1, negated, key, value: readQuoted(i), quoted: true });
       else {
         const value = /^[^\s"]*/.exec(text.slice(i))?.[0] ?? '';
+        tokens.push({ position, start: i, negated, key, value, quoted: false });
         i += value.length;
-        tokens.push({ position, negated, key, value, quoted: false });
       }
       continue;
     }
+    tokens.push({ position, start: i, negated, value: word, quoted: false });
     i += word.length;
-    tokens.push({ position, negated, value: word, quoted: false });
   }
   return tokens;
 }
@@ -122,6 +129,7 @@ export function parseQuery(text: string): SearchQuery {
     terms: [],
     exact: [],
     words: [],
+    spans: [],
     phrases: [],
     excluded: [],
     authors: [],
@@ -137,7 +145,14 @@ export function parseQuery(text: string): SearchQuery {
       if (tokenWords.length === 0) continue;
       if (token.negated) query.excluded.push(tokenWords);
       else if (token.quoted && tokenWords.length > 1) query.phrases.push(tokenWords);
-      else for (const word of tokenWords) words.push({ word, quoted: token.quoted });
+      else {
+        for (const word of tokenWords) words.push({ word, quoted: token.quoted });
+        for (const run of token.value.matchAll(WORD_RUN)) {
+          const word = normalizeTerm(run[0]);
+          const start = token.start + run.index;
+          if (word !== '') query.spans.push({ word, start, end: start + run[0].length });
+        }
+      }
       continue;
     }
     if (!(FILTERS as readonly string[]).includes(token.key)) {

@@ -262,15 +262,17 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     if (known.length === 0) return ranking([], undefined, false);
     const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...text.positive], text.negative);
     const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
-    const held = new Map(ids.map((id) => [id, 0]));
-    for (const group of known) {
-      for (const id of store.matchText(anyOf(group), authors ? ids : undefined)) {
-        const n = held.get(id);
-        if (n !== undefined) held.set(id, n + 1);
-      }
-    }
+    // Words held per id in a typed array: a query of 32 common words counts a million (id, word) pairs at 191k
+    // papers, which a Map took 0.4 s to do. Ids are positive integers (SQLite rowids), at most 32 words.
+    const answered = idMask(ids);
+    const held = new Uint8Array(answered.length);
+    if (known.length === 1) held.fill(1);
+    else
+      for (const group of known)
+        for (const id of store.matchText(anyOf(group), authors ? ids : undefined))
+          if (answered[id] === 1) held[id] = (held[id] as number) + 1;
     const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
-    for (const [id, n] of held) byCount[known.length - n]?.push(id);
+    for (const id of ids) byCount[known.length - (held[id] as number)]?.push(id);
     return ranking(byCount, expression, options.mode === 'relax');
   }
 
@@ -333,17 +335,18 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     return page;
   }
 
+  /** The query with each unknown word corrected where it is typed as a word (not inside a filter or an exclusion). */
   function didYouMean(query: SearchQuery, plans: WordPlan[]): string | undefined {
-    let text = query.text;
-    let changed = false;
+    const fixes = new Map<string, string>();
     for (const plan of plans) {
-      if (!plan.unknown) continue;
-      const suggestion = index.typos(plan.word, 1)[0];
-      if (!suggestion) continue;
-      text = text.replace(new RegExp(plan.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), suggestion);
-      changed = true;
+      const suggestion = plan.unknown ? index.typos(plan.word, 1)[0] : undefined;
+      if (suggestion) fixes.set(plan.word, suggestion);
     }
-    return changed ? text : undefined;
+    const spans = query.spans.filter((s) => fixes.has(s.word));
+    if (spans.length === 0) return undefined;
+    let text = query.text;
+    for (const span of spans.reverse()) text = text.slice(0, span.start) + fixes.get(span.word) + text.slice(span.end);
+    return text;
   }
 
   return {

@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSearch } from '../../../src/core/search/open-search.ts';
+import { snapshotPathFor } from '../../../src/core/search/paper-index.ts';
+import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+
+const clock = () => new Date('2026-01-01T00:00:00Z');
+
+// The snapshot is only a cache: whatever is in the file, a start rebuilds from the database instead of crashing
+// (before the fix, a snapshot of the right version and database whose parts were missing or of the wrong type
+// stopped every `paperboy search` and `paperboy start` with a TypeError, until someone deleted the file).
+const DAMAGE: Record<string, (snapshot: Record<string, unknown>, text: string) => string> = {
+  'cut in half': (_, text) => text.slice(0, text.length / 2),
+  empty: () => '',
+  'not JSON': () => '\u0000\u00ff'.repeat(50),
+  'JSON null': () => 'null',
+  'a future version': (s) => JSON.stringify({ ...s, version: 99 }),
+  'without its title index': (s) => JSON.stringify({ ...s, index: undefined }),
+  'a title index MiniSearch cannot read': (s) => JSON.stringify({ ...s, index: { documentCount: 2 } }),
+  'without its facts': (s) => JSON.stringify({ ...s, facts: undefined }),
+  'facts that are not a list': (s) => JSON.stringify({ ...s, facts: { 1: {} } }),
+  'facts of the right count but empty': (s) =>
+    JSON.stringify({ ...s, facts: (s.facts as unknown[][]).map(([id]) => [id, null]) }),
+  'without its vocabulary': (s) => JSON.stringify({ ...s, vocabulary: undefined }),
+  'a vocabulary entry that is not a word': (s) => JSON.stringify({ ...s, vocabulary: [[1, 2, 3]] }),
+  'a revision that is not a number': (s) => JSON.stringify({ ...s, rev: 'x' }),
+  'a negative revision': (s) => JSON.stringify({ ...s, rev: -5 }),
+};
+
+describe('a damaged search snapshot', () => {
+  const tempDir = useTempDir();
+
+  it.each(Object.entries(DAMAGE))('B1 %s: is rebuilt from the database, never a crash', (_, damage) => {
+    const file = join(tempDir(), 'p.db');
+    const store = createSqliteStore(file);
+    store.saveProfile(
+      fakeProfile('Ann', [
+        fakePaper(1, { title: 'Quantum gravel sorting', category: 'RO', date: '2024-03-01' }),
+        fakePaper(2, { title: 'Gravel under pressure', category: 'CL', date: '2021-05-01' }),
+      ]),
+      { path: 'a', contentHash: '1' },
+      clock(),
+    );
+    openSearch(store, file).index.saveSnapshot();
+    const path = snapshotPathFor(file) as string;
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, damage(JSON.parse(text), text));
+
+    const { search, index } = openSearch(store, file);
+    expect(index.size).toBe(2);
+    expect(search.search('gravel', { pageSize: 10 }).total).toBe(2);
+    expect(search.search('gravle').total).toBe(2);
+    expect(search.search('gravel cat:RO').results.map((r) => r.paper.title)).toEqual(['Quantum gravel sorting']);
+    expect(search.search('since:2024').total).toBe(1);
+    // Once saved again, the snapshot is whole and loads as it is.
+    index.saveSnapshot();
+    expect(openSearch(store, file).index.caughtUp).toBe(0);
+    store.close();
+  });
+});
