@@ -1,7 +1,7 @@
 import type { DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
 import { pendingPapers } from '../digest/run-digests.ts';
 import { nextDueAt, patternOf } from '../digest/schedule.ts';
-import { parseQuery } from '../search/query-parser.ts';
+import { parseQuery, type SearchQuery } from '../search/query-parser.ts';
 import type { Search } from '../search/search.ts';
 import { isDatabaseBusy } from '../store/busy.ts';
 import type { PaperStore } from '../store/paper-store.ts';
@@ -29,6 +29,14 @@ export interface DigestDeps {
 
 const USAGE =
   'Use /digest subscribe [QUERY] [at HH:MM] [tz Area/City] [empty] (options after the query; quote a word to keep it in the query), /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY.';
+
+/** A query that typed something but asks for nothing (`???`): it would match every paper. */
+const asksNothing = (q: SearchQuery) =>
+  q.terms.length + q.phrases.length + q.excluded.length + q.authors.length + q.categories.length === 0 &&
+  q.affiliations.length === 0 &&
+  q.from === undefined &&
+  q.to === undefined &&
+  q.hasCode === undefined;
 
 const describe = (s: Subscription, now: Date) => {
   const next = nextDueAt(patternOf(s.kind, s.time), s.tz, now);
@@ -103,7 +111,12 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
           code: 'invalid_query',
           message: `A watch has no time of day: it is checked every 15 minutes and writes as soon as new papers match, so "${timed.join('" and "')}" would be ignored. Leave ${timed.length > 1 ? 'them' : 'it'} out (/digest watch ${query}), or use /digest subscribe ${query} at HH:MM for a daily digest in this channel.`,
         };
-      if (query) parseQuery(query);
+      if (query && asksNothing(parseQuery(query)))
+        return {
+          kind: 'error',
+          code: 'invalid_query',
+          message: `"${query}" has no word or filter to match, so it would send every new paper. Give words (/digest ${watch ? 'watch' : 'subscribe'} reward hacking), or leave the query out for all new papers.`,
+        };
       const subscription = deps.digests.addSubscription(
         {
           platform: context.platform,

@@ -145,3 +145,15 @@ describe('protectQuery: a query that arrived alone (a Discord option) stays the 
     expect(request).toMatchObject({ query: 'talks "at" 10:00', time: '09:00', postEmpty: true });
   });
 });
+
+describe('a subscription query that asks for nothing', () => {
+  it('is refused rather than taken as "every new paper" (`???`), and says how to ask for all', () => {
+    const t = setup();
+    const reply = t.handle('/digest subscribe ???');
+    expect(reply).toMatchObject({ kind: 'error', code: 'invalid_query' });
+    expect(JSON.stringify(reply)).toMatch(/no word or filter to match.*leave the query out/);
+    expect(t.handle('/digest watch ¿¡…')).toMatchObject({ kind: 'error', code: 'invalid_query' });
+    expect(t.digests.listSubscriptions()).toEqual([]);
+    expect(t.handle('/digest subscribe cat:CL')).toMatchObject({ kind: 'notice' });
+  });
+});
