@@ -21,7 +21,7 @@ const LABELS: Record<(typeof ENGINES)[number], string> = {
   minisearch: 'MiniSearch 7.2, boosts title 3 / authors 2, exact',
   'minisearch-fuzzy': 'same, prefix + fuzzy 0.2',
   fts5: 'SQLite FTS5 porter, bm25 3/1/2, AND, filters in SQL',
-  paperboy: 'Paperboy (title index + FTS5, typo-tolerant)',
+  paperboy: 'Paperboy (title vocabulary + FTS5, typo-tolerant)',
 };
 
 function runEngine(args: string[]): Promise<{ lines: string[]; firstMs?: number; wallMs: number }> {

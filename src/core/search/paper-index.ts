@@ -1,10 +1,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import { INPUT_LIMITS } from '../input-limits.ts';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { editDistance, transpositions } from './edit-distance.ts';
-import { normalizeTerm, processTerm, splitWords, toTerms } from './tokenize.ts';
+import { normalizeTerm, toTerms } from './tokenize.ts';
 
 /** What filters need of a paper, kept in memory beside the index. Dates are `YYYYMMDD`. */
 export interface PaperFacts {
@@ -15,14 +14,9 @@ export interface PaperFacts {
   hasCode: boolean;
 }
 
-interface IndexedPaper {
-  id: number;
-  title: string;
-}
-
-// 5: the snapshot records the identity of its database; terms are folded with canonical decomposition (NFD),
-// like the SQLite text index, instead of NFKD.
-const SNAPSHOT_VERSION = 5;
+// 6: no MiniSearch document index (no query read it: the vocabulary and the facts are all search needs);
+// 5: the identity of the database; terms folded with canonical decomposition (NFD), like the SQLite text index.
+const SNAPSHOT_VERSION = 6;
 /** How many typo alternatives, and how many completions, a word may stand for. */
 export const ALTERNATIVES = 3;
 /** Longer words are matched only as spelled: fuzzy matching costs the square of the length. */
@@ -35,12 +29,6 @@ export const maxTypoEdits = (term: string): number =>
 /** Alphabetical order by UTF-16 code unit: the same everywhere, whatever the locale. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const SYNC_PAGE = 5000;
-
-const MINISEARCH_OPTIONS = {
-  fields: ['title'],
-  tokenize: splitWords,
-  processTerm: (term: string) => processTerm(term),
-};
 
 export function toFacts(paper: StoredPaper): PaperFacts {
   const [y = 0, m, d] = paper.date.split('-').map(Number);
@@ -61,14 +49,13 @@ export interface PaperIndexOptions {
 }
 
 /**
- * The in-memory full-text index of paper titles (MiniSearch), with each paper's filter facts, kept in
- * step with the store by its revision counter. Abstracts, authors and affiliations are matched by the
- * store's own text index; see docs/search.md for why.
+ * What search keeps in memory, in step with the store by its revision counter: the title vocabulary
+ * (MiniSearch's radix tree: every title word with how many titles hold it, for typos and completions) and each
+ * paper's filter facts. Every match and every score comes from the store's text index; see docs/search.md.
  */
 export class PaperIndex {
   readonly store: PaperStore;
   readonly snapshotPath: string | undefined;
-  #search: MiniSearch<IndexedPaper>;
   readonly facts = new Map<number, PaperFacts>();
   /** Every title term with how many titles contain it: MiniSearch's radix tree, for typos and prefixes. */
   readonly vocabulary = new SearchableMap<number>();
@@ -76,10 +63,9 @@ export class PaperIndex {
   /** How many papers the last open or sync added or replaced. */
   caughtUp = 0;
 
-  private constructor(options: PaperIndexOptions, search: MiniSearch<IndexedPaper>, rev: number) {
+  private constructor(options: PaperIndexOptions, rev: number) {
     this.store = options.store;
     this.snapshotPath = options.snapshotPath;
-    this.#search = search;
     this.#rev = rev;
   }
 
@@ -99,24 +85,21 @@ export class PaperIndex {
       }
       // A snapshot that disagrees with itself is only a cache: fall through and rebuild.
     }
-    const index = new PaperIndex(options, new MiniSearch<IndexedPaper>(MINISEARCH_OPTIONS), 0);
+    const index = new PaperIndex(options, 0);
     index.sync();
     return index;
   }
 
   /** The index a snapshot holds, or undefined when its parts are damaged or disagree with one another. */
   static #fromSnapshot(options: PaperIndexOptions, snapshot: Snapshot): PaperIndex | undefined {
-    let search: MiniSearch<IndexedPaper>;
-    try {
-      search = MiniSearch.loadJS(snapshot.index, MINISEARCH_OPTIONS);
-    } catch {
-      // Written by another MiniSearch, or damaged: only a cache.
-      return undefined;
-    }
-    const index = new PaperIndex(options, search, snapshot.rev);
+    const index = new PaperIndex(options, snapshot.rev);
     for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
     for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
-    return search.documentCount === index.facts.size ? index : undefined;
+    // Each paper once, and no term in more titles than there are papers: else the parts disagree.
+    const consistent =
+      index.facts.size === snapshot.facts.length &&
+      snapshot.vocabulary.every(([, count]) => count > 0 && count <= index.facts.size);
+    return consistent ? index : undefined;
   }
 
   get rev(): number {
@@ -135,11 +118,8 @@ export class PaperIndex {
       const papers = this.store.papersChangedSince(this.#rev, SYNC_PAGE);
       if (papers.length === 0) break;
       for (const paper of papers) {
-        const doc = { id: paper.id, title: paper.title };
-        if (this.facts.has(paper.id)) this.#search.replace(doc);
-        else {
-          this.#search.add(doc);
-          // Titles never change once stored (the first spelling is kept), so only additions count terms.
+        // Titles never change once stored (the first spelling is kept), so only additions count terms.
+        if (!this.facts.has(paper.id)) {
           for (const term of new Set(toTerms(paper.title))) this.vocabulary.update(term, (n = 0) => n + 1);
         }
         this.facts.set(paper.id, toFacts(paper));
@@ -212,7 +192,6 @@ export class PaperIndex {
       rev: this.#rev,
       facts: [...this.facts],
       vocabulary: [...this.vocabulary],
-      index: this.#search.toJSON(),
     };
     const temp = `${this.snapshotPath}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(snapshot));
@@ -227,7 +206,6 @@ interface Snapshot {
   rev: number;
   facts: [number, PaperFacts][];
   vocabulary: [string, number][];
-  index: Parameters<typeof MiniSearch.loadJS>[0];
 }
 
 const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
@@ -261,8 +239,6 @@ function isSnapshot(value: unknown): value is Snapshot {
     s.version === SNAPSHOT_VERSION &&
     typeof s.identity === 'string' &&
     isCount(s.rev) &&
-    typeof s.index === 'object' &&
-    s.index !== null &&
     Array.isArray(s.facts) &&
     s.facts.every(isFacts) &&
     Array.isArray(s.vocabulary) &&

@@ -30,8 +30,8 @@ export function normalizeTerm(term: string): string {
     .toLowerCase();
 }
 
-/** MiniSearch's `processTerm`: normalises a term, or drops it when it is a stopword or empty. */
-export function processTerm(term: string): string | null {
+/** Normalises a term, or drops it when it is a stopword or empty. */
+function processTerm(term: string): string | null {
   const normal = normalizeTerm(term);
   return normal === '' || STOPWORDS.has(normal) ? null : normal;
 }
@@ -39,9 +39,6 @@ export function processTerm(term: string): string | null {
 // A word is a run of letters, digits, marks and private-use characters; everything else separates words,
 // as in SQLite's unicode61 tokenizer (which keeps combining accents inside a word and then removes them).
 const SPLIT = /[^\p{L}\p{N}\p{M}\p{Co}]+/u;
-
-/** Splits text into raw words (MiniSearch's `tokenize`). */
-export const splitWords = (text: string): string[] => text.split(SPLIT);
 
 /** Splits text into normalised terms, without the title index's stopwords, in order. */
 export function toTerms(text: string): string[] {

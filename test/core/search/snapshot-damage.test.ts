@@ -18,8 +18,9 @@ const DAMAGE: Record<string, (snapshot: Record<string, unknown>, text: string) =
   'not JSON': () => '\u0000\u00ff'.repeat(50),
   'JSON null': () => 'null',
   'a future version': (s) => JSON.stringify({ ...s, version: 99 }),
-  'without its title index': (s) => JSON.stringify({ ...s, index: undefined }),
-  'a title index MiniSearch cannot read': (s) => JSON.stringify({ ...s, index: { documentCount: 2 } }),
+  'a paper listed twice in its facts': (s) =>
+    JSON.stringify({ ...s, facts: [...(s.facts as unknown[]), ...(s.facts as unknown[])] }),
+  'a word in more titles than there are papers': (s) => JSON.stringify({ ...s, vocabulary: [['gravel', 99]] }),
   'without its facts': (s) => JSON.stringify({ ...s, facts: undefined }),
   'facts that are not a list': (s) => JSON.stringify({ ...s, facts: { 1: {} } }),
   'facts of the right count but empty': (s) =>
