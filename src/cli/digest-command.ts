@@ -6,6 +6,7 @@ import type { Platform } from '../core/digest/digest-store.ts';
 import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
+import { toPaperJson } from '../core/search/search-json.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
@@ -66,7 +67,16 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       clock: () => io.clock().getTime(),
       ...leaseOf(io.env),
     });
-    if (flags.json) writeJson(io, { digests: outcomes });
+    if (flags.json) {
+      // Papers in the one JSON shape every command prints (issue 11); a digest ranks nothing, so `score` is null.
+      const digests = outcomes.map((outcome) => ({
+        ...outcome,
+        papers: store
+          .getPapers(outcome.papers.map((p) => p.id))
+          .map((paper) => ({ ...toPaperJson({ paper, score: 0, matchedTerms: [], profiles: [] }), score: null })),
+      }));
+      writeJson(io, { digests });
+    }
     const failed = outcomes.filter((o) => o.status === 'failed');
     if (failed.length === 0) return EXIT.ok;
     io.stderr.write(

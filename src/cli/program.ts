@@ -78,7 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'words, "phrases", -excluded, author:"Name", cat:CL, aff:x, year:2023, since:, before:, has:code, sort:date',
     )
     .option('--db <file>', DB_HELP)
-    .option('--limit <n>', 'results per page', positiveInt, 10)
+    .option('--limit <n>', 'results per page, at most 100', positiveInt, 10)
     .option('--page <n>', 'page number', positiveInt, 1)
     .option('--json', 'print JSON (one object per line with QUERY "-")')
     // `paperboy search models -survey`: a word after "-" is an excluded word of the query language, not an option.
@@ -111,7 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('run the digests due at a time once, then exit (for cron-style deployments and tests)')
     .option('--now <iso-time>', 'the time to run at (default: now)')
     .option('--db <file>', DB_HELP)
-    .option('--json', 'print { digests: [ { subscription, channel, status, papers } ] }')
+    .option('--json', 'print { digests: [ { subscription, channel, platform, status, papers } ] }, papers as search --json shows them')
     .action(async (options: { now?: string; db?: string; json?: boolean }) => {
       code = await runDigestRun(io, options);
     });

@@ -56,7 +56,7 @@ describe('digests from the terminal', () => {
     expect(run.stderr).toMatch(/error: a due digest could not be sent \(#2\).*next "paperboy digest run" sends them/);
   });
 
-  it('prints the --json shape and rejects a bad --now', async () => {
+  it('prints the --json shape, papers as search --json prints them, and rejects a bad --now', async () => {
     const dir = tempDir();
     const db = join(dir, 'p.db');
     const now = new Date('2026-11-28T12:00:00Z');
@@ -72,10 +72,18 @@ describe('digests from the terminal', () => {
           channel: 'terminal',
           platform: 'terminal',
           status: 'sent',
-          papers: [{ id: expect.any(Number), title: fakePaper(1).title }],
+          papers: [expect.objectContaining({ id: expect.any(Number), title: fakePaper(1).title, score: null })],
         },
       ],
     });
+    // Issue 11: one JSON shape for every command that prints papers; a digest ranks nothing, so its score is null.
+    const found = await runPaperboy(['search', `"${fakePaper(1).title}"`, '--db', db, '--json']);
+    const [hit] = JSON.parse(found.stdout).results;
+    expect(JSON.parse(run.stdout).digests[0].papers).toEqual([{ ...hit, score: null }]);
+    expect(Object.keys(hit)).toEqual([
+      ...['id', 'title', 'authors', 'affiliations', 'date', 'category'],
+      ...['hasCode', 'arxivId', 'doi', 'url', 'score'],
+    ]);
     const bad = await runPaperboy(['digest', 'run', '--now', 'tomorrow', '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--now "tomorrow" is not a time/);
