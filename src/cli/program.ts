@@ -111,7 +111,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('run the digests due at a time once, then exit (for cron-style deployments and tests)')
     .option('--now <iso-time>', 'the time to run at (default: now)')
     .option('--db <file>', DB_HELP)
-    .option('--json', 'print { digests: [ { subscription, channel, platform, status, papers } ] }, papers as search --json shows them')
+    .option(
+      '--json',
+      'print { digests: [ { subscription, channel, platform, status, papers } ] }, papers as search --json shows them',
+    )
     .action(async (options: { now?: string; db?: string; json?: boolean }) => {
       code = await runDigestRun(io, options);
     });
