@@ -42,7 +42,7 @@ export async function runSearch(text: string, search: Search, io: CliIo, flags: 
         io.stdout.write(`${JSON.stringify(toSearchJson(search.search(line, request)))}\n`);
       } catch (error) {
         if (!isPaperboyError(error, 'invalid_query')) throw error;
-        io.stdout.write(`${JSON.stringify({ query: line, error: error.message, results: [] })}\n`);
+        io.stdout.write(`${JSON.stringify({ query: line, error: error.message, code: error.code, results: [] })}\n`);
       }
     }
     return EXIT.ok;

@@ -21,6 +21,7 @@ describe('paperboy search with a query over the limit', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(refused.error).toMatch(/too long/);
+    expect(refused.code).toBe('invalid_query');
     expect(answered.total).toBeGreaterThan(0);
   });
 });

@@ -72,7 +72,12 @@ describe('paperboy search', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0].results[0].title).toBe('Toy Models of Superposition');
     expect(lines[0].results.length).toBeLessThanOrEqual(2);
-    expect(lines[1]).toEqual({ query: 'foo:bar', error: expect.stringMatching(/unknown filter/), results: [] });
+    expect(lines[1]).toEqual({
+      query: 'foo:bar',
+      error: expect.stringMatching(/unknown filter/),
+      code: 'invalid_query',
+      results: [],
+    });
     expect(lines[2].results[0].title).toMatch(/Sycophancy/);
   });
 
