@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Logger } from '@slack/bolt';
 import { startDiscord } from '../adapters/discord/discord-client.ts';
 import { createLogger } from '../adapters/logger.ts';
@@ -49,6 +50,11 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const stopping = new AbortController();
     io.signal?.addEventListener('abort', () => stopping.abort(), { once: true });
     const log = (line: string) => logger.info(line);
+    // Not an error (a bot may run on the database alone), but a typo here would otherwise go unnoticed.
+    if (!existsSync(profiles))
+      logger.warn(
+        `the profiles folder ${profiles} does not exist: no pages are loaded until it does. Set PAPERBOY_PROFILES or --profiles to the folder of profile pages.`,
+      );
     // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
     // Papers ingested by another process are already in the database; the index catches up at the next query.
     const bot = createBotTick({

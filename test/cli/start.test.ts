@@ -36,6 +36,15 @@ describe('paperboy start (terminal chat)', () => {
     expect(result.stderr).toMatch(/IANA time zone[\s\S]*PAPERBOY_TZ/);
   });
 
+  it('warns, and still serves, when the profiles folder does not exist', async () => {
+    const dir = tempDir();
+    const result = await runPaperboy(['start', '--db', join(dir, 'p.db'), '--profiles', join(dir, 'nowhere')], {
+      stdin: '/help\n',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/profiles folder .*nowhere does not exist.*PAPERBOY_PROFILES/);
+  });
+
   it('works as `npm start` does: the real binary, stdin piped', () => {
     const dir = tempDir();
     const profiles = join(dir, 'profiles');
