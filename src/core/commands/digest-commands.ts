@@ -43,8 +43,7 @@ const describe = (s: Subscription, now: Date) => {
   const what = s.query ? `“${s.query}”` : 'all new papers';
   const when = s.kind === 'watch' ? 'direct message as papers arrive' : `daily at ${s.time} ${s.tz}`;
   const state = s.paused ? ' (paused)' : next ? ` · next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-  // A watch never posts empty days, even one an older version saved with `empty`.
-  const empty = s.postEmpty && s.kind !== 'watch' ? ' · also on days with no new papers' : '';
+  const empty = s.postEmpty ? ' · also on days with no new papers' : '';
   return `#${s.id} ${what} · ${when}${empty}${state}`;
 };
 

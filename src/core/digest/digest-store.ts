@@ -15,7 +15,7 @@ export interface Subscription {
   /** Highest ingest sequence number already delivered (or there when the subscription began). */
   watermark: number;
   paused: boolean;
-  /** Post "no new papers today" when there are none. */
+  /** Post "no new papers today" when there are none; always false for a watch. */
   postEmpty: boolean;
   createdBy: string | null;
   createdAt: string;

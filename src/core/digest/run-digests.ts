@@ -205,10 +205,7 @@ async function deliverRun(
     };
   };
   if (claimed.status === 'due' && tooLate) return skip('');
-  // A watch never posts "no new papers" (it is checked every 15 minutes), even when an older version saved one
-  // with `post_empty = 1`.
-  const postEmpty = subscription.postEmpty && subscription.kind !== 'watch';
-  if (papers.length === 0 && !postEmpty) {
+  if (papers.length === 0 && !subscription.postEmpty) {
     return { finished: await ledgerWrite(options, () => digests.markEmpty(claimed.id, runner.owner, now)) };
   }
 

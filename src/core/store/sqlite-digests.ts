@@ -40,7 +40,9 @@ const toSubscription = (row: SubscriptionRow): Subscription => ({
   tz: row.tz,
   watermark: row.watermark,
   paused: row.paused === 1,
-  postEmpty: row.post_empty === 1,
+  // A watch never posts "no new papers" (it is checked every 15 minutes), even one an older version saved with
+  // `empty` (post_empty = 1): the subscription says so, so no reader has to remember it.
+  postEmpty: row.post_empty === 1 && row.kind !== 'watch',
   createdBy: row.created_by,
   createdAt: row.created_at,
 });
