@@ -2,15 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBotTick } from '../../src/cli/bot-tick.ts';
-import { createChat } from '../../src/core/commands/chat.ts';
 import type { IngestSummary } from '../../src/core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../../src/core/ingest/profile-watcher.ts';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
-import { PaperIndex } from '../../src/core/search/paper-index.ts';
-import { createSearch } from '../../src/core/search/search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../../src/core/store/busy.ts';
-import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { chatWithDigests } from '../helpers/digest-fixture.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -109,13 +106,7 @@ describe('a database locked by another process', () => {
   it('H3 chat during another process’s write lock: a long search answers, /digest subscribe says the database is busy, and works after', async () => {
     const db = join(tempDir(), 'p.db');
     const store = createSqliteStore(db, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
-    const digests = createSqliteDigests(store.db);
-    const clock = () => new Date('2026-11-28T12:00:00Z');
-    const chat = createChat({
-      store,
-      search: createSearch({ store, index: PaperIndex.open({ store }) }),
-      digests: { digests, clock, defaultTz: 'UTC' },
-    });
+    const { chat, digests } = chatWithDigests(store, () => new Date('2026-11-28T12:00:00Z'));
     const lock = await holdWriteLock(db, 6000);
     // A long query is saved for its buttons: a search still answers while the write waits.
     const long = '/paper a rather long query about language models that keeps going past sixty characters';

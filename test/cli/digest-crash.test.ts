@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../src/config.ts';
 import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
-import { paperInput } from '../helpers/digest-fixture.ts';
+import { dailySubscription, paperInput } from '../helpers/digest-fixture.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -21,20 +21,7 @@ describe('a digest process killed after posting its summary, before the ledger u
     slack = await startFakeSlack();
     const db = join(tempDir(), 'p.db');
     const store = createSqliteStore(db);
-    createSqliteDigests(store.db).addSubscription(
-      {
-        platform: 'slack',
-        channel: 'C1',
-        kind: 'channel',
-        query: '',
-        time: '09:00',
-        tz: 'UTC',
-        watermark: 0,
-        postEmpty: false,
-        createdBy: 'U1',
-      },
-      new Date('2026-11-28T12:00:00Z'),
-    );
+    createSqliteDigests(store.db).addSubscription(dailySubscription(), new Date('2026-11-28T12:00:00Z'));
     store.savePapers([paperInput(1), paperInput(2)], new Date('2026-11-28T13:00:00Z'));
     store.close();
     const env = {

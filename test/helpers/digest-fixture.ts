@@ -1,10 +1,10 @@
 import { createChat } from '../../src/core/commands/chat.ts';
 import type { ChatContext } from '../../src/core/commands/digest-commands.ts';
-import type { Platform } from '../../src/core/digest/digest-store.ts';
+import type { NewSubscription, Platform } from '../../src/core/digest/digest-store.ts';
 import { type DigestPoster, runDueDigests } from '../../src/core/digest/run-digests.ts';
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
 import { createSearch } from '../../src/core/search/search.ts';
-import type { PaperInput } from '../../src/core/store/paper-store.ts';
+import type { PaperInput, PaperStore } from '../../src/core/store/paper-store.ts';
 import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 
@@ -24,13 +24,36 @@ export const paperInput = (n: number, title = `Digest paper ${n} about tiny mode
   citations: null,
 });
 
+/** A daily 09:00 UTC digest of every new paper in Slack channel C1, as of nothing delivered; `changes` adjust it. */
+export const dailySubscription = (changes: Partial<NewSubscription> = {}): NewSubscription => ({
+  platform: 'slack',
+  channel: 'C1',
+  kind: 'channel',
+  query: '',
+  time: '09:00',
+  tz: 'UTC',
+  watermark: 0,
+  postEmpty: false,
+  createdBy: 'U1',
+  ...changes,
+});
+
+/** The chat on `store` with its digests (the real search, `PAPERBOY_TZ` UTC), at the time `clock` says. */
+export function chatWithDigests(
+  store: PaperStore & { db: Parameters<typeof createSqliteDigests>[0] },
+  clock: () => Date,
+) {
+  const digests = createSqliteDigests(store.db);
+  const search = createSearch({ store, index: PaperIndex.open({ store }) });
+  const chat = createChat({ store, search, digests: { digests, clock, defaultTz: 'UTC' } });
+  return { chat, digests, search };
+}
+
 /** An in-memory Paperboy with digests, a subscription made through the chat, and a way to add papers. */
 export function digestFixture(context: ChatContext, command = '/digest subscribe') {
   let now = new Date('2026-11-28T12:00:00Z');
   const store = createSqliteStore(':memory:');
-  const digests = createSqliteDigests(store.db);
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
-  const chat = createChat({ store, search, digests: { digests, clock: () => now, defaultTz: 'UTC' } });
+  const { chat, digests, search } = chatWithDigests(store, () => now);
   chat.handle(command, context);
   return {
     store,

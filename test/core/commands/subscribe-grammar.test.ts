@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createChat } from '../../../src/core/commands/chat.ts';
 import { parseSubscribe, protectQuery } from '../../../src/core/commands/subscribe-grammar.ts';
-import { PaperIndex } from '../../../src/core/search/paper-index.ts';
-import { createSearch } from '../../../src/core/search/search.ts';
-import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { chatWithDigests } from '../../helpers/digest-fixture.ts';
 
 function setup() {
   const store = createSqliteStore(':memory:');
-  const digests = createSqliteDigests(store.db);
-  const clock = () => new Date('2026-11-28T12:00:00Z');
-  const chat = createChat({
-    store,
-    search: createSearch({ store, index: PaperIndex.open({ store }) }),
-    digests: { digests, clock, defaultTz: 'UTC' },
-  });
+  const { chat, digests } = chatWithDigests(store, () => new Date('2026-11-28T12:00:00Z'));
   const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
   return { store, chat, digests, context, handle: (text: string) => chat.handle(text, context) };
 }

@@ -10,7 +10,7 @@ import { createSearch } from '../../../src/core/search/search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../../../src/core/store/busy.ts';
 import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { paperInput } from '../../helpers/digest-fixture.ts';
+import { dailySubscription, paperInput } from '../../helpers/digest-fixture.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const DAY1 = '2026-11-29T09:00:00Z';
@@ -25,17 +25,7 @@ function botWithImport(file: string) {
   const digests = createSqliteDigests(store.db);
   const search = createSearch({ store, index: PaperIndex.open({ store }) });
   digests.addSubscription(
-    {
-      platform: 'terminal',
-      channel: 'terminal',
-      kind: 'channel',
-      query: '',
-      time: '09:00',
-      tz: 'UTC',
-      watermark: 0,
-      postEmpty: false,
-      createdBy: null,
-    },
+    dailySubscription({ platform: 'terminal', channel: 'terminal', createdBy: null }),
     new Date('2026-11-28T12:00:00Z'),
   );
   store.savePapers(

@@ -12,21 +12,11 @@ import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack.ts';
 import { slowReplies } from '../../fakes/faults.ts';
-import { crashingAfterPost, paperInput } from '../../helpers/digest-fixture.ts';
+import { crashingAfterPost, dailySubscription, paperInput } from '../../helpers/digest-fixture.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
-const CHANNEL: NewSubscription = {
-  platform: 'slack',
-  channel: 'C1',
-  kind: 'channel',
-  query: '',
-  time: '09:00',
-  tz: 'UTC',
-  watermark: 0,
-  postEmpty: false,
-  createdBy: 'U1',
-};
+const CHANNEL: NewSubscription = dailySubscription();
 const DAY1 = '2026-11-29T09:00:00Z';
 const DAY2 = '2026-11-30T09:00:00Z';
 const MINUTE = 60_000;

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createChat } from '../../../src/core/commands/chat.ts';
 import type { Platform, Subscription } from '../../../src/core/digest/digest-store.ts';
 import { type DigestDelivery, type DigestPoster, runDueDigests } from '../../../src/core/digest/run-digests.ts';
 import { lastDueAt, patternOf } from '../../../src/core/digest/schedule.ts';
-import { PaperIndex } from '../../../src/core/search/paper-index.ts';
-import { createSearch } from '../../../src/core/search/search.ts';
-import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { chatWithDigests, dailySubscription } from '../../helpers/digest-fixture.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 
 /** A poster that records deliveries, like a platform channel, and can be told to crash after posting. */
@@ -36,9 +33,7 @@ function recordingPoster() {
 function setup(start = '2026-03-27T12:00:00Z') {
   let now = new Date(start);
   const store = createSqliteStore(':memory:');
-  const digests = createSqliteDigests(store.db);
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
-  const chat = createChat({ store, search, digests: { digests, clock: () => now, defaultTz: 'UTC' } });
+  const { chat, digests, search } = chatWithDigests(store, () => now);
   const { poster, posted, crashNextAfterPost } = recordingPoster();
   const logs: string[] = [];
   let pages = 0;
@@ -184,17 +179,7 @@ describe('runDueDigests', () => {
     const t = setup();
     // Made behind the chat's back, so its query was never checked.
     t.digests.addSubscription(
-      {
-        platform: 'terminal',
-        channel: 'terminal',
-        kind: 'channel',
-        query: 'colour:red',
-        time: '09:00',
-        tz: 'UTC',
-        watermark: 0,
-        postEmpty: false,
-        createdBy: null,
-      },
+      dailySubscription({ platform: 'terminal', channel: 'terminal', query: 'colour:red', createdBy: null }),
       new Date('2026-03-27T12:00:00Z'),
     );
     t.chat.handle('/digest subscribe');
