@@ -214,16 +214,21 @@ describe('every unfinished run is recovered before a newer one starts', () => {
       new Date(),
     );
 
+  /** A digest at `at` that reaches Slack whole before its runner dies (the ledger never hears of it). */
+  const crashAfterPosting = async (runner: ReturnType<typeof openRunner>, at: string) => {
+    const outcomes = await runDueDigests({
+      ...optionsOf(runner),
+      posters: { slack: crashingAfterPost(runner.slackPoster) },
+      now: new Date(at),
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['failed']);
+  };
+
   it('H2 a digest left sending after its post is completed at the next day’s tick, and the new digest carries only new papers', async () => {
     const { runner, slack } = await setup();
     addPapers(runner, 1, 3);
     // Day 1: everything reached Slack, then the runner failed before the ledger heard of it.
-    const day1 = await runDueDigests({
-      ...optionsOf(runner),
-      posters: { slack: crashingAfterPost(runner.slackPoster) },
-      now: new Date(DAY1),
-    });
-    expect(day1.map((o) => o.status)).toEqual(['failed']);
+    await crashAfterPosting(runner, DAY1);
     addPapers(runner, 4, 5);
     // Day 2, a day later: the old run is looked up and closed first, then day 2 goes out with papers 4 and 5.
     const day2 = await runner.run(DAY2);
@@ -239,12 +244,7 @@ describe('every unfinished run is recovered before a newer one starts', () => {
   it('H2 a digest left sending is found and completed, not posted again, after 150 messages of chat in the channel', async () => {
     const { runner, slack } = await setup();
     addPapers(runner, 1, 3);
-    const crashed = await runDueDigests({
-      ...optionsOf(runner),
-      posters: { slack: crashingAfterPost(runner.slackPoster) },
-      now: new Date(DAY1),
-    });
-    expect(crashed.map((o) => o.status)).toEqual(['failed']);
+    await crashAfterPosting(runner, DAY1);
     // The team talks on while the bot is down: the summary is no longer among the channel's latest messages.
     const people = new WebClient('xoxb-person', { slackApiUrl: slack.apiUrl });
     await Promise.all(range(1, 150).map((i) => people.chat.postMessage({ channel: 'C1', text: `chat ${i}` })));
@@ -259,12 +259,7 @@ describe('every unfinished run is recovered before a newer one starts', () => {
   it('H2 a watch left sending is recovered when the bot comes back 20 minutes later, not posted again', async () => {
     const { runner, slack } = await setup({ ...CHANNEL, kind: 'watch', channel: 'U7', query: 'tiny' });
     addPapers(runner, 1, 2);
-    const crashed = await runDueDigests({
-      ...optionsOf(runner),
-      posters: { slack: crashingAfterPost(runner.slackPoster) },
-      now: new Date('2026-11-29T09:00:00Z'),
-    });
-    expect(crashed.map((o) => o.status)).toEqual(['failed']);
+    await crashAfterPosting(runner, '2026-11-29T09:00:00Z');
     addPapers(runner, 3, 3);
     // Back at 09:20: the 09:15 watch is due, but the 09:00 one is still "sending".
     const back = await runner.run('2026-11-29T09:20:00Z');
