@@ -239,7 +239,7 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
       };
 
       const dueOn = (subscription: Subscription, now: Date) =>
-        lastDueAt(patternOf(subscription.kind, subscription.time), subscription.tz, now)?.toISOString();
+        lastDueAt(patternOf(subscription), subscription.tz, now)?.toISOString();
       const unfinished = store.db.prepare<[], number>(
         `SELECT count(*) FROM digest_runs WHERE status IN ('due', 'sending')`,
       );

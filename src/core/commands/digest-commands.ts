@@ -1,6 +1,6 @@
 import type { DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
 import { pendingPapers } from '../digest/run-digests.ts';
-import { nextDueAt, patternOf } from '../digest/schedule.ts';
+import { describeRhythm, nextDueAt, patternOf } from '../digest/schedule.ts';
 import { parseQuery, type SearchQuery } from '../search/query-parser.ts';
 import type { Search } from '../search/search.ts';
 import { isDatabaseBusy } from '../store/busy.ts';
@@ -28,7 +28,7 @@ export interface DigestDeps {
 }
 
 const USAGE =
-  'Use /digest subscribe [QUERY] [at HH:MM] [tz Area/City] [empty] (options after the query; quote a word to keep it in the query), /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY.';
+  'Use /digest subscribe [QUERY] [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City] [empty] (options after the query; quote a word to keep it in the query), /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City].';
 
 /** A query that typed something but asks for nothing (`???`): it would match every paper. */
 const asksNothing = (q: SearchQuery) =>
@@ -39,16 +39,17 @@ const asksNothing = (q: SearchQuery) =>
   q.hasCode === undefined;
 
 const describe = (s: Subscription, now: Date) => {
-  const next = nextDueAt(patternOf(s.kind, s.time), s.tz, now);
+  const next = nextDueAt(patternOf(s), s.tz, now);
   const what = s.query ? `“${s.query}”` : 'all new papers';
-  const when = s.kind === 'watch' ? 'direct message as papers arrive' : `daily at ${s.time} ${s.tz}`;
+  const zone = s.rhythm === 'quarter-hourly' ? '' : ` ${s.tz}`;
+  const when = `${s.kind === 'watch' ? 'direct message ' : ''}${describeRhythm(s)}${zone}`;
   const state = s.paused ? ' (paused)' : next ? ` · next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
   const empty = s.postEmpty ? ' · also on days with no new papers' : '';
   return `#${s.id} ${what} · ${when}${empty}${state}`;
 };
 
 /**
- * `/digest …`: subscribe a channel to a daily digest, watch a query by direct message, and manage them.
+ * `/digest …`: subscribe a channel to a digest (daily, on weekdays or weekly), watch a query by direct message, and manage them.
  * Only this channel's subscriptions can be seen or changed from it.
  */
 export function runDigestCommand(args: string, context: ChatContext, deps: DigestDeps): Reply {
@@ -90,25 +91,26 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
     case 'subscribe':
     case 'watch': {
       const watch = verb.toLowerCase() === 'watch';
-      const { query, time = '09:00', tz = deps.defaultTz, postEmpty, given } = parseSubscribe(tail);
+      const { query, time = '09:00', tz = deps.defaultTz, postEmpty, given, rhythm, weekday } = parseSubscribe(tail);
       if (watch && !query)
         return {
           kind: 'error',
           code: 'invalid_query',
           message: 'A watch needs a query, like /digest watch reward hacking.',
         };
-      if (watch && postEmpty)
+      // A watch without a rhythm is checked every 15 minutes: it has no time of day and no "empty" days.
+      if (watch && !rhythm && postEmpty)
         return {
           kind: 'error',
           code: 'invalid_query',
-          message: `A watch cannot take "empty": watches are checked every 15 minutes and write only when new papers match, so "empty" would send "No new papers" up to 96 times a day. Leave it out (/digest watch ${query}), or use /digest subscribe ${query} empty for a daily digest that also posts empty days.`,
+          message: `A watch cannot take "empty": watches are checked every 15 minutes and write only when new papers match, so "empty" would send "No new papers" up to 96 times a day. Leave it out (/digest watch ${query}), give the watch a rhythm (/digest watch ${query} weekly mon empty), or use /digest subscribe ${query} empty for a daily digest that also posts empty days.`,
         };
       const timed = given.filter((word) => word === 'at' || word === 'tz');
-      if (watch && timed.length)
+      if (watch && !rhythm && timed.length)
         return {
           kind: 'error',
           code: 'invalid_query',
-          message: `A watch has no time of day: it is checked every 15 minutes and writes as soon as new papers match, so "${timed.join('" and "')}" would be ignored. Leave ${timed.length > 1 ? 'them' : 'it'} out (/digest watch ${query}), or use /digest subscribe ${query} at HH:MM for a daily digest in this channel.`,
+          message: `A watch has no time of day: it is checked every 15 minutes and writes as soon as new papers match, so "${timed.join('" and "')}" would be ignored. Leave ${timed.length > 1 ? 'them' : 'it'} out (/digest watch ${query}), give the watch a rhythm (/digest watch ${query} daily at 09:00), or use /digest subscribe ${query} at HH:MM for a daily digest in this channel.`,
         };
       if (query && asksNothing(parseQuery(query)))
         return {
@@ -121,6 +123,8 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
           platform: context.platform,
           channel: watch ? context.user : context.channel,
           kind: watch ? 'watch' : 'channel',
+          rhythm: rhythm ?? (watch ? 'quarter-hourly' : 'daily'),
+          weekday: weekday ?? null,
           query,
           time,
           tz,

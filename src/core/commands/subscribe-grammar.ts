@@ -1,4 +1,5 @@
-import { isClockTime, isTimeZone, toZoneName } from '../digest/schedule.ts';
+import type { Rhythm } from '../digest/digest-store.ts';
+import { isClockTime, isTimeZone, toWeekday, toZoneName, WEEKDAY_NAMES } from '../digest/schedule.ts';
 import { PaperboyError } from '../errors.ts';
 
 /** What `/digest subscribe` and `/digest watch` were asked for, options apart from the query. */
@@ -9,6 +10,10 @@ export interface SubscribeRequest {
   time?: string;
   /** IANA zone, when `tz` was given. */
   tz?: string;
+  /** `daily`, `weekdays` or `weekly`, when one was given. */
+  rhythm?: Exclude<Rhythm, 'quarter-hourly'>;
+  /** With `weekly`: the day, 0 = Sunday … 6 = Saturday. */
+  weekday?: number;
   /** True when `empty` was given: post "no new papers" days too. */
   postEmpty: boolean;
   /** The option words given, in the order typed. */
@@ -24,14 +29,44 @@ interface OptionSpec {
    * For an option followed by a value: what a value meant for it looks like. A word that does not look
    * like one stays in the query (`look at transformers`); one that does but is wrong is an error.
    */
-  value?: RegExp;
+  value?: { test(word: string): boolean };
   /** Checks the value and records the option; throws `invalid_query` with a fix for a wrong value. */
   apply(request: SubscribeRequest, value: string): void;
 }
 
+const RHYTHM_USAGE = 'daily, weekdays or weekly DAY';
+const DAY_FORMS = `${WEEKDAY_NAMES.slice(1)
+  .concat(WEEKDAY_NAMES[0])
+  .map((name) => name.slice(0, 3).toLowerCase())
+  .join(', ')} (or the full name, like monday)`;
+
+/** Records a rhythm; a second, different one is refused (`daily weekly mon`). */
+function setRhythm(request: SubscribeRequest, rhythm: Exclude<Rhythm, 'quarter-hourly'>) {
+  if (request.rhythm) {
+    throw new PaperboyError(
+      'invalid_query',
+      `"${request.rhythm}" and "${rhythm}" are both rhythms. Give one: ${RHYTHM_USAGE} (the default is daily).`,
+    );
+  }
+  request.rhythm = rhythm;
+}
+
+/**
+ * A word meant as a day, right or wrong: the start of a day's name (three letters or more, `tues`, `thurs`) or a
+ * plural (`mondays`, `weds`), with or without a full stop. `weekly monitoring` and `weekly summary` stay words.
+ */
+const looksLikeDay = (word: string): boolean => {
+  const bare = word.toLowerCase().replace(/\.$/, '');
+  const singular = bare.endsWith('s') ? bare.slice(0, -1) : bare;
+  return WEEKDAY_NAMES.some((name) => {
+    const full = name.toLowerCase();
+    return [bare, singular].some((w) => w.length >= 3 && full.startsWith(w));
+  });
+};
+
 /**
  * The options of `/digest subscribe` and `/digest watch`, recognised only as a trailing run after the query.
- * A new option (a rhythm word such as `weekly`) is one more row here.
+ * A new option is one more row here.
  */
 export const SUBSCRIBE_OPTIONS: readonly OptionSpec[] = [
   {
@@ -56,6 +91,32 @@ export const SUBSCRIBE_OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    word: 'daily',
+    usage: 'daily',
+    apply(request) {
+      setRhythm(request, 'daily');
+    },
+  },
+  {
+    word: 'weekdays',
+    usage: 'weekdays',
+    apply(request) {
+      setRhythm(request, 'weekdays');
+    },
+  },
+  {
+    word: 'weekly',
+    usage: 'weekly DAY',
+    value: { test: looksLikeDay },
+    apply(request, day) {
+      const weekday = toWeekday(day);
+      if (weekday === undefined)
+        throw new PaperboyError('invalid_query', `"weekly ${day}": expected a day: ${DAY_FORMS}.`);
+      setRhythm(request, 'weekly');
+      request.weekday = weekday;
+    },
+  },
+  {
     word: 'empty',
     usage: 'empty',
     apply(request) {
@@ -73,18 +134,10 @@ const optionNamed = (token: string | undefined, takesValue: boolean) =>
     : SUBSCRIBE_OPTIONS.find((o) => o.word === token.toLowerCase() && (o.value !== undefined) === takesValue);
 
 /**
- * Reads `/digest subscribe` (or `watch`) arguments with one grammar: `[QUERY] [OPTION…]`. Options are
- * recognised only as a trailing run after the query, in any order (`at HH:MM`, `tz Area/City`, `empty`);
- * everything before them is the query, and a quoted word always stays in it.
- *
- * @throws PaperboyError `invalid_query` for an option with a wrong value or given twice
- * @example
- * parseSubscribe('look at transformers at 08:30'); // { query: 'look at transformers', time: '08:30', … }
- * parseSubscribe('"empty" results'); // { query: '"empty" results', postEmpty: false, … }
+ * Reads the trailing option run of `tokens` without judging values: where the query ends, the options found (last
+ * first), and whether the word just before the run is a `weekly` left without a day (`robots weekly at 09:00`).
  */
-export function parseSubscribe(args: string): SubscribeRequest {
-  const tokens = args.match(TOKEN) ?? [];
-  const request: SubscribeRequest = { query: '', postEmpty: false, given: [] };
+function scanOptions(tokens: readonly string[]) {
   const found: { option: OptionSpec; value: string }[] = [];
   let end = tokens.length;
   while (end > 0) {
@@ -102,6 +155,35 @@ export function parseSubscribe(args: string): SubscribeRequest {
       continue;
     }
     break;
+  }
+  const before = tokens[end - 1];
+  const dayless = before !== undefined && before.toLowerCase() === 'weekly';
+  return { end, found, dayless };
+}
+
+/**
+ * Reads `/digest subscribe` (or `watch`) arguments with one grammar: `[QUERY] [OPTION…]`. Options are
+ * recognised only as a trailing run after the query, in any order (`daily`, `weekdays`, `weekly DAY`,
+ * `at HH:MM`, `tz Area/City`, `empty`); everything before them is the query, and a quoted word always stays in it.
+ *
+ * @throws PaperboyError `invalid_query` for an option with a wrong value or given twice, two rhythms, or a
+ *   `weekly` without its day
+ * @example
+ * parseSubscribe('look at transformers at 08:30'); // { query: 'look at transformers', time: '08:30', … }
+ * parseSubscribe('robots weekly mon at 09:00'); // { query: 'robots', rhythm: 'weekly', weekday: 1, … }
+ * parseSubscribe('"empty" results'); // { query: '"empty" results', postEmpty: false, … }
+ */
+export function parseSubscribe(args: string): SubscribeRequest {
+  const tokens = args.match(TOKEN) ?? [];
+  const request: SubscribeRequest = { query: '', postEmpty: false, given: [] };
+  const { end, found, dayless } = scanOptions(tokens);
+  if (dayless) {
+    const next = tokens[end];
+    const got = next === undefined ? 'nothing' : `"${next}"`;
+    throw new PaperboyError(
+      'invalid_query',
+      `"weekly" needs a day after it, got ${got}: write weekly mon (days: ${DAY_FORMS}). To search for the word, quote it: "weekly".`,
+    );
   }
   for (const { option, value } of found.reverse()) {
     if (request.given.includes(option.word)) {
@@ -127,25 +209,12 @@ export function parseSubscribe(args: string): SubscribeRequest {
  */
 export function protectQuery(query: string): string {
   const tokens = query.match(TOKEN) ?? [];
-  const { given } = parseSubscribeLeniently(query);
-  if (given === 0) return tokens.join(' ');
-  let quoted = 0;
-  for (let i = tokens.length - 1; i >= 0 && quoted < given; i -= 1) {
+  const { end, dayless } = scanOptions(tokens);
+  // Every option word of the trailing run (and a dayless `weekly` before it) is quoted; what is left of the run
+  // then holds only values, which never start a run.
+  for (let i = dayless ? end - 1 : end; i < tokens.length; i += 1) {
     const token = tokens[i] as string;
-    if (SUBSCRIBE_OPTIONS.some((o) => o.word === token.toLowerCase())) {
-      tokens[i] = `"${token}"`;
-      quoted += 1;
-    }
+    if (SUBSCRIBE_OPTIONS.some((o) => o.word === token.toLowerCase())) tokens[i] = `"${token}"`;
   }
   return tokens.join(' ');
-}
-
-// How many trailing options a text would be read as having, without judging their values.
-function parseSubscribeLeniently(text: string): { given: number } {
-  try {
-    return { given: parseSubscribe(text).given.length };
-  } catch {
-    // An option given twice or with a wrong value: every option word at the end must be protected.
-    return { given: Number.POSITIVE_INFINITY };
-  }
 }

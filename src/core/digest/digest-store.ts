@@ -1,3 +1,9 @@
+/**
+ * When a subscription is due: at its time every day, Monday to Friday, or on one day of the week; or, for a watch
+ * made without one, every 15 minutes (`quarter-hourly`).
+ */
+export type Rhythm = 'daily' | 'weekdays' | 'weekly' | 'quarter-hourly';
+
 /** Where digests are posted: a platform and a channel (for a personal watch, the person's id). */
 export type Platform = 'terminal' | 'discord' | 'slack';
 
@@ -5,8 +11,12 @@ export interface Subscription {
   id: number;
   platform: Platform;
   channel: string;
-  /** `channel`: a daily digest in the channel; `watch`: direct messages to one person as papers arrive. */
+  /** `channel`: a digest in the channel; `watch`: direct messages to one person. */
   kind: 'channel' | 'watch';
+  /** When it is due (subscriptions made before rhythms: `daily`, and a watch `quarter-hourly`). */
+  rhythm: Rhythm;
+  /** For `weekly`: the day, 0 = Sunday … 6 = Saturday (cron's numbering); null otherwise. */
+  weekday: number | null;
   /** Search query the papers must match; empty for all new papers. */
   query: string;
   /** Local time of day, `HH:MM`, in `tz`. */
@@ -15,7 +25,7 @@ export interface Subscription {
   /** Highest ingest sequence number already delivered (or there when the subscription began). */
   watermark: number;
   paused: boolean;
-  /** Post "no new papers today" when there are none; always false for a watch. */
+  /** Post "no new papers today" when there are none; always false for a watch checked every 15 minutes. */
   postEmpty: boolean;
   createdBy: string | null;
   createdAt: string;
@@ -51,7 +61,9 @@ export interface Lease {
   ms: number;
 }
 
-export type NewSubscription = Omit<Subscription, 'id' | 'paused' | 'createdAt'>;
+/** A subscription to make; without a rhythm, a channel digest is daily and a watch checked every 15 minutes. */
+export type NewSubscription = Omit<Subscription, 'id' | 'paused' | 'createdAt' | 'rhythm' | 'weekday'> &
+  Partial<Pick<Subscription, 'rhythm' | 'weekday'>>;
 
 /** The digest part of storage (subscriptions and the ledger). */
 export interface DigestStore {

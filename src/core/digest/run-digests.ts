@@ -77,7 +77,8 @@ export const ledgerIdOf = (run: DigestRun): string => `pb-digest-${run.id}`;
 
 function headingOf(subscription: Subscription, count: number): string {
   const about = subscription.query ? ` on “${subscription.query}”` : '';
-  if (count === 0) return `No new papers${about} today.`;
+  const since = subscription.rhythm === 'weekly' ? 'this week' : 'today';
+  if (count === 0) return `No new papers${about} ${since}.`;
   return `${count} new paper${count === 1 ? '' : 's'}${about}`;
 }
 
@@ -140,7 +141,7 @@ async function runSubscription(
   runner: Runner,
 ): Promise<DigestOutcome[]> {
   const { digests, now } = options;
-  const dueAt = lastDueAt(patternOf(subscription.kind, subscription.time), subscription.tz, now);
+  const dueAt = lastDueAt(patternOf(subscription), subscription.tz, now);
   if (!dueAt || dueAt.getTime() < Date.parse(subscription.createdAt)) return [];
   const outcomes: DigestOutcome[] = [];
   let opened = false;

@@ -143,4 +143,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN lease_until INTEGER;
   CREATE INDEX digest_runs_unfinished ON digest_runs(subscription_id, due_at) WHERE status IN ('due', 'sending');
   `,
+  // 9 (rhythm, issue 14): when a subscription is due: daily, weekdays or weekly on one day (0 = Sunday), or for a
+  // watch every 15 minutes. Rows made before rhythms keep what they did: channel digests daily, watches every 15 minutes.
+  `
+  ALTER TABLE subscriptions ADD COLUMN rhythm TEXT NOT NULL DEFAULT 'daily';
+  ALTER TABLE subscriptions ADD COLUMN weekday INTEGER;
+  UPDATE subscriptions SET rhythm = 'quarter-hourly' WHERE kind = 'watch';
+  `,
 ];

@@ -1,11 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { DigestRun, DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
+import type { DigestRun, DigestStore, Platform, Rhythm, Subscription } from '../digest/digest-store.ts';
+import { PaperboyError } from '../errors.ts';
 
 interface SubscriptionRow {
   id: number;
   platform: string;
   channel: string;
   kind: string;
+  rhythm: string;
+  weekday: number | null;
   query: string;
   time: string;
   tz: string;
@@ -35,14 +38,16 @@ const toSubscription = (row: SubscriptionRow): Subscription => ({
   platform: row.platform as Platform,
   channel: row.channel,
   kind: row.kind as Subscription['kind'],
+  rhythm: row.rhythm as Rhythm,
+  weekday: row.weekday,
   query: row.query,
   time: row.time,
   tz: row.tz,
   watermark: row.watermark,
   paused: row.paused === 1,
-  // A watch never posts "no new papers" (it is checked every 15 minutes), even one an older version saved with
-  // `empty` (post_empty = 1): the subscription says so, so no reader has to remember it.
-  postEmpty: row.post_empty === 1 && row.kind !== 'watch',
+  // A watch checked every 15 minutes never posts "no new papers", even one an older version saved with `empty`
+  // (post_empty = 1): the subscription says so, so no reader has to remember it. A watch with a rhythm may.
+  postEmpty: row.post_empty === 1 && row.rhythm !== 'quarter-hourly',
   createdBy: row.created_by,
   createdAt: row.created_at,
 });
@@ -113,15 +118,22 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
 
   return {
     addSubscription(input, now) {
+      const rhythm = input.rhythm ?? (input.kind === 'watch' ? 'quarter-hourly' : 'daily');
+      if (rhythm === 'weekly' && (input.weekday === undefined || input.weekday === null)) {
+        throw new PaperboyError('invalid_query', 'A weekly subscription needs its day, like weekly mon.');
+      }
       const info = db
         .prepare(
-          `INSERT INTO subscriptions (platform, channel, kind, query, time, tz, watermark, post_empty, created_by, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO subscriptions (platform, channel, kind, rhythm, weekday, query, time, tz, watermark, post_empty,
+             created_by, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           input.platform,
           input.channel,
           input.kind,
+          rhythm,
+          rhythm === 'weekly' ? (input.weekday ?? null) : null,
           input.query,
           input.time,
           input.tz,

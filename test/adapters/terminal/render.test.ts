@@ -76,6 +76,8 @@ describe('H10 the terminal prints no control characters from the data', () => {
     platform: 'terminal',
     channel: 'terminal',
     kind: 'channel',
+    rhythm: 'daily',
+    weekday: null,
     query: hostile,
     time: '09:00',
     tz: 'UTC',

@@ -58,7 +58,7 @@ function setup(start = '2026-03-27T12:00:00Z') {
 
 describe('schedule', () => {
   it('puts 09:00 Europe/Berlin at 08:00 UTC in winter and 07:00 UTC in summer', () => {
-    const pattern = patternOf('channel', '09:00');
+    const pattern = patternOf({ rhythm: 'daily', weekday: null, time: '09:00' });
     expect(lastDueAt(pattern, 'Europe/Berlin', new Date('2026-03-28T12:00:00Z'))?.toISOString()).toBe(
       '2026-03-28T08:00:00.000Z',
     );
