@@ -1,9 +1,34 @@
 import { REST, Routes, SlashCommandBuilder, type SlashCommandSubcommandBuilder } from 'discord.js';
+import { RHYTHMS, WEEKDAY_NAMES } from '../../core/digest/schedule.ts';
 import { INPUT_LIMITS } from '../../core/input-limits.ts';
 
 // Discord refuses longer option values itself, before Paperboy sees them; core refuses them too (README, "Limits").
 const AT_LENGTH = 5;
 const TZ_LENGTH = 64;
+
+/** The rhythm and day options of `/digest subscribe` and `watch`, read by the same grammar as typed options. */
+const withRhythm = (c: SlashCommandSubcommandBuilder, fallback: string) =>
+  c
+    .addStringOption((o) =>
+      o
+        .setName('rhythm')
+        .setDescription(`How often (default ${fallback})`)
+        .setMaxLength(Math.max(...RHYTHMS.map((r) => r.length)))
+        .addChoices(RHYTHMS.map((r) => ({ name: r === 'weekly' ? 'weekly (give a day)' : r, value: r }))),
+    )
+    .addStringOption((o) =>
+      o
+        .setName('day')
+        .setDescription('Day of a weekly digest')
+        .setMaxLength(3)
+        // Monday first, as a week is read; values are the grammar's day words.
+        .addChoices(
+          [...WEEKDAY_NAMES.slice(1), WEEKDAY_NAMES[0]].map((name) => ({
+            name,
+            value: name.slice(0, 3).toLowerCase(),
+          })),
+        ),
+    );
 
 /** A `/digest` subcommand that names one digest by its id. */
 const byId = (name: string, description: string) => (c: SlashCommandSubcommandBuilder) =>
@@ -39,17 +64,20 @@ export function slashCommands() {
       ),
     new SlashCommandBuilder()
       .setName('digest')
-      .setDescription('Daily digests of new papers in this channel, and personal watches')
+      .setDescription('Digests of new papers in this channel (daily, weekdays, weekly), and personal watches')
       .addSubcommand((c) =>
-        c
-          .setName('subscribe')
-          .setDescription('A daily digest of new papers here')
-          .addStringOption((o) =>
-            o
-              .setName('query')
-              .setDescription('Only papers matching this (empty: all)')
-              .setMaxLength(INPUT_LIMITS.query),
-          )
+        withRhythm(
+          c
+            .setName('subscribe')
+            .setDescription('A digest of new papers here: daily, on weekdays or weekly')
+            .addStringOption((o) =>
+              o
+                .setName('query')
+                .setDescription('Only papers matching this (empty: all)')
+                .setMaxLength(INPUT_LIMITS.query),
+            ),
+          'daily',
+        )
           .addStringOption((o) =>
             o.setName('at').setDescription('Time of day, HH:MM (default 09:00)').setMaxLength(AT_LENGTH),
           )
@@ -62,11 +90,20 @@ export function slashCommands() {
       )
       .addSubcommand((c) => c.setName('list').setDescription("This channel's digests"))
       .addSubcommand((c) =>
-        c
-          .setName('watch')
-          .setDescription('Direct messages when new papers match')
+        withRhythm(
+          c
+            .setName('watch')
+            .setDescription('Direct messages when new papers match')
+            .addStringOption((o) =>
+              o.setName('query').setDescription('What to watch for').setRequired(true).setMaxLength(INPUT_LIMITS.query),
+            ),
+          'every 15 minutes',
+        )
           .addStringOption((o) =>
-            o.setName('query').setDescription('What to watch for').setRequired(true).setMaxLength(INPUT_LIMITS.query),
+            o.setName('at').setDescription('With a rhythm: time of day, HH:MM (default 09:00)').setMaxLength(AT_LENGTH),
+          )
+          .addStringOption((o) =>
+            o.setName('tz').setDescription('With a rhythm: time zone, like Europe/Berlin').setMaxLength(TZ_LENGTH),
           ),
       )
       .addSubcommand(byId('preview', 'What a digest would post now'))

@@ -179,10 +179,10 @@ export function parseSubscribe(args: string): SubscribeRequest {
   const { end, found, dayless } = scanOptions(tokens);
   if (dayless) {
     const next = tokens[end];
-    const got = next === undefined ? 'nothing' : `"${next}"`;
+    const got = next === undefined || optionNamed(next, true) || optionNamed(next, false) ? '' : `, not "${next}"`;
     throw new PaperboyError(
       'invalid_query',
-      `"weekly" needs a day after it, got ${got}: write weekly mon (days: ${DAY_FORMS}). To search for the word, quote it: "weekly".`,
+      `"weekly" needs a day after it${got}: write weekly mon (days: ${DAY_FORMS}). To search for the word, quote it: "weekly".`,
     );
   }
   for (const { option, value } of found.reverse()) {

@@ -148,3 +148,114 @@ describe('a subscription query that asks for nothing', () => {
     expect(t.handle('/digest subscribe cat:CL')).toMatchObject({ kind: 'notice' });
   });
 });
+
+describe('rhythm: daily, weekdays or weekly DAY as trailing options', () => {
+  it.each([
+    ['robots', { query: 'robots' }],
+    ['robots daily', { query: 'robots', rhythm: 'daily' }],
+    ['robots weekdays at 07:30', { query: 'robots', rhythm: 'weekdays', time: '07:30' }],
+    ['robots weekly mon', { query: 'robots', rhythm: 'weekly', weekday: 1 }],
+    [
+      'robots weekly MONDAY at 09:00 tz europe/berlin',
+      { query: 'robots', rhythm: 'weekly', weekday: 1, tz: 'Europe/Berlin' },
+    ],
+    ['at 09:00 weekly Sun', { query: '', rhythm: 'weekly', weekday: 0, time: '09:00' }],
+    ['weekly sat empty', { query: '', rhythm: 'weekly', weekday: 6, postEmpty: true }],
+    ['tz UTC weekly thursday daily-ish', { query: 'tz UTC weekly thursday daily-ish' }],
+    // Rhythm words inside the query, or quoted, are query words.
+    ['daily news', { query: 'daily news' }],
+    ['weekly reports', { query: 'weekly reports' }],
+    ['news weekly monitoring', { query: 'news weekly monitoring' }],
+    ['weekly summary weekdays', { query: 'weekly summary', rhythm: 'weekdays' }],
+    ['"weekly" robots "daily"', { query: '"weekly" robots "daily"' }],
+    ['robots "weekly"', { query: 'robots "weekly"' }],
+  ])('reads %j', (text, expected) => {
+    expect(parseSubscribe(text)).toMatchObject(expected);
+    if (!('rhythm' in expected)) expect(parseSubscribe(text).rhythm).toBeUndefined();
+  });
+
+  it.each([
+    ['robots weekly', /"weekly" needs a day after it: write weekly mon \(days: mon, tue, wed, thu, fri, sat, sun/],
+    ['robots weekly at 09:00', /"weekly" needs a day after it: write weekly mon/],
+    ['weekly', /"weekly" needs a day after it/],
+    ['robots weekly tues', /"weekly tues": expected a day: mon, tue, wed, thu, fri, sat, sun \(or the full name/],
+    ['robots weekly mondays at 09:00', /"weekly mondays": expected a day/],
+    ['robots weekly thurs.', /"weekly thurs\.": expected a day/],
+    ['robots daily weekly mon', /"daily" and "weekly" are both rhythms\. Give one: daily, weekdays or weekly DAY/],
+    ['robots weekly mon weekdays', /"weekly" and "weekdays" are both rhythms/],
+    ['robots weekly mon weekly tue', /"weekly" is given twice/],
+    ['robots daily daily', /"daily" is given twice/],
+  ])('refuses %j, naming what was wrong', (text, message) => {
+    expect(() => parseSubscribe(text)).toThrow(message);
+  });
+
+  it('saves the rhythm and /digest list shows it with the next due time in UTC', () => {
+    const t = setup();
+    expect(t.handle('/digest subscribe robots weekly fri at 16:00 tz Europe/Berlin')).toMatchObject({
+      kind: 'notice',
+      text: 'Subscribed: #1 “robots” · weekly on Friday at 16:00 Europe/Berlin · next 2026-12-04 15:00 UTC. Papers already indexed are not new.',
+    });
+    t.handle('/digest subscribe weekdays at 08:00');
+    t.handle('/digest subscribe llm daily');
+    t.handle('/digest subscribe');
+    expect(t.digests.listSubscriptions().map((s) => [s.rhythm, s.weekday])).toEqual([
+      ['weekly', 5],
+      ['weekdays', null],
+      ['daily', null],
+      ['daily', null],
+    ]);
+    expect(t.handle('/digest list')).toMatchObject({
+      kind: 'notice',
+      text: [
+        'Digests here:',
+        '#1 “robots” · weekly on Friday at 16:00 Europe/Berlin · next 2026-12-04 15:00 UTC',
+        // Saturday 28 November: the next weekday is Monday.
+        '#2 all new papers · weekdays at 08:00 UTC · next 2026-11-30 08:00 UTC',
+        '#3 “llm” · daily at 09:00 UTC · next 2026-11-29 09:00 UTC',
+        '#4 all new papers · daily at 09:00 UTC · next 2026-11-29 09:00 UTC',
+      ].join('\n'),
+    });
+  });
+
+  it('refuses a wrong rhythm in the chat with the grammar’s message and saves nothing', () => {
+    const t = setup();
+    expect(t.handle('/digest subscribe robots weekly')).toMatchObject({
+      kind: 'error',
+      code: 'invalid_query',
+      message: expect.stringContaining('"weekly" needs a day after it'),
+    });
+    expect(t.handle('/digest watch robots weekly weds')).toMatchObject({
+      kind: 'error',
+      code: 'invalid_query',
+      message: expect.stringContaining('"weekly weds": expected a day'),
+    });
+    expect(t.digests.listSubscriptions()).toEqual([]);
+  });
+
+  it('a watch takes a rhythm, and with it a time, a zone and "empty"', () => {
+    const t = setup();
+    expect(t.handle('/digest watch robots weekly mon at 09:00 tz Asia/Tokyo empty')).toMatchObject({
+      kind: 'notice',
+      text: expect.stringMatching(
+        /^Watching: #1 “robots” · direct message weekly on Monday at 09:00 Asia\/Tokyo · also on days/,
+      ),
+    });
+    expect(t.handle('/digest watch robots daily')).toMatchObject({ kind: 'notice' });
+    expect(t.digests.listSubscriptions()).toMatchObject([
+      { kind: 'watch', rhythm: 'weekly', weekday: 1, time: '09:00', tz: 'Asia/Tokyo', postEmpty: true },
+      { kind: 'watch', rhythm: 'daily', weekday: null, postEmpty: false },
+    ]);
+  });
+
+  it('protectQuery quotes rhythm words that would end a query arriving alone', () => {
+    expect(protectQuery('news weekly mon')).toBe('news "weekly" mon');
+    expect(protectQuery('robots daily')).toBe('robots "daily"');
+    expect(protectQuery('news weekly')).toBe('news "weekly"');
+    expect(protectQuery('look at weekly reports')).toBe('look at weekly reports');
+    expect(parseSubscribe(`${protectQuery('meet weekly at 09:00')} weekly tue`)).toMatchObject({
+      query: 'meet "weekly" "at" 09:00',
+      rhythm: 'weekly',
+      weekday: 2,
+    });
+  });
+});
