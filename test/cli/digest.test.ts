@@ -40,6 +40,29 @@ describe('digests from the terminal', () => {
     expect(JSON.parse(again.stdout)).toEqual({ digests: [] });
   });
 
+  it('a weekly subscription made in the chat is listed with its rhythm and `digest run` sends it on its day only', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    const now = new Date('2026-11-28T12:00:00Z'); // a Saturday
+    const chat = await runPaperboy(['start', '--db', db], {
+      stdin: '/digest subscribe weekly mon at 09:00 tz Europe/Berlin\n/digest subscribe robots weekly\n/digest list\n',
+      now,
+    });
+    expect(chat.stdout).toMatch(
+      /Subscribed: #1 all new papers · weekly on Monday at 09:00 Europe\/Berlin · next 2026-11-30 08:00 UTC/,
+    );
+    expect(chat.stdout).toMatch(/"weekly" needs a day after it/);
+    expect(chat.stdout).toMatch(/Digests here:\s+#1 all new papers · weekly on Monday at 09:00 Europe\/Berlin/);
+    const page = join(dir, 'new.txt');
+    writeFileSync(page, renderProfile(fakeProfile('New Person', [fakePaper(1)])));
+    await runPaperboy(['ingest', page, '--db', db], { now });
+    const run = async (iso: string) =>
+      JSON.parse((await runPaperboy(['digest', 'run', '--now', iso, '--db', db, '--json'])).stdout).digests;
+    expect(await run('2026-11-29T09:00:00+01:00')).toEqual([]); // Sunday
+    expect((await run('2026-11-30T09:00:00+01:00')).map((d: { status: string }) => d.status)).toEqual(['sent']);
+    expect(await run('2026-12-01T09:00:00+01:00')).toEqual([]); // Tuesday
+  });
+
   it('exits 1 and says which digests could not be sent, with the reason logged, when one fails', async () => {
     const dir = tempDir();
     const db = join(dir, 'p.db');

@@ -28,4 +28,23 @@ describe('slash command options', () => {
     expect(limits.get('/author name')).toBeGreaterThanOrEqual(INPUT_LIMITS.name);
     expect(limits.get('/author name')).toBeLessThanOrEqual(INPUT_LIMITS.message);
   });
+
+  it('offer the rhythm and day as choices on /digest subscribe and watch, the values the grammar reads', () => {
+    const digest = slashCommands().find((c) => c.name === 'digest');
+    for (const sub of ['subscribe', 'watch']) {
+      const options = digest?.options?.find((o) => o.name === sub);
+      const choices = (name: string) =>
+        options && 'options' in options
+          ? (options.options?.find((o) => o.name === name) as { choices?: { value: string }[] } | undefined)?.choices
+          : undefined;
+      expect(
+        choices('rhythm')?.map((c) => c.value),
+        sub,
+      ).toEqual(['daily', 'weekdays', 'weekly']);
+      expect(
+        choices('day')?.map((c) => c.value),
+        sub,
+      ).toEqual(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+    }
+  });
 });

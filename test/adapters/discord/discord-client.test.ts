@@ -112,6 +112,62 @@ describe('Discord: real discord.js against a fake Discord', () => {
     }
   });
 
+  it('turns the rhythm and day options into a weekly digest, and a day with another rhythm into a clear refusal', async () => {
+    const subscribe = (options: { name: string; type: number; value: string }[]) =>
+      discord.command('digest', [{ name: 'subscribe', type: 1, options }]);
+    const answerTo = async (id: string) => {
+      const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+      return String((callback?.body?.data as { content?: string } | undefined)?.content);
+    };
+    const weekly = subscribe([
+      { name: 'query', type: 3, value: 'news weekly' },
+      { name: 'rhythm', type: 3, value: 'weekly' },
+      { name: 'day', type: 3, value: 'mon' },
+      { name: 'tz', type: 3, value: 'Europe/Berlin' },
+    ]);
+    expect(await answerTo(weekly.id)).toMatch(
+      /^Subscribed: #\d+ “news "weekly"” · weekly on Monday at 09:00 Europe\/Berlin/,
+    );
+    // A day alone means weekly.
+    const dayOnly = subscribe([{ name: 'day', type: 3, value: 'fri' }]);
+    expect(await answerTo(dayOnly.id)).toMatch(/· weekly on Friday at 09:00 UTC/);
+    const weekdays = subscribe([{ name: 'rhythm', type: 3, value: 'weekdays' }]);
+    expect(await answerTo(weekdays.id)).toMatch(/· weekdays at 09:00 UTC/);
+    const clash = subscribe([
+      { name: 'rhythm', type: 3, value: 'daily' },
+      { name: 'day', type: 3, value: 'mon' },
+    ]);
+    expect(await answerTo(clash.id)).toMatch(/"daily" and "weekly" are both rhythms/);
+    const dayless = subscribe([{ name: 'rhythm', type: 3, value: 'weekly' }]);
+    expect(await answerTo(dayless.id)).toMatch(/"weekly" needs a day/);
+    const watch = discord.command('digest', [
+      {
+        name: 'watch',
+        type: 1,
+        options: [
+          { name: 'query', type: 3, value: 'robots' },
+          { name: 'day', type: 3, value: 'mon' },
+          { name: 'at', type: 3, value: '07:00' },
+        ],
+      },
+    ]);
+    expect(await answerTo(watch.id)).toMatch(/^Watching: #\d+ “robots” · direct message weekly on Monday at 07:00 UTC/);
+    const store = createSqliteStore(join(dir, 'p.db'));
+    try {
+      const made = createSqliteDigests(store.db)
+        .listSubscriptions({ platform: 'discord' })
+        .filter((s) => s.rhythm !== 'daily');
+      expect(made.map((s) => [s.kind, s.rhythm, s.weekday, s.time])).toEqual([
+        ['channel', 'weekly', 1, '09:00'],
+        ['channel', 'weekly', 5, '09:00'],
+        ['channel', 'weekdays', null, '09:00'],
+        ['watch', 'weekly', 1, '07:00'],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('autocompletes /author with at most 25 known names', async () => {
     const { id } = discord.autocomplete('author', 'name', 'zac');
     const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
