@@ -52,11 +52,13 @@ function setRhythm(request: SubscribeRequest, rhythm: Exclude<Rhythm, 'quarter-h
 }
 
 /**
- * A word meant as a day, right or wrong: the start of a day's name (three letters or more, `tues`, `thurs`) or a
- * plural (`mondays`, `weds`), with or without a full stop. `weekly monitoring` and `weekly summary` stay words.
+ * A word meant as a day, right or wrong: the start of a day's name (three letters or more, `tues`, `thurs`), a
+ * plural (`mondays`, `weds`), any word ending in "day" (`funday`, `someday`), or a day number (`1`), with or without
+ * a full stop. `weekly monitoring`, `weekly reports` and `weekly summary` stay words.
  */
 const looksLikeDay = (word: string): boolean => {
   const bare = word.toLowerCase().replace(/\.$/, '');
+  if (/^(?:\d|[a-z]*days?)$/.test(bare)) return true;
   const singular = bare.endsWith('s') ? bare.slice(0, -1) : bare;
   return WEEKDAY_NAMES.some((name) => {
     const full = name.toLowerCase();
@@ -146,6 +148,13 @@ function scanOptions(tokens: readonly string[]) {
     if (flag) {
       found.push({ option: flag, value: '' });
       end -= 1;
+      continue;
+    }
+    // `weekly on monday` reads as `weekly monday`.
+    const weekly = end >= 3 && tokens[end - 2]?.toLowerCase() === 'on' ? optionNamed(tokens[end - 3], true) : undefined;
+    if (weekly?.word === 'weekly' && !last.includes('"') && looksLikeDay(last)) {
+      found.push({ option: weekly, value: last });
+      end -= 3;
       continue;
     }
     const keyed = end >= 2 && !last.includes('"') ? optionNamed(tokens[end - 2], true) : undefined;

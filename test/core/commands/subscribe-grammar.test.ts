@@ -160,6 +160,7 @@ describe('rhythm: daily, weekdays or weekly DAY as trailing options', () => {
       { query: 'robots', rhythm: 'weekly', weekday: 1, tz: 'Europe/Berlin' },
     ],
     ['at 09:00 weekly Sun', { query: '', rhythm: 'weekly', weekday: 0, time: '09:00' }],
+    ['robots weekly on Wednesday at 10:00', { query: 'robots', rhythm: 'weekly', weekday: 3, time: '10:00' }],
     ['weekly sat empty', { query: '', rhythm: 'weekly', weekday: 6, postEmpty: true }],
     ['tz UTC weekly thursday daily-ish', { query: 'tz UTC weekly thursday daily-ish' }],
     // Rhythm words inside the query, or quoted, are query words.
@@ -181,6 +182,9 @@ describe('rhythm: daily, weekdays or weekly DAY as trailing options', () => {
     ['robots weekly tues', /"weekly tues": expected a day: mon, tue, wed, thu, fri, sat, sun \(or the full name/],
     ['robots weekly mondays at 09:00', /"weekly mondays": expected a day/],
     ['robots weekly thurs.', /"weekly thurs\.": expected a day/],
+    ['robots weekly funday', /"weekly funday": expected a day/],
+    ['robots weekly on someday', /"weekly someday": expected a day/],
+    ['robots weekly 1 at 09:00', /"weekly 1": expected a day/],
     ['robots daily weekly mon', /"daily" and "weekly" are both rhythms\. Give one: daily, weekdays or weekly DAY/],
     ['robots weekly mon weekdays', /"weekly" and "weekdays" are both rhythms/],
     ['robots weekly mon weekly tue', /"weekly" is given twice/],
@@ -252,6 +256,7 @@ describe('rhythm: daily, weekdays or weekly DAY as trailing options', () => {
     expect(protectQuery('robots daily')).toBe('robots "daily"');
     expect(protectQuery('news weekly')).toBe('news "weekly"');
     expect(protectQuery('look at weekly reports')).toBe('look at weekly reports');
+    expect(protectQuery('news weekly on monday')).toBe('news "weekly" on monday');
     expect(parseSubscribe(`${protectQuery('meet weekly at 09:00')} weekly tue`)).toMatchObject({
       query: 'meet "weekly" "at" 09:00',
       rhythm: 'weekly',
