@@ -10,6 +10,8 @@ import { chatWithDigests, paperInput } from '../../helpers/digest-fixture.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /** A poster that records what each channel received, as a platform would show it. */
 function recordingPoster() {
@@ -29,7 +31,7 @@ function recordingPoster() {
 
 /**
  * Paperboy on an in-memory database, a clock the test drives, one new paper ingested every day at 12:00 UTC
- * (so each paper's day is known from its title), and a runner ticking every `stepMinutes` like the bot does.
+ * (so each paper's day is known from its title), and a runner ticking every `stepMinutes` (an hour unless told).
  */
 function week(start: string) {
   let now = new Date(start);
@@ -38,10 +40,10 @@ function week(start: string) {
   const { poster, posted } = recordingPoster();
   const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
   let papers = 0;
-  const addPaper = () => {
+  const addPaper = (noon: Date) => {
     papers += 1;
     store.begin();
-    store.savePapers([paperInput(papers, `Paper of ${now.toISOString().slice(0, 10)} about tiny models`)], now);
+    store.savePapers([paperInput(papers, `Paper of ${noon.toISOString().slice(0, 10)} about tiny models`)], noon);
     store.commit();
   };
   return {
@@ -49,12 +51,18 @@ function week(start: string) {
     digests,
     posted,
     handle: (text: string) => chat.handle(text, context),
-    /** Ticks from now until `until`, adding the day's paper at each 12:00 UTC on the way. */
-    async runUntil(until: string, stepMinutes = 15) {
+    /**
+     * Ticks every `stepMinutes` from now until `until`; before each tick, the paper of every 12:00 UTC passed since
+     * the last (a bot that was down misses no paper: another process ingested them).
+     */
+    async runUntil(until: string, stepMinutes = 60) {
       const end = Date.parse(until);
       while (now.getTime() < end) {
+        const before = now.getTime();
         now = new Date(now.getTime() + stepMinutes * MINUTE);
-        if (now.getUTCHours() === 12 && now.getUTCMinutes() === 0) addPaper();
+        for (let noon = Math.floor(before / DAY) * DAY + 12 * HOUR; noon <= now.getTime(); noon += DAY) {
+          if (noon > before) addPaper(new Date(noon));
+        }
         await runDueDigests({
           store,
           digests,
@@ -143,6 +151,29 @@ describe('weekly digests: Mondays 09:00 Europe/Berlin', () => {
     expect(t.posted.map((d) => [d.dueAt, d.heading])).toEqual([
       ['2026-10-19T09:00:00.000Z', 'No new papers on “"no such words"” this week.'],
       ['2026-10-26T09:00:00.000Z', 'No new papers on “"no such words"” this week.'],
+    ]);
+  });
+
+  it('a bot down over Monday 09:00 sends that week’s digest late, or, past the limit, with the next week’s', async () => {
+    const t = week('2026-11-14T00:00:00Z'); // a Saturday
+    t.handle('/digest subscribe weekly mon at 09:00 tz Europe/Berlin');
+    await t.runUntil('2026-11-16T07:00:00Z');
+    // Down from 07:00 to 15:00 UTC on Monday 16th: the first tick sends the digest due at 08:00 UTC, once.
+    await t.runUntil('2026-11-16T15:00:00Z', 480);
+    await t.runUntil('2026-11-23T07:00:00Z');
+    expect(t.posted.map((d) => d.dueAt)).toEqual(['2026-11-16T08:00:00.000Z']);
+    // Down from 07:00 on Monday 23rd to 10:00 on Tuesday: too late (limit 12 h), so skipped, papers kept.
+    await t.runUntil('2026-11-24T10:00:00Z', 27 * 60);
+    await t.runUntil('2026-12-01T00:00:00Z');
+    expect(t.posted.map((d) => d.dueAt)).toEqual(['2026-11-16T08:00:00.000Z', '2026-11-30T08:00:00.000Z']);
+    // The late digest took what was new when it went out (Monday's noon paper too); the skipped week's papers
+    // went out with the next one.
+    expect(daysIn(t.posted[0])).toEqual(['2026-11-14', '2026-11-15', '2026-11-16']);
+    expect(daysIn(t.posted[1])).toEqual(Array.from({ length: 13 }, (_, i) => `2026-11-${17 + i}`));
+    expect(t.runRows().map((r) => [r.dueAt, r.status])).toEqual([
+      ['2026-11-16T08:00:00.000Z', 'sent'],
+      ['2026-11-23T08:00:00.000Z', 'skipped'],
+      ['2026-11-30T08:00:00.000Z', 'sent'],
     ]);
   });
 
