@@ -49,7 +49,8 @@ const describe = (s: Subscription, now: Date) => {
 };
 
 /**
- * `/digest …`: subscribe a channel to a digest (daily, on weekdays or weekly), watch a query by direct message, and manage them.
+ * `/digest …`: subscribe a channel to a digest (daily, on weekdays or weekly), watch a query by direct message,
+ * and manage them.
  * Only this channel's subscriptions can be seen or changed from it.
  */
 export function runDigestCommand(args: string, context: ChatContext, deps: DigestDeps): Reply {
