@@ -90,8 +90,8 @@ function headingOf(subscription: Subscription, count: number): string {
 }
 
 /** The line that ends a digest cut short: how many papers it leaves out and how to find them. */
-export const moreLine = (shown: number, more: number, search: string): string =>
-  `Showing ${shown}; ${more} more new paper${more === 1 ? '' : 's'}: /paper ${search}`;
+export const moreLine = (more: number, search: string): string =>
+  `…and ${more} more new paper${more === 1 ? '' : 's'}: /paper ${search}`;
 
 /**
  * The papers a subscription would get now: announced papers new since its watermark and matching its query, at
@@ -237,7 +237,7 @@ async function deliverRun(
           more: {
             count: claimed.more,
             search: claimed.moreSearch,
-            text: moreLine(papers.length, claimed.more, claimed.moreSearch),
+            text: moreLine(claimed.more, claimed.moreSearch),
           },
         }
       : {}),
