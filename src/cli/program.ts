@@ -5,6 +5,7 @@ import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
+import { runArxivAdd, runArxivBackfill, runArxivSync } from './arxiv-command.ts';
 import { runAuthor } from './author-command.ts';
 import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
@@ -117,6 +118,42 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .action(async (options: { now?: string; db?: string; json?: boolean }) => {
       code = await runDigestRun(io, options);
+    });
+
+  // arXiv (issue 12): the daily listing, lookups by id or link, and earlier papers through OAI-PMH.
+  const arxiv = program.command('arxiv').description('arXiv as a source of papers (politely: one request every 3 s)');
+  const CATEGORIES_HELP = 'arXiv categories, comma-separated (default: $PAPERBOY_ARXIV_CATEGORIES)';
+  arxiv
+    .command('sync')
+    .description("fetch today's listing of the categories once and store it (new papers reach the next digests)")
+    .option('--categories <list>', CATEGORIES_HELP)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { feed, updated, entries, new, cross, replaced, newPapers, quiet }')
+    .action((options: DbOptions & { categories?: string }) => {
+      const config = loadConfig(io.env);
+      return withStore(options, (store) => runArxivSync(io, store, config, options));
+    });
+  arxiv
+    .command('add')
+    .description('look papers up on arXiv by id or link and store them (searchable, not announced in digests)')
+    .argument('<ids...>', 'arXiv ids or links: 2310.13548, arXiv:2310.13548v2, https://arxiv.org/abs/2310.13548')
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { requested, papers: [ { id, arxivId } ], missing, newPapers }')
+    .action((ids: string[], options: DbOptions) => {
+      const config = loadConfig(io.env);
+      return withStore(options, (store) => runArxivAdd(io, store, config, ids, options));
+    });
+  arxiv
+    .command('backfill')
+    .description('load earlier papers through OAI-PMH (not announced); Ctrl-C stops it, running it again continues')
+    .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+    .option('--until <day>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--categories <list>', CATEGORIES_HELP)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { from, until, categories, pages, entries, newPapers, resumed, complete }')
+    .action((options: DbOptions & { from: string; until?: string; categories?: string }) => {
+      const config = loadConfig(io.env);
+      return withStore(options, (store) => runArxivBackfill(io, store, config, options));
     });
 
   program

@@ -35,7 +35,14 @@ const ARXIV_ID = /^(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/i;
  * (503 with `Retry-After`, 429, 500); `serveListing` switches the listing (the holiday feed, yesterday's feed
  * again, malformed XML, an updated batch).
  */
-export async function startFakeArxiv(options: { papers?: readonly FakePaper[]; oaiPageSize?: number } = {}) {
+export async function startFakeArxiv(
+  options: {
+    papers?: readonly FakePaper[];
+    oaiPageSize?: number;
+    /** Called on each request as it arrives, before it is answered (a test's Ctrl-C). */
+    onRequest?: (request: ArxivRequest) => void;
+  } = {},
+) {
   const requests: ArxivRequest[] = [];
   // Every paper the API and OAI know: the listing's, plus any added later.
   const known = new Map<string, FakePaper>((options.papers ?? FAKE_PAPERS).map((p) => [p.id, p]));
@@ -46,12 +53,14 @@ export async function startFakeArxiv(options: { papers?: readonly FakePaper[]; o
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push({
+    const request: ArxivRequest = {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       userAgent: req.headers['user-agent'],
       at: Date.now(),
-    });
+    };
+    requests.push(request);
+    options.onRequest?.(request);
     const send = (status: number, body: string, type = 'application/atom+xml; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
@@ -82,7 +91,8 @@ export async function startFakeArxiv(options: { papers?: readonly FakePaper[]; o
     }
     if (url.pathname === '/oai') {
       const token = url.searchParams.get('resumptionToken');
-      const from = token ? Number(/skip=(\d+)/.exec(token)?.[1] ?? '0') : 0;
+      // The token is itself a percent-encoded query, as arXiv's are.
+      const from = token ? Number(/skip=(\d+)/.exec(decodeURIComponent(token))?.[1] ?? '0') : 0;
       if (url.searchParams.get('verb') !== 'ListRecords') return send(400, 'bad verb', 'text/plain');
       const set = url.searchParams.get('set');
       const inSet = token

@@ -1,3 +1,4 @@
+import { PAPERBOY_VERSION } from '../../config.ts';
 import type { ArxivEntry } from '../../core/arxiv/arxiv-entry.ts';
 import { parseArxivApi } from '../../core/arxiv/parse-api.ts';
 import { type ArxivListing, parseArxivListing } from '../../core/arxiv/parse-listing.ts';
@@ -10,8 +11,8 @@ export interface ArxivClientOptions {
   feedUrl?: string;
   apiUrl?: string;
   oaiUrl?: string;
-  /** Paperboy's version, for the User-Agent. */
-  version: string;
+  /** Paperboy's version, for the User-Agent (default: package.json's). */
+  version?: string;
   /** An e-mail address arXiv can write to (`PAPERBOY_CONTACT`); named in the User-Agent when set. */
   contact?: string | undefined;
   /** The queue all requests pass through (default: the process's, shared by every client). */
@@ -73,7 +74,7 @@ export function createArxivClient(options: ArxivClientOptions) {
   const retries = options.retries ?? 3;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const backoffMs = options.backoffMs ?? 5_000;
-  const userAgent = userAgentOf(options.version, options.contact);
+  const userAgent = userAgentOf(options.version ?? PAPERBOY_VERSION, options.contact);
   const log = options.log ?? (() => {});
 
   /** One attempt through the gate: the body, or why it failed and how long to wait before the next. */

@@ -224,4 +224,27 @@ export const MIGRATIONS: readonly string[] = [
     INSERT OR REPLACE INTO paper_retitles (rev, paper_id, old_title) VALUES (new.rev, new.id, old.title);
   END;
   `,
+  // 10 (arXiv wire, issue 12): what `arxiv sync` and `start` remember per listing feed (the feed's last `updated`,
+  // to tell "not rebuilt yet"; the New York day whose listing is in; a lease so one runner fetches at a time),
+  // and where an `arxiv backfill` stopped (its resumption token), so it continues after Ctrl-C.
+  `
+  CREATE TABLE arxiv_feeds (
+    feed TEXT PRIMARY KEY,
+    updated TEXT,
+    synced_at TEXT,
+    done_day TEXT,
+    tried_at INTEGER,
+    lease_owner TEXT,
+    lease_until INTEGER
+  );
+  CREATE TABLE arxiv_backfills (
+    key TEXT PRIMARY KEY,
+    category_index INTEGER NOT NULL DEFAULT 0,
+    token TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    entries INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
