@@ -117,3 +117,9 @@ export async function runDailySync(options: Omit<SyncOptions, 'now'> & { runner:
     state.release(key, runner.owner);
   }
 }
+
+/** One line for the log on what a daily sync did. */
+export const describeDailySync = (r: SyncResult): string =>
+  r.quiet
+    ? `${r.feed} is quiet (empty, or not rebuilt since ${r.updated ?? 'the last sync'})`
+    : `${r.feed}: ${r.entries} entries, ${r.newPapers} papers new to the index`;
