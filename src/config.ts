@@ -48,6 +48,10 @@ const toMinutes = (value: string) => {
   return Number(n) * ({ m: 1, min: 1, h: 60, d: 1440 }[unit.toLowerCase()] ?? 60);
 };
 
+/** An http(s) base URL with its default, named in the message. */
+const httpUrl = (fallback: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http or https URL such as ${fallback}` }).default(fallback);
+
 /** `cs.CL, cs.LG` or `cs.CL+cs.LG` -> `['cs.CL', 'cs.LG']`, without repeats. */
 export const toCategories = (value: string): string[] => [
   ...new Set(
@@ -83,11 +87,9 @@ export const ConfigSchema = z
     SLACK_API_URL: z.url('must be a URL ending with /, such as https://slack.com/api/').optional(),
     // arXiv (issue 12): base URLs for proxies and tests, the categories to sync daily (unset = off), and the
     // contact address arXiv's User-Agent carries.
-    ARXIV_FEED_URL: z.url('must be a URL such as https://rss.arxiv.org/atom/').default('https://rss.arxiv.org/atom/'),
-    ARXIV_API_URL: z
-      .url('must be a URL such as https://export.arxiv.org/api/query')
-      .default('https://export.arxiv.org/api/query'),
-    ARXIV_OAI_URL: z.url('must be a URL such as https://oaipmh.arxiv.org/oai').default('https://oaipmh.arxiv.org/oai'),
+    ARXIV_FEED_URL: httpUrl('https://rss.arxiv.org/atom/'),
+    ARXIV_API_URL: httpUrl('https://export.arxiv.org/api/query'),
+    ARXIV_OAI_URL: httpUrl('https://oaipmh.arxiv.org/oai'),
     PAPERBOY_ARXIV_CATEGORIES: z
       .string()
       .transform(toCategories)

@@ -46,6 +46,16 @@ export function categoriesOf(flag: string | undefined, config: Config, command: 
   return categories;
 }
 
+/** Ctrl-C while waiting for arXiv: a plain error saying nothing was stored, instead of the abort's reason. */
+const stoppedBy =
+  (io: CliIo) =>
+  (error: unknown): never => {
+    if (io.signal?.aborted) {
+      throw new PaperboyError('arxiv_unavailable', 'stopped (Ctrl-C) before arXiv answered; nothing was stored.');
+    }
+    throw error;
+  };
+
 const stderrLog = (io: CliIo) => (line: string) => io.stderr.write(toPrintable(`${line}\n`));
 
 /** `paperboy arxiv sync`: one fetch of the daily listing, stored in one transaction. */
@@ -60,7 +70,7 @@ export async function runArxivSync(
   const result = await syncListing({
     store,
     state: createSqliteArxivState(store.db),
-    fetchListing: (cats) => client.fetchListing(cats),
+    fetchListing: (cats) => client.fetchListing(cats, io.signal).catch(stoppedBy(io)),
     categories,
     now: io.clock(),
   });
@@ -105,7 +115,11 @@ export async function runArxivAdd(
     }
   }
   const client = arxivClientFor(config, stderrLog(io));
-  const result = await addArxivPapers(ids, { store, lookup: (list) => client.lookup(list), now: io.clock() });
+  const result = await addArxivPapers(ids, {
+    store,
+    lookup: (list) => client.lookup(list, io.signal).catch(stoppedBy(io)),
+    now: io.clock(),
+  });
   if (options.json) writeJson(io, result);
   else {
     io.stdout.write(
@@ -146,8 +160,11 @@ export async function runArxivBackfill(
   const result = await runBackfill({
     store,
     state: createSqliteArxivState(store.db),
-    fetchPage: (request) =>
-      client.fetchOaiPage('resumptionToken' in request ? request : { ...request, set: oaiSetOf(request.category) }),
+    fetchPage: (request, signal) =>
+      client.fetchOaiPage(
+        'resumptionToken' in request ? request : { ...request, set: oaiSetOf(request.category) },
+        signal,
+      ),
     categories,
     from: options.from,
     ...(options.until ? { until: options.until } : {}),

@@ -4,7 +4,7 @@ import { parseArxivApi } from '../../core/arxiv/parse-api.ts';
 import { type ArxivListing, parseArxivListing } from '../../core/arxiv/parse-listing.ts';
 import { type OaiPage, parseOaiPage } from '../../core/arxiv/parse-oai.ts';
 import { PaperboyError } from '../../core/errors.ts';
-import { type ArxivGate, processArxivGate, realSleep } from './arxiv-gate.ts';
+import { type ArxivGate, abortable, processArxivGate, realSleep } from './arxiv-gate.ts';
 
 export interface ArxivClientOptions {
   /** Listing feed base, ending in `/` (default `https://rss.arxiv.org/atom/`): categories joined by `+` follow. */
@@ -78,12 +78,13 @@ export function createArxivClient(options: ArxivClientOptions) {
   const log = options.log ?? (() => {});
 
   /** One attempt through the gate: the body, or why it failed and how long to wait before the next. */
-  const attempt = (url: string) =>
+  const attempt = (url: string, signal?: AbortSignal) =>
     gate.run(async (): Promise<{ body: string } | { failure: string; retryAfterMs?: number; final?: boolean }> => {
       try {
+        const timeout = AbortSignal.timeout(timeoutMs);
         const response = await doFetch(url, {
           headers: { 'User-Agent': userAgent, Accept: 'application/atom+xml, application/xml, text/xml' },
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         });
         const body = await response.text();
         if (response.ok || response.status === 400) return { body };
@@ -94,15 +95,16 @@ export function createArxivClient(options: ArxivClientOptions) {
         }
         return response.status >= 500 ? { failure } : { failure, final: true };
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
         return { failure: timedOut ? `no answer within ${timeoutMs / 1000} s` : describe(error) };
       }
-    });
+    }, signal);
 
-  /** GETs `url` politely; the body of a 2xx or 400 answer. */
-  async function get(url: string): Promise<string> {
+  /** GETs `url` politely; the body of a 2xx or 400 answer. `signal` (Ctrl-C) stops it, waits included. */
+  async function get(url: string, signal?: AbortSignal): Promise<string> {
     for (let tried = 0; ; tried++) {
-      const result = await attempt(url);
+      const result = await attempt(url, signal);
       if ('body' in result) return result.body;
       if (result.final || tried >= retries) {
         throw new PaperboyError(
@@ -114,7 +116,7 @@ export function createArxivClient(options: ArxivClientOptions) {
       const wait =
         result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, maxRetryAfterMs) : backoffMs * 2 ** tried;
       log(`paperboy arxiv: ${url} answered ${result.failure}; trying again in ${Math.round(wait / 1000)} s`);
-      await sleep(wait);
+      await abortable(sleep(wait), signal);
     }
   }
 
@@ -124,26 +126,26 @@ export function createArxivClient(options: ArxivClientOptions) {
     /** The listing URL of some categories: `https://rss.arxiv.org/atom/cs.CL+cs.LG`. */
     listingUrl: (categories: readonly string[]) => `${feedUrl}${categories.join('+')}`,
     /** One fetch of the daily listing of `categories`. */
-    async fetchListing(categories: readonly string[]): Promise<ArxivListing & { url: string }> {
+    async fetchListing(categories: readonly string[], signal?: AbortSignal): Promise<ArxivListing & { url: string }> {
       const url = `${feedUrl}${categories.join('+')}`;
-      return { url, ...parseArxivListing(await get(url), url) };
+      return { url, ...parseArxivListing(await get(url, signal), url) };
     },
     /**
      * Looks papers up by id (versions allowed), up to 100 ids a request with `max_results` set (the API answers
      * 10 by default). Unknown ids are absent from the answer. The shape of {@link ArxivLookup}.
      */
-    async lookup(ids: readonly string[]): Promise<ArxivEntry[]> {
+    async lookup(ids: readonly string[], signal?: AbortSignal): Promise<ArxivEntry[]> {
       const unique = [...new Set(ids)];
       const entries: ArxivEntry[] = [];
       for (let i = 0; i < unique.length; i += API_IDS_PER_REQUEST) {
         const batch = unique.slice(i, i + API_IDS_PER_REQUEST);
         const url = `${apiUrl}?${new URLSearchParams({ id_list: batch.join(','), max_results: String(batch.length) })}`;
-        entries.push(...parseArxivApi(await get(url), url));
+        entries.push(...parseArxivApi(await get(url, signal), url));
       }
       return entries;
     },
     /** One page of OAI-PMH `ListRecords` (metadataPrefix `arXiv`). */
-    async fetchOaiPage(request: OaiRequest): Promise<OaiPage & { url: string }> {
+    async fetchOaiPage(request: OaiRequest, signal?: AbortSignal): Promise<OaiPage & { url: string }> {
       const params: Record<string, string> =
         'resumptionToken' in request
           ? // arXiv's tokens arrive percent-encoded: sent back as they are, with the verb alone.
@@ -156,7 +158,7 @@ export function createArxivClient(options: ArxivClientOptions) {
               ...(request.set ? { set: request.set } : {}),
             };
       const url = `${oaiUrl}?${new URLSearchParams(params)}`;
-      return { url, ...parseOaiPage(await get(url), url) };
+      return { url, ...parseOaiPage(await get(url, signal), url) };
     },
   };
 }

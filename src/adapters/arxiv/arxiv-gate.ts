@@ -4,8 +4,11 @@
  * `minIntervalMs` after the previous one started.
  */
 export interface ArxivGate {
-  /** Runs `request` when its turn comes; requests run one at a time, in order. */
-  run<T>(request: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `request` when its turn comes; requests run one at a time, in order. When `signal` is aborted before
+   * its turn, it rejects with the signal's reason and never runs.
+   */
+  run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
 export interface GateOptions {
@@ -29,10 +32,12 @@ export function createArxivGate({
   let tail: Promise<unknown> = Promise.resolve();
   let lastStart = Number.NEGATIVE_INFINITY;
   return {
-    run<T>(request: () => Promise<T>): Promise<T> {
+    run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
       const turn = tail.then(async () => {
+        signal?.throwIfAborted();
         const wait = lastStart + minIntervalMs - clock();
-        if (wait > 0) await sleep(wait);
+        if (wait > 0) await abortable(sleep(wait), signal);
+        signal?.throwIfAborted();
         lastStart = clock();
         return request();
       });
@@ -41,6 +46,17 @@ export function createArxivGate({
       return turn;
     },
   };
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it is aborted. */
+export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 let processGate: ArxivGate | undefined;

@@ -6,6 +6,7 @@ import { type ArxivState, type BackfillPosition, feedKey } from './arxiv-state.t
 /** A page of OAI-PMH `ListRecords`: the first of a category by date range, or the next by token. */
 export type FetchOaiPage = (
   request: { from: string; until?: string; category: string } | { resumptionToken: string },
+  signal?: AbortSignal,
 ) => Promise<{ url: string; entries: ArxivEntry[]; resumptionToken: string | null }>;
 
 export interface BackfillOptions {
@@ -75,8 +76,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     try {
       page = await fetchPage(
         usedToken ? { resumptionToken: usedToken } : { from, category, ...(until ? { until } : {}) },
+        signal,
       );
     } catch (error) {
+      // Ctrl-C while waiting for arXiv: the position of the last stored page is already saved.
+      if (signal?.aborted) break;
       if (usedToken && isPaperboyError(error, 'arxiv_rejected')) {
         state.saveBackfill(key, { ...position, token: null }, clock());
       }

@@ -73,6 +73,19 @@ describe('the polite arXiv client', () => {
     expect((time.fetchedAt[1] ?? 0) - (time.fetchedAt[0] ?? 0)).toBeGreaterThanOrEqual(3000);
   });
 
+  it('Ctrl-C while a request waits for its turn stops it before it is sent', async () => {
+    const time = fakeTime();
+    // The gate's wait never ends by itself here: only the abort ends it.
+    const gate = createArxivGate({ clock: time.clock, sleep: () => new Promise<void>(() => {}) });
+    const client = clientOn(time, { gate });
+    await client.fetchListing(['cs.CL']);
+    const controller = new AbortController();
+    const waiting = client.fetchListing(['cs.CL'], controller.signal).catch((e: unknown) => e);
+    controller.abort(new Error('SIGINT'));
+    expect(await waiting).toEqual(new Error('SIGINT'));
+    expect(arxiv.requests).toHaveLength(1);
+  });
+
   it('names Paperboy, its version and the contact in the User-Agent', async () => {
     const time = fakeTime();
     await clientOn(time).fetchListing(['cs.CL']);
