@@ -9,6 +9,8 @@ import { runAuthor } from './author-command.ts';
 import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { linkLookupFor } from './link-lookup.ts';
+import { runPaper } from './paper-command.ts';
 import { runSearch } from './search-command.ts';
 import { runStart } from './start-command.ts';
 
@@ -95,6 +97,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         });
       });
     });
+
+  program
+    .command('paper')
+    .description('the paper behind an arXiv link or id, or a DOI (looked up on arXiv unless PAPERBOY_ARXIV_LOOKUP=off)')
+    .argument('<link...>', 'https://arxiv.org/abs/2310.13548v2, arXiv:2310.13548, 2310.13548, hep-th/9901001, doi:10.…')
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print the paper as search --json shows it, without score')
+    .action((link: string[], options: DbOptions) =>
+      withStore(options, (store) =>
+        runPaper(link.join(' '), store, io, { json: !!options.json, arxiv: linkLookupFor(io.env) }),
+      ),
+    );
 
   program
     .command('start')
