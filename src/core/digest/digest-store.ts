@@ -94,6 +94,6 @@ export interface DigestStore {
   markEmpty(runId: number, owner: string, now: Date): boolean;
   /** Too late to send: the papers stay new for the next digest (if this owner still holds the row). */
   markSkipped(runId: number, owner: string, note: string, now: Date): boolean;
-  /** Ids of papers first stored after `afterSeq`, up to `upToSeq`, in sequence order. */
+  /** Ids of the announced papers first stored after `afterSeq`, up to `upToSeq`, in sequence order. */
   newPaperIds(afterSeq: number, upToSeq: number): number[];
 }

@@ -191,7 +191,9 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
       finish.immediate({ id: runId, owner, status: 'skipped', now: now.toISOString() }, null, note),
     newPaperIds(afterSeq, upToSeq) {
       return db
-        .prepare<[number, number], { id: number }>('SELECT id FROM papers WHERE seq > ? AND seq <= ? ORDER BY seq')
+        .prepare<[number, number], { id: number }>(
+          'SELECT id FROM papers WHERE seq > ? AND seq <= ? AND announce = 1 ORDER BY seq',
+        )
         .all(afterSeq, upToSeq)
         .map((r) => r.id);
     },
