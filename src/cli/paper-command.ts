@@ -48,7 +48,9 @@ export async function runPaper(text: string, store: PaperStore, io: CliIo, flags
     arxiv: flags.arxiv,
     clock: io.clock,
     onLookupError: (error) =>
-      io.stderr.write(toPrintable(`warning: arXiv could not be reached: ${error instanceof Error ? error.message : String(error)}\n`)),
+      io.stderr.write(
+        toPrintable(`warning: arXiv could not be reached: ${error instanceof Error ? error.message : String(error)}\n`),
+      ),
   });
   const ids = resolved.flatMap((r) => (r.paperId === null ? [] : [r.paperId]));
   const papers = new Map(store.getPapers(ids).map((p) => [p.id, p]));
@@ -65,7 +67,9 @@ export async function runPaper(text: string, store: PaperStore, io: CliIo, flags
     const why = r.paperId === null && r.reason === 'unreachable' ? ' (arXiv could not be reached)' : '';
     const words = r.ref.kind === 'arxiv' ? r.ref.id : r.ref.doi;
     io.stderr.write(
-      toPrintable(`error: ${describeRef(r.ref)} is not in the index${why}. Search for it: paperboy search "${words}"\n`),
+      toPrintable(
+        `error: ${describeRef(r.ref)} is not in the index${why}. Search for it: paperboy search "${words}"\n`,
+      ),
     );
   }
   const json = found.map((p) => toPaperOnlyJson(p, profiles.get(p.id) ?? []));

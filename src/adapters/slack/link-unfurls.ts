@@ -1,4 +1,4 @@
-import { type App, type Logger, webApi } from '@slack/bolt';
+import type { App, Logger, webApi } from '@slack/bolt';
 import type { Chat } from '../../core/commands/chat.ts';
 import { recogniseLinks } from '../../core/links/recognise-links.ts';
 import { type Block, unfurlBlocks } from './render.ts';

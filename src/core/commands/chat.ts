@@ -4,7 +4,7 @@ import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
 import { fromLinksQuery, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, resolveRefs } from '../links/lookup.ts';
-import { type PaperRef, recogniseLinks } from '../links/recognise-links.ts';
+import type { PaperRef } from '../links/recognise-links.ts';
 import type { Search, SearchPage } from '../search/search.ts';
 import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
 import { type ChatContext, type DigestDeps, runDigestCommand, TERMINAL_CONTEXT } from './digest-commands.ts';
@@ -24,7 +24,7 @@ export interface ChatOptions {
   /** Looks pasted arXiv links the index lacks up on arXiv; absent when `PAPERBOY_ARXIV_LOOKUP` is `off`. */
   arxiv?: ArxivLookup | undefined;
   /** Told when arXiv could not be reached for a pasted link (the answer says the paper is not in the index). */
-  onLookupError?: (error: unknown) => void;
+  onLookupError?: ((error: unknown) => void) | undefined;
 }
 
 /** How a message came: a mention reads links in running text as a lookup (see `toIntent`). */
@@ -174,15 +174,18 @@ export function createChat({
     }
   }
 
-  function guard(answer: () => Reply): Reply;
-  function guard(answer: () => Reply | undefined): Reply | undefined;
-  function guard(answer: () => Reply | undefined): Reply | undefined {
+  const guard = (answer: () => Reply): Reply => {
     try {
       return answer();
     } catch (error) {
       if (isPaperboyError(error)) return { kind: 'error', code: error.code, message: error.message };
       throw error;
     }
+  };
+
+  async function answerLinks(refs: readonly PaperRef[]): Promise<Reply> {
+    const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
+    return guard(() => links(refs, resolved));
   }
 
   return {
@@ -194,16 +197,20 @@ export function createChat({
      * Like {@link handle}, but pasted arXiv links the index lacks are looked up on arXiv (when configured),
      * stored without announcing, and answered with their cards.
      */
-    answer: async (text: string, context: ChatContext = TERMINAL_CONTEXT, options: HandleOptions = {}): Promise<Reply> => {
-      let intent: Intent | undefined;
-      const reply = guard(() => {
+    answer: async (
+      text: string,
+      context: ChatContext = TERMINAL_CONTEXT,
+      options: HandleOptions = {},
+    ): Promise<Reply> => {
+      let intent: Intent;
+      try {
         intent = toIntent(text, options);
-        return intent.type === 'links' ? undefined : run(intent, context);
-      });
-      if (reply || intent?.type !== 'links') return reply as Reply;
-      const { refs } = intent;
-      const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
-      return guard(() => links(refs, resolved));
+      } catch (error) {
+        return guard(() => {
+          throw error;
+        });
+      }
+      return intent.type === 'links' ? answerLinks(intent.refs) : guard(() => run(intent, context));
     },
 
     /** True when {@link answer} may wait on arXiv for this text: adapters with a deadline defer first. */
@@ -216,19 +223,16 @@ export function createChat({
       }
     },
 
-    /** The paper links or ids in a message (Slack unfurls, Discord's "Find paper"). */
-    linksIn: (text: string): PaperRef[] => recogniseLinks(text),
-
-    /** Cards for these refs, looking up on arXiv what the index lacks (as {@link answer} does). */
-    answerLinks: async (refs: readonly PaperRef[]): Promise<Reply> => {
-      const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
-      return guard(() => links(refs, resolved));
-    },
+    /** Cards for these refs (Discord's "Find paper"), looking up on arXiv what the index lacks, as {@link answer} does. */
+    answerLinks,
 
     /** Each ref with the card of its paper (looked up on arXiv when configured), or null: Slack unfurls. */
     cardsFor: async (refs: readonly PaperRef[]): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
       const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
-      return resolved.map((r) => ({ ref: r.ref, card: r.paperId === null ? null : (toCards([r.paperId], store)[0] ?? null) }));
+      return resolved.map((r) => ({
+        ref: r.ref,
+        card: r.paperId === null ? null : (toCards([r.paperId], store)[0] ?? null),
+      }));
     },
 
     /** Answers a button press. */

@@ -19,7 +19,7 @@ export interface LookupOptions {
   arxiv?: ArxivLookup | undefined;
   clock?: () => Date;
   /** Told when arXiv could not be reached (the answer then says "not in the index"). */
-  onLookupError?: (error: unknown) => void;
+  onLookupError?: ((error: unknown) => void) | undefined;
 }
 
 /** The refs the index holds, by arXiv id (version ignored) or by DOI; the others as `not_held`. No I/O. */
