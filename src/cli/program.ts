@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { registerCommands } from '../adapters/discord/commands.ts';
+import { FIND_PAPER, registerCommands } from '../adapters/discord/commands.ts';
 import { loadConfig, resolveDbPath } from '../config.ts';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
@@ -152,7 +152,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ...(options.guild ? { guildId: options.guild } : {}),
       });
       io.stdout.write(
-        `registered ${names.map((n) => `/${n}`).join(', ')} ${options.guild ? `in server ${options.guild}` : 'globally'}\n`,
+        `registered ${names.map((n) => (n === FIND_PAPER ? `"${n}" (message command)` : `/${n}`)).join(', ')} ${options.guild ? `in server ${options.guild}` : 'globally'}\n`,
       );
     });
 

@@ -1,10 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, slackSignature, startFakeSlack } from '../../fakes/fake-slack.ts';
 import { LINKED, writeLinkedRecords } from '../../helpers/link-papers.ts';
 import { runPaperboy } from '../../helpers/run-cli.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
-import { useTempDir } from '../../helpers/temp-dir.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const SECRET = 'test-signing-secret';
@@ -13,14 +14,15 @@ const OTHER_URL = 'https://arxiv.org/list/cs.CL/recent';
 const UNKNOWN_URL = 'https://arxiv.org/abs/2611.30042';
 
 describe('Slack link unfurls: real Bolt over HTTP, fake Slack Web API', () => {
-  const tempDir = useTempDir();
+  // The served database lives here for the whole file, so it is removed after all tests, not after each.
+  let dir: string;
   let slack: FakeSlack;
   let served: Awaited<ReturnType<typeof servePaperboy>>;
   let base: string;
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    const dir = tempDir();
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-links-'));
     const db = join(dir, 'p.db');
     expect((await runPaperboy(['ingest', writeLinkedRecords(dir), '--db', db])).code).toBe(0);
     served = await servePaperboy(
@@ -39,6 +41,7 @@ describe('Slack link unfurls: real Bolt over HTTP, fake Slack Web API', () => {
   afterAll(async () => {
     expect(await served?.stop()).toBe(0);
     await slack?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const linkShared = (eventId: string, ts: string, urls: string[]) =>
