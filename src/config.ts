@@ -75,6 +75,12 @@ export const ConfigSchema = z
       .regex(DURATION, 'must be a duration such as 12h, 90m or 1d')
       .default('12h')
       .transform(toMinutes),
+    // Pasted arXiv links the index lacks are looked up on arXiv (issue 13) unless this is off.
+    PAPERBOY_ARXIV_LOOKUP: z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(['on', 'off'], 'must be on or off'))
+      .default('on'),
     DISCORD_TOKEN: z.string().optional(),
     DISCORD_APP_ID: z
       .string()

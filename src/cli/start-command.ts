@@ -24,6 +24,7 @@ import { toPrintable } from '../core/text.ts';
 import { arxivClientFor } from './arxiv-command.ts';
 import { createBotTick } from './bot-tick.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { linkLookupFrom } from './link-lookup.ts';
 import { platformPosters } from './platform-posters.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
@@ -91,6 +92,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       store,
       search,
       clock: io.clock,
+      arxiv: linkLookupFrom(config),
+      onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),
       digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ },
     });
     const serving = platforms.discord || platforms.slack;
