@@ -31,7 +31,41 @@ export function splitCreators(creators: string): string[] {
     } else if (depth === 0) name += ch;
   }
   names.push(name);
-  return names.map((n) => squeeze(n.replace(/^and\s+/i, ''))).filter((n) => n !== '');
+  return names.map((n) => fromTexAccents(squeeze(n.replace(/^and\s+/i, '')))).filter((n) => n !== '');
+}
+
+// TeX accent commands and the Unicode combining marks they stand for.
+const MARKS: Record<string, string> = {
+  "'": '\u0301',
+  '`': '\u0300',
+  '^': '\u0302',
+  '"': '\u0308',
+  '~': '\u0303',
+  '=': '\u0304',
+  '.': '\u0307',
+  u: '\u0306',
+  v: '\u030c',
+  H: '\u030b',
+  c: '\u0327',
+  k: '\u0328',
+  r: '\u030a',
+};
+const LETTERS: Record<string, string> = { o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', ss: 'ß', ae: 'æ', AE: 'Æ', oe: 'œ', i: 'ı' };
+
+/**
+ * Listing feeds carry authors' names with raw TeX accents (`Pi\v{z}urica`, `G\"odel`, `{\o}`); profile pages and
+ * the other formats have Unicode (`Pižurica`), so names are turned into Unicode to be one author.
+ */
+export function fromTexAccents(name: string): string {
+  if (!name.includes('\\')) return name;
+  return name
+    .replace(
+      /\\(['`^"~=.]|[uvHckr](?=[{\s]))\s*(?:\{\s*\\?([a-zA-Z])\s*\}|([a-zA-Z]))/g,
+      (_all, mark: string, braced?: string, bare?: string) => `${braced ?? bare ?? ''}${MARKS[mark] ?? ''}`,
+    )
+    .replace(/\{?\\(ss|ae|AE|oe|o|O|l|L|i)(?![a-zA-Z])\}?/g, (_all, letter: string) => LETTERS[letter] ?? letter)
+    .replace(/\{([^{}\\]*)\}/g, '$1')
+    .normalize('NFC');
 }
 
 // `arXiv:2505.22809v1 Announce Type: new \nAbstract: …`

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeXmlText, splitArxivId } from '../../../src/core/arxiv/arxiv-xml.ts';
 import { parseArxivApi } from '../../../src/core/arxiv/parse-api.ts';
-import { parseArxivListing, splitCreators } from '../../../src/core/arxiv/parse-listing.ts';
+import { fromTexAccents, parseArxivListing, splitCreators } from '../../../src/core/arxiv/parse-listing.ts';
 import { parseOaiPage } from '../../../src/core/arxiv/parse-oai.ts';
 import { isPaperboyError } from '../../../src/core/errors.ts';
 import { apiXml, FAKE_PAPERS, listingXml, oaiPageXml } from '../../fakes/arxiv-formats.ts';
@@ -51,7 +51,7 @@ describe('the listing parser on a hand-written entry', () => {
         version: 2,
         title: 'Caf\u00e9 Chats & the Art of \u201cTurn-Taking\u201d',
         abstract: 'First paragraph with <b> and &amp;.\n\nSecond paragraph.',
-        authors: ['Ann Lee', 'Bo Chen', 'Pi\\v{z}urica Ana'],
+        authors: ['Ann Lee', 'Bo Chen', 'Pi\u017eurica Ana'],
         categories: ['cs.CL', 'cs.LG'],
         published: '2026-11-27',
         announceType: 'replace',
@@ -84,6 +84,14 @@ describe('the listing parser on a hand-written entry', () => {
     const error = caught(() => parseArxivListing(xml));
     expect(isPaperboyError(error, 'arxiv_rejected')).toBe(true);
     expect(String(error)).toContain('cs.XX');
+  });
+
+  it("turns TeX accents in authors' names into Unicode", () => {
+    expect(fromTexAccents('Aleksandra Pi\\v{z}urica')).toBe('Aleksandra Pi\u017eurica');
+    expect(fromTexAccents('Kurt G\\"odel')).toBe('Kurt G\u00f6del');
+    expect(fromTexAccents("Jos\\'e Garc\\'{\\i}a")).toBe('Jos\u00e9 Garc\u00eda');
+    expect(fromTexAccents('S{\\o}ren \\c{C}elik')).toBe('S\u00f8ren \u00c7elik');
+    expect(fromTexAccents('Plain Name')).toBe('Plain Name');
   });
 
   it('keeps parenthesised commas inside one author', () => {
