@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
@@ -142,12 +144,23 @@ describe('paperboy arxiv add', () => {
 
 describe('paperboy arxiv backfill', () => {
   it('pages through OAI-PMH, stops on Ctrl-C with its place saved, and continues from there', async () => {
-    // Ctrl-C as the first page is asked for: that page is stored, then the backfill stops.
-    const controller = new AbortController();
-    await arxiv.stop();
-    arxiv = await startFakeArxiv({ onRequest: () => controller.abort() });
     const db = join(tempDir(), 'p.db');
     const argv = ['arxiv', 'backfill', '--from', '2026-11-01', '--categories', 'cs.CL', '--db', db, '--json'];
+    // Ctrl-C once the first page is stored, while the next request waits its 3 s turn.
+    const controller = new AbortController();
+    const pagesStored = () => {
+      const reader = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        return reader.prepare<[], { pages: number }>('SELECT pages FROM arxiv_backfills').get()?.pages ?? 0;
+      } catch {
+        return 0; // not created yet
+      } finally {
+        reader.close();
+      }
+    };
+    const poll = setInterval(() => {
+      if (existsSync(db) && pagesStored() >= 1) controller.abort('SIGINT');
+    }, 50);
     const stdout = captureStream();
     const stderr = captureStream();
     const code = await runCli(argv, {
@@ -157,10 +170,12 @@ describe('paperboy arxiv backfill', () => {
       env: arxiv.env,
       clock: () => new Date(),
       signal: controller.signal,
-    });
+    }).finally(() => clearInterval(poll));
     expect(code).toBe(1);
     expect(JSON.parse(stdout.text())).toMatchObject({ pages: 1, entries: 2, complete: false, resumed: false });
     expect(stderr.text()).toMatch(/run the same command again to continue/);
+    // The second page was never asked for: Ctrl-C ended its wait.
+    expect(arxiv.requests).toHaveLength(1);
 
     const again = await runPaperboy(argv, { env: arxiv.env });
     expect(again.code).toBe(0);
