@@ -22,6 +22,10 @@ function digestCard(card: PaperCard): Block {
     slackField(card.date, 40),
     slackField(card.category ?? '—', 80),
     card.hasCode ? ':computer: code' : undefined,
+    // The title links to the card's own page; its PDF and DOI follow.
+    ...(card.links ?? [])
+      .filter((l) => l.url !== card.url && isWebLink(l.url, SLACK_LIMITS.url))
+      .map((l) => `<${l.url}|${l.label}>`),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -111,7 +115,20 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
         metadata,
         blocks: toKnownBlocks([
           { type: 'section', text: mrkdwn(`*${slackField(delivery.heading, 1000)}*\n${top.join('\n')}`) },
-          ...(delivery.cards.length ? [{ type: 'context', elements: [mrkdwn('All papers are in the thread.')] }] : []),
+          ...(delivery.cards.length
+            ? [
+                {
+                  type: 'context',
+                  elements: [
+                    mrkdwn(
+                      delivery.more
+                        ? `The first ${delivery.cards.length} are in the thread. ${slackField(delivery.more.text, 1000)}`
+                        : 'All papers are in the thread.',
+                    ),
+                  ],
+                },
+              ]
+            : []),
         ]),
       });
       const ts = summary.ts as string;

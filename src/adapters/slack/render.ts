@@ -121,6 +121,15 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
       url: card.url,
       action_id: `pb_open_${card.id}`,
     });
+  for (const link of card.links ?? []) {
+    if (link.url === card.url || !isWebLink(link.url, SLACK_LIMITS.url)) continue;
+    actions.push({
+      type: 'button',
+      text: plain(link.label, SLACK_LIMITS.buttonText),
+      url: link.url,
+      action_id: `pb_${link.label.toLowerCase()}_${card.id}`,
+    });
+  }
   actions.push(button('More like this', card.moreLikeThis));
   if (card.codeUrl && isWebLink(card.codeUrl, SLACK_LIMITS.url))
     actions.push({

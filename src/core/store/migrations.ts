@@ -149,6 +149,8 @@ export const MIGRATIONS: readonly string[] = [
   // leaves arxiv_id for arxiv_version. Two rows that would share an id: the first stored keeps it, the later
   // ones keep their rows without an id (docs/storage.md). `announce` = 0 keeps a paper out of digests and
   // watches; paper_retitles remembers each title a paper had, so a search index drops the old title's words.
+  // A digest shows at most 50 papers: its ledger row keeps those, how many more there were and the search
+  // that lists them.
   // Runs with foreign keys off (see migrate()), as SQLite's own recipe for a table rebuild asks.
   `
   CREATE TABLE papers_rebuilt (
@@ -223,5 +225,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER papers_retitle AFTER UPDATE OF title ON papers WHEN old.title IS NOT new.title BEGIN
     INSERT OR REPLACE INTO paper_retitles (rev, paper_id, old_title) VALUES (new.rev, new.id, old.title);
   END;
+  ALTER TABLE digest_runs ADD COLUMN more_papers INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE digest_runs ADD COLUMN more_search TEXT;
   `,
 ];
