@@ -5,7 +5,6 @@ import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
-import { runArxivAdd, runArxivBackfill, runArxivSync } from './arxiv-command.ts';
 import { runAuthor } from './author-command.ts';
 import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
@@ -134,7 +133,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       code = await runDigestRun(io, options);
     });
 
-  // arXiv (issue 12): the daily listing, lookups by id or link, and earlier papers through OAI-PMH.
+  // arXiv (issue 12): the daily listing, lookups by id or link, and earlier papers through OAI-PMH. Loaded when
+  // used, so other commands do not load the XML parser at start.
   const arxiv = program.command('arxiv').description('arXiv as a source of papers (politely: one request every 3 s)');
   const CATEGORIES_HELP = 'arXiv categories, comma-separated (default: $PAPERBOY_ARXIV_CATEGORIES)';
   arxiv
@@ -143,8 +143,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--categories <list>', CATEGORIES_HELP)
     .option('--db <file>', DB_HELP)
     .option('--json', 'print { feed, updated, entries, new, cross, replaced, newPapers, quiet }')
-    .action((options: DbOptions & { categories?: string }) => {
+    .action(async (options: DbOptions & { categories?: string }) => {
       const config = loadConfig(io.env);
+      const { runArxivSync } = await import('./arxiv-command.ts');
       return withStore(options, (store) => runArxivSync(io, store, config, options));
     });
   arxiv
@@ -153,8 +154,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<ids...>', 'arXiv ids or links: 2310.13548, arXiv:2310.13548v2, https://arxiv.org/abs/2310.13548')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print { requested, papers: [ { id, arxivId } ], missing, newPapers }')
-    .action((ids: string[], options: DbOptions) => {
+    .action(async (ids: string[], options: DbOptions) => {
       const config = loadConfig(io.env);
+      const { runArxivAdd } = await import('./arxiv-command.ts');
       return withStore(options, (store) => runArxivAdd(io, store, config, ids, options));
     });
   arxiv
@@ -165,8 +167,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--categories <list>', CATEGORIES_HELP)
     .option('--db <file>', DB_HELP)
     .option('--json', 'print { from, until, categories, pages, entries, newPapers, resumed, complete }')
-    .action((options: DbOptions & { from: string; until?: string; categories?: string }) => {
+    .action(async (options: DbOptions & { from: string; until?: string; categories?: string }) => {
       const config = loadConfig(io.env);
+      const { runArxivBackfill } = await import('./arxiv-command.ts');
       return withStore(options, (store) => runArxivBackfill(io, store, config, options));
     });
 

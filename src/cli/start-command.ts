@@ -21,7 +21,6 @@ import { createSqliteArxivState } from '../core/store/sqlite-arxiv-state.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
-import { arxivClientFor } from './arxiv-command.ts';
 import { createBotTick } from './bot-tick.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFrom } from './link-lookup.ts';
@@ -142,7 +141,8 @@ function arxivDailySync(
 ): () => Promise<void> {
   const categories = config.PAPERBOY_ARXIV_CATEGORIES ?? [];
   if (!categories.length) return async () => {};
-  const client = arxivClientFor(config, log);
+  // Loaded only when arXiv is on: a bot without it does not load the XML parser.
+  const client = import('./arxiv-command.ts').then(({ arxivClientFor }) => arxivClientFor(config, log));
   const state = createSqliteArxivState(store.db);
   const runner = { owner: `runner-${randomUUID()}`, leaseMs: ARXIV_LEASE_MS, clock: () => io.clock().getTime() };
   return async () => {
@@ -150,7 +150,7 @@ function arxivDailySync(
       const result = await runDailySync({
         store,
         state,
-        fetchListing: (cats) => client.fetchListing(cats),
+        fetchListing: async (cats) => (await client).fetchListing(cats),
         categories,
         runner,
       });
