@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { registerCommands } from '../adapters/discord/commands.ts';
+import { FIND_PAPER, registerCommands } from '../adapters/discord/commands.ts';
 import { loadConfig, resolveDbPath } from '../config.ts';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
@@ -9,6 +9,8 @@ import { runAuthor } from './author-command.ts';
 import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { linkLookupFor } from './link-lookup.ts';
+import { runPaper } from './paper-command.ts';
 import { runSearch } from './search-command.ts';
 import { runStart } from './start-command.ts';
 
@@ -97,6 +99,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
 
   program
+    .command('paper')
+    .description('the paper behind an arXiv link or id, or a DOI (looked up on arXiv unless PAPERBOY_ARXIV_LOOKUP=off)')
+    .argument('<link...>', 'https://arxiv.org/abs/2310.13548v2, arXiv:2310.13548, 2310.13548, hep-th/9901001, doi:10.…')
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print the paper as search --json shows it, without score')
+    .action((link: string[], options: DbOptions) =>
+      withStore(options, (store) =>
+        runPaper(link.join(' '), store, io, { json: !!options.json, arxiv: linkLookupFor(io.env) }),
+      ),
+    );
+
+  program
     .command('start')
     .description('load data/profiles, then chat: on Discord/Slack when configured, else here in the terminal')
     .option('--db <file>', DB_HELP)
@@ -119,6 +133,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       code = await runDigestRun(io, options);
     });
 
+  // arXiv (issue 12): the daily listing, lookups by id or link, and earlier papers through OAI-PMH. Loaded when
+  // used, so other commands do not load the XML parser at start.
+  const arxiv = program.command('arxiv').description('arXiv as a source of papers (politely: one request every 3 s)');
+  const CATEGORIES_HELP = 'arXiv categories, comma-separated (default: $PAPERBOY_ARXIV_CATEGORIES)';
+  arxiv
+    .command('sync')
+    .description("fetch today's listing of the categories once and store it (new papers reach the next digests)")
+    .option('--categories <list>', CATEGORIES_HELP)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { feed, updated, entries, new, cross, replaced, newPapers, quiet }')
+    .action(async (options: DbOptions & { categories?: string }) => {
+      const config = loadConfig(io.env);
+      const { runArxivSync } = await import('./arxiv-command.ts');
+      return withStore(options, (store) => runArxivSync(io, store, config, options));
+    });
+  arxiv
+    .command('add')
+    .description('look papers up on arXiv by id or link and store them (searchable, not announced in digests)')
+    .argument('<ids...>', 'arXiv ids or links: 2310.13548, arXiv:2310.13548v2, https://arxiv.org/abs/2310.13548')
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { requested, papers: [ { id, arxivId } ], missing, newPapers }')
+    .action(async (ids: string[], options: DbOptions) => {
+      const config = loadConfig(io.env);
+      const { runArxivAdd } = await import('./arxiv-command.ts');
+      return withStore(options, (store) => runArxivAdd(io, store, config, ids, options));
+    });
+  arxiv
+    .command('backfill')
+    .description('load earlier papers through OAI-PMH (not announced); Ctrl-C stops it, running it again continues')
+    .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+    .option('--until <day>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--categories <list>', CATEGORIES_HELP)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { from, until, categories, pages, entries, newPapers, resumed, complete }')
+    .action(async (options: DbOptions & { from: string; until?: string; categories?: string }) => {
+      const config = loadConfig(io.env);
+      const { runArxivBackfill } = await import('./arxiv-command.ts');
+      return withStore(options, (store) => runArxivBackfill(io, store, config, options));
+    });
+
   program
     .command('register-commands')
     .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')
@@ -138,7 +192,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ...(options.guild ? { guildId: options.guild } : {}),
       });
       io.stdout.write(
-        `registered ${names.map((n) => `/${n}`).join(', ')} ${options.guild ? `in server ${options.guild}` : 'globally'}\n`,
+        `registered ${names.map((n) => (n === FIND_PAPER ? `"${n}" (message command)` : `/${n}`)).join(', ')} ${options.guild ? `in server ${options.guild}` : 'globally'}\n`,
       );
     });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Logger } from '@slack/bolt';
 import { startDiscord } from '../adapters/discord/discord-client.ts';
@@ -7,6 +8,7 @@ import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
 import { type Config, loadConfig, platformsOf, resolveDbPath } from '../config.ts';
+import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/arxiv-sync.ts';
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import type { Platform } from '../core/digest/digest-store.ts';
 import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
@@ -15,11 +17,13 @@ import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
+import { createSqliteArxivState } from '../core/store/sqlite-arxiv-state.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { linkLookupFrom } from './link-lookup.ts';
 import { platformPosters } from './platform-posters.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
@@ -55,13 +59,17 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       logger.warn(
         `the profiles folder ${profiles} does not exist: no pages are loaded until it does. Set PAPERBOY_PROFILES or --profiles to the folder of profile pages.`,
       );
+    // arXiv (issue 12): with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
+    // so its papers reach them; a failure is logged and leaves the digests to go out as usual.
+    const syncArxiv = arxivDailySync(config, store, io, log, (line) => logger.warn(line));
     // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
     // Papers ingested by another process are already in the database; the index catches up at the next query.
     const bot = createBotTick({
       watcher: createProfileWatcher(store, profiles),
       // Called only after the search and the posters below exist.
-      runDigests: () =>
-        runDueDigests({
+      runDigests: async () => {
+        await syncArxiv();
+        return runDueDigests({
           store,
           digests,
           search,
@@ -69,7 +77,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
           now: io.clock(),
           maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
           log,
-        }),
+        });
+      },
       clock: io.clock,
       report,
       log,
@@ -82,6 +91,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       store,
       search,
       clock: io.clock,
+      arxiv: linkLookupFrom(config),
+      onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),
       digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ },
     });
     const serving = platforms.discord || platforms.slack;
@@ -114,6 +125,40 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   } finally {
     store.close();
   }
+}
+
+/**
+ * The daily arXiv sync of a running bot, or a no-op when PAPERBOY_ARXIV_CATEGORIES is unset: from 00:30 New
+ * York time, every 30 minutes until the day's listing is in, one runner at a time across processes. It never
+ * throws (errors are logged), so the digests after it run whatever happened.
+ */
+function arxivDailySync(
+  config: Config,
+  store: ReturnType<typeof createSqliteStore>,
+  io: CliIo,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): () => Promise<void> {
+  const categories = config.PAPERBOY_ARXIV_CATEGORIES ?? [];
+  if (!categories.length) return async () => {};
+  // Loaded only when arXiv is on: a bot without it does not load the XML parser.
+  const client = import('./arxiv-command.ts').then(({ arxivClientFor }) => arxivClientFor(config, log));
+  const state = createSqliteArxivState(store.db);
+  const runner = { owner: `runner-${randomUUID()}`, leaseMs: ARXIV_LEASE_MS, clock: () => io.clock().getTime() };
+  return async () => {
+    try {
+      const result = await runDailySync({
+        store,
+        state,
+        fetchListing: async (cats) => (await client).fetchListing(cats),
+        categories,
+        runner,
+      });
+      if (result) log(`paperboy arxiv: ${describeDailySync(result)}`);
+    } catch (error) {
+      warn(`paperboy arxiv_sync_failed: ${(error as Error).message} (tried again in 30 minutes)`);
+    }
+  };
 }
 
 /** Serves every configured platform until SIGINT/SIGTERM (or the test's abort), then stops them all. */

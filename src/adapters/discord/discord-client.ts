@@ -7,12 +7,15 @@ import {
   Events,
   GatewayIntentBits,
   type Message,
+  type MessageContextMenuCommandInteraction,
   MessageFlags,
 } from 'discord.js';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
+import { recogniseLinks } from '../../core/links/recognise-links.ts';
+import { FIND_PAPER } from './commands.ts';
 import { plainDiscord, renderDiscord } from './render.ts';
 
 export interface DiscordSettings {
@@ -90,12 +93,13 @@ export async function startDiscord(
   async function onCommand(interaction: ChatInputCommandInteraction) {
     const text = commandLine(interaction);
     const context = { platform: 'discord' as const, channel: interaction.channelId, user: interaction.user.id };
-    if (expectSlow()) {
+    // A pasted link the index lacks waits on arXiv: defer first, so Discord's 3 s never run out.
+    if (expectSlow() || chat.mayWait(text)) {
       await interaction.deferReply();
-      await interaction.editReply(answer(chat.handle(text, context)));
+      await interaction.editReply(answer(await chat.answer(text, context)));
       return;
     }
-    const reply = chat.handle(text, context);
+    const reply = await chat.answer(text, context);
     const message = answer(reply);
     if (reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     else await interaction.reply(message);
@@ -139,9 +143,29 @@ export async function startDiscord(
     await interaction.update(answer(chat.act(action)));
   }
 
+  /** "Find paper" on a message: its papers' cards, only to the person who asked. */
+  async function onFindPaper(interaction: MessageContextMenuCommandInteraction) {
+    const refs = recogniseLinks(interaction.targetMessage.content);
+    if (refs.length === 0) {
+      await interaction.reply({
+        content: 'That message holds no paper link (arXiv, DOI or Hugging Face papers) or arXiv id.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    if (!chat.mayWait(interaction.targetMessage.content, { mention: true })) {
+      await interaction.reply({ ...answer(await chat.answerLinks(refs)), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply(answer(await chat.answerLinks(refs)));
+  }
+
   client.on(Events.InteractionCreate, async (interaction) => {
     try {
-      if (interaction.isChatInputCommand()) await onCommand(interaction);
+      if (interaction.isMessageContextMenuCommand() && interaction.commandName === FIND_PAPER)
+        await onFindPaper(interaction);
+      else if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
       else if (interaction.isButton()) await onButton(interaction);
     } catch (error) {
@@ -165,7 +189,8 @@ export async function startDiscord(
       const text = message.content.replace(MENTION, ' ').trim();
       // The nonce lets Discord drop a repeat if the library retries the post after a timeout.
       const context = { platform: 'discord' as const, channel: message.channelId, user: message.author.id };
-      await message.reply({ ...answer(chat.handle(text, context)), nonce: message.id.slice(-25), enforceNonce: true });
+      const reply = await chat.answer(text, context, { mention: true });
+      await message.reply({ ...answer(reply), nonce: message.id.slice(-25), enforceNonce: true });
     } catch (error) {
       logger.error('paperboy discord_failed: mention', error);
     }

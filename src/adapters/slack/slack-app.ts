@@ -4,6 +4,7 @@ import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
+import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
 
 export interface SlackSettings {
@@ -26,7 +27,7 @@ export interface SlackAdapter {
 /** Slash commands Paperboy answers; `manifest.yml` declares the same list (a test checks). */
 export const SLACK_COMMANDS = ['/paper', '/author', '/digest'] as const;
 /** Events Paperboy subscribes to. */
-export const SLACK_EVENTS = ['app_mention'] as const;
+export const SLACK_EVENTS = ['app_mention', 'link_shared'] as const;
 
 const MENTION = /<@[A-Z0-9]+(?:\|[^>]*)?>/g;
 const SEEN_EVENTS = 5000;
@@ -80,8 +81,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         ],
       });
 
-  const answer = (text: string, context: ChatContext): Reply => {
-    const reply = chat.handle(text, context);
+  // Pasted links the index lacks may wait on arXiv: every answer is awaited (after the ack).
+  const answer = async (text: string, context: ChatContext, mention = false): Promise<Reply> => {
+    const reply = await chat.answer(text, context, { mention });
     if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
     return reply;
   };
@@ -90,7 +92,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     app.command(command, async ({ command: body, ack, respond }) => {
       await ack();
       const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id };
-      const message = renderSlack(answer(`${command} ${body.text}`, context), { shareable: true });
+      const message = renderSlack(await answer(`${command} ${body.text}`, context), { shareable: true });
       await respond({ response_type: 'ephemeral', ...message });
     });
   }
@@ -102,9 +104,11 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       return;
     }
     const context = { platform: 'slack' as const, channel: event.channel, user: event.user ?? '' };
-    const message = renderSlack(answer(event.text.replace(MENTION, ' ').trim(), context));
+    const message = renderSlack(await answer(event.text.replace(MENTION, ' ').trim(), context, true));
     await say({ ...message, thread_ts: event.thread_ts ?? event.ts });
   });
+
+  handleLinkShared(app, chat, logger);
 
   app.action(/^pb_/, async ({ ack, action, respond }) => {
     await ack();

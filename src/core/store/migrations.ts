@@ -228,6 +228,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN more_papers INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE digest_runs ADD COLUMN more_search TEXT;
   `,
+  // 10 (arXiv wire, issue 12): what `arxiv sync` and `start` remember per listing feed (the feed's last `updated`,
+  // to tell "not rebuilt yet"; the New York day whose listing is in; a lease so one runner fetches at a time),
+  // and where an `arxiv backfill` stopped (its resumption token), so it continues after Ctrl-C.
+  `
+  CREATE TABLE arxiv_feeds (
+    feed TEXT PRIMARY KEY,
+    updated TEXT,
+    synced_at TEXT,
+    done_day TEXT,
+    tried_at INTEGER,
+    lease_owner TEXT,
+    lease_until INTEGER
+  );
+  CREATE TABLE arxiv_backfills (
+    key TEXT PRIMARY KEY,
+    category_index INTEGER NOT NULL DEFAULT 0,
+    token TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    entries INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+  );
+  `,
   // 11 (rhythm, issue 14): when a subscription is due: daily, weekdays or weekly on one day (0 = Sunday), or for a
   // watch every 15 minutes. Rows made before rhythms keep what they did: channel digests daily, watches every 15 minutes.
   `
