@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSearch } from '../../../src/core/search/open-search.ts';
+import { PaperIndex } from '../../../src/core/search/paper-index.ts';
+import type { PaperStore } from '../../../src/core/store/paper-store.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -58,6 +60,38 @@ describe('a retitled paper', () => {
       0, 0, 0,
     ]);
     expect(index.titleCount('tidal')).toBe(1);
+    store.close();
+  });
+
+  it('is counted once when it is retitled again while a catch-up pages through more than one page', () => {
+    const store = createSqliteStore(':memory:');
+    store.saveArxivEntries([arxivEntry(1, { title: 'Original walrus title' })], 'listing', now);
+    // A store that retitles paper 1 once more right after the first page of a catch-up was read.
+    let pages: number | undefined;
+    const paging: PaperStore = {
+      ...store,
+      papersChangedSince: (rev, limit) => {
+        const page = store.papersChangedSince(rev, limit);
+        if (pages !== undefined && ++pages === 1) {
+          store.saveArxivEntries([arxivEntry(1, { title: 'Third narwhal title', version: 3 })], 'listing', now);
+        }
+        return page;
+      },
+    };
+    const index = PaperIndex.open({ store: paging });
+    expect(index.titleCount('walrus')).toBe(1);
+    // Retitled before the catch-up, then 5,000 more papers: the catch-up reads two pages.
+    store.saveArxivEntries([arxivEntry(1, { title: 'Second dugong title', version: 2 })], 'listing', now);
+    store.saveArxivEntries(
+      Array.from({ length: 5000 }, (_, i) => arxivEntry(i + 2, { title: `Filler ${i} of seals` })),
+      'lookup',
+      now,
+    );
+    pages = 0;
+    index.sync();
+    expect(pages).toBe(3);
+    expect([index.titleCount('walrus'), index.titleCount('dugong'), index.titleCount('narwhal')]).toEqual([0, 0, 1]);
+    expect(index.titleCount('title')).toBe(1);
     store.close();
   });
 });
