@@ -15,12 +15,14 @@ function project(dir: string, options: { tsx: boolean }) {
   mkdirSync(join(dir, 'dist'));
   copyFileSync(join(PROJECT_ROOT, 'bin', 'paperboy.js'), join(dir, 'bin', 'paperboy.js'));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(dir, 'src', 'cli.ts'), "const from: string = 'src';\nprocess.stdout.write(`${from}\\n`);\n");
+  // A type annotation: only tsx can run this file.
+  writeFileSync(join(dir, 'src', 'cli.ts'), "const from: string = 'src';\nprocess.stdout.write(from + '\\n');\n");
   writeFileSync(join(dir, 'src', 'cli', 'program.ts'), 'export {};\n');
   writeFileSync(join(dir, 'dist', 'cli.js'), "process.stdout.write('dist\\n');\n");
   if (options.tsx) symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const at = (path: string, seconds: number) => utimesSync(join(dir, path), seconds, seconds);
-  const run = () => spawnSync(process.execPath, [join(dir, 'bin', 'paperboy.js')], { encoding: 'utf8', timeout: 30_000 });
+  const run = () =>
+    spawnSync(process.execPath, [join(dir, 'bin', 'paperboy.js')], { encoding: 'utf8', timeout: 30_000 });
   return { at, run };
 }
 
