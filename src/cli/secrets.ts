@@ -15,3 +15,7 @@ export const secretValues = (setting: (name: string) => string | undefined): str
 /** `text` with every secret value replaced by `[redacted]`. */
 export const redactSecrets = (text: string, secrets: readonly string[]): string =>
   secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
+
+/** The secret values of a loaded configuration (tokens may come from `.env`, not the environment). */
+export const secretsOf = (config: Partial<Record<(typeof SECRET_VARIABLES)[number], string | undefined>>) =>
+  SECRET_VARIABLES.map((name) => config[name]);
