@@ -8,6 +8,7 @@ import {
   GatewayIntentBits,
   type Message,
   MessageFlags,
+  Status,
 } from 'discord.js';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
@@ -23,6 +24,8 @@ export interface DiscordSettings {
 }
 
 export interface DiscordAdapter {
+  /** The gateway session is up (discord.js reconnects by itself; this is false meanwhile). */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -182,6 +185,8 @@ export async function startDiscord(
   await ready;
   logger.info(`paperboy: Discord connected as ${client.user?.tag ?? 'unknown'}`);
   return {
+    // The manager stays "ready" through a reconnect; its shards tell whether the gateway is up now.
+    connected: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
     stop: async () => {
       await client.destroy();
     },

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { decodeAction } from '../../core/commands/action-codec.ts';
@@ -15,12 +16,16 @@ export interface SlackSettings {
   /** Web API base, ending with `/` (tests and proxies). */
   apiUrl?: string;
   port: number;
+  /** HTTP mode: answers `GET /readyz` on the same port (`/healthz` is always there). */
+  readyz?: () => { status: number; body: string };
 }
 
 export interface SlackAdapter {
   mode: 'http' | 'socket';
   /** The HTTP port in HTTP mode (useful when asked for port 0). */
   port?: number;
+  /** Socket Mode: the websocket is open; HTTP mode: the server is listening. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -50,19 +55,22 @@ function createEventDeduper() {
 export async function startSlack(chat: Chat, settings: SlackSettings, logger: Logger): Promise<SlackAdapter> {
   const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
   const socket = settings.appToken !== undefined;
-  const app = socket
+  const receiver = socket
+    ? new SocketModeReceiver({
+        appToken: settings.appToken as string,
+        installerOptions: { clientOptions },
+        logger,
+        logLevel: LogLevel.WARN,
+      })
+    : undefined;
+  const app = receiver
     ? new App({
         token: settings.botToken,
         socketMode: true,
         appToken: settings.appToken as string,
         clientOptions,
         logger,
-        receiver: new SocketModeReceiver({
-          appToken: settings.appToken as string,
-          installerOptions: { clientOptions },
-          logger,
-          logLevel: LogLevel.WARN,
-        }),
+        receiver,
       })
     : new App({
         token: settings.botToken,
@@ -78,6 +86,19 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
               res.end('ok');
             },
           },
+          ...(settings.readyz
+            ? [
+                {
+                  path: '/readyz',
+                  method: ['GET'],
+                  handler: (_req: unknown, res: ServerResponse) => {
+                    const answer = settings.readyz?.() ?? { status: 200, body: '{"ready":true}' };
+                    res.writeHead(answer.status, { 'content-type': 'application/json' });
+                    res.end(answer.body);
+                  },
+                },
+              ]
+            : []),
         ],
       });
 
@@ -129,12 +150,15 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     logger.error(`paperboy slack_failed: ${error.code ?? ''} ${error.message}`, error.original ?? '');
   });
 
-  if (socket) {
+  let stopped = false;
+  if (receiver) {
     await app.start();
     logger.info('paperboy: Slack in Socket Mode (SLACK_APP_TOKEN is set)');
     return {
       mode: 'socket',
+      connected: () => !stopped && receiver.client.websocket?.isActive() === true,
       stop: async () => {
+        stopped = true;
         await app.stop();
       },
     };
@@ -142,11 +166,13 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
   const server = (await app.start(settings.port)) as { address(): AddressInfo | string | null };
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
-  logger.info(`paperboy: Slack in HTTP mode on port ${port} (/slack/events, /healthz)`);
+  logger.info(`paperboy: Slack in HTTP mode on port ${port} (/slack/events, /healthz, /readyz)`);
   return {
     mode: 'http',
     port,
+    connected: () => !stopped,
     stop: async () => {
+      stopped = true;
       await app.stop();
     },
   };
