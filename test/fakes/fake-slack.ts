@@ -34,6 +34,8 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
   const failures = new Map<string, { status: number; retryAfter: number; skip: number }[]>();
   // When set, chat.postMessage records the message (it is "posted") but never answers: the caller hangs there.
   let holdPosts: (() => void) | undefined;
+  // When set, chat.postMessage records the message at once and answers this many milliseconds later.
+  let postDelayMs = 0;
   const sockets = new Set<WebSocket>();
   let messageTs = 1000;
   const history = new Map<string, Record<string, unknown>[]>();
@@ -98,6 +100,7 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
         // Recorded: a failure now leaves the caller unable to tell that the message went out.
         if (fault?.kind === 'failAfter') return send(res, 500, { ok: false, error: 'fatal_error' });
         if (fault?.kind === 'slow') await pause(fault.delayMs);
+        if (postDelayMs) await pause(postDelayMs);
         if (holdPosts) {
           holdPosts();
           return;
@@ -177,6 +180,10 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
           resolve();
         };
       });
+    },
+    /** Every later chat.postMessage is recorded on arrival and answered `ms` later (a slow Slack). */
+    slowPosts(ms: number) {
+      postDelayMs = ms;
     },
     /** Messages posted in a channel, newest first (what conversations.history answers). */
     history: (channel: string) => history.get(channel) ?? [],
