@@ -1,7 +1,19 @@
 import { runCli } from './cli/program.ts';
+import { GRACE_MS, interruptedExit } from './cli/shutdown.ts';
 
+// SIGINT/SIGTERM: commands stop taking work and finish what is in flight, within GRACE_MS; a second signal,
+// or the grace running out, exits at once (SQLite rolls back what was not committed).
 const stop = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort(signal));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stop.signal.aborted) process.exit(interruptedExit(stop.signal));
+    stop.abort(signal);
+    setTimeout(() => {
+      process.stderr.write(`paperboy: still busy ${GRACE_MS / 1000} s after ${signal}; exiting without finishing\n`);
+      process.exit(interruptedExit(stop.signal));
+    }, GRACE_MS).unref();
+  });
+}
 
 try {
   process.exitCode = await runCli(process.argv.slice(2), {

@@ -11,6 +11,8 @@ import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import { platformPosters } from './platform-posters.ts';
+import { secretsOf } from './secrets.ts';
+import { interruptedExit, stopTakingDigests } from './shutdown.ts';
 
 /**
  * `PAPERBOY_DIGEST_LEASE_MS` shortens the claim on a digest (2 minutes by default) for tests that kill runners;
@@ -47,14 +49,16 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
   const store = createSqliteStore(dbPath);
   try {
     const { search } = openSearch(store, dbPath);
-    const logger = createLogger(io.stderr);
+    const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
-    const posters: Partial<Record<Platform, DigestPoster>> = {
+    const all: Partial<Record<Platform, DigestPoster>> = {
       ...platformPosters(config, logger),
       terminal: createTerminalPoster((text) => {
         if (!flags.json) io.stdout.write(`${text}\n`);
       }, style),
     };
+    // SIGINT/SIGTERM: the digest in flight finishes and is recorded; the others wait for the next run.
+    const posters = io.signal ? stopTakingDigests(all, io.signal) : all;
     const outcomes = await runDueDigests({
       store,
       digests: createSqliteDigests(store.db),
@@ -76,6 +80,12 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
           .map((paper) => ({ ...toPaperJson({ paper, score: 0, matchedTerms: [], profiles: [] }), score: null })),
       }));
       writeJson(io, { digests });
+    }
+    if (io.signal?.aborted) {
+      io.stderr.write(
+        `paperboy: stopped by ${String(io.signal.reason)}; the digests not sent go out at the next run\n`,
+      );
+      return interruptedExit(io.signal);
     }
     const failed = outcomes.filter((o) => o.status === 'failed');
     if (failed.length === 0) return EXIT.ok;

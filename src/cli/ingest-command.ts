@@ -4,6 +4,7 @@ import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import type { PaperStore } from '../core/store/paper-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
+import { interruptedExit } from './shutdown.ts';
 
 /** `paperboy ingest PATH...`: loads pages and records, prints a summary, exit 1 when a file was rejected. */
 export async function runIngest(paths: string[], store: PaperStore, io: CliIo, json: boolean): Promise<number> {
@@ -12,12 +13,15 @@ export async function runIngest(paths: string[], store: PaperStore, io: CliIo, j
     store,
     clock: io.clock,
     onProgress: ({ done, total }) => bar.update(done, total),
+    ...(io.signal ? { signal: io.signal } : {}),
   });
   bar.done();
   if (json) writeJson(io, summary);
   else io.stdout.write(toPrintable(formatSummary(summary)));
   const rejected = summary.files.filter((f) => f.status === 'error');
   for (const file of rejected) for (const m of file.messages) io.stderr.write(toPrintable(`error: ${m.message}\n`));
+  // Stopped by SIGINT/SIGTERM: the files read are committed; the rest were never started.
+  if (io.signal?.aborted) return interruptedExit(io.signal);
   return rejected.length ? EXIT.failed : EXIT.ok;
 }
 

@@ -7,11 +7,10 @@ import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
-import { type Config, loadConfig, platformsOf, resolveDbPath } from '../config.ts';
+import { type Config, envValue, loadConfig, platformsOf, readEnvFile, resolveDbPath } from '../config.ts';
 import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/arxiv-sync.ts';
 import { type Chat, createChat } from '../core/commands/chat.ts';
-import type { Platform } from '../core/digest/digest-store.ts';
-import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
+import { runDueDigests } from '../core/digest/run-digests.ts';
 import { startTicker } from '../core/digest/ticker.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
@@ -22,9 +21,12 @@ import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
+import { createReadiness, type Readiness, startHealthServer } from './health-server.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFrom } from './link-lookup.ts';
 import { platformPosters } from './platform-posters.ts';
+import { secretsOf } from './secrets.ts';
+import { stopTakingDigests } from './shutdown.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
 // How long a tick waits for another process's write lock, on a timer, before leaving its work to the next
@@ -44,8 +46,13 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   // the ticker waits the rest out on a timer and chat commands answer that the database is busy.
   const store = createSqliteStore(dbPath, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
   const profiles = flags.profiles ?? config.PAPERBOY_PROFILES;
-  const logger = createLogger(io.stderr);
+  const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
+  const readiness = createReadiness(store, platformNames(platforms));
+  // GET /healthz and /readyz when PORT is set; in Slack HTTP mode Bolt serves them on that port instead.
+  let health: { stop(): Promise<void> } | undefined;
   try {
+    if (explicitPort(io.env) && !(config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN))
+      health = await startHealthServer(config.PORT, readiness, logger);
     const report = (summary: IngestSummary | undefined) => {
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
@@ -86,6 +93,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     });
     await bot.loadPages(START_BUSY_WAIT_MS);
     const { search, index } = openSearch(store, dbPath);
+    readiness.indexReady(index);
     const digests = createSqliteDigests(store.db);
     const chat = createChat({
       store,
@@ -97,10 +105,14 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     });
     const serving = platforms.discord || platforms.slack;
     const style = !serving && io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
-    const posters: Partial<Record<Platform, DigestPoster>> = {
-      ...platformPosters(config, logger),
-      ...(serving ? {} : { terminal: createTerminalPoster((text) => io.stdout.write(`${text}\n`), style) }),
-    };
+    // Once stopping, a digest run takes no further subscription: the one in flight finishes and is recorded.
+    const posters = stopTakingDigests(
+      {
+        ...platformPosters(config, logger),
+        ...(serving ? {} : { terminal: createTerminalPoster((text) => io.stdout.write(`${text}\n`), style) }),
+      },
+      stopping.signal,
+    );
     // The first run catches up with digests missed while the bot was down.
     await bot.postDigests(START_BUSY_WAIT_MS);
     const ticker = startTicker(
@@ -111,18 +123,26 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       if (serving) {
         // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
         const expectSlow = () => store.maxRev() - index.rev > DEFER_WHEN_BEHIND;
-        await servePlatforms(chat, config, io, logger, expectSlow);
+        await servePlatforms(chat, config, io, logger, expectSlow, readiness);
         return EXIT.ok;
       }
       const { profiles: profileCount, papers } = store.counts();
       const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profileCount.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
-      await runTerminalChat(chat, { input: io.stdin, output: io.stdout, env: io.env }, greeting);
+      await runTerminalChat(
+        chat,
+        { input: io.stdin, output: io.stdout, env: io.env, ...(io.signal ? { signal: io.signal } : {}) },
+        greeting,
+      );
       return EXIT.ok;
     } finally {
       stopping.abort();
+      readiness.stopping();
+      // The digest in flight finishes (and records itself) before the database closes.
       await ticker.stop();
     }
   } finally {
+    readiness.stopping();
+    await health?.stop();
     store.close();
   }
 }
@@ -161,6 +181,13 @@ function arxivDailySync(
   };
 }
 
+const platformNames = (platforms: { discord: boolean; slack: boolean }) =>
+  (['discord', 'slack'] as const).filter((p) => platforms[p]);
+
+/** PORT given in the environment or `.env` (not the default): the health endpoints are wanted. */
+const explicitPort = (env: NodeJS.ProcessEnv) =>
+  (envValue(env, 'PORT') ?? envValue(readEnvFile(), 'PORT')) !== undefined;
+
 /** Serves every configured platform until SIGINT/SIGTERM (or the test's abort), then stops them all. */
 async function servePlatforms(
   chat: Chat,
@@ -168,6 +195,7 @@ async function servePlatforms(
   io: CliIo,
   logger: Logger,
   expectSlow: () => boolean,
+  readiness: Readiness,
 ): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -179,6 +207,7 @@ async function servePlatforms(
         expectSlow,
       );
       stops.push(discord.stop);
+      readiness.platformUp('discord', discord.connected);
     }
     if (config.SLACK_BOT_TOKEN) {
       const slack = await startSlack(
@@ -189,17 +218,20 @@ async function servePlatforms(
           ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
           ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
           port: config.PORT,
+          readyz: () => readiness.answer('/readyz') ?? { status: 200, body: '{"ready":true}' },
         },
         logger,
       );
       stops.push(slack.stop);
+      readiness.platformUp('slack', slack.connected);
     }
     logger.info('paperboy: serving; stop with Ctrl-C (SIGINT) or SIGTERM');
     await new Promise<void>((resolve) => {
       if (!io.signal || io.signal.aborted) return resolve();
       io.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    logger.info('paperboy: stopping');
+    logger.info('paperboy: stopping: no new work; finishing what is in flight');
+    readiness.stopping();
   } finally {
     for (const stop of stops.reverse()) await stop();
   }

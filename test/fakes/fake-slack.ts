@@ -11,15 +11,31 @@ export interface RecordedCall {
   at: number;
 }
 
+/** The bot scopes the fake grants by default: those `manifest.yml` asks for. */
+export const FAKE_SLACK_SCOPES = [
+  'app_mentions:read',
+  'chat:write',
+  'commands',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'im:write',
+];
+
 /**
  * A local fake of Slack: the Web API methods Paperboy uses (recorded), `response_url` targets, and
  * `apps.connections.open` with a Socket Mode websocket. Scripted failures: `failNext(method, status, retryAfter)`.
+ * @param options.botToken - when set, `auth.test` refuses any other token (`invalid_auth`), as Slack does
+ * @param options.appToken - when set, `apps.connections.open` refuses any other token
+ * @param options.scopes - what `auth.test` says the token was granted (`x-oauth-scopes`)
  */
-export async function startFakeSlack() {
+export async function startFakeSlack(options: { botToken?: string; appToken?: string; scopes?: string[] } = {}) {
   const calls: RecordedCall[] = [];
   const failures = new Map<string, { status: number; retryAfter: number; skip: number }[]>();
   // When set, chat.postMessage records the message (it is "posted") but never answers: the caller hangs there.
   let holdPosts: (() => void) | undefined;
+  // When set, chat.postMessage records the message at once and answers this many milliseconds later.
+  let postDelayMs = 0;
   const sockets = new Set<WebSocket>();
   let messageTs = 1000;
   const history = new Map<string, Record<string, unknown>[]>();
@@ -37,6 +53,9 @@ export async function startFakeSlack() {
       if (typeof form[key] === 'string') form[key] = JSON.parse(form[key] as string);
     return form;
   };
+
+  // The Web API client sends the token as a bearer header (or, in old clients, a `token` form field).
+  const bearer = (req: IncomingMessage) => /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -66,14 +85,14 @@ export async function startFakeSlack() {
     if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
     switch (method) {
       case 'auth.test':
-        return send(res, 200, {
-          ok: true,
-          user_id: 'UBOT',
-          bot_id: 'BBOT',
-          team_id: 'T1',
-          user: 'paperboy',
-          team: 'Test',
-        });
+        if (options.botToken && bearer(req) !== options.botToken)
+          return send(res, 200, { ok: false, error: 'invalid_auth' });
+        return send(
+          res,
+          200,
+          { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'paperboy', team: 'Test' },
+          { 'x-oauth-scopes': (options.scopes ?? FAKE_SLACK_SCOPES).join(',') },
+        );
       case 'chat.postMessage': {
         const ts = `${++messageTs}.000100`;
         const channel = String(body.channel);
@@ -81,6 +100,7 @@ export async function startFakeSlack() {
         // Recorded: a failure now leaves the caller unable to tell that the message went out.
         if (fault?.kind === 'failAfter') return send(res, 500, { ok: false, error: 'fatal_error' });
         if (fault?.kind === 'slow') await pause(fault.delayMs);
+        if (postDelayMs) await pause(postDelayMs);
         if (holdPosts) {
           holdPosts();
           return;
@@ -123,6 +143,8 @@ export async function startFakeSlack() {
       case 'conversations.open':
         return send(res, 200, { ok: true, channel: { id: `D${String(body.users)}` } });
       case 'apps.connections.open':
+        if (options.appToken && bearer(req) !== options.appToken)
+          return send(res, 200, { ok: false, error: 'invalid_auth' });
         return send(res, 200, { ok: true, url: `ws://127.0.0.1:${port()}/socket` });
       default:
         return send(res, 200, { ok: true });
@@ -171,6 +193,10 @@ export async function startFakeSlack() {
           resolve();
         };
       });
+    },
+    /** Every later chat.postMessage is recorded on arrival and answered `ms` later (a slow Slack). */
+    slowPosts(ms: number) {
+      postDelayMs = ms;
     },
     /** Messages posted in a channel, newest first (what conversations.history answers). */
     history: (channel: string) => history.get(channel) ?? [],

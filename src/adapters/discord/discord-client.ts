@@ -9,12 +9,14 @@ import {
   type Message,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
+  Status,
 } from 'discord.js';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
 import { recogniseLinks } from '../../core/links/recognise-links.ts';
+import { forRequest } from '../logger.ts';
 import { FIND_PAPER } from './commands.ts';
 import { plainDiscord, renderDiscord } from './render.ts';
 
@@ -25,6 +27,8 @@ export interface DiscordSettings {
 }
 
 export interface DiscordAdapter {
+  /** The gateway session is up (discord.js reconnects by itself; this is false meanwhile). */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -85,22 +89,22 @@ export async function startDiscord(
     allowedMentions: { parse: [], repliedUser: false },
   });
 
-  const answer = (reply: Reply) => {
-    if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
+  const answer = (reply: Reply, log: Logger = logger) => {
+    if (reply.kind === 'error') log.warn(`paperboy ${reply.code}: ${reply.message}`);
     return renderDiscord(reply);
   };
 
-  async function onCommand(interaction: ChatInputCommandInteraction) {
+  async function onCommand(interaction: ChatInputCommandInteraction, log: Logger) {
     const text = commandLine(interaction);
     const context = { platform: 'discord' as const, channel: interaction.channelId, user: interaction.user.id };
     // A pasted link the index lacks waits on arXiv: defer first, so Discord's 3 s never run out.
     if (expectSlow() || chat.mayWait(text)) {
       await interaction.deferReply();
-      await interaction.editReply(answer(await chat.answer(text, context)));
+      await interaction.editReply(answer(await chat.answer(text, context), log));
       return;
     }
     const reply = await chat.answer(text, context);
-    const message = answer(reply);
+    const message = answer(reply, log);
     if (reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     else await interaction.reply(message);
   }
@@ -144,7 +148,7 @@ export async function startDiscord(
   }
 
   /** "Find paper" on a message: its papers' cards, only to the person who asked. */
-  async function onFindPaper(interaction: MessageContextMenuCommandInteraction) {
+  async function onFindPaper(interaction: MessageContextMenuCommandInteraction, log: Logger) {
     const refs = recogniseLinks(interaction.targetMessage.content);
     if (refs.length === 0) {
       await interaction.reply({
@@ -154,22 +158,25 @@ export async function startDiscord(
       return;
     }
     if (!chat.mayWait(interaction.targetMessage.content, { mention: true })) {
-      await interaction.reply({ ...answer(await chat.answerLinks(refs)), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ ...answer(await chat.answerLinks(refs), log), flags: MessageFlags.Ephemeral });
       return;
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply(answer(await chat.answerLinks(refs)));
+    await interaction.editReply(answer(await chat.answerLinks(refs), log));
   }
 
   client.on(Events.InteractionCreate, async (interaction) => {
+    const command = interaction.isCommand() || interaction.isAutocomplete() ? `/${interaction.commandName}` : 'button';
+    const log = forRequest(logger, { platform: 'discord', command, requestId: interaction.id });
     try {
       if (interaction.isMessageContextMenuCommand() && interaction.commandName === FIND_PAPER)
-        await onFindPaper(interaction);
-      else if (interaction.isChatInputCommand()) await onCommand(interaction);
+        await onFindPaper(interaction, log);
+      else if (interaction.isChatInputCommand()) await onCommand(interaction, log);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
       else if (interaction.isButton()) await onButton(interaction);
+      if (!interaction.isAutocomplete()) log.info('paperboy: answered');
     } catch (error) {
-      logger.error('paperboy discord_failed: interaction', error);
+      log.error('paperboy discord_failed: interaction', error);
       if (interaction.isRepliable() && !interaction.replied) {
         const content = 'Sorry, something went wrong answering that. Please try again.';
         // A deferred button keeps its message: the apology comes as a note only the presser sees.
@@ -185,14 +192,16 @@ export async function startDiscord(
 
   client.on(Events.MessageCreate, async (message: Message) => {
     if (message.author.bot || !client.user || !message.mentions.users.has(client.user.id)) return;
+    const log = forRequest(logger, { platform: 'discord', command: 'mention', requestId: message.id });
     try {
       const text = message.content.replace(MENTION, ' ').trim();
       // The nonce lets Discord drop a repeat if the library retries the post after a timeout.
       const context = { platform: 'discord' as const, channel: message.channelId, user: message.author.id };
       const reply = await chat.answer(text, context, { mention: true });
-      await message.reply({ ...answer(reply), nonce: message.id.slice(-25), enforceNonce: true });
+      await message.reply({ ...answer(reply, log), nonce: message.id.slice(-25), enforceNonce: true });
+      log.info('paperboy: answered');
     } catch (error) {
-      logger.error('paperboy discord_failed: mention', error);
+      log.error('paperboy discord_failed: mention', error);
     }
   });
 
@@ -201,6 +210,8 @@ export async function startDiscord(
   await ready;
   logger.info(`paperboy: Discord connected as ${client.user?.tag ?? 'unknown'}`);
   return {
+    // The manager stays "ready" through a reconnect; its shards tell whether the gateway is up now.
+    connected: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
     stop: async () => {
       await client.destroy();
     },

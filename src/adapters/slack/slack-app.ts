@@ -1,9 +1,11 @@
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
+import { forRequest } from '../logger.ts';
 import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
 
@@ -15,12 +17,16 @@ export interface SlackSettings {
   /** Web API base, ending with `/` (tests and proxies). */
   apiUrl?: string;
   port: number;
+  /** HTTP mode: answers `GET /readyz` on the same port (`/healthz` is always there). */
+  readyz?: () => { status: number; body: string };
 }
 
 export interface SlackAdapter {
   mode: 'http' | 'socket';
   /** The HTTP port in HTTP mode (useful when asked for port 0). */
   port?: number;
+  /** Socket Mode: the websocket is open; HTTP mode: the server is listening. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -50,19 +56,22 @@ function createEventDeduper() {
 export async function startSlack(chat: Chat, settings: SlackSettings, logger: Logger): Promise<SlackAdapter> {
   const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
   const socket = settings.appToken !== undefined;
-  const app = socket
+  const receiver = socket
+    ? new SocketModeReceiver({
+        appToken: settings.appToken as string,
+        installerOptions: { clientOptions },
+        logger,
+        logLevel: LogLevel.WARN,
+      })
+    : undefined;
+  const app = receiver
     ? new App({
         token: settings.botToken,
         socketMode: true,
         appToken: settings.appToken as string,
         clientOptions,
         logger,
-        receiver: new SocketModeReceiver({
-          appToken: settings.appToken as string,
-          installerOptions: { clientOptions },
-          logger,
-          logLevel: LogLevel.WARN,
-        }),
+        receiver,
       })
     : new App({
         token: settings.botToken,
@@ -78,34 +87,51 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
               res.end('ok');
             },
           },
+          ...(settings.readyz
+            ? [
+                {
+                  path: '/readyz',
+                  method: ['GET'],
+                  handler: (_req: unknown, res: ServerResponse) => {
+                    const answer = settings.readyz?.() ?? { status: 200, body: '{"ready":true}' };
+                    res.writeHead(answer.status, { 'content-type': 'application/json' });
+                    res.end(answer.body);
+                  },
+                },
+              ]
+            : []),
         ],
       });
 
   // Pasted links the index lacks may wait on arXiv: every answer is awaited (after the ack).
-  const answer = async (text: string, context: ChatContext, mention = false): Promise<Reply> => {
+  const answer = async (text: string, context: ChatContext, log: Logger, mention = false): Promise<Reply> => {
     const reply = await chat.answer(text, context, { mention });
-    if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
+    if (reply.kind === 'error') log.warn(`paperboy ${reply.code}: ${reply.message}`);
     return reply;
   };
 
   for (const command of SLACK_COMMANDS) {
     app.command(command, async ({ command: body, ack, respond }) => {
       await ack();
+      const log = forRequest(logger, { platform: 'slack', command, requestId: body.trigger_id });
       const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id };
-      const message = renderSlack(await answer(`${command} ${body.text}`, context), { shareable: true });
+      const message = renderSlack(await answer(`${command} ${body.text}`, context, log), { shareable: true });
       await respond({ response_type: 'ephemeral', ...message });
+      log.info('paperboy: answered');
     });
   }
 
   const firstTime = createEventDeduper();
   app.event('app_mention', async ({ event, body, say }) => {
+    const log = forRequest(logger, { platform: 'slack', command: 'mention', requestId: body.event_id });
     if (!firstTime(body.event_id)) {
-      logger.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
+      log.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
       return;
     }
     const context = { platform: 'slack' as const, channel: event.channel, user: event.user ?? '' };
-    const message = renderSlack(await answer(event.text.replace(MENTION, ' ').trim(), context, true));
+    const message = renderSlack(await answer(event.text.replace(MENTION, ' ').trim(), context, log, true));
     await say({ ...message, thread_ts: event.thread_ts ?? event.ts });
+    log.info('paperboy: answered');
   });
 
   handleLinkShared(app, chat, logger);
@@ -128,12 +154,15 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     logger.error(`paperboy slack_failed: ${error.code ?? ''} ${error.message}`, error.original ?? '');
   });
 
-  if (socket) {
+  let stopped = false;
+  if (receiver) {
     await app.start();
     logger.info('paperboy: Slack in Socket Mode (SLACK_APP_TOKEN is set)');
     return {
       mode: 'socket',
+      connected: () => !stopped && receiver.client.websocket?.isActive() === true,
       stop: async () => {
+        stopped = true;
         await app.stop();
       },
     };
@@ -141,11 +170,13 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
   const server = (await app.start(settings.port)) as { address(): AddressInfo | string | null };
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
-  logger.info(`paperboy: Slack in HTTP mode on port ${port} (/slack/events, /healthz)`);
+  logger.info(`paperboy: Slack in HTTP mode on port ${port} (/slack/events, /healthz, /readyz)`);
   return {
     mode: 'http',
     port,
+    connected: () => !stopped,
     stop: async () => {
+      stopped = true;
       await app.stop();
     },
   };

@@ -7,6 +7,8 @@ export interface TerminalIo {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** SIGINT/SIGTERM: the chat ends after the answer in progress. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -21,6 +23,10 @@ export async function runTerminalChat(chat: Chat, io: TerminalIo, greeting: stri
     output: interactive ? io.output : undefined,
     terminal: interactive,
   });
+  // Ctrl-C at the prompt (a terminal in raw mode sends no signal) and SIGTERM end the chat like /quit.
+  const end = () => lines.close();
+  lines.on('SIGINT', end);
+  io.signal?.addEventListener('abort', end, { once: true });
   const say = (text: string) => io.output.write(`${text}\n${interactive ? '' : '\n'}`);
   let last: Reply | undefined;
   const navigate = (which: 'next' | 'previous'): Action | undefined =>
@@ -51,4 +57,5 @@ export async function runTerminalChat(chat: Chat, io: TerminalIo, greeting: stri
     if (interactive) lines.prompt();
   }
   lines.close();
+  io.signal?.removeEventListener('abort', end);
 }

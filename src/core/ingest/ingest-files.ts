@@ -23,6 +23,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** How long to wait, on a timer, for another process's write lock (default: up to a minute). */
   busy?: BusyRetryOptions;
+  /** Once aborted, no further file is started; the files done are committed (a stopping `paperboy ingest`). */
+  signal?: AbortSignal;
 }
 
 const RECORDS = /\.jsonl(\.gz)?$/i;
@@ -115,6 +117,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   const batch = createCommitBatcher(options.store, options.busy);
   try {
     for (const path of files) {
+      if (options.signal?.aborted) break;
       let outcome: FileOutcome;
       if (RECORDS.test(path)) {
         batch.flush();
