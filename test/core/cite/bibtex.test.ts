@@ -85,7 +85,7 @@ describe('BibTeX entries', () => {
     ]);
     expect(bib).toContain('and others}');
     const [entry] = parsed(bib);
-    const authors = entry?.fields.author as Creator[];
+    const authors = (entry?.fields.author ?? []) as Creator[];
     expect(authors.map(fullName)).toEqual(['Esin Durmus', 'Karina Nguyen', 'Thomas I. Liao', 'others']);
   });
 
@@ -111,7 +111,7 @@ describe('BibTeX entries', () => {
     expect(entries).toHaveLength(titles.length);
     entries.forEach((entry, i) => {
       expect(entry.fields.title).toBe(titles[i]);
-      expect((entry.fields.author as Creator[]).map(fullName)).toEqual([names[i], 'Meg Tong']);
+      expect(((entry.fields.author ?? []) as Creator[]).map(fullName)).toEqual([names[i], 'Meg Tong']);
     });
   });
 
@@ -128,7 +128,7 @@ describe('BibTeX entries', () => {
         const name = `${given} ${family}`;
         const [entry] = parsed(toBibtex([paper({ title, authors: [name] })]));
         expect(entry?.fields.title).toBe(title);
-        expect((entry?.fields.author as Creator[]).map(fullName)).toEqual([name]);
+        expect(((entry?.fields.author ?? []) as Creator[]).map(fullName)).toEqual([name]);
       }),
       { numRuns: 200 },
     );
