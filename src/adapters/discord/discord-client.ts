@@ -8,12 +8,14 @@ import {
   GatewayIntentBits,
   type Message,
   MessageFlags,
+  type StringSelectMenuInteraction,
 } from 'discord.js';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
-import { plainDiscord, renderDiscord } from './render.ts';
+import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
+import { CARD_MENU_ID, plainDiscord, renderDiscord } from './render.ts';
 
 export interface DiscordSettings {
   token: string;
@@ -51,10 +53,27 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
         .filter((part) => part !== '')
         .join(' ');
     }
+    case 'save':
+      return `/save ${options.getString('paper', true)}`;
+    case 'cite':
+      return `/cite ${options.getString('papers', true)}`;
+    case 'saved': {
+      const what = options.getString('action') ?? 'list';
+      const page = options.getInteger('page');
+      return what === 'export' ? '/saved export' : `/saved ${page ?? ''}`.trim();
+    }
     default:
       return '/help';
   }
 }
+
+/** Who is asking, and in which server: reading lists are per person and per server (`dm` outside servers). */
+const contextOf = (interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction) => ({
+  platform: 'discord' as const,
+  channel: interaction.channelId,
+  user: interaction.user.id,
+  space: interaction.guildId ?? 'dm',
+});
 
 /**
  * Paperboy in Discord: slash commands, author autocomplete, buttons, and mentions of the bot.
@@ -85,15 +104,17 @@ export async function startDiscord(
 
   async function onCommand(interaction: ChatInputCommandInteraction) {
     const text = commandLine(interaction);
-    const context = { platform: 'discord' as const, channel: interaction.channelId, user: interaction.user.id };
+    const context = contextOf(interaction);
+    // `/save`, `/saved` and `/cite` answer the person alone, as do errors.
+    const personal = isPersonalText(text);
     if (expectSlow()) {
-      await interaction.deferReply();
+      await interaction.deferReply(personal ? { flags: MessageFlags.Ephemeral } : {});
       await interaction.editReply(answer(chat.handle(text, context)));
       return;
     }
     const reply = chat.handle(text, context);
     const message = answer(reply);
-    if (reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+    if (personal || reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     else await interaction.reply(message);
   }
 
@@ -129,10 +150,25 @@ export async function startDiscord(
     }
     if (expectSlow()) {
       await interaction.deferUpdate();
-      await interaction.editReply(answer(chat.act(action)));
+      await interaction.editReply(answer(chat.act(action, contextOf(interaction))));
       return;
     }
-    await interaction.update(answer(chat.act(action)));
+    await interaction.update(answer(chat.act(action, contextOf(interaction))));
+  }
+
+  /** A card menu: Save and Cite answer beside the cards, for the chooser only; Remove updates their list. */
+  async function onMenu(interaction: StringSelectMenuInteraction) {
+    const action = interaction.customId === CARD_MENU_ID ? decodeAction(interaction.values[0] ?? '') : undefined;
+    if (!action || !isPersonalAction(action)) {
+      await interaction.reply({
+        content: 'This menu is from an older Paperboy; ask again.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    const message = answer(chat.act(action, contextOf(interaction)));
+    if (action.type === 'unsave' || action.type === 'saved') await interaction.update(message);
+    else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
   }
 
   client.on(Events.InteractionCreate, async (interaction) => {
@@ -140,6 +176,7 @@ export async function startDiscord(
       if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
       else if (interaction.isButton()) await onButton(interaction);
+      else if (interaction.isStringSelectMenu()) await onMenu(interaction);
     } catch (error) {
       logger.error('paperboy discord_failed: interaction', error);
       if (interaction.isRepliable() && !interaction.replied) {
@@ -160,8 +197,17 @@ export async function startDiscord(
     try {
       const text = message.content.replace(MENTION, ' ').trim();
       // The nonce lets Discord drop a repeat if the library retries the post after a timeout.
-      const context = { platform: 'discord' as const, channel: message.channelId, user: message.author.id };
-      await message.reply({ ...answer(chat.handle(text, context)), nonce: message.id.slice(-25), enforceNonce: true });
+      const context = {
+        platform: 'discord' as const,
+        channel: message.channelId,
+        user: message.author.id,
+        space: message.guildId ?? 'dm',
+      };
+      // A reply to a mention is public: a reading list is answered only where the person alone sees it.
+      const reply: Reply = isPersonalText(text)
+        ? { kind: 'notice', text: 'Use the slash commands /save, /saved and /cite: their answers are for you alone.' }
+        : chat.handle(text, context);
+      await message.reply({ ...answer(reply), nonce: message.id.slice(-25), enforceNonce: true });
     } catch (error) {
       logger.error('paperboy discord_failed: mention', error);
     }

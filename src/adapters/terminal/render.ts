@@ -47,7 +47,7 @@ function paperCard(card: PaperCard, n: number, style: Style): string {
   const text = snippet(card.snippet, style);
   if (text) lines.push(`   ${text}`);
   if (card.profiles.length) lines.push(`   ${style.dim(`on the profiles of ${card.profiles.join(', ')}`)}`);
-  lines.push(`   ${style.link(card.url)}${card.codeUrl ? `  code: ${style.link(card.codeUrl)}` : ''}`);
+  if (card.url) lines.push(`   ${style.link(card.url)}${card.codeUrl ? `  code: ${style.link(card.codeUrl)}` : ''}`);
   return lines.join('\n');
 }
 
@@ -97,7 +97,9 @@ function renderSafe(reply: Reply, style: Style): string {
       const last = first + reply.cards.length;
       const nav = [reply.page.previous ? '/prev' : '', reply.page.next ? '/next' : ''].filter(Boolean).join(' · ');
       const relaxed = reply.relaxed ? `\n${RELAXED_LINE}` : '';
-      return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}`;
+      // Buttons become commands here: a reading list's cards are removed by id, other cards saved or cited.
+      const perCard = reply.cards.some((c) => c.remove) ? '/saved remove ID, /cite ID' : '/save ID, /cite ID';
+      return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}\n${style.dim(perCard)}`;
     }
     case 'author':
       return authorCard(reply.card, style);
@@ -119,6 +121,8 @@ function renderSafe(reply: Reply, style: Style): string {
       ].join('\n');
     case 'notice':
       return reply.text;
+    case 'bibtex':
+      return `${reply.text}\n\n${reply.bibtex.trimEnd()}`;
     case 'error':
       return style.error(`Sorry: ${reply.message}`);
   }

@@ -1,6 +1,7 @@
 import { buildAuthorCard } from '../authors/author-card.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
+import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
 import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
 import { type ChatContext, type DigestDeps, runDigestCommand, TERMINAL_CONTEXT } from './digest-commands.ts';
@@ -55,6 +56,8 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
     }
     return { choices: close.map((c) => c.name) };
   }
+
+  const reading = createReadingCommands({ store, pageSize, clock });
 
   const authorCard = (profile: StoredProfile): AuthorCard =>
     buildAuthorCard(profile, store.getPapers(store.profilePaperIds(profile.id)));
@@ -121,8 +124,10 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
     return author('found' in first ? b : a);
   }
 
-  function run(intent: Intent, context: ChatContext): Reply {
+  function run(intent: Intent, context: ChatContext & ReaderPlace): Reply {
     switch (intent.type) {
+      case 'reading':
+        return reading.command(intent.command, intent.args, readerOf(context));
       case 'digest':
         if (!digests) return { kind: 'notice', text: 'Digests are not available here.' };
         return runDigestCommand(intent.args, context, { ...digests, store, search });
@@ -152,11 +157,14 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
 
   return {
     /** Answers a command line or mention text. Bad queries come back as `error` replies, never as throws. */
-    handle: (text: string, context: ChatContext = TERMINAL_CONTEXT): Reply => guard(() => run(toIntent(text), context)),
+    handle: (text: string, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Reply =>
+      guard(() => run(toIntent(text), context)),
 
-    /** Answers a button press. */
-    act: (action: Action): Reply =>
+    /** Answers a button press; `context` says who pressed (reading-list buttons act on their own list). */
+    act: (action: Action, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Reply =>
       guard(() => {
+        const personal = reading.act(action, readerOf(context));
+        if (personal) return personal;
         switch (action.type) {
           case 'page': {
             const query = action.ref ? store.loadQuery(action.ref) : action.query;
@@ -168,6 +176,8 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
             return moreLike(action.paperId, action.page);
           case 'author':
             return author(action.name);
+          default:
+            return { kind: 'notice', text: 'This button is from an older Paperboy; ask again.' };
         }
       }),
 

@@ -143,4 +143,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN lease_until INTEGER;
   CREATE INDEX digest_runs_unfinished ON digest_runs(subscription_id, due_at) WHERE status IN ('due', 'sending');
   `,
+  // 9 (reading list, issue 14): each person's saved papers, per workspace or server. No foreign key to papers: a
+  // paper that leaves the index stays on the lists (shown as gone), so nothing saved is lost.
+  `
+  CREATE TABLE reading_list (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    space TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    saved_at TEXT NOT NULL,
+    UNIQUE (platform, space, user_id, paper_id)
+  );
+  CREATE INDEX reading_list_by_time ON reading_list(platform, space, user_id, saved_at);
+  `,
 ];

@@ -8,6 +8,7 @@ import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from './busy.ts';
 import { toPaperKey, toProfileKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { createSqliteReadingList } from './sqlite-reading-list.ts';
 import type {
   PaperInput,
   PaperStore,
@@ -394,6 +395,7 @@ export function createSqliteStore(
         'SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM papers) AS papers',
       ).get() as { profiles: number; papers: number },
     profileCount: () => prepared<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
+    readingList: createSqliteReadingList(db),
     close: () => db.close(),
   };
 }
