@@ -92,7 +92,8 @@ export function slashCommands() {
         o
           .setName('action')
           .setDescription('list (default) or export (a BibTeX file)')
-          .addChoices({ name: 'list', value: 'list' }, { name: 'export', value: 'export' }),
+          .addChoices({ name: 'list', value: 'list' }, { name: 'export', value: 'export' })
+          .setMaxLength(6),
       )
       .addIntegerOption((o) => o.setName('page').setDescription('Page of the list').setMinValue(1)),
     new SlashCommandBuilder()

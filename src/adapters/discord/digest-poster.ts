@@ -163,7 +163,12 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
       await rest.post(Routes.channelMessages(target), {
         body: {
           embeds: embeds.map((e) => e.toJSON()),
-          components: [cardMenuRow(cards, cards.map((c) => truncate(c.title, 60))).toJSON()],
+          components: [
+            cardMenuRow(
+              cards,
+              cards.map((c) => truncate(c.title, 60)),
+            ).toJSON(),
+          ],
           allowed_mentions: NO_PINGS,
           nonce: `${delivery.ledgerId}-${i + 1}`.slice(-25),
           enforce_nonce: true,

@@ -206,11 +206,17 @@ const row = (...buttons: ButtonBuilder[]) =>
 export function cardMenuRow(cards: readonly PaperCard[], names: readonly string[]) {
   const options = cards.flatMap((card, i) => {
     const title = plainDiscord(card.title, 90);
-    const n = names[i] ?? "";
+    const n = names[i] ?? '';
     const keep = card.remove
       ? { label: plainDiscord(`Remove ${n}`, DISCORD_LIMITS.label), value: customIdFor(card.remove) }
-      : { label: plainDiscord(`Save ${n}`, DISCORD_LIMITS.label), value: customIdFor({ type: 'save', paperId: card.id }) };
-    const cite = { label: plainDiscord(`Cite ${n}`, DISCORD_LIMITS.label), value: customIdFor({ type: 'cite', paperId: card.id }) };
+      : {
+          label: plainDiscord(`Save ${n}`, DISCORD_LIMITS.label),
+          value: customIdFor({ type: 'save', paperId: card.id }),
+        };
+    const cite = {
+      label: plainDiscord(`Cite ${n}`, DISCORD_LIMITS.label),
+      value: customIdFor({ type: 'cite', paperId: card.id }),
+    };
     return [
       { ...keep, description: title || `id ${card.id}` },
       { ...cite, description: title || `id ${card.id}` },

@@ -93,7 +93,10 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     if (reply.kind !== 'bibtex' || !reply.filename) return reply;
     try {
       await uploadToDirectMessage(client, user, { filename: reply.filename, content: reply.bibtex, title: reply.text });
-      return { kind: 'notice', text: `${reply.text} The file ${reply.filename} is in your direct messages with Paperboy.` };
+      return {
+        kind: 'notice',
+        text: `${reply.text} The file ${reply.filename} is in your direct messages with Paperboy.`,
+      };
     } catch (error) {
       logger.error(`paperboy slack_upload_failed: ${(error as Error).message}`);
       return { kind: 'notice', text: 'Sorry, the file could not be sent to your direct messages. Please try again.' };

@@ -7,7 +7,10 @@ export type PaperRef = { kind: 'id'; id: number } | { kind: 'arxiv'; arxivId: st
 
 const ARXIV_ID = String.raw`(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?`;
 const BARE = new RegExp(`^(?:arxiv:)?${ARXIV_ID}$`, 'i');
-const LINK = new RegExp(`^<?https?://(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf|html)/${ARXIV_ID}(?:\\.pdf)?/?(?:[?#][^\\s>]*)?>?$`, 'i');
+const LINK = new RegExp(
+  `^<?https?://(?:www\\.|export\\.)?arxiv\\.org/(?:abs|pdf|html)/${ARXIV_ID}(?:\\.pdf)?/?(?:[?#][^\\s>]*)?>?$`,
+  'i',
+);
 
 /** Reads one paper reference, or undefined when the text is none of the forms above. */
 export function parsePaperRef(text: string): PaperRef | undefined {

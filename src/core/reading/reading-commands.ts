@@ -58,7 +58,10 @@ type Resolved = { paper: StoredPaper } | { error: Reply };
 
 function resolve(text: string, store: PaperStore): Resolved {
   const ref = parsePaperRef(text);
-  if (!ref) return { error: { kind: 'error', code: 'invalid_query', message: `“${text.slice(0, 100)}” names no paper. ${REF_HELP}` } };
+  if (!ref)
+    return {
+      error: { kind: 'error', code: 'invalid_query', message: `“${text.slice(0, 100)}” names no paper. ${REF_HELP}` },
+    };
   const id = ref.kind === 'id' ? ref.id : store.readingList.paperIdByArxivId(ref.arxivId);
   const [paper] = id === undefined ? [] : store.getPapers([id]);
   if (paper) return { paper };
@@ -205,7 +208,9 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
       const text = args.trim();
       switch (command) {
         case 'save':
-          return text === '' ? { kind: 'error', code: 'invalid_query', message: `Which paper? ${REF_HELP}` } : save(text, reader);
+          return text === ''
+            ? { kind: 'error', code: 'invalid_query', message: `Which paper? ${REF_HELP}` }
+            : save(text, reader);
         case 'cite':
           return cite(text);
         case 'saved': {

@@ -12,7 +12,10 @@ export interface SavedPaper {
 }
 
 /** What saving answered: stored now, there already (saved once, at `savedAt`), or refused because the list is full. */
-export type SaveResult = { status: 'saved'; count: number } | { status: 'already'; savedAt: string } | { status: 'full'; count: number };
+export type SaveResult =
+  | { status: 'saved'; count: number }
+  | { status: 'already'; savedAt: string }
+  | { status: 'full'; count: number };
 
 /** The reading lists, kept in the database beside the papers (`sqlite-reading-list.ts`). */
 export interface ReadingListStore {

@@ -8,7 +8,6 @@ import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from './busy.ts';
 import { toPaperKey, toProfileKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { createSqliteReadingList } from './sqlite-reading-list.ts';
 import type {
   PaperInput,
   PaperStore,
@@ -19,6 +18,7 @@ import type {
   StoredProfile,
   TextMatch,
 } from './paper-store.ts';
+import { createSqliteReadingList } from './sqlite-reading-list.ts';
 
 interface PaperRow {
   id: number;
