@@ -48,7 +48,10 @@ describe('reading list', () => {
     store.savePapers([arxivPaper], new Date());
     let now = Date.parse('2026-11-28T10:00:00Z');
     // Each command a minute later, so "newest saved first" is a real order.
-    const clock = () => new Date((now += 60_000));
+    const clock = () => {
+      now += 60_000;
+      return new Date(now);
+    };
     const search = createSearch({ store, index: PaperIndex.open({ store }) });
     const chat = createChat({ store, search, pageSize, clock });
     const ids = search.search('year:2022', { pageSize: 10 }).results.map((hit) => hit.paper.id);
