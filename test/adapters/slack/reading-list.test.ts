@@ -152,7 +152,7 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     expect(asked?.body.filename).toBe('reading-list.bib');
     const [completed] = slack.callsTo('files.completeUploadExternal');
     expect(completed?.body.channel_id).toBe('DU1');
-    const [file] = completed?.body.files as { id: string }[];
+    const [file] = (completed?.body.files ?? []) as { id: string }[];
     const bib = slack.uploaded(file?.id ?? '') ?? '';
     expect(Number(asked?.body.length)).toBe(Buffer.byteLength(bib));
     const parsed = parse(bib);
