@@ -185,10 +185,10 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
         .setTitle(truncate(escapeDiscord(delivery.heading), DISCORD_LIMITS.title))
         .setDescription(
           truncate(
-            delivery.cards
+            (delivery.cards
               .slice(0, 3)
               .map((c) => `• ${discordField(c.title, 300)}`)
-              .join('\n') || '—',
+              .join('\n') || '—') + (delivery.more ? `\n\n${discordField(delivery.more.text, 1200)}` : ''),
             DISCORD_LIMITS.description,
           ),
         )

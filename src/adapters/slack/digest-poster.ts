@@ -115,7 +115,20 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
         metadata,
         blocks: toKnownBlocks([
           { type: 'section', text: mrkdwn(`*${slackField(delivery.heading, 1000)}*\n${top.join('\n')}`) },
-          ...(delivery.cards.length ? [{ type: 'context', elements: [mrkdwn('All papers are in the thread.')] }] : []),
+          ...(delivery.cards.length
+            ? [
+                {
+                  type: 'context',
+                  elements: [
+                    mrkdwn(
+                      delivery.more
+                        ? `The first ${delivery.cards.length} are in the thread. ${slackField(delivery.more.text, 1000)}`
+                        : 'All papers are in the thread.',
+                    ),
+                  ],
+                },
+              ]
+            : []),
         ]),
       });
       const ts = summary.ts as string;

@@ -25,7 +25,7 @@ export function createTerminalPoster(write: (text: string) => void, style: Style
               },
               style,
             );
-      write(`${body}\n`);
+      write(`${body}\n${delivery.more ? `${toTerminalSafe(delivery.more.text)}\n` : ''}`);
       return delivery.ledgerId;
     },
     findPosted: async () => undefined,

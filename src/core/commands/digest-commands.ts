@@ -155,17 +155,18 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
     case 'preview': {
       if (!target) return notFound;
       const subscription = target;
-      const { ids } = pendingPapers(subscription, deps);
+      const { ids, more } = pendingPapers(subscription, deps);
       const papers = deps.store.getPapers(ids.slice(0, 10));
+      const count = ids.length + more;
       return {
         kind: 'papers',
-        heading: `Digest #${subscription.id} would post ${ids.length} paper${ids.length === 1 ? '' : 's'} now`,
+        heading: `Digest #${subscription.id} would post ${count} paper${count === 1 ? '' : 's'} now`,
         cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
         page: {
           current: { type: 'page', query: subscription.query, page: 1 },
           page: 1,
           pageSize: 10,
-          total: ids.length,
+          total: count,
         },
       };
     }

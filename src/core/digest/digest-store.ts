@@ -29,8 +29,12 @@ export interface DigestRun {
   subscriptionId: number;
   dueAt: string;
   status: RunStatus;
-  /** The papers this digest carries, fixed when the row is made, so a resend sends the same ones. */
+  /** The papers this digest shows (at most 50), fixed when the row is made, so a resend sends the same ones. */
   paperIds: number[];
+  /** How many more new papers matched than it shows (the watermark moves past them all the same). */
+  more: number;
+  /** A search (query language) that lists those more papers, when there are any. */
+  moreSearch: string | null;
   /** Highest sequence number considered; the watermark moves here once the digest is sent. */
   toSeq: number;
   messageId: string | null;
@@ -71,7 +75,7 @@ export interface DigestStore {
   openRun(
     subscriptionId: number,
     dueAt: Date,
-    papers: { fromSeq: number; toSeq: number; ids: number[] },
+    papers: { fromSeq: number; toSeq: number; ids: number[]; more?: number; moreSearch?: string | null },
     now: Date,
   ): DigestRun | undefined;
   /**
@@ -94,6 +98,9 @@ export interface DigestStore {
   markEmpty(runId: number, owner: string, now: Date): boolean;
   /** Too late to send: the papers stay new for the next digest (if this owner still holds the row). */
   markSkipped(runId: number, owner: string, note: string, now: Date): boolean;
-  /** Ids of papers first stored after `afterSeq`, up to `upToSeq`, in sequence order. */
+  /**
+   * Ids of the announced papers first stored after `afterSeq`, up to `upToSeq`, newest first (by date, then by
+   * sequence): the order of a digest without a query.
+   */
   newPaperIds(afterSeq: number, upToSeq: number): number[];
 }

@@ -6,6 +6,7 @@ import type { Search } from '../search/search.ts';
 import { type BusyRetryOptions, whenNotBusy } from '../store/busy.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { DIGEST_LEASE_MS, holdLease, leaseLost, type Runner } from './digest-lease.ts';
+import { type DigestSelection, selectDigestPapers } from './digest-selection.ts';
 import type { DigestRun, DigestStore, Platform, Subscription } from './digest-store.ts';
 import { lastDueAt, patternOf } from './schedule.ts';
 
@@ -17,6 +18,11 @@ export interface DigestDelivery {
   dueAt: string;
   heading: string;
   cards: PaperCard[];
+  /**
+   * When more papers were new than a digest shows (50): how many, the search that lists them, and the line
+   * that says so, which posters put at the end of the summary.
+   */
+  more?: { count: number; search: string; text: string };
   /**
    * Posters call this after each message they post: it renews this runner's lease on the digest, and throws
    * (code `lease_lost`) when another runner has taken it over, so that the poster stops posting.
@@ -41,6 +47,8 @@ export interface DigestOutcome {
   /** `busy`: another live runner holds the digest (or took it over), so this one left it alone. */
   status: 'sent' | 'empty' | 'skipped' | 'failed' | 'recovered' | 'busy';
   papers: { id: number; title: string }[];
+  /** New papers the digest counted but did not show (it shows at most 50). */
+  more: number;
   message?: string;
 }
 
@@ -81,15 +89,19 @@ function headingOf(subscription: Subscription, count: number): string {
   return `${count} new paper${count === 1 ? '' : 's'}${about}`;
 }
 
-/** The papers a subscription would get now: new since its watermark and matching its query. */
+/** The line that ends a digest cut short: how many papers it leaves out and how to find them. */
+export const moreLine = (shown: number, more: number, search: string): string =>
+  `Showing ${shown}; ${more} more new paper${more === 1 ? '' : 's'}: /paper ${search}`;
+
+/**
+ * The papers a subscription would get now: announced papers new since its watermark and matching its query, at
+ * most 50 (best matches first for a query, newest first otherwise), with how many more there are.
+ */
 export function pendingPapers(
   subscription: Subscription,
   deps: { store: PaperStore; digests: DigestStore; search: Search },
-) {
-  const toSeq = deps.store.maxSeq();
-  const fresh = deps.digests.newPaperIds(subscription.watermark, toSeq);
-  const ids = subscription.query ? deps.search.filterMatching(subscription.query, fresh) : fresh;
-  return { toSeq, ids };
+): DigestSelection {
+  return selectDigestPapers(subscription, deps);
 }
 
 /**
@@ -122,6 +134,7 @@ export async function runDueDigests(options: RunDigestsOptions): Promise<DigestO
         platform: subscription.platform,
         status: 'failed',
         papers: [],
+        more: 0,
       });
     }
   }
@@ -188,11 +201,11 @@ async function deliverRun(
   if (!claimed) {
     const until = run.leaseUntil === null ? 'now' : new Date(run.leaseUntil).toISOString();
     log(`digest ${ledgerId} is being sent by another runner (lease until ${until}); leaving it to that runner`);
-    return { outcome: { ...common, status: 'busy', papers: [] }, finished: false };
+    return { outcome: { ...common, status: 'busy', papers: [], more: 0 }, finished: false };
   }
 
   const papers = store.getPapers(claimed.paperIds);
-  const base = { ...common, papers: papers.map((p) => ({ id: p.id, title: p.title })) };
+  const base = { ...common, papers: papers.map((p) => ({ id: p.id, title: p.title })), more: claimed.more };
   const dueAt = new Date(claimed.dueAt);
   const lateMinutes = (now.getTime() - dueAt.getTime()) / 60_000;
   const tooLate = lateMinutes > options.maxLateMinutes;
@@ -200,7 +213,7 @@ async function deliverRun(
     const note = `digest ${subscription.id} due ${claimed.dueAt} skipped: ${why}${Math.round(lateMinutes)} min late (limit ${options.maxLateMinutes}); its papers stay new`;
     log(note);
     return {
-      outcome: { ...base, status: 'skipped' as const, papers: [] },
+      outcome: { ...base, status: 'skipped' as const, papers: [], more: 0 },
       finished: await ledgerWrite(options, () => digests.markSkipped(claimed.id, runner.owner, note, now)),
     };
   };
@@ -214,8 +227,17 @@ async function deliverRun(
     subscription,
     ledgerId,
     dueAt: claimed.dueAt,
-    heading: headingOf(subscription, papers.length),
+    heading: headingOf(subscription, papers.length + claimed.more),
     cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+    ...(claimed.more > 0 && claimed.moreSearch
+      ? {
+          more: {
+            count: claimed.more,
+            search: claimed.moreSearch,
+            text: moreLine(papers.length, claimed.more, claimed.moreSearch),
+          },
+        }
+      : {}),
     keepLease: () => lease.keep(),
   };
   try {

@@ -114,14 +114,29 @@ export class PaperIndex {
   sync(): number {
     if (this.store.maxRev() === this.#rev) return 0;
     let changed = 0;
+    const startRev = this.#rev;
+    // The revision each paper was read at in this sync: one retitled again while the sync pages is read twice,
+    // and its second reading must drop the title its first one counted.
+    const readAt = new Map<number, number>();
     for (;;) {
       const papers = this.store.papersChangedSince(this.#rev, SYNC_PAGE);
       if (papers.length === 0) break;
+      // A title can change (an arXiv replacement): the words of the title the index holds go, the new ones come.
+      const heldBefore = papers.some((p) => this.facts.has(p.id) && !readAt.has(p.id))
+        ? this.store.titlesAt(startRev)
+        : new Map<number, string>();
       for (const paper of papers) {
-        // Titles never change once stored (the first spelling is kept), so only additions count terms.
-        if (!this.facts.has(paper.id)) {
-          for (const term of new Set(toTerms(paper.title))) this.vocabulary.update(term, (n = 0) => n + 1);
+        if (!this.facts.has(paper.id)) this.#count(paper.title, 1);
+        else {
+          const readBefore = readAt.get(paper.id);
+          const held =
+            readBefore === undefined ? heldBefore.get(paper.id) : this.store.titlesAt(readBefore).get(paper.id);
+          if (held !== undefined && held !== paper.title) {
+            this.#count(held, -1);
+            this.#count(paper.title, 1);
+          }
         }
+        readAt.set(paper.id, paper.rev);
         this.facts.set(paper.id, toFacts(paper));
         this.#rev = Math.max(this.#rev, paper.rev);
       }
@@ -129,6 +144,15 @@ export class PaperIndex {
     }
     this.caughtUp = changed;
     return changed;
+  }
+
+  /** Adds (`by` 1) or removes (`by` -1) one title's words from the vocabulary; a word in no title leaves it. */
+  #count(title: string, by: 1 | -1): void {
+    for (const term of new Set(toTerms(title))) {
+      const n = (this.vocabulary.get(term) ?? 0) + by;
+      if (n > 0) this.vocabulary.set(term, n);
+      else this.vocabulary.delete(term);
+    }
   }
 
   /** How many titles contain `term` (normalised). */

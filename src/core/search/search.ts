@@ -381,10 +381,12 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
 
     /**
      * The papers among `ids` that match a query by the strict rule (every word, every phrase and filter, no
-     * excluded word); never relaxed. For digests and watches, where each new paper must be judged, not ranked.
+     * excluded word); never relaxed. For digests and watches, where each new paper must be judged. In the order of
+     * `ids`, or with `order` 'relevance' best first (BM25 over all fields; `ids` order among equals, and for a
+     * query of filters alone).
      * @throws PaperboyError `invalid_query`
      */
-    filterMatching(text: string, ids: readonly number[]): number[] {
+    filterMatching(text: string, ids: readonly number[], order: 'given' | 'relevance' = 'given'): number[] {
       const query = parseQuery(text);
       index.sync();
       const plans = planWords(query, index, store);
@@ -395,7 +397,14 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       const candidates = keep(query, ids, authors, new Set());
       const positive = [...plans.map((p) => anyOf(p.spellings)), ...constraints.positive];
       if (positive.length > 0) {
-        const matching = new Set(store.matchText(combine(positive, constraints.negative), candidates));
+        const expression = combine(positive, constraints.negative);
+        if (order === 'relevance') {
+          const scores = new Map(store.scoreText(expression, candidates).map((m) => [m.id, m.score]));
+          const ranked = candidates.filter((id) => scores.has(id));
+          // Array sort is stable: equal scores keep the order of `ids`.
+          return ranked.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
+        }
+        const matching = new Set(store.matchText(expression, candidates));
         return candidates.filter((id) => matching.has(id));
       }
       if (constraints.negative.length === 0) return candidates;

@@ -24,6 +24,9 @@ export function mergePaper(stored: PaperInput, incoming: PaperInput): PaperInput
   merged.categoryFull = stored.categoryFull ?? incoming.categoryFull;
   merged.codeUrl = stored.codeUrl ?? incoming.codeUrl;
   merged.arxivId = stored.arxivId ?? incoming.arxivId;
+  merged.arxivVersion = stored.arxivVersion ?? incoming.arxivVersion ?? null;
+  merged.doi = stored.doi ?? incoming.doi ?? null;
+  merged.journalRef = stored.journalRef ?? incoming.journalRef ?? null;
   merged.venue = stored.venue ?? incoming.venue;
   if (incoming.citations !== null && (stored.citations === null || incoming.citations > stored.citations)) {
     merged.citations = incoming.citations;
@@ -31,10 +34,12 @@ export function mergePaper(stored: PaperInput, incoming: PaperInput): PaperInput
   return isSamePaper(stored, merged) ? undefined : merged;
 }
 
-function isSamePaper(a: PaperInput, b: PaperInput): boolean {
+/** True when both say the same of every field (an absent optional field is the same as null). */
+export function isSamePaper(a: PaperInput, b: PaperInput): boolean {
   const sameList = (x: string[], y: string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  return (Object.keys(a) as (keyof PaperInput)[]).every((key) => {
-    const [x, y] = [a[key], b[key]];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof PaperInput>;
+  return [...keys].every((key) => {
+    const [x, y] = [a[key] ?? null, b[key] ?? null];
     return Array.isArray(x) && Array.isArray(y) ? sameList(x, y) : x === y;
   });
 }

@@ -143,7 +143,92 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN lease_until INTEGER;
   CREATE INDEX digest_runs_unfinished ON digest_runs(subscription_id, due_at) WHERE status IN ('due', 'sending');
   `,
-  // 9 (reading list, issue 14): each person's saved papers, per workspace or server. No foreign key to papers: a
+  // 9 (arXiv store, issue 12): papers keyed by arXiv id without version; the title key stops being unique (a
+  // title can change, and two arXiv ids may share one), which SQLite can only do by rebuilding the table with
+  // the same ids, seq and rev (the text index stays valid; its triggers are made again). A version suffix
+  // leaves arxiv_id for arxiv_version. Two rows that would share an id: the first stored keeps it, the later
+  // ones keep their rows without an id (docs/storage.md). `announce` = 0 keeps a paper out of digests and
+  // watches; paper_retitles remembers each title a paper had, so a search index drops the old title's words.
+  // A digest shows at most 50 papers: its ledger row keeps those, how many more there were and the search
+  // that lists them.
+  // Runs with foreign keys off (see migrate()), as SQLite's own recipe for a table rebuild asks.
+  `
+  CREATE TABLE papers_rebuilt (
+    id INTEGER PRIMARY KEY,
+    title_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    authors TEXT NOT NULL,
+    authors_truncated INTEGER NOT NULL,
+    affiliations TEXT NOT NULL,
+    abstract TEXT,
+    date TEXT NOT NULL,
+    category TEXT,
+    category_full TEXT,
+    has_code INTEGER NOT NULL,
+    code_url TEXT,
+    arxiv_id TEXT,
+    venue TEXT,
+    citations INTEGER,
+    seq INTEGER NOT NULL UNIQUE,
+    first_seen_at TEXT NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 0,
+    also_categories TEXT NOT NULL DEFAULT '[]',
+    arxiv_version INTEGER,
+    doi TEXT,
+    journal_ref TEXT,
+    announce INTEGER NOT NULL DEFAULT 1
+  );
+  INSERT INTO papers_rebuilt (id, title_key, title, authors, authors_truncated, affiliations, abstract, date,
+    category, category_full, has_code, code_url, arxiv_id, venue, citations, seq, first_seen_at, rev,
+    also_categories, arxiv_version)
+  WITH trimmed AS (
+    SELECT *, nullif(trim(arxiv_id), '') AS raw_id, rtrim(trim(arxiv_id), '0123456789') AS head FROM papers
+  ), split AS (
+    SELECT *,
+      CASE WHEN raw_id IS NOT NULL AND head <> raw_id AND lower(substr(head, -1)) = 'v' AND length(head) > 1
+        THEN substr(head, 1, length(head) - 1) ELSE raw_id END AS bare_id,
+      CASE WHEN raw_id IS NOT NULL AND head <> raw_id AND lower(substr(head, -1)) = 'v' AND length(head) > 1
+        THEN CAST(substr(raw_id, length(head) + 1) AS INTEGER) END AS version
+    FROM trimmed
+  ), ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY bare_id ORDER BY seq) AS nth FROM split
+  )
+  SELECT id, title_key, title, authors, authors_truncated, affiliations, abstract, date, category, category_full,
+    has_code, code_url, CASE WHEN nth = 1 THEN bare_id END, venue, citations, seq, first_seen_at, rev,
+    also_categories, CASE WHEN nth = 1 THEN version END
+  FROM ranked;
+  DROP TABLE papers;
+  ALTER TABLE papers_rebuilt RENAME TO papers;
+  CREATE INDEX papers_by_rev ON papers(rev);
+  CREATE INDEX papers_by_title_key ON papers(title_key);
+  CREATE UNIQUE INDEX papers_by_arxiv_id ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
+  CREATE INDEX papers_by_doi ON papers(doi COLLATE NOCASE) WHERE doi IS NOT NULL;
+  CREATE TRIGGER papers_text_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO paper_text (rowid, title, authors, affiliations, abstract)
+    VALUES (new.id, new.title, new.authors, new.affiliations, new.abstract);
+  END;
+  CREATE TRIGGER papers_text_update AFTER UPDATE OF title, authors, affiliations, abstract ON papers BEGIN
+    INSERT INTO paper_text (paper_text, rowid, title, authors, affiliations, abstract)
+    VALUES ('delete', old.id, old.title, old.authors, old.affiliations, old.abstract);
+    INSERT INTO paper_text (rowid, title, authors, affiliations, abstract)
+    VALUES (new.id, new.title, new.authors, new.affiliations, new.abstract);
+  END;
+  CREATE TRIGGER papers_text_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO paper_text (paper_text, rowid, title, authors, affiliations, abstract)
+    VALUES ('delete', old.id, old.title, old.authors, old.affiliations, old.abstract);
+  END;
+  CREATE TABLE paper_retitles (
+    rev INTEGER PRIMARY KEY,
+    paper_id INTEGER NOT NULL,
+    old_title TEXT NOT NULL
+  );
+  CREATE TRIGGER papers_retitle AFTER UPDATE OF title ON papers WHEN old.title IS NOT new.title BEGIN
+    INSERT OR REPLACE INTO paper_retitles (rev, paper_id, old_title) VALUES (new.rev, new.id, old.title);
+  END;
+  ALTER TABLE digest_runs ADD COLUMN more_papers INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE digest_runs ADD COLUMN more_search TEXT;
+  `,
+  // 10 (reading list, issue 14): each person's saved papers, per workspace or server. No foreign key to papers: a
   // paper that leaves the index stays on the lists (shown as gone), so nothing saved is lost.
   `
   CREATE TABLE reading_list (

@@ -1,3 +1,4 @@
+import type { ArxivEntry, ArxivSaveCounts, ArxivSource } from '../arxiv/arxiv-entry.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 import type { ReadingListStore } from '../reading/reading-list-store.ts';
 
@@ -17,9 +18,14 @@ export interface PaperInput {
   categoryFull: string | null;
   hasCode: boolean;
   codeUrl: string | null;
+  /** Without version (`2310.13548`): a paper with one is found by it (docs/storage.md). */
   arxivId: string | null;
   venue: string | null;
   citations: number | null;
+  /** The arXiv version last stored (4 for `v4`); absent or null when unknown. */
+  arxivVersion?: number | null;
+  doi?: string | null;
+  journalRef?: string | null;
 }
 
 export interface StoredPaper extends PaperInput {
@@ -31,7 +37,21 @@ export interface StoredPaper extends PaperInput {
   firstSeenAt: string;
   /** Categories (short and full) from the paper's other sources: one paper, several listings. */
   alsoCategories: string[];
+  arxivVersion: number | null;
+  doi: string | null;
+  journalRef: string | null;
+  /**
+   * False for papers that must never reach a digest, preview or watch: arXiv replacements of papers we never
+   * had, `arxiv add` lookups and backfills. Profile pages and corpus records are announced.
+   */
+  announce: boolean;
 }
+
+/** What {@link PaperStore.saveArxivEntries} did: the counts of `arxiv sync --json`, and each entry's paper. */
+export type ArxivSaveResult = ArxivSaveCounts & {
+  /** The papers the entries were saved as, in entry order, each once. */
+  paperIds: number[];
+};
 
 export interface StoredProfile extends Omit<Profile, 'papers'> {
   id: number;
@@ -75,6 +95,17 @@ export interface PaperStore {
   unchangedProfile(name: string, contentHash: string): ProfileSaveResult | undefined;
   /** Saves corpus records; call inside {@link PaperStore.begin}/{@link PaperStore.commit} for one transaction. */
   savePapers(papers: PaperInput[], now: Date): Map<number, SaveOutcome>;
+  /**
+   * Saves arXiv entries (a listing, a lookup or a backfill) by the rules of docs/digests.md, "What new means":
+   * a paper is found by its arXiv id, else by title among papers without one; `new` and `cross` listing entries
+   * for papers we did not have are announced, everything else is stored or updated without announcing. One
+   * transaction by itself, or part of the caller's between {@link PaperStore.begin} and {@link PaperStore.commit}.
+   */
+  saveArxivEntries(entries: readonly ArxivEntry[], source: ArxivSource, now: Date): ArxivSaveResult;
+  /** The papers stored under these arXiv ids (with or without version), by the id without version. */
+  findByArxivIds(ids: readonly string[]): Map<string, number>;
+  /** The paper with this DOI (case ignored, with or without `https://doi.org/`), if any. */
+  findByDoi(doi: string): number | undefined;
   begin(): void;
   commit(): void;
   rollback(): void;
@@ -88,6 +119,11 @@ export interface PaperStore {
   profilePaperIds(profileId: number): number[];
   /** Papers whose rev is above `rev`, in rev order, at most `limit`. */
   papersChangedSince(rev: number, limit: number): StoredPaper[];
+  /**
+   * For each paper retitled after `rev`, the title it had at `rev` (its first retitle since): what a search
+   * index that is up to `rev` holds of its title, to drop those words.
+   */
+  titlesAt(rev: number): Map<number, string>;
   /**
    * Ids of the papers matching a full-text expression over title, authors, affiliations and abstract (SQLite
    * FTS5 syntax, built by search code from normalised words); with `among`, only papers among those ids.

@@ -28,6 +28,8 @@ interface RunRow {
   note: string | null;
   lease_owner: string | null;
   lease_until: number | null;
+  more_papers: number;
+  more_search: string | null;
 }
 
 const toSubscription = (row: SubscriptionRow): Subscription => ({
@@ -53,6 +55,8 @@ const toRun = (row: RunRow): DigestRun => ({
   dueAt: row.due_at,
   status: row.status as DigestRun['status'],
   paperIds: JSON.parse(row.paper_ids) as number[],
+  more: row.more_papers,
+  moreSearch: row.more_search,
   toSeq: row.to_seq,
   messageId: row.message_id,
   attempts: row.attempts,
@@ -74,8 +78,8 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
     `SELECT * FROM digest_runs WHERE subscription_id = ? AND status IN ('due', 'sending') ORDER BY due_at LIMIT 1`,
   );
   const insertRun = db.prepare(
-    `INSERT INTO digest_runs (subscription_id, due_at, status, to_seq, paper_ids, updated_at)
-     SELECT @sub, @due, 'due', @toSeq, @ids, @now
+    `INSERT INTO digest_runs (subscription_id, due_at, status, to_seq, paper_ids, more_papers, more_search, updated_at)
+     SELECT @sub, @due, 'due', @toSeq, @ids, @more, @moreSearch, @now
      WHERE (SELECT watermark FROM subscriptions WHERE id = @sub) = @fromSeq
        AND NOT EXISTS (SELECT 1 FROM digest_runs
                        WHERE subscription_id = @sub AND (status IN ('due', 'sending') OR due_at >= @due))`,
@@ -167,6 +171,8 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
         fromSeq: papers.fromSeq,
         toSeq: papers.toSeq,
         ids: JSON.stringify(papers.ids),
+        more: papers.more ?? 0,
+        moreSearch: papers.moreSearch ?? null,
         now: now.toISOString(),
       });
       return made.changes > 0 ? toRun(runOf.get(subscriptionId, due) as RunRow) : undefined;
@@ -191,7 +197,9 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
       finish.immediate({ id: runId, owner, status: 'skipped', now: now.toISOString() }, null, note),
     newPaperIds(afterSeq, upToSeq) {
       return db
-        .prepare<[number, number], { id: number }>('SELECT id FROM papers WHERE seq > ? AND seq <= ? ORDER BY seq')
+        .prepare<[number, number], { id: number }>(
+          'SELECT id FROM papers WHERE seq > ? AND seq <= ? AND announce = 1 ORDER BY date DESC, seq',
+        )
         .all(afterSeq, upToSeq)
         .map((r) => r.id);
     },

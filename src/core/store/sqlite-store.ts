@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ArxivEntry, ArxivSource } from '../arxiv/arxiv-entry.ts';
 import { PaperboyError } from '../errors.ts';
 import type { Profile } from '../profile/profile-schema.ts';
+import { applyArxivPaper, toArxivPaper } from './arxiv-paper.ts';
 import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from './busy.ts';
-import { toPaperKey, toProfileKey } from './identity.ts';
+import { toArxivKey, toDoiKey, toPaperKey, toProfileKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
+  ArxivSaveResult,
   PaperInput,
   PaperStore,
   ProfileSaveResult,
@@ -39,6 +42,10 @@ interface PaperRow {
   rev: number;
   first_seen_at: string;
   also_categories: string;
+  arxiv_version: number | null;
+  doi: string | null;
+  journal_ref: string | null;
+  announce: number;
 }
 
 interface ProfileRow {
@@ -76,6 +83,10 @@ const toPaper = (row: PaperRow): StoredPaper => ({
   rev: row.rev,
   firstSeenAt: row.first_seen_at,
   alsoCategories: JSON.parse(row.also_categories) as string[],
+  arxivVersion: row.arxiv_version,
+  doi: row.doi,
+  journalRef: row.journal_ref,
+  announce: row.announce === 1,
 });
 
 const paperParams = (paper: PaperInput) => ({
@@ -92,7 +103,17 @@ const paperParams = (paper: PaperInput) => ({
   arxiv_id: paper.arxivId,
   venue: paper.venue,
   citations: paper.citations,
+  arxiv_version: paper.arxivVersion ?? null,
+  doi: paper.doi ?? null,
+  journal_ref: paper.journalRef ?? null,
 });
+
+/** The identity rules (docs/storage.md) need the arXiv id without version and the title key of what comes in. */
+const normalised = (paper: PaperInput): PaperInput => {
+  if (!paper.arxivId) return { ...paper, arxivId: null };
+  const key = toArxivKey(paper.arxivId);
+  return { ...paper, arxivId: key.id, arxivVersion: paper.arxivVersion ?? key.version };
+};
 
 export interface SqliteStoreOptions {
   /** Open without writing (no migrations): for readers beside a writer. Defaults to false. */
@@ -142,18 +163,25 @@ export function createSqliteStore(
     'UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value',
   );
   const bump = (name: 'seq' | 'rev') => (next.get(name) as { value: number }).value;
-  const paperByKey = db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE title_key = ?');
+  const paperByArxivId = db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE arxiv_id = ?');
+  // A paper without an arXiv id first, then the oldest: where a title match merges (docs/storage.md).
+  const papersByKey = db.prepare<[string], PaperRow>(
+    'SELECT * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NOT NULL, seq',
+  );
   const insertPaper = db.prepare(
     `INSERT INTO papers (title_key, title, authors, authors_truncated, affiliations, abstract, date, category,
-       category_full, has_code, code_url, arxiv_id, venue, citations, seq, rev, first_seen_at)
+       category_full, has_code, code_url, arxiv_id, venue, citations, seq, rev, first_seen_at, also_categories,
+       arxiv_version, doi, journal_ref, announce)
      VALUES (@title_key, @title, @authors, @authors_truncated, @affiliations, @abstract, @date, @category,
-       @category_full, @has_code, @code_url, @arxiv_id, @venue, @citations, @seq, @rev, @first_seen_at)`,
+       @category_full, @has_code, @code_url, @arxiv_id, @venue, @citations, @seq, @rev, @first_seen_at,
+       @also_categories, @arxiv_version, @doi, @journal_ref, @announce)`,
   );
   const updatePaper = db.prepare(
-    `UPDATE papers SET authors = @authors, authors_truncated = @authors_truncated, affiliations = @affiliations,
-       abstract = @abstract, date = @date, category = @category, category_full = @category_full,
-       has_code = @has_code, code_url = @code_url, arxiv_id = @arxiv_id, venue = @venue, citations = @citations,
-       also_categories = @also_categories, rev = @rev
+    `UPDATE papers SET title_key = @title_key, title = @title, authors = @authors,
+       authors_truncated = @authors_truncated, affiliations = @affiliations, abstract = @abstract, date = @date,
+       category = @category, category_full = @category_full, has_code = @has_code, code_url = @code_url,
+       arxiv_id = @arxiv_id, venue = @venue, citations = @citations, also_categories = @also_categories,
+       arxiv_version = @arxiv_version, doi = @doi, journal_ref = @journal_ref, rev = @rev
      WHERE id = @id`,
   );
   const profileByKey = db.prepare<[string], ProfileRow>(
@@ -180,34 +208,92 @@ export function createSqliteStore(
   );
   const unlink = db.prepare<[number, number]>('DELETE FROM profile_papers WHERE profile_id = ? AND paper_id = ?');
 
-  function savePaper(paper: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
-    const key = toPaperKey(paper.title);
-    const row = paperByKey.get(key);
-    if (!row) {
-      const seq = bump('seq');
-      const info = insertPaper.run({
-        ...paperParams(paper),
-        title_key: key,
-        seq,
-        rev: bump('rev'),
-        first_seen_at: now,
-      });
-      return { id: Number(info.lastInsertRowid), outcome: 'new' };
+  /**
+   * The stored paper an incoming one is (docs/storage.md, "Paper identity"): one with an arXiv id is found by
+   * it, else by title among papers without an id; one without an id by title (preferring a paper without one).
+   */
+  function findStored(paper: PaperInput): PaperRow | undefined {
+    if (paper.arxivId) {
+      const byId = paperByArxivId.get(paper.arxivId);
+      if (byId) return byId;
     }
+    const byTitle = papersByKey.get(toPaperKey(paper.title));
+    return byTitle && (byTitle.arxiv_id === null || !paper.arxivId) ? byTitle : undefined;
+  }
+
+  function insert(paper: PaperInput, now: string, announce: boolean, also: string[] = []): number {
+    const info = insertPaper.run({
+      ...paperParams(paper),
+      title_key: toPaperKey(paper.title),
+      seq: bump('seq'),
+      rev: bump('rev'),
+      first_seen_at: now,
+      also_categories: JSON.stringify(also),
+      announce: announce ? 1 : 0,
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  function update(id: number, paper: PaperInput, alsoCategories: string[]): void {
+    updatePaper.run({
+      ...paperParams(paper),
+      title_key: toPaperKey(paper.title),
+      also_categories: JSON.stringify(alsoCategories),
+      id,
+      rev: bump('rev'),
+    });
+  }
+
+  function savePaper(incoming: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
+    const paper = normalised(incoming);
+    const row = findStored(paper);
+    if (!row) return { id: insert(paper, now, true), outcome: 'new' };
     const stored = toPaper(row);
     const merged = mergePaper(stored, paper);
     const kept = merged ?? stored;
     const known = new Set([kept.category, kept.categoryFull, ...stored.alsoCategories]);
     const also = [paper.category, paper.categoryFull].filter((c): c is string => c !== null && !known.has(c));
     if (!merged && also.length === 0) return { id: row.id, outcome: 'unchanged' };
-    updatePaper.run({
-      ...paperParams(kept),
-      also_categories: JSON.stringify([...stored.alsoCategories, ...also]),
-      id: row.id,
-      rev: bump('rev'),
-    });
+    update(row.id, kept, [...stored.alsoCategories, ...also]);
     return { id: row.id, outcome: 'updated' };
   }
+
+  const saveArxivTx = db.transaction(
+    (entries: readonly ArxivEntry[], source: ArxivSource, now: Date): ArxivSaveResult => {
+      const result: ArxivSaveResult = {
+        entries: entries.length,
+        new: 0,
+        cross: 0,
+        replaced: 0,
+        newPapers: 0,
+        paperIds: [],
+      };
+      const seen = new Set<number>();
+      for (const entry of entries) {
+        const type = entry.announceType;
+        if (type === 'new') result.new++;
+        else if (type === 'cross') result.cross++;
+        else if (type === 'replace' || type === 'replace-cross') result.replaced++;
+        const arxiv = toArxivPaper(entry, now);
+        const row = findStored(arxiv.input);
+        let id: number;
+        if (row) {
+          id = row.id;
+          const changed = applyArxivPaper(toPaper(row), arxiv, entry.published !== null);
+          if (changed) update(id, changed.paper, changed.alsoCategories);
+        } else {
+          // Only a listing's new papers (and cross-lists) are news; a replacement of a paper we never had, a
+          // lookup and a backfill are stored for search alone (docs/digests.md, "What new means").
+          const announce = source === 'listing' && (type === 'new' || type === 'cross' || type === null);
+          id = insert(arxiv.input, now.toISOString(), announce, arxiv.also);
+          if (announce) result.newPapers++;
+        }
+        if (!seen.has(id)) result.paperIds.push(id);
+        seen.add(id);
+      }
+      return result;
+    },
+  );
 
   const unchangedResult = (existing: ProfileRow): ProfileSaveResult => {
     const papers = new Map<number, SaveOutcome>();
@@ -294,6 +380,19 @@ export function createSqliteStore(
       return existing && existing.content_hash === contentHash ? unchangedResult(existing) : undefined;
     },
     savePapers,
+    saveArxivEntries: (entries, source, now) =>
+      db.inTransaction ? saveArxivTx(entries, source, now) : saveArxivTx.immediate(entries, source, now),
+    findByArxivIds: (ids) => {
+      const keys = [...new Set(ids.map((id) => toArxivKey(id).id))];
+      const rows = prepared<[string], { id: number; arxiv_id: string }>(
+        'SELECT id, arxiv_id FROM papers WHERE arxiv_id IN (SELECT value FROM json_each(?))',
+      ).all(JSON.stringify(keys));
+      return new Map(rows.map((row) => [row.arxiv_id, row.id]));
+    },
+    findByDoi: (doi) =>
+      prepared<[string], { id: number }>(
+        'SELECT id FROM papers WHERE doi = ? COLLATE NOCASE AND doi IS NOT NULL ORDER BY seq LIMIT 1',
+      ).get(toDoiKey(doi))?.id,
     begin: () => db.exec('BEGIN IMMEDIATE'),
     commit: () => db.exec('COMMIT'),
     rollback: () => {
@@ -335,6 +434,14 @@ export function createSqliteStore(
       prepared<[number, number], PaperRow>('SELECT * FROM papers WHERE rev > ? ORDER BY rev LIMIT ?')
         .all(rev, limit)
         .map(toPaper),
+    titlesAt: (rev) => {
+      const titles = new Map<number, string>();
+      const rows = prepared<[number], { paper_id: number; old_title: string }>(
+        'SELECT paper_id, old_title FROM paper_retitles WHERE rev > ? ORDER BY rev',
+      ).all(rev);
+      for (const row of rows) if (!titles.has(row.paper_id)) titles.set(row.paper_id, row.old_title);
+      return titles;
+    },
     matchText: (expression, among) =>
       (among === undefined
         ? prepared<[string], number>('SELECT rowid FROM paper_text WHERE paper_text MATCH ?').pluck().all(expression)
@@ -418,10 +525,18 @@ export function migrate(db: Database.Database, target = MIGRATIONS.length): void
     return version;
   };
   if (versionOf() >= target) return;
-  db.transaction(() => {
-    for (let v = versionOf(); v < target; v++) {
-      db.exec(MIGRATIONS[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    }
-  }).immediate();
+  // SQLite's recipe for rebuilding a table (migration 9) turns foreign keys off, a pragma that only works outside
+  // a transaction. The rebuild keeps every paper id, so no reference breaks (the upgrade test checks them).
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (let v = versionOf(); v < target; v++) {
+        db.exec(MIGRATIONS[v] as string);
+        db.pragma(`user_version = ${v + 1}`);
+      }
+    }).immediate();
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
 }

@@ -2,6 +2,7 @@ import { EmbedBuilder, REST, Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordDigestPoster } from '../../../src/adapters/discord/digest-poster.ts';
 import { DISCORD_LIMITS } from '../../../src/adapters/discord/render.ts';
+import { DIGEST_MAX_PAPERS } from '../../../src/core/digest/digest-selection.ts';
 import { CHANNEL_ID, type FakeDiscord, nextId, startFakeDiscord } from '../../fakes/fake-discord.ts';
 import { crashingAfterPost, digestFixture } from '../../helpers/digest-fixture.ts';
 
@@ -16,7 +17,7 @@ describe('Discord digests against a fake Discord', () => {
   const poster = () => createDiscordDigestPoster({ token: 'test-token', apiUrl: discord.apiUrl });
   const context = { platform: 'discord' as const, channel: CHANNEL_ID, user: '100000000000000005' };
 
-  it('posts a summary, opens a thread and splits 200 papers within embed limits', async () => {
+  it('posts a summary, opens a thread and splits the 50 papers shown of 200 within embed limits', async () => {
     const t = digestFixture(context);
     t.addPapers(200);
     const [outcome] = await t.run('2026-11-29T09:00:00Z', { discord: poster() });
@@ -37,8 +38,12 @@ describe('Discord digests against a fake Discord', () => {
       expect(post.body?.allowed_mentions).toEqual({ parse: [] });
       papers += embeds.length;
     }
-    expect(papers).toBe(200);
+    expect(papers).toBe(DIGEST_MAX_PAPERS);
     expect(posts[0]?.body?.enforce_nonce).toBe(true);
+    const description = ((summary?.embeds ?? []) as { description: string }[])[0]?.description;
+    expect(description).toContain(
+      `Showing ${DIGEST_MAX_PAPERS}; ${200 - DIGEST_MAX_PAPERS} more new papers: /paper since:`,
+    );
   });
 
   it('waits out a 429 and posts the digest once', async () => {
@@ -78,7 +83,7 @@ describe('Discord digests against a fake Discord', () => {
     expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
     expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
     const thread = discord.messagesIn(summary?.id as string);
-    expect(thread.reduce((n, m) => n + (m.embeds as unknown[]).length, 0)).toBe(200);
+    expect(thread.reduce((n, m) => n + (m.embeds as unknown[]).length, 0)).toBe(DIGEST_MAX_PAPERS);
   });
 
   it('sends a watch as a direct message', async () => {
@@ -121,8 +126,8 @@ describe('Discord digests against a fake Discord', () => {
       .messagesIn(thread)
       .filter((m) => m.type === 0 && m.author.id === '100000000000000001')
       .flatMap((m) => (m.embeds as { title: string }[]).map((e) => e.title));
-    expect(titles).toHaveLength(200);
-    expect(new Set(titles).size).toBe(200);
+    expect(titles).toHaveLength(DIGEST_MAX_PAPERS);
+    expect(new Set(titles).size).toBe(DIGEST_MAX_PAPERS);
   });
 
   it('H9 where no thread can be made, recovery finds the cards already in the channel and posts only the missing ones', async () => {
@@ -135,9 +140,9 @@ describe('Discord digests against a fake Discord', () => {
     expect((await t.run('2026-11-29T09:00:00Z', { discord: poster() }))[0]?.status).toBe('failed');
     expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
     const titles = discord.messagesIn(CHANNEL_ID).flatMap((m) => (m.embeds as { title: string }[]).map((e) => e.title));
-    // The summary's title plus every paper once.
-    expect(titles).toHaveLength(201);
-    expect(new Set(titles).size).toBe(201);
+    // The summary's title plus every paper shown once.
+    expect(titles).toHaveLength(DIGEST_MAX_PAPERS + 1);
+    expect(new Set(titles).size).toBe(DIGEST_MAX_PAPERS + 1);
   });
 
   it('H9 a watch cut off mid-way posts only the missing messages in the direct messages', async () => {

@@ -1,8 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/adapters/logger.ts';
-import { createSlackDigestPoster, DIGEST_EVENT } from '../../../src/adapters/slack/digest-poster.ts';
+import {
+  createSlackDigestPoster,
+  DIGEST_CARDS_PER_MESSAGE,
+  DIGEST_EVENT,
+} from '../../../src/adapters/slack/digest-poster.ts';
 import { SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
+import { DIGEST_MAX_PAPERS } from '../../../src/core/digest/digest-selection.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack.ts';
 import { crashingAfterPost, digestFixture } from '../../helpers/digest-fixture.ts';
 
@@ -18,7 +23,7 @@ describe('Slack digests against a fake Slack', () => {
     createSlackDigestPoster({ token: 'xoxb-test', apiUrl: slack.apiUrl, logger: createLogger(new PassThrough()) });
   const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
 
-  it('splits 200 new papers into a summary and thread messages within Slack limits', async () => {
+  it('shows 50 of 200 new papers in a summary and thread messages within Slack limits, and says how many more', async () => {
     const t = digestFixture(context);
     t.addPapers(200);
     const [outcome] = await t.run('2026-11-29T09:00:00Z', { slack: poster() });
@@ -27,7 +32,8 @@ describe('Slack digests against a fake Slack', () => {
     const [summary, ...thread] = posts;
     expect(summary?.body.channel).toBe('C1');
     expect(summary?.body.thread_ts).toBeUndefined();
-    expect(thread.length).toBe(5);
+    expect(thread.length).toBe(Math.ceil(DIGEST_MAX_PAPERS / DIGEST_CARDS_PER_MESSAGE));
+    expect(JSON.stringify(summary?.body.blocks)).toContain(`${200 - DIGEST_MAX_PAPERS} more new papers: /paper since:`);
     const ts = slack.history('C1').at(-1)?.ts;
     let papers = 0;
     for (const post of posts) {
@@ -40,7 +46,7 @@ describe('Slack digests against a fake Slack', () => {
         papers += blocks.length;
       }
     }
-    expect(papers).toBe(200);
+    expect(papers).toBe(DIGEST_MAX_PAPERS);
   });
 
   it('retries a 429 after Retry-After and delivers the digest once', async () => {
@@ -74,8 +80,8 @@ describe('Slack digests against a fake Slack', () => {
     const messages = slack.history('C1');
     expect(messages.filter((m) => m.thread_ts === undefined)).toHaveLength(1);
     const thread = messages.filter((m) => m.thread_ts !== undefined);
-    expect(thread).toHaveLength(5);
-    expect(thread.reduce((n, m) => n + (m.blocks as unknown[]).length, 0)).toBe(200);
+    expect(thread).toHaveLength(Math.ceil(DIGEST_MAX_PAPERS / DIGEST_CARDS_PER_MESSAGE));
+    expect(thread.reduce((n, m) => n + (m.blocks as unknown[]).length, 0)).toBe(DIGEST_MAX_PAPERS);
   });
 
   it('sends a watch to the person, not the channel', async () => {

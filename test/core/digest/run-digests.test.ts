@@ -96,7 +96,8 @@ describe('runDueDigests', () => {
     t.addPage('Ann', [fakePaper(7)]);
     t.addPage('Bob', [fakePaper(7), fakePaper(8)]);
     await t.run('2026-03-28T09:00:00Z');
-    expect(t.posted[0]?.cards.map((c) => c.title)).toEqual([fakePaper(7).title, fakePaper(8).title]);
+    // Newest first: paper 8 is dated after paper 7.
+    expect(t.posted[0]?.cards.map((c) => c.title)).toEqual([fakePaper(8).title, fakePaper(7).title]);
     t.store.saveProfile(
       fakeProfile('Bob', [fakePaper(7), fakePaper(8)]),
       { path: 'Bob', contentHash: 'same' },

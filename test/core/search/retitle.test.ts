@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSearch } from '../../../src/core/search/open-search.ts';
+import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { arxivEntry } from '../../helpers/arxiv-entries.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+
+const now = new Date('2026-11-27T06:00:00Z');
+const oldTitle = 'Quantum gravel sorting with hedgehogs';
+const newTitle = 'Tidal sponge lagoons';
+const retitle = (n: number) =>
+  arxivEntry(n, { title: newTitle, version: 2, announceType: 'replace', abstract: 'About lagoons.' });
+
+describe('a retitled paper', () => {
+  const tempDir = useTempDir();
+
+  it('is found by its new title words and not by its old ones in a running index', () => {
+    const store = createSqliteStore(':memory:');
+    store.saveArxivEntries(
+      [arxivEntry(1, { title: oldTitle }), arxivEntry(2, { title: 'Gravel roads' })],
+      'listing',
+      now,
+    );
+    const { index, search } = openSearch(store, ':memory:');
+    expect(search.search('hedgehogs').total).toBe(1);
+    expect(index.titleCount('gravel')).toBe(2);
+
+    store.saveArxivEntries([retitle(1)], 'listing', now);
+    expect(search.search('hedgehogs').total).toBe(0);
+    expect(search.search('quantum sorting').total).toBe(0);
+    expect(search.search('sponge lagoons').results.map((r) => r.paper.title)).toEqual([newTitle]);
+    // The title vocabulary (typos, completions, spelling suggestions) follows too.
+    expect(index.titleCount('hedgehogs')).toBe(0);
+    expect(index.titleCount('gravel')).toBe(1);
+    expect(index.titleCount('sponge')).toBe(1);
+    expect(index.completions('hedge')).toEqual([]);
+    expect(index.completions('lago')).toEqual(['lagoons']);
+    store.close();
+  });
+
+  it('is found by its new words after a restart from a snapshot made before the change', () => {
+    const file = join(tempDir(), 'p.db');
+    const first = createSqliteStore(file);
+    first.saveArxivEntries([arxivEntry(1, { title: oldTitle })], 'listing', now);
+    openSearch(first, file).index.saveSnapshot();
+    // Another process (a sync) retitles it, twice, while no index runs.
+    first.saveArxivEntries([arxivEntry(1, { title: 'Quantum gravel, an interlude', version: 2 })], 'listing', now);
+    first.saveArxivEntries([retitle(1)], 'listing', now);
+    first.close();
+
+    const store = createSqliteStore(file);
+    const { index, search } = openSearch(store, file);
+    expect(index.caughtUp).toBe(1);
+    expect(search.search('hedgehogs').total).toBe(0);
+    expect(search.search('interlude').total).toBe(0);
+    expect(search.search('tidal').total).toBe(1);
+    expect([index.titleCount('hedgehogs'), index.titleCount('interlude'), index.titleCount('quantum')]).toEqual([
+      0, 0, 0,
+    ]);
+    expect(index.titleCount('tidal')).toBe(1);
+    store.close();
+  });
+});
