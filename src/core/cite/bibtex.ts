@@ -102,7 +102,9 @@ export function escapeLatex(text: string): string {
 export function toBibTitle(title: string): string {
   const words = escapeLatex(title).split(' ');
   if (words.length === 1) return (words[0] ?? '').replace(/\p{Lu}+/gu, '{$&}');
-  return words.map((word) => (/\p{Lu}/u.test(word) ? `{${word}}` : word)).join(' ');
+  // A group that opens with a command (`{\&Word}`) is a BibTeX "special character", whose letters styles do
+  // change case: an empty group first (`{{}\&Word}`) keeps it an ordinary, protected group.
+  return words.map((word) => (/\p{Lu}/u.test(word) ? `{${word.startsWith('\\') ? '{}' : ''}${word}}` : word)).join(' ');
 }
 
 const isEtAl = (name: string) => /^(?:et\.?\s*al\.?|others|…|\.\.\.)$/i.test(name.trim());

@@ -97,6 +97,7 @@ describe('BibTeX entries', () => {
       '大規模言語モデル 의 研究 GPT-4',
       'LaTeX \\textbf{bold} and \\& escapes',
       '@everyone <!channel> "quoted"',
+      '&ZÜ 中 \\Ab %Cd',
     ];
     const names = [
       'José Müller',
@@ -105,6 +106,7 @@ describe('BibTeX entries', () => {
       'Ann {Brace} Lee',
       'Back\\slash Per%cent',
       'Émile Zola',
+      'Ada Lovelace',
     ];
     const papers = titles.map((title, i) => paper({ title, authors: [names[i] as string, 'Meg Tong'] }));
     const entries = parsed(toBibtex(papers));
@@ -130,7 +132,7 @@ describe('BibTeX entries', () => {
         expect(entry?.fields.title).toBe(title);
         expect(((entry?.fields.author ?? []) as Creator[]).map(fullName)).toEqual([name]);
       }),
-      { numRuns: 200 },
+      { numRuns: 500 },
     );
   });
 });
