@@ -1,5 +1,5 @@
 import { toBibtex } from '../core/cite/bibtex.ts';
-import { parsePaperRef } from '../core/reading/paper-ref.ts';
+import { findPaperId, parsePaperRef } from '../core/reading/paper-ref.ts';
 import type { PaperStore, StoredPaper } from '../core/store/paper-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
@@ -13,7 +13,7 @@ export function runBibtex(refs: readonly string[], store: PaperStore, io: CliIo)
   const unknown: string[] = [];
   for (const text of refs) {
     const ref = parsePaperRef(text);
-    const id = ref?.kind === 'id' ? ref.id : ref ? store.readingList.paperIdByArxivId(ref.arxivId) : undefined;
+    const id = ref ? findPaperId(ref, store) : undefined;
     const [paper] = id === undefined ? [] : store.getPapers([id]);
     if (!paper) unknown.push(text);
     else if (!papers.some((p) => p.id === paper.id)) papers.push(paper);
@@ -22,7 +22,7 @@ export function runBibtex(refs: readonly string[], store: PaperStore, io: CliIo)
   if (unknown.length) {
     io.stderr.write(
       toPrintable(
-        `error: no paper for ${unknown.map((u) => `"${u.slice(0, 200)}"`).join(', ')}. Use the ids shown on cards and by "paperboy search", arXiv ids (2310.13548) or arXiv links.\n`,
+        `error: no paper for ${unknown.map((u) => `"${u.slice(0, 200)}"`).join(', ')}. Use the ids shown on cards and by "paperboy search", arXiv ids (2310.13548), arXiv links or DOIs.\n`,
       ),
     );
     return EXIT.failed;

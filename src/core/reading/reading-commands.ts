@@ -3,7 +3,7 @@ import { toIntent } from '../commands/intent.ts';
 import { toPaperCard } from '../commands/paper-card.ts';
 import type { Action, PaperCard, Reply } from '../commands/reply.ts';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
-import { parsePaperRef } from './paper-ref.ts';
+import { findPaperId, parsePaperRef } from './paper-ref.ts';
 import type { Reader } from './reading-list-store.ts';
 
 /** The most papers one person's list holds: enough for a thesis, and an export stays one small file. */
@@ -51,7 +51,7 @@ export function isPersonalText(text: string): boolean {
 
 const withCommas = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 const CAP_TEXT = withCommas(READING_LIST_CAP);
-const REF_HELP = 'Use the id on a card (like 17), an arXiv id (like 2310.13548) or an arXiv link.';
+const REF_HELP = 'Use the id on a card (like 17), an arXiv id (like 2310.13548), an arXiv link or a DOI.';
 const SAVED_USAGE = 'Use /saved (your list, newest first), /saved PAGE, /saved export (BibTeX) or /saved remove ID.';
 
 type Resolved = { paper: StoredPaper } | { error: Reply };
@@ -62,10 +62,15 @@ function resolve(text: string, store: PaperStore): Resolved {
     return {
       error: { kind: 'error', code: 'invalid_query', message: `“${text.slice(0, 100)}” names no paper. ${REF_HELP}` },
     };
-  const id = ref.kind === 'id' ? ref.id : store.readingList.paperIdByArxivId(ref.arxivId);
+  const id = findPaperId(ref, store);
   const [paper] = id === undefined ? [] : store.getPapers([id]);
   if (paper) return { paper };
-  const what = ref.kind === 'id' ? `No paper has id ${ref.id}` : `arXiv ${ref.arxivId} is not in the index`;
+  const what =
+    ref.kind === 'id'
+      ? `No paper has id ${ref.id}`
+      : ref.kind === 'arxiv'
+        ? `arXiv ${ref.arxivId} is not in the index`
+        : `No paper has the DOI ${ref.doi}`;
   return { error: { kind: 'error', code: 'not_found', message: `${what}. ${REF_HELP} /paper finds papers.` } };
 }
 
@@ -173,7 +178,7 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
 
   function remove(text: string, reader: Reader): Reply {
     const ref = parsePaperRef(text);
-    const id = ref?.kind === 'id' ? ref.id : ref ? store.readingList.paperIdByArxivId(ref.arxivId) : undefined;
+    const id = ref ? findPaperId(ref, store) : undefined;
     if (id === undefined || !list().remove(reader, id))
       return { kind: 'notice', text: `“${text.slice(0, 100)}” is not in your reading list. /saved shows what is.` };
     return { kind: 'notice', text: `Removed paper ${id} from your reading list.` };

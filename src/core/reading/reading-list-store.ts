@@ -26,6 +26,4 @@ export interface ReadingListStore {
   /** A page of the list, newest saved first. */
   list(reader: Reader, offset: number, limit: number): SavedPaper[];
   count(reader: Reader): number;
-  /** The paper with this arXiv id (no version), if the index has it. */
-  paperIdByArxivId(arxivId: string): number | undefined;
 }

@@ -55,8 +55,5 @@ export function createSqliteReadingList(db: Database.Database): ReadingListStore
         ).all(...who(reader), limit, offset) as { paper_id: number; saved_at: string }[]
       ).map((row): SavedPaper => ({ paperId: row.paper_id, savedAt: row.saved_at })),
     count,
-    paperIdByArxivId: (arxivId) =>
-      (sql('SELECT id FROM papers WHERE arxiv_id = ? ORDER BY id LIMIT 1').get(arxivId) as { id: number } | undefined)
-        ?.id,
   };
 }

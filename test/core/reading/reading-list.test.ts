@@ -32,6 +32,8 @@ const arxivPaper: PaperInput = {
   arxivId: '2401.05566',
   venue: null,
   citations: null,
+  doi: '10.48550/arXiv.2401.05566',
+  journalRef: 'Proc. Safety 1 (2024)',
 };
 
 const as = <K extends Reply['kind']>(reply: Reply, kind: K) => {
@@ -148,6 +150,9 @@ describe('reading list', () => {
     const [entry] = parse(cite.bibtex).entries;
     expect(entry?.key).toBe('hubinger2024sleeper');
     expect(entry?.fields.eprint).toBe('2401.05566');
+    expect(entry?.fields.doi).toBe('10.48550/arXiv.2401.05566');
+    expect(entry?.fields.journal).toBe('Proc. Safety 1 (2024)');
+    expect(as(chat.handle('/cite https://doi.org/10.48550/arXiv.2401.05566', ADA), 'bibtex').bibtex).toBe(cite.bibtex);
     for (const id of ids) chat.handle(`/save ${id}`, ADA);
     const exported = as(chat.handle('/saved export', ADA), 'bibtex');
     expect(exported.filename).toBe('reading-list.bib');
