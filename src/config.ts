@@ -9,6 +9,9 @@ import { PaperboyError } from './core/errors.ts';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_DB = join(PROJECT_ROOT, 'data', 'paperboy.db');
 export const SAMPLE_PROFILES = join(PROJECT_ROOT, 'data', 'profiles');
+/** Paperboy's version, from package.json (arXiv's User-Agent names it). */
+export const PAPERBOY_VERSION: string =
+  (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
 
 /** An empty variable counts as unset. */
 export const envValue = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
@@ -45,6 +48,18 @@ const toMinutes = (value: string) => {
   return Number(n) * ({ m: 1, min: 1, h: 60, d: 1440 }[unit.toLowerCase()] ?? 60);
 };
 
+/** `cs.CL, cs.LG` or `cs.CL+cs.LG` -> `['cs.CL', 'cs.LG']`, without repeats. */
+export const toCategories = (value: string): string[] => [
+  ...new Set(
+    value
+      .split(/[\s,+]+/)
+      .map((c) => c.trim())
+      .filter((c) => c !== ''),
+  ),
+];
+/** An arXiv category or archive: `cs.CL`, `eess.AS`, `hep-th`, `astro-ph.GA`. */
+export const isArxivCategory = (value: string): boolean => /^[a-z][a-z-]*(?:\.[A-Za-z-]{2,})?$/.test(value);
+
 /** Every setting Paperboy reads from the environment (and `.env`), validated once at start. */
 export const ConfigSchema = z
   .object({
@@ -56,6 +71,12 @@ export const ConfigSchema = z
       .regex(DURATION, 'must be a duration such as 12h, 90m or 1d')
       .default('12h')
       .transform(toMinutes),
+    // Pasted arXiv links the index lacks are looked up on arXiv (issue 13) unless this is off.
+    PAPERBOY_ARXIV_LOOKUP: z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(['on', 'off'], 'must be on or off'))
+      .default('on'),
     DISCORD_TOKEN: z.string().optional(),
     DISCORD_APP_ID: z
       .string()
@@ -66,6 +87,22 @@ export const ConfigSchema = z
     SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
     SLACK_API_URL: z.url('must be a URL ending with /, such as https://slack.com/api/').optional(),
+    // arXiv (issue 12): base URLs for proxies and tests, the categories to sync daily (unset = off), and the
+    // contact address arXiv's User-Agent carries.
+    ARXIV_FEED_URL: z.url('must be a URL such as https://rss.arxiv.org/atom/').default('https://rss.arxiv.org/atom/'),
+    ARXIV_API_URL: z
+      .url('must be a URL such as https://export.arxiv.org/api/query')
+      .default('https://export.arxiv.org/api/query'),
+    ARXIV_OAI_URL: z.url('must be a URL such as https://oaipmh.arxiv.org/oai').default('https://oaipmh.arxiv.org/oai'),
+    PAPERBOY_ARXIV_CATEGORIES: z
+      .string()
+      .transform(toCategories)
+      .refine(
+        (list) => list.every(isArxivCategory),
+        'must be arXiv categories separated by commas, such as cs.CL,cs.LG',
+      )
+      .optional(),
+    PAPERBOY_CONTACT: z.email('must be an e-mail address (arXiv may write to it about your traffic)').optional(),
     PORT: z.coerce
       .number({ error: 'must be a port number from 0 to 65535' })
       .int('must be a whole port number')

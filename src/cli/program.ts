@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { registerCommands } from '../adapters/discord/commands.ts';
+import { FIND_PAPER, registerCommands } from '../adapters/discord/commands.ts';
 import { loadConfig, resolveDbPath } from '../config.ts';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
@@ -10,6 +10,8 @@ import { runBibtex } from './bibtex-command.ts';
 import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { linkLookupFor } from './link-lookup.ts';
+import { runPaper } from './paper-command.ts';
 import { runSearch } from './search-command.ts';
 import { runStart } from './start-command.ts';
 
@@ -105,6 +107,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action((ids: string[], options: DbOptions) => withStore(options, (store) => runBibtex(ids, store, io)));
 
   program
+    .command('paper')
+    .description('the paper behind an arXiv link or id, or a DOI (looked up on arXiv unless PAPERBOY_ARXIV_LOOKUP=off)')
+    .argument('<link...>', 'https://arxiv.org/abs/2310.13548v2, arXiv:2310.13548, 2310.13548, hep-th/9901001, doi:10.…')
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print the paper as search --json shows it, without score')
+    .action((link: string[], options: DbOptions) =>
+      withStore(options, (store) =>
+        runPaper(link.join(' '), store, io, { json: !!options.json, arxiv: linkLookupFor(io.env) }),
+      ),
+    );
+
+  program
     .command('start')
     .description('load data/profiles, then chat: on Discord/Slack when configured, else here in the terminal')
     .option('--db <file>', DB_HELP)
@@ -146,7 +160,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ...(options.guild ? { guildId: options.guild } : {}),
       });
       io.stdout.write(
-        `registered ${names.map((n) => `/${n}`).join(', ')} ${options.guild ? `in server ${options.guild}` : 'globally'}\n`,
+        `registered ${names.map((n) => (n === FIND_PAPER ? `"${n}" (message command)` : `/${n}`)).join(', ')} ${options.guild ? `in server ${options.guild}` : 'globally'}\n`,
       );
     });
 

@@ -20,6 +20,7 @@ import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { linkLookupFrom } from './link-lookup.ts';
 import { platformPosters } from './platform-posters.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
@@ -82,6 +83,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       store,
       search,
       clock: io.clock,
+      arxiv: linkLookupFrom(config),
+      onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),
       digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ },
     });
     const serving = platforms.discord || platforms.slack;

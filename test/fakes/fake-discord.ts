@@ -348,6 +348,22 @@ export async function startFakeDiscord(options: { channels?: string[] } = {}) {
         { message: { ...message(undefined), id: messageId } },
       );
     },
+    /**
+     * A message command (application command type 3, "Apps" on a message) run on a message holding `content`:
+     * Discord sends the target message itself in `resolved.messages`, so no Message Content intent is needed.
+     */
+    messageCommand(name: string, content: string) {
+      const target = { ...message({ content }, CHANNEL_ID, USER), id: nextId() };
+      return interaction(2, {
+        id: nextId(),
+        name,
+        type: 3,
+        target_id: target.id,
+        resolved: { messages: { [target.id]: target } },
+      });
+    },
+    /** The commands registered last, globally or in a server. */
+    registered: (guildId?: string) => commands.get(guildId ?? 'global') ?? [],
     mention(content: string) {
       const id = nextId();
       for (const socket of sockets) {

@@ -40,7 +40,7 @@ export async function startFakeSlack() {
     if (!raw) return {};
     if ((req.headers['content-type'] ?? '').includes('json')) return JSON.parse(raw) as Record<string, unknown>;
     const form = Object.fromEntries(new URLSearchParams(raw));
-    for (const key of ['blocks', 'metadata', 'files'])
+    for (const key of ['blocks', 'metadata', 'files', 'unfurls'])
       if (typeof form[key] === 'string') form[key] = JSON.parse(form[key] as string);
     return form;
   };
@@ -117,6 +117,19 @@ export async function startFakeSlack() {
           has_more: more,
           response_metadata: { next_cursor: more ? String(to) : '' },
         });
+      }
+      case 'chat.unfurl': {
+        // As Slack: a message (channel + ts) or a composer link (unfurl_id + source), and unfurls keyed by URL,
+        // each with blocks.
+        const target = (body.channel && body.ts) || (body.unfurl_id && body.source);
+        const unfurls = body.unfurls as Record<string, { blocks?: unknown }> | undefined;
+        const valid =
+          typeof unfurls === 'object' &&
+          unfurls !== null &&
+          Object.entries(unfurls).every(([url, u]) => /^https?:\/\//.test(url) && Array.isArray(u.blocks));
+        if (!target) return send(res, 200, { ok: false, error: 'invalid_arguments' });
+        if (!valid) return send(res, 200, { ok: false, error: 'invalid_unfurls_format' });
+        return send(res, 200, { ok: true });
       }
       case 'conversations.open':
         return send(res, 200, { ok: true, channel: { id: `D${String(body.users)}` } });

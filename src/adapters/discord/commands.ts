@@ -1,4 +1,11 @@
-import { REST, Routes, SlashCommandBuilder, type SlashCommandSubcommandBuilder } from 'discord.js';
+import {
+  ApplicationCommandType,
+  ContextMenuCommandBuilder,
+  REST,
+  Routes,
+  SlashCommandBuilder,
+  type SlashCommandSubcommandBuilder,
+} from 'discord.js';
 import { INPUT_LIMITS } from '../../core/input-limits.ts';
 
 // Discord refuses longer option values itself, before Paperboy sees them; core refuses them too (README, "Limits").
@@ -110,6 +117,14 @@ export function slashCommands() {
   ].map((c) => c.toJSON());
 }
 
+/** The message command (right-click a message, Apps): the cards of the paper links in that message. */
+export const FIND_PAPER = 'Find paper';
+
+/** Message context-menu commands (type 3): no Message Content intent needed, the target comes with the interaction. */
+export function messageCommands() {
+  return [new ContextMenuCommandBuilder().setName(FIND_PAPER).setType(ApplicationCommandType.Message).toJSON()];
+}
+
 export interface RegisterOptions {
   token: string;
   appId: string;
@@ -119,12 +134,12 @@ export interface RegisterOptions {
 }
 
 /**
- * Registers the slash commands with one bulk overwrite (PUT), so running it again changes nothing.
+ * Registers the slash commands and the message command with one bulk overwrite (PUT), so running it again changes nothing.
  * @returns the names Discord now has
  */
 export async function registerCommands({ token, appId, guildId, apiUrl }: RegisterOptions): Promise<string[]> {
   const rest = new REST({ api: apiUrl }).setToken(token);
   const route = guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
-  const result = (await rest.put(route, { body: slashCommands() })) as { name: string }[];
+  const result = (await rest.put(route, { body: [...slashCommands(), ...messageCommands()] })) as { name: string }[];
   return result.map((c) => c.name);
 }

@@ -7,6 +7,7 @@ import {
   Events,
   GatewayIntentBits,
   type Message,
+  type MessageContextMenuCommandInteraction,
   MessageFlags,
   type StringSelectMenuInteraction,
 } from 'discord.js';
@@ -14,7 +15,9 @@ import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
+import { recogniseLinks } from '../../core/links/recognise-links.ts';
 import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
+import { FIND_PAPER } from './commands.ts';
 import { CARD_MENU_ID, plainDiscord, renderDiscord } from './render.ts';
 
 export interface DiscordSettings {
@@ -107,12 +110,13 @@ export async function startDiscord(
     const context = contextOf(interaction);
     // `/save`, `/saved` and `/cite` answer the person alone, as do errors.
     const personal = isPersonalText(text);
-    if (expectSlow()) {
+    // A pasted link the index lacks waits on arXiv: defer first, so Discord's 3 s never run out.
+    if (expectSlow() || chat.mayWait(text)) {
       await interaction.deferReply(personal ? { flags: MessageFlags.Ephemeral } : {});
-      await interaction.editReply(answer(chat.handle(text, context)));
+      await interaction.editReply(answer(await chat.answer(text, context)));
       return;
     }
-    const reply = chat.handle(text, context);
+    const reply = await chat.answer(text, context);
     const message = answer(reply);
     if (personal || reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     else await interaction.reply(message);
@@ -171,9 +175,29 @@ export async function startDiscord(
     else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
   }
 
+  /** "Find paper" on a message: its papers' cards, only to the person who asked. */
+  async function onFindPaper(interaction: MessageContextMenuCommandInteraction) {
+    const refs = recogniseLinks(interaction.targetMessage.content);
+    if (refs.length === 0) {
+      await interaction.reply({
+        content: 'That message holds no paper link (arXiv, DOI or Hugging Face papers) or arXiv id.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    if (!chat.mayWait(interaction.targetMessage.content, { mention: true })) {
+      await interaction.reply({ ...answer(await chat.answerLinks(refs)), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply(answer(await chat.answerLinks(refs)));
+  }
+
   client.on(Events.InteractionCreate, async (interaction) => {
     try {
-      if (interaction.isChatInputCommand()) await onCommand(interaction);
+      if (interaction.isMessageContextMenuCommand() && interaction.commandName === FIND_PAPER)
+        await onFindPaper(interaction);
+      else if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
       else if (interaction.isButton()) await onButton(interaction);
       else if (interaction.isStringSelectMenu()) await onMenu(interaction);
@@ -206,7 +230,7 @@ export async function startDiscord(
       // A reply to a mention is public: a reading list is answered only where the person alone sees it.
       const reply: Reply = isPersonalText(text)
         ? { kind: 'notice', text: 'Use the slash commands /save, /saved and /cite: their answers are for you alone.' }
-        : chat.handle(text, context);
+        : await chat.answer(text, context, { mention: true });
       await message.reply({ ...answer(reply), nonce: message.id.slice(-25), enforceNonce: true });
     } catch (error) {
       logger.error('paperboy discord_failed: mention', error);

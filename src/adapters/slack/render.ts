@@ -301,3 +301,9 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
       };
   }
 }
+
+/** A paper's card as the blocks of a link unfurl: the card alone, its title unnumbered. */
+export function unfurlBlocks(card: PaperCard): Block[] {
+  const [header, ...rest] = paperBlocks(card, 1);
+  return [{ ...header, text: plain(card.title, SLACK_LIMITS.header) }, ...rest];
+}

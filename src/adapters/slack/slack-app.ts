@@ -4,7 +4,8 @@ import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
-import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
+import { isPersonalAction, isPersonalText, type ReaderPlace } from '../../core/reading/reading-commands.ts';
+import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
 import { uploadToDirectMessage } from './upload-file.ts';
 
@@ -28,7 +29,7 @@ export interface SlackAdapter {
 /** Slash commands Paperboy answers; `manifest.yml` declares the same list (a test checks). */
 export const SLACK_COMMANDS = ['/paper', '/author', '/digest', '/save', '/saved', '/cite'] as const;
 /** Events Paperboy subscribes to. */
-export const SLACK_EVENTS = ['app_mention'] as const;
+export const SLACK_EVENTS = ['app_mention', 'link_shared'] as const;
 
 const MENTION = /<@[A-Z0-9]+(?:\|[^>]*)?>/g;
 const SEEN_EVENTS = 5000;
@@ -82,8 +83,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         ],
       });
 
-  const answer = (text: string, context: ChatContext): Reply => {
-    const reply = chat.handle(text, context);
+  // Pasted links the index lacks may wait on arXiv: every answer is awaited (after the ack).
+  const answer = async (text: string, context: ChatContext & ReaderPlace, mention = false): Promise<Reply> => {
+    const reply = await chat.answer(text, context, { mention });
     if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
     return reply;
   };
@@ -107,7 +109,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     app.command(command, async ({ command: body, ack, respond, client }) => {
       await ack();
       const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id, space: body.team_id };
-      const reply = await deliver(answer(`${command} ${body.text}`, context), client, body.user_id);
+      const reply = await deliver(await answer(`${command} ${body.text}`, context), client, body.user_id);
       // A reading list is nobody else's business: no Share button on its answers.
       const shareable = !isPersonalText(`${command} ${body.text}`);
       await respond({ response_type: 'ephemeral', ...renderSlack(reply, { shareable }) });
@@ -126,12 +128,14 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     const thread_ts = event.thread_ts ?? event.ts;
     if (isPersonalText(text) && user) {
       // `@paperboy /save 3` in a channel: the answer is for the person who asked, not the thread.
-      const reply = await deliver(answer(text, context), client, user);
+      const reply = await deliver(await answer(text, context, true), client, user);
       await client.chat.postEphemeral({ channel: event.channel, user, thread_ts, ...renderSlack(reply) });
       return;
     }
-    await say({ ...renderSlack(answer(text, context)), thread_ts });
+    await say({ ...renderSlack(await answer(text, context, true)), thread_ts });
   });
+
+  handleLinkShared(app, chat, logger);
 
   app.action(/^pb_/, async ({ ack, action, body, respond, client }) => {
     await ack();

@@ -41,7 +41,10 @@ export async function runTerminalChat(chat: Chat, io: TerminalIo, greeting: stri
         reply = action
           ? chat.act(action)
           : { kind: 'notice', text: `There is no ${text === '/next' ? 'next' : 'previous'} page.` };
-      } else reply = chat.handle(text);
+      } else {
+        // A pasted link the index lacks may be looked up on arXiv: the line waits for it.
+        reply = await chat.answer(text);
+      }
       last = reply;
       say(renderReply(reply, style));
     }

@@ -1,6 +1,10 @@
+import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
 import { buildAuthorCard } from '../authors/author-card.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
+import { fromLinksQuery, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
+import { findHeld, mayWait, resolveRefs } from '../links/lookup.ts';
+import type { PaperRef } from '../links/recognise-links.ts';
 import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
 import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
@@ -8,7 +12,7 @@ import { type ChatContext, type DigestDeps, runDigestCommand, TERMINAL_CONTEXT }
 import { helpReply } from './help.ts';
 import { type Intent, toIntent } from './intent.ts';
 import { toPaperCard } from './paper-card.ts';
-import type { Action, AuthorCard, PageInfo, Reply } from './reply.ts';
+import type { Action, AuthorCard, PageInfo, PaperCard, Reply } from './reply.ts';
 
 export interface ChatOptions {
   store: PaperStore;
@@ -18,6 +22,15 @@ export interface ChatOptions {
   /** Cards per page. */
   pageSize?: number;
   clock?: () => Date;
+  /** Looks pasted arXiv links the index lacks up on arXiv; absent when `PAPERBOY_ARXIV_LOOKUP` is `off`. */
+  arxiv?: ArxivLookup | undefined;
+  /** Told when arXiv could not be reached for a pasted link (the answer says the paper is not in the index). */
+  onLookupError?: ((error: unknown) => void) | undefined;
+}
+
+/** How a message came: a mention reads links in running text as a lookup (see `toIntent`). */
+export interface HandleOptions {
+  mention?: boolean;
 }
 
 type AuthorLookup = { found: StoredProfile } | { choices: string[] } | { none: true };
@@ -30,7 +43,15 @@ const LONG_QUERY = 60;
  * The platform-neutral chat: one command line (slash command or mention text) in, one {@link Reply} out.
  * Discord, Slack and the terminal all call this, so every platform answers the same way.
  */
-export function createChat({ store, search, digests, pageSize = 5, clock = () => new Date() }: ChatOptions) {
+export function createChat({
+  store,
+  search,
+  digests,
+  pageSize = 5,
+  clock = () => new Date(),
+  arxiv,
+  onLookupError,
+}: ChatOptions) {
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
   const nameIndex = () => {
@@ -124,10 +145,22 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
     return author('found' in first ? b : a);
   }
 
+  /** Cards for pasted links, from the index only; the Share button carries the refs as a links query. */
+  function links(refs: readonly PaperRef[], resolved = findHeld(refs, store)): Reply {
+    const reply = toLinkReply(resolved, store);
+    if (reply.kind !== 'papers') return reply;
+    const query = toLinksQuery(refs);
+    const ref = query.length > LONG_QUERY ? store.saveQuery(query, clock()) : undefined;
+    reply.page.current = { type: 'page', query, page: 1, ...(ref ? { ref } : {}) };
+    return reply;
+  }
+
   function run(intent: Intent, context: ChatContext & ReaderPlace): Reply {
     switch (intent.type) {
       case 'reading':
         return reading.command(intent.command, intent.args, readerOf(context));
+      case 'links':
+        return links(intent.refs);
       case 'digest':
         if (!digests) return { kind: 'notice', text: 'Digests are not available here.' };
         return runDigestCommand(intent.args, context, { ...digests, store, search });
@@ -155,10 +188,57 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
     }
   };
 
+  async function answerLinks(refs: readonly PaperRef[]): Promise<Reply> {
+    const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
+    return guard(() => links(refs, resolved));
+  }
+
   return {
     /** Answers a command line or mention text. Bad queries come back as `error` replies, never as throws. */
-    handle: (text: string, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Reply =>
-      guard(() => run(toIntent(text), context)),
+    handle: (text: string, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT, options: HandleOptions = {}): Reply =>
+      guard(() => run(toIntent(text, options), context)),
+
+    /**
+     * Like {@link handle}, but pasted arXiv links the index lacks are looked up on arXiv (when configured),
+     * stored without announcing, and answered with their cards.
+     */
+    answer: async (
+      text: string,
+      context: ChatContext & ReaderPlace = TERMINAL_CONTEXT,
+      options: HandleOptions = {},
+    ): Promise<Reply> => {
+      let intent: Intent;
+      try {
+        intent = toIntent(text, options);
+      } catch (error) {
+        return guard(() => {
+          throw error;
+        });
+      }
+      return intent.type === 'links' ? answerLinks(intent.refs) : guard(() => run(intent, context));
+    },
+
+    /** True when {@link answer} may wait on arXiv for this text: adapters with a deadline defer first. */
+    mayWait: (text: string, options: HandleOptions = {}): boolean => {
+      try {
+        const intent = toIntent(text, options);
+        return intent.type === 'links' && mayWait(intent.refs, { store, arxiv });
+      } catch {
+        return false;
+      }
+    },
+
+    /** Cards for these refs (Discord's "Find paper"), looking up on arXiv what the index lacks, as {@link answer} does. */
+    answerLinks,
+
+    /** Each ref with the card of its paper (looked up on arXiv when configured), or null: Slack unfurls. */
+    cardsFor: async (refs: readonly PaperRef[]): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
+      const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
+      return resolved.map((r) => ({
+        ref: r.ref,
+        card: r.paperId === null ? null : (toCards([r.paperId], store)[0] ?? null),
+      }));
+    },
 
     /** Answers a button press; `context` says who pressed (reading-list buttons act on their own list). */
     act: (action: Action, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Reply =>
@@ -170,7 +250,8 @@ export function createChat({ store, search, digests, pageSize = 5, clock = () =>
             const query = action.ref ? store.loadQuery(action.ref) : action.query;
             if (query === undefined)
               return { kind: 'notice', text: 'That search is no longer known here; please search again.' };
-            return papers(query, action.page);
+            const refs = fromLinksQuery(query);
+            return refs ? links(refs) : papers(query, action.page);
           }
           case 'more':
             return moreLike(action.paperId, action.page);

@@ -12,6 +12,12 @@ export const COMMANDS: HelpEntry[] = [
     ],
   },
   {
+    usage: '/paper LINK_OR_ID',
+    description:
+      'The cards of the papers behind arXiv links or ids (abs, pdf, html, arXiv:ID, old ids like hep-th/9901001), DOIs and huggingface.co/papers links. A line with other words is a search; /search always searches.',
+    examples: ['/paper https://arxiv.org/abs/2310.13548', '/paper arXiv:2310.13548 doi:10.48550/arXiv.2212.08073'],
+  },
+  {
     usage: '/author NAME',
     description: 'An author\'s metrics and what the index knows of them. Use "vs" to compare two authors.',
     examples: ['/author Zac Hatfield-Dodds', '/author Amanda Askell vs Deep Ganguli'],

@@ -8,29 +8,41 @@ export type Intent =
   /** `/save ID`, `/saved [export|remove ID|PAGE]`, `/cite ID…`: the person's reading list (issue 14). */
   | { type: 'reading'; command: 'save' | 'saved' | 'cite'; args: string }
   | { type: 'help'; topic?: string }
+  /** Pasted paper links or ids: answered with those papers' cards, not searched. */
+  | { type: 'links'; refs: PaperRef[] }
   | { type: 'unknown'; text: string };
 
 import { checkLength } from '../input-limits.ts';
+import { isOnlyLinks, type PaperRef, recogniseLinks } from '../links/recognise-links.ts';
 
 // Every pattern here is anchored or free of nested quantifiers over the same characters, so it runs in linear
 // time on any input (a test feeds 40,000-character messages); splitting on "vs" and trimming are plain loops.
 const MENTION = /^(?:@paperboy\b[:,]?|<@!?&?\w+>[:,]?)\s*/i;
 
 /**
- * Reads a command line: `/paper QUERY`, `/author NAME [vs NAME]`, `/more ID`, `/help`, or plain words.
+ * Reads a command line: `/paper QUERY`, `/paper LINK_OR_ID…`, `/author NAME [vs NAME]`, `/more ID`, `/help`, or
+ * plain words. A line of nothing but paper links or ids is a lookup (`links`); `/search` always searches. In a
+ * mention (`options.mention`, or text that starts with one), links in running text are a lookup too.
  * @throws PaperboyError `invalid_query` for a message or an author name over its limit (see `INPUT_LIMITS`)
  */
-export function toIntent(input: string): Intent {
+export function toIntent(input: string, options: { mention?: boolean } = {}): Intent {
   checkLength('message', input);
-  const text = input.trim().replace(MENTION, '').trim();
+  const trimmed = input.trim();
+  const text = trimmed.replace(MENTION, '').trim();
   if (text === '') return { type: 'help' };
   const slash = /^\/(\S+)\s*(.*)$/s.exec(text);
-  if (!slash) return fromWords(text);
+  if (!slash) {
+    const mention = options.mention === true || text.length < trimmed.length;
+    const refs = isOnlyLinks(text) || mention ? recogniseLinks(text) : [];
+    return refs.length ? { type: 'links', refs } : fromWords(text);
+  }
   const [, command = '', rest = ''] = slash;
   const args = rest.trim();
   switch (command.toLowerCase()) {
     case 'paper':
     case 'papers':
+      if (isOnlyLinks(args)) return { type: 'links', refs: recogniseLinks(args) };
+      return args ? { type: 'paper', query: args } : { type: 'help', topic: 'paper' };
     case 'search':
       return args ? { type: 'paper', query: args } : { type: 'help', topic: 'paper' };
     case 'author':

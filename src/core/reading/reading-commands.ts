@@ -69,7 +69,7 @@ function resolve(text: string, store: PaperStore): Resolved {
     ref.kind === 'id'
       ? `No paper has id ${ref.id}`
       : ref.kind === 'arxiv'
-        ? `arXiv ${ref.arxivId} is not in the index`
+        ? `arXiv ${ref.arxivId} is not in the index yet (/paper ${ref.arxivId} fetches it)`
         : `No paper has the DOI ${ref.doi}`;
   return { error: { kind: 'error', code: 'not_found', message: `${what}. ${REF_HELP} /paper finds papers.` } };
 }

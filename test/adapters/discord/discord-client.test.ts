@@ -195,7 +195,9 @@ describe('Discord: real discord.js against a fake Discord', () => {
     const env = { DISCORD_TOKEN: 'test-token', DISCORD_APP_ID: '100000000000000002', DISCORD_API_URL: discord.apiUrl };
     const first = await runPaperboy(['register-commands', '--guild', '100000000000000003'], { env });
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/registered \/paper, \/author, \/digest, \/save, \/saved, \/cite, \/help in server/);
+    expect(first.stdout).toMatch(
+      /registered \/paper, \/author, \/digest, \/save, \/saved, \/cite, \/help, "Find paper" \(message command\) in server/,
+    );
     const names = () => (discord.commands.get('100000000000000003') ?? []).map((c) => c.name);
     const before = names();
     await runPaperboy(['register-commands', '--guild', '100000000000000003'], { env });

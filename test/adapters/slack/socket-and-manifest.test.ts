@@ -61,8 +61,10 @@ describe('manifest.yml', () => {
     );
     expect(manifest.settings.event_subscriptions.bot_events).toEqual([...SLACK_EVENTS]);
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'app_mentions:read']),
+      expect.arrayContaining(['commands', 'chat:write', 'app_mentions:read', 'links:read', 'links:write']),
     );
+    expect(manifest.features.unfurl_domains).toEqual(['arxiv.org', 'doi.org', 'huggingface.co']);
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('link_shared');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });
 });

@@ -1,0 +1,68 @@
+import type { ArxivEntry, ArxivLookup, ArxivSource } from '../arxiv/arxiv-entry.ts';
+import type { PaperRef } from './recognise-links.ts';
+
+/** What the link lookup needs from the store (`PaperStore` has all of it). */
+export interface LinkStore {
+  findByArxivIds(ids: readonly string[]): Map<string, number>;
+  findByDoi(doi: string): number | undefined;
+  saveArxivEntries(entries: readonly ArxivEntry[], source: ArxivSource, now: Date): { paperIds: number[] };
+}
+
+/** Why a ref found no paper: the index does not hold it (and arXiv was not asked or does not know it), or arXiv could not be reached. */
+export type MissReason = 'not_held' | 'unreachable';
+
+export type Resolved = { ref: PaperRef; paperId: number } | { ref: PaperRef; paperId: null; reason: MissReason };
+
+export interface LookupOptions {
+  store: LinkStore;
+  /** arXiv's API; absent when `PAPERBOY_ARXIV_LOOKUP` is `off` (then only the index answers). */
+  arxiv?: ArxivLookup | undefined;
+  clock?: () => Date;
+  /** Told when arXiv could not be reached (the answer then says "not in the index"). */
+  onLookupError?: ((error: unknown) => void) | undefined;
+}
+
+/** The refs the index holds, by arXiv id (version ignored) or by DOI; the others as `not_held`. No I/O. */
+export function findHeld(refs: readonly PaperRef[], store: LinkStore): Resolved[] {
+  const ids = refs.flatMap((ref) => (ref.kind === 'arxiv' ? [ref.id] : []));
+  const byId = ids.length ? store.findByArxivIds(ids) : new Map<string, number>();
+  return refs.map((ref) => {
+    const paperId = ref.kind === 'arxiv' ? byId.get(ref.id) : store.findByDoi(ref.doi);
+    return paperId === undefined ? { ref, paperId: null, reason: 'not_held' } : { ref, paperId };
+  });
+}
+
+/** True when answering these refs may ask arXiv (some arXiv id is not held and a lookup is configured): adapters defer first. */
+export function mayWait(refs: readonly PaperRef[], { store, arxiv }: LookupOptions): boolean {
+  return !!arxiv && findHeld(refs, store).some((r) => r.paperId === null && r.ref.kind === 'arxiv');
+}
+
+/**
+ * Resolves refs to papers: from the index first; arXiv ids it does not hold are looked up through arXiv (one
+ * request for all of them) when `arxiv` is given, stored with source `lookup` (never announced in digests), and
+ * answered. DOIs are only found in the index. A failed lookup leaves those refs `unreachable`, never throws.
+ */
+export async function resolveRefs(refs: readonly PaperRef[], options: LookupOptions): Promise<Resolved[]> {
+  const { store, arxiv, clock = () => new Date() } = options;
+  const held = findHeld(refs, store);
+  const missing = held.flatMap((r) => (r.paperId === null && r.ref.kind === 'arxiv' ? [r.ref.id] : []));
+  if (!arxiv || missing.length === 0) return held;
+  let entries: ArxivEntry[];
+  try {
+    entries = await arxiv(missing);
+  } catch (error) {
+    options.onLookupError?.(error);
+    return held.map((r) =>
+      r.paperId === null && r.ref.kind === 'arxiv' ? { ref: r.ref, paperId: null, reason: 'unreachable' } : r,
+    );
+  }
+  const wanted = new Set(missing);
+  const found = entries.filter((e) => wanted.has(e.arxivId));
+  if (found.length) store.saveArxivEntries(found, 'lookup', clock());
+  const byId = store.findByArxivIds(missing);
+  return held.map((r) => {
+    if (r.paperId !== null || r.ref.kind !== 'arxiv') return r;
+    const paperId = byId.get(r.ref.id);
+    return paperId === undefined ? r : { ref: r.ref, paperId };
+  });
+}
