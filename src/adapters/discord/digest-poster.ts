@@ -3,7 +3,15 @@ import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
 import { isWebLink, truncate } from '../../core/text.ts';
-import { cardMenuRow, DISCORD_LIMITS, discordField, escapeDiscord, factsLine, plainDiscord } from './render.ts';
+import {
+  cardMenuRow,
+  DISCORD_LIMITS,
+  discordField,
+  escapeDiscord,
+  factsLine,
+  linksLine,
+  plainDiscord,
+} from './render.ts';
 
 const NO_PINGS = { parse: [] };
 // Pages of 100 read back when completing a digest: a thread of 1,000 card messages, far beyond any digest.
@@ -25,12 +33,19 @@ interface HistoryMessage {
   embeds?: { footer?: { text?: string } }[];
 }
 
+/** The facts and the paper's links (arXiv, PDF, DOI) under a digest card's authors; whole, never cut. */
+const digestTail = (card: PaperCard): string => [factsLine(card), linksLine(card)].filter(Boolean).join('\n');
+
 function digestEmbed(card: PaperCard): EmbedBuilder {
   const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
+  // Authors give way to the tail, so a long author list never cuts a link in half.
+  const tail = digestTail(card);
   return new EmbedBuilder()
     .setTitle(truncate(escapeDiscord(card.title), DISCORD_LIMITS.title))
     .setURL(isWebLink(card.url, DISCORD_LIMITS.url) ? card.url : null)
-    .setDescription(truncate(`${discordField(authors || 'no authors listed', 300)}\n${factsLine(card)}`, 400));
+    .setDescription(
+      truncate(`${discordField(authors || 'no authors listed', Math.max(60, 520 - tail.length))}\n${tail}`, 600),
+    );
 }
 
 /**

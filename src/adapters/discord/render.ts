@@ -100,6 +100,16 @@ function button(label: string, action: Action, style = ButtonStyle.Secondary): B
 /** Escaped and cut to `max`, so one overlong field cannot push the others out of an embed. */
 export const discordField = (text: string, max: number): string => truncate(escapeDiscord(text), max);
 
+/**
+ * The card's own links as masked links (`[arXiv](…) · [PDF](…) · [DOI](…)`); empty when it has none. A link
+ * longer than 300 characters (bad data) is left out rather than crowd the card.
+ */
+export const linksLine = (card: PaperCard): string =>
+  (card.links ?? [])
+    .filter((l) => isWebLink(l.url, 300) && !/[()[\]]/.test(l.url))
+    .map((l) => `[${l.label}](${l.url})`)
+    .join(' · ');
+
 /** The date · category · code line of a card. */
 export const factsLine = (card: PaperCard): string =>
   [discordField(card.date, 40), discordField(card.category ?? '—', 80), card.hasCode ? '💻 code' : undefined]
@@ -112,6 +122,7 @@ function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
     discordField(authors || 'no authors listed', 300),
     card.affiliations.length ? `*${discordField(card.affiliations.join(', '), 200)}*` : '',
     factsLine(card),
+    linksLine(card),
   ]
     .filter(Boolean)
     .join('\n');

@@ -22,6 +22,10 @@ function digestCard(card: PaperCard): Block {
     slackField(card.date, 40),
     slackField(card.category ?? '—', 80),
     card.hasCode ? ':computer: code' : undefined,
+    // The title links to the card's own page; its PDF and DOI follow.
+    ...(card.links ?? [])
+      .filter((l) => l.url !== card.url && isWebLink(l.url, SLACK_LIMITS.url))
+      .map((l) => `<${l.url}|${l.label}>`),
   ]
     .filter(Boolean)
     .join(' · ');

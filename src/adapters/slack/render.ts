@@ -160,6 +160,15 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
       url: card.url,
       action_id: `pb_open_${card.id}`,
     });
+  for (const link of card.links ?? []) {
+    if (link.url === card.url || !isWebLink(link.url, SLACK_LIMITS.url)) continue;
+    actions.push({
+      type: 'button',
+      text: plain(link.label, SLACK_LIMITS.buttonText),
+      url: link.url,
+      action_id: `pb_${link.label.toLowerCase()}_${card.id}`,
+    });
+  }
   if (card.codeUrl && isWebLink(card.codeUrl, SLACK_LIMITS.url))
     actions.push({
       type: 'button',
@@ -167,7 +176,8 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
       url: card.codeUrl,
       action_id: `pb_code_${card.id}`,
     });
-  blocks.push({ type: 'actions', block_id: `paper_${card.id}`, elements: actions });
+  // Links only (Save, Cite and More like this are in the section's menu): a card with none has no actions block.
+  if (actions.length) blocks.push({ type: 'actions', block_id: `paper_${card.id}`, elements: actions });
   if (card.profiles.length) {
     blocks.push({
       type: 'context',

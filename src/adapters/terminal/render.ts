@@ -47,7 +47,12 @@ function paperCard(card: PaperCard, n: number, style: Style): string {
   const text = snippet(card.snippet, style);
   if (text) lines.push(`   ${text}`);
   if (card.profiles.length) lines.push(`   ${style.dim(`on the profiles of ${card.profiles.join(', ')}`)}`);
-  if (card.url) lines.push(`   ${style.link(card.url)}${card.codeUrl ? `  code: ${style.link(card.codeUrl)}` : ''}`);
+  // The card's own link first (the arXiv page), then its PDF and DOI, labelled.
+  const others = (card.links ?? []).filter((l) => l.url !== card.url).map((l) => `  ${l.label}: ${style.link(l.url)}`);
+  if (card.url)
+    lines.push(
+      `   ${style.link(card.url)}${others.join('')}${card.codeUrl ? `  code: ${style.link(card.codeUrl)}` : ''}`,
+    );
   return lines.join('\n');
 }
 

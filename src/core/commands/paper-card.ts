@@ -1,15 +1,45 @@
 import type { SearchHit } from '../search/search.ts';
 import { normalizeTerm } from '../search/tokenize.ts';
-import type { PaperCard, Segment } from './reply.ts';
+import type { CardLink, PaperCard, Segment } from './reply.ts';
 
 const SNIPPET_CHARS = 280;
 
 /**
- * Where a paper lives on the web: its arXiv page when known, else a search for its title (its first 200
- * characters: a title from bad data can be 40,000 long, and platforms refuse links of that size).
+ * Each path segment encoded, the slashes kept (old arXiv ids, `hep-th/9901001`, and DOIs hold slashes), and
+ * parentheses too (DOIs hold them), which would end a Markdown link early.
  */
-export function paperUrl(paper: { arxivId: string | null; title: string }): string {
-  if (paper.arxivId) return `https://arxiv.org/abs/${encodeURIComponent(paper.arxivId)}`;
+const encodePath = (path: string): string =>
+  path
+    .split('/')
+    .map((part) =>
+      encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
+    .join('/');
+
+interface Linkable {
+  arxivId: string | null;
+  doi?: string | null;
+  title: string;
+}
+
+/** A paper's own links: its arXiv abstract page and PDF when it has an arXiv id, its DOI's page when it has one. */
+export function paperLinks(paper: Linkable): CardLink[] {
+  const links: CardLink[] = [];
+  if (paper.arxivId) {
+    links.push({ label: 'arXiv', url: `https://arxiv.org/abs/${encodePath(paper.arxivId)}` });
+    links.push({ label: 'PDF', url: `https://arxiv.org/pdf/${encodePath(paper.arxivId)}` });
+  }
+  if (paper.doi) links.push({ label: 'DOI', url: `https://doi.org/${encodePath(paper.doi)}` });
+  return links;
+}
+
+/**
+ * Where a paper lives on the web: its arXiv page when known, else its DOI's page, else a search for its title
+ * (its first 200 characters: a title from bad data can be 40,000 long, and platforms refuse links of that size).
+ */
+export function paperUrl(paper: Linkable): string {
+  const [own] = paperLinks(paper);
+  if (own) return own.url;
   return `https://www.google.com/search?q=${encodeURIComponent(`"${paper.title.slice(0, 200)}"`)}`;
 }
 
@@ -62,6 +92,7 @@ export function toPaperCard(hit: SearchHit): PaperCard {
     id: paper.id,
     title: paper.title,
     url: paperUrl(paper),
+    links: paperLinks(paper),
     authors: paper.authors,
     authorsTruncated: paper.authorsTruncated,
     affiliations: paper.affiliations,

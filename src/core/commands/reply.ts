@@ -21,11 +21,22 @@ export type Action =
   | { type: 'unsave'; paperId: number; page: number }
   | { type: 'saved'; page: number };
 
+/** A labelled link of a card: the arXiv abstract page, its PDF, the DOI. */
+export interface CardLink {
+  label: 'arXiv' | 'PDF' | 'DOI';
+  url: string;
+}
+
 export interface PaperCard {
   id: number;
   title: string;
-  /** The arXiv abstract page when the id is known, else a web search for the title. */
+  /** The arXiv abstract page when the id is known, else the DOI's page, else a web search for the title. */
   url: string;
+  /**
+   * The paper's own links (arXiv page and PDF, DOI), in that order; empty or absent for a paper with neither id
+   * nor DOI (its `url` is then a search).
+   */
+  links?: CardLink[];
   authors: string[];
   /** True when the list is cut short ("et al."). */
   authorsTruncated: boolean;

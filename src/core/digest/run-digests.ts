@@ -47,8 +47,8 @@ export interface DigestOutcome {
   /** `busy`: another live runner holds the digest (or took it over), so this one left it alone. */
   status: 'sent' | 'empty' | 'skipped' | 'failed' | 'recovered' | 'busy';
   papers: { id: number; title: string }[];
-  /** New papers the digest counted but did not show (it shows at most 50). */
-  more: number;
+  /** New papers the digest counted but did not show (it shows at most 50); only when there were any. */
+  more?: number;
   message?: string;
 }
 
@@ -90,8 +90,8 @@ function headingOf(subscription: Subscription, count: number): string {
 }
 
 /** The line that ends a digest cut short: how many papers it leaves out and how to find them. */
-export const moreLine = (shown: number, more: number, search: string): string =>
-  `Showing ${shown}; ${more} more new paper${more === 1 ? '' : 's'}: /paper ${search}`;
+export const moreLine = (more: number, search: string): string =>
+  `…and ${more} more new paper${more === 1 ? '' : 's'}: /paper ${search}`;
 
 /**
  * The papers a subscription would get now: announced papers new since its watermark and matching its query, at
@@ -134,7 +134,6 @@ export async function runDueDigests(options: RunDigestsOptions): Promise<DigestO
         platform: subscription.platform,
         status: 'failed',
         papers: [],
-        more: 0,
       });
     }
   }
@@ -201,11 +200,15 @@ async function deliverRun(
   if (!claimed) {
     const until = run.leaseUntil === null ? 'now' : new Date(run.leaseUntil).toISOString();
     log(`digest ${ledgerId} is being sent by another runner (lease until ${until}); leaving it to that runner`);
-    return { outcome: { ...common, status: 'busy', papers: [], more: 0 }, finished: false };
+    return { outcome: { ...common, status: 'busy', papers: [] }, finished: false };
   }
 
   const papers = store.getPapers(claimed.paperIds);
-  const base = { ...common, papers: papers.map((p) => ({ id: p.id, title: p.title })), more: claimed.more };
+  const base = {
+    ...common,
+    papers: papers.map((p) => ({ id: p.id, title: p.title })),
+    ...(claimed.more > 0 ? { more: claimed.more } : {}),
+  };
   const dueAt = new Date(claimed.dueAt);
   const lateMinutes = (now.getTime() - dueAt.getTime()) / 60_000;
   const tooLate = lateMinutes > options.maxLateMinutes;
@@ -213,7 +216,7 @@ async function deliverRun(
     const note = `digest ${subscription.id} due ${claimed.dueAt} skipped: ${why}${Math.round(lateMinutes)} min late (limit ${options.maxLateMinutes}); its papers stay new`;
     log(note);
     return {
-      outcome: { ...base, status: 'skipped' as const, papers: [], more: 0 },
+      outcome: { ...common, status: 'skipped' as const, papers: [] },
       finished: await ledgerWrite(options, () => digests.markSkipped(claimed.id, runner.owner, note, now)),
     };
   };
@@ -234,7 +237,7 @@ async function deliverRun(
           more: {
             count: claimed.more,
             search: claimed.moreSearch,
-            text: moreLine(papers.length, claimed.more, claimed.moreSearch),
+            text: moreLine(claimed.more, claimed.moreSearch),
           },
         }
       : {}),

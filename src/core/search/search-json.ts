@@ -15,8 +15,8 @@ export function toPaperJson({ paper, score }: SearchHit) {
     category: paper.category,
     hasCode: paper.hasCode,
     arxivId: paper.arxivId,
-    // Papers carry no DOI yet: the field is in the shape so that adding it later renames nothing.
-    doi: null,
+    doi: paper.doi,
+    // The link the paper's card shows: the arXiv page, else the DOI's page, else a web search for the title.
     url: paperUrl(paper),
     score: Math.round(score * 1000) / 1000,
   };

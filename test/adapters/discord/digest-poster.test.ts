@@ -41,9 +41,7 @@ describe('Discord digests against a fake Discord', () => {
     expect(papers).toBe(DIGEST_MAX_PAPERS);
     expect(posts[0]?.body?.enforce_nonce).toBe(true);
     const description = ((summary?.embeds ?? []) as { description: string }[])[0]?.description;
-    expect(description).toContain(
-      `Showing ${DIGEST_MAX_PAPERS}; ${200 - DIGEST_MAX_PAPERS} more new papers: /paper since:`,
-    );
+    expect(description).toContain(`…and ${200 - DIGEST_MAX_PAPERS} more new papers: /paper since:`);
   });
 
   it('waits out a 429 and posts the digest once', async () => {

@@ -134,7 +134,7 @@ describe('arXiv papers in digests', () => {
         .map((e) => e.title),
     );
     expect(digest?.more).toMatchObject({ count: 70, search: `since:${entries[0]?.published} sort:date` });
-    expect(digest?.more?.text).toBe(`Showing 50; 70 more new papers: /paper since:2026-07-01 sort:date`);
+    expect(digest?.more?.text).toBe('…and 70 more new papers: /paper since:2026-07-01 sort:date');
     // The search lists every paper left out.
     const listed = new Set<number>();
     for (let page = 1; page <= 2; page++) {

@@ -50,7 +50,8 @@ describe('createProfileWatcher', () => {
       maxLateMinutes: 720,
       log: () => {},
     });
-    expect(posted[0]?.cards.map((c) => c.title)).toEqual([fakePaper(1).title, fakePaper(2).title]);
+    // Newest first (docs/digests.md): paper 2 is dated after paper 1.
+    expect(posted[0]?.cards.map((c) => c.title)).toEqual([fakePaper(2).title, fakePaper(1).title]);
     store.close();
   });
 });
