@@ -1,4 +1,3 @@
-import { createArxivClient } from '../adapters/arxiv/arxiv-client.ts';
 import { type Config, envValue, loadConfig, PAPERBOY_VERSION, readEnvFile } from '../config.ts';
 import type { ArxivLookup } from '../core/arxiv/arxiv-entry.ts';
 
@@ -9,14 +8,20 @@ const LOOKUP_TIMEOUT_MS = 15_000;
 /** arXiv's API for pasted links, through the polite client (ARXIV_API_URL); undefined when PAPERBOY_ARXIV_LOOKUP is off. */
 export function linkLookupFrom(config: Config): ArxivLookup | undefined {
   if (config.PAPERBOY_ARXIV_LOOKUP === 'off') return undefined;
-  const client = createArxivClient({
-    apiUrl: config.ARXIV_API_URL,
-    version: PAPERBOY_VERSION,
-    ...(config.PAPERBOY_CONTACT ? { contact: config.PAPERBOY_CONTACT } : {}),
-    retries: LOOKUP_RETRIES,
-    timeoutMs: LOOKUP_TIMEOUT_MS,
-  });
-  return (ids) => client.lookup(ids);
+  // Loaded on the first lookup: every command would otherwise pay for the XML parser at start.
+  let client: Promise<{ lookup: ArxivLookup }> | undefined;
+  return async (ids) => {
+    client ??= import('../adapters/arxiv/arxiv-client.ts').then(({ createArxivClient }) =>
+      createArxivClient({
+        apiUrl: config.ARXIV_API_URL,
+        version: PAPERBOY_VERSION,
+        ...(config.PAPERBOY_CONTACT ? { contact: config.PAPERBOY_CONTACT } : {}),
+        retries: LOOKUP_RETRIES,
+        timeoutMs: LOOKUP_TIMEOUT_MS,
+      }),
+    );
+    return (await client).lookup(ids);
+  };
 }
 
 /**

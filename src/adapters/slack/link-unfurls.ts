@@ -33,12 +33,16 @@ export function handleLinkShared(app: App, chat: Chat, logger: Logger) {
     for (const link of fresh) remember(link.key);
     const unfurls: Record<string, { blocks: webApi.KnownBlock[] }> = {};
     try {
-      for (const link of fresh) {
+      // One lookup for all the message's links: arXiv is asked once for those the index lacks.
+      const paperLinks = fresh.flatMap((link) => {
         const [ref] = recogniseLinks(link.url);
-        if (!ref) continue;
-        const [answer] = await chat.cardsFor([ref]);
-        if (answer?.card) unfurls[link.url] = { blocks: toKnownBlocks(unfurlBlocks(answer.card)) };
-      }
+        return ref ? [{ url: link.url, ref }] : [];
+      });
+      const answers = await chat.cardsFor(paperLinks.map((link) => link.ref));
+      paperLinks.forEach((link, i) => {
+        const card = answers[i]?.card;
+        if (card) unfurls[link.url] = { blocks: toKnownBlocks(unfurlBlocks(card)) };
+      });
       if (Object.keys(unfurls).length === 0) return;
       // A link still in the composer has no message yet: Slack names it by unfurl id.
       const target =

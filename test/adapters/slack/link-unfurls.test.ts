@@ -106,6 +106,54 @@ describe('Slack link unfurls: real Bolt over HTTP, fake Slack Web API', () => {
     expect(unfurlsOf(ts)).toHaveLength(1);
   });
 
+  it('answers /paper with a link by the card, and a mention holding a link in its running text', async () => {
+    const form = new URLSearchParams({
+      command: '/paper',
+      text: '<https://arxiv.org/abs/2604.19544|the DT2IT paper>',
+      response_url: `${slack.url}/respond/link1`,
+      user_id: 'U1',
+      channel_id: 'C1',
+      team_id: 'T1',
+      trigger_id: 't',
+      token: 'legacy',
+      api_app_id: 'A1',
+    }).toString();
+    const response = await fetch(`${base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(SECRET, form) },
+      body: form,
+    });
+    expect(response.status).toBe(200);
+    const [answer] = await waitFor(() => (slack.respondsTo('link1').length ? slack.respondsTo('link1') : undefined));
+    expect(JSON.stringify(answer?.body.blocks)).toContain('The paper you linked');
+    expect(JSON.stringify(answer?.body.blocks)).toContain('Debiased Preference Construction');
+
+    const ts = '1700000400.000100';
+    const mention = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: 'EvM1',
+      event_time: 1,
+      authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
+      event: {
+        type: 'app_mention',
+        user: 'U1',
+        text: '<@UBOT> what do you make of <https://arxiv.org/abs/2604.19544>?',
+        ts,
+        channel: 'C1',
+        event_ts: ts,
+      },
+    });
+    expect((await post(mention)).status).toBe(200);
+    const [reply] = await waitFor(() => {
+      const posts = slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === ts);
+      return posts.length ? posts : undefined;
+    });
+    expect(JSON.stringify(reply?.body.blocks)).toContain('Debiased Preference Construction');
+  });
+
   it('makes no chat.unfurl call for a message whose links are no papers it knows', async () => {
     const ts = '1700000300.000100';
     expect((await post(linkShared('EvL4', ts, [OTHER_URL, UNKNOWN_URL]))).status).toBe(200);
