@@ -42,7 +42,7 @@ export const COMMANDS: HelpEntry[] = [
   {
     usage: '/save PAPER-ID',
     description:
-      'Save a paper to your reading list (only you see it; at most 1,000 papers). PAPER-ID is the id on a card, an arXiv id or an arXiv link. Every card also has Save and Cite.',
+      'Save a paper to your reading list (only you see it; at most 1,000 papers). PAPER-ID is the id on a card, an arXiv id, an arXiv link or a DOI. Every card also has Save and Cite.',
     examples: ['/save 3', '/save 2310.13548', '/save https://arxiv.org/abs/2310.13548'],
   },
   {
