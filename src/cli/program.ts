@@ -6,6 +6,7 @@ import { openSearch } from '../core/search/open-search.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { runAuthor } from './author-command.ts';
+import { runBibtex } from './bibtex-command.ts';
 import { runDigestRun } from './digest-command.ts';
 import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
@@ -97,6 +98,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         });
       });
     });
+
+  program
+    .command('bibtex')
+    .description('print BibTeX entries for papers (ids shown on cards and by search, arXiv ids or arXiv links)')
+    .argument('<ids...>', 'paper ids, arXiv ids or links')
+    .option('--db <file>', DB_HELP)
+    .action((ids: string[], options: DbOptions) => withStore(options, (store) => runBibtex(ids, store, io)));
 
   program
     .command('paper')

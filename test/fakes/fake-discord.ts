@@ -69,7 +69,19 @@ export async function startFakeDiscord(options: { channels?: string[]; token?: s
     if (!raw) return undefined;
     if ((req.headers['content-type'] ?? '').includes('multipart')) {
       const json = /\{[\s\S]*\}/.exec(raw.split('name="payload_json"')[1] ?? '')?.[0];
-      return json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
+      const payload = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
+      // Attached files, recorded beside the payload as `uploads`: [{ name, content }] (text files only).
+      const boundary = /boundary=([^;]+)/.exec(req.headers['content-type'] ?? '')?.[1];
+      const uploads = boundary
+        ? raw.split(`--${boundary}`).flatMap((part) => {
+            const name = /filename="([^"]*)"/.exec(part)?.[1];
+            const at = part.indexOf('\r\n\r\n');
+            return name === undefined || at < 0
+              ? []
+              : [{ name, content: part.slice(at + 4, part.lastIndexOf('\r\n')) }];
+          })
+        : [];
+      return payload ? { ...payload, ...(uploads.length ? { uploads } : {}) } : undefined;
     }
     return JSON.parse(raw) as Record<string, unknown>;
   };
@@ -333,6 +345,14 @@ export async function startFakeDiscord(options: { channels?: string[]; token?: s
       return interaction(
         3,
         { custom_id: customId, component_type: 2 },
+        { message: { ...message(undefined), id: messageId } },
+      );
+    },
+    /** A choice in a string select menu (component type 3) of a message. */
+    select(customId: string, values: string[], messageId = nextId()) {
+      return interaction(
+        3,
+        { custom_id: customId, component_type: 3, values },
         { message: { ...message(undefined), id: messageId } },
       );
     },

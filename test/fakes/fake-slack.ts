@@ -43,13 +43,20 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
   const faults = createFaults();
   const FAULTY = new Set(['chat.postMessage', 'conversations.history', 'conversations.replies', 'conversations.open']);
 
+  // Files uploaded through the external upload flow: bytes posted to an upload URL, by file id.
+  const uploads = new Map<string, Buffer>();
+  let fileIds = 0;
   const readBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    // An upload URL takes the file's bytes as they are.
+    if ((req.url ?? '').startsWith('/upload/')) return { bytes };
+    const raw = bytes.toString('utf8');
     if (!raw) return {};
     if ((req.headers['content-type'] ?? '').includes('json')) return JSON.parse(raw) as Record<string, unknown>;
     const form = Object.fromEntries(new URLSearchParams(raw));
-    for (const key of ['blocks', 'metadata', 'unfurls'])
+    for (const key of ['blocks', 'metadata', 'files', 'unfurls'])
       if (typeof form[key] === 'string') form[key] = JSON.parse(form[key] as string);
     return form;
   };
@@ -83,6 +90,10 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
       await pause(fault.delayMs);
     }
     if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
+    if (path.startsWith('/upload/')) {
+      uploads.set(path.slice('/upload/'.length), body.bytes as Buffer);
+      return send(res, 200, { ok: true });
+    }
     switch (method) {
       case 'auth.test':
         if (options.botToken && bearer(req) !== options.botToken)
@@ -142,6 +153,17 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
       }
       case 'conversations.open':
         return send(res, 200, { ok: true, channel: { id: `D${String(body.users)}` } });
+      // The external upload flow: an upload URL for a file id, then completing shares the uploaded file.
+      case 'files.getUploadURLExternal': {
+        if (!body.filename || !Number(body.length)) return send(res, 200, { ok: false, error: 'invalid_arguments' });
+        const id = `F${++fileIds}`;
+        return send(res, 200, { ok: true, upload_url: `http://127.0.0.1:${port()}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const files = (body.files ?? []) as { id: string; title?: string }[];
+        if (files.some((f) => !uploads.has(f.id))) return send(res, 200, { ok: false, error: 'file_not_found' });
+        return send(res, 200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? '' })) });
+      }
       case 'apps.connections.open':
         if (options.appToken && bearer(req) !== options.appToken)
           return send(res, 200, { ok: false, error: 'invalid_auth' });
@@ -202,6 +224,8 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     history: (channel: string) => history.get(channel) ?? [],
     callsTo: (method: string) => calls.filter((c) => c.path === `/api/${method}`),
     respondsTo: (id: string) => calls.filter((c) => c.path === `/respond/${id}`),
+    /** The bytes uploaded for a file id (files.getUploadURLExternal, then the upload URL), as text. */
+    uploaded: (fileId: string) => uploads.get(fileId)?.toString('utf8'),
     /** Sends a Socket Mode envelope to every connected client. */
     sendEnvelope(envelope: Record<string, unknown>) {
       for (const socket of sockets) socket.send(JSON.stringify(envelope));

@@ -12,6 +12,8 @@ import { INPUT_LIMITS } from '../../core/input-limits.ts';
 // Discord refuses longer option values itself, before Paperboy sees them; core refuses them too (README, "Limits").
 const AT_LENGTH = 5;
 const TZ_LENGTH = 64;
+// An arXiv link with a version and a query string is well under this.
+const PAPER_REF_LENGTH = 200;
 
 /** The rhythm and day options of `/digest subscribe` and `watch`, read by the same grammar as typed options. */
 const withRhythm = (c: SlashCommandSubcommandBuilder, fallback: string) =>
@@ -117,6 +119,37 @@ export function slashCommands() {
       .addSubcommand(byId('pause', 'Pause a digest'))
       .addSubcommand(byId('resume', 'Resume a digest'))
       .addSubcommand(byId('unsubscribe', 'Remove a digest')),
+    new SlashCommandBuilder()
+      .setName('save')
+      .setDescription('Save a paper to your reading list (only you see it)')
+      .addStringOption((o) =>
+        o
+          .setName('paper')
+          .setDescription('The id on a card, an arXiv id or an arXiv link')
+          .setRequired(true)
+          .setMaxLength(PAPER_REF_LENGTH),
+      ),
+    new SlashCommandBuilder()
+      .setName('saved')
+      .setDescription('Your reading list, newest saved first; export it as BibTeX')
+      .addStringOption((o) =>
+        o
+          .setName('action')
+          .setDescription('list (default) or export (a BibTeX file)')
+          .addChoices({ name: 'list', value: 'list' }, { name: 'export', value: 'export' })
+          .setMaxLength(6),
+      )
+      .addIntegerOption((o) => o.setName('page').setDescription('Page of the list').setMinValue(1)),
+    new SlashCommandBuilder()
+      .setName('cite')
+      .setDescription('BibTeX for papers (only you see it)')
+      .addStringOption((o) =>
+        o
+          .setName('papers')
+          .setDescription('Paper ids, arXiv ids or links, separated by spaces')
+          .setRequired(true)
+          .setMaxLength(INPUT_LIMITS.query),
+      ),
     new SlashCommandBuilder().setName('help').setDescription('What Paperboy can do, with examples'),
   ].map((c) => c.toJSON());
 }

@@ -3,7 +3,15 @@ import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
 import { isWebLink, truncate } from '../../core/text.ts';
-import { DISCORD_LIMITS, discordField, escapeDiscord, factsLine, linksLine, plainDiscord } from './render.ts';
+import {
+  cardMenuRow,
+  DISCORD_LIMITS,
+  discordField,
+  escapeDiscord,
+  factsLine,
+  linksLine,
+  plainDiscord,
+} from './render.ts';
 
 const NO_PINGS = { parse: [] };
 // Pages of 100 read back when completing a digest: a thread of 1,000 card messages, far beyond any digest.
@@ -161,11 +169,21 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
       }
     }
     const messages = digestMessages(delivery.cards, delivery.ledgerId);
+    let offset = 0;
     for (const [i, embeds] of messages.entries()) {
+      // The cards of this message, in its embeds' order: its Save/Cite menu offers them.
+      const cards = delivery.cards.slice(offset, offset + embeds.length);
+      offset += embeds.length;
       if (posted.has(i + 1)) continue;
       await rest.post(Routes.channelMessages(target), {
         body: {
           embeds: embeds.map((e) => e.toJSON()),
+          components: [
+            cardMenuRow(
+              cards,
+              cards.map((c) => truncate(c.title, 60)),
+            ).toJSON(),
+          ],
           allowed_mentions: NO_PINGS,
           nonce: `${delivery.ledgerId}-${i + 1}`.slice(-25),
           enforce_nonce: true,

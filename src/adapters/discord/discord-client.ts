@@ -10,15 +10,17 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   Status,
+  type StringSelectMenuInteraction,
 } from 'discord.js';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
 import { recogniseLinks } from '../../core/links/recognise-links.ts';
+import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
 import { forRequest } from '../logger.ts';
 import { FIND_PAPER } from './commands.ts';
-import { plainDiscord, renderDiscord } from './render.ts';
+import { CARD_MENU_ID, plainDiscord, renderDiscord } from './render.ts';
 
 export interface DiscordSettings {
   token: string;
@@ -62,10 +64,27 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
         .filter((part) => part !== '')
         .join(' ');
     }
+    case 'save':
+      return `/save ${options.getString('paper', true)}`;
+    case 'cite':
+      return `/cite ${options.getString('papers', true)}`;
+    case 'saved': {
+      const what = options.getString('action') ?? 'list';
+      const page = options.getInteger('page');
+      return what === 'export' ? '/saved export' : `/saved ${page ?? ''}`.trim();
+    }
     default:
       return '/help';
   }
 }
+
+/** Who is asking, and in which server: reading lists are per person and per server (`dm` outside servers). */
+const contextOf = (interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction) => ({
+  platform: 'discord' as const,
+  channel: interaction.channelId,
+  user: interaction.user.id,
+  space: interaction.guildId ?? 'dm',
+});
 
 /**
  * Paperboy in Discord: slash commands, author autocomplete, buttons, and mentions of the bot.
@@ -96,16 +115,18 @@ export async function startDiscord(
 
   async function onCommand(interaction: ChatInputCommandInteraction, log: Logger) {
     const text = commandLine(interaction);
-    const context = { platform: 'discord' as const, channel: interaction.channelId, user: interaction.user.id };
+    const context = contextOf(interaction);
+    // `/save`, `/saved` and `/cite` answer the person alone, as do errors.
+    const personal = isPersonalText(text);
     // A pasted link the index lacks waits on arXiv: defer first, so Discord's 3 s never run out.
     if (expectSlow() || chat.mayWait(text)) {
-      await interaction.deferReply();
+      await interaction.deferReply(personal ? { flags: MessageFlags.Ephemeral } : {});
       await interaction.editReply(answer(await chat.answer(text, context), log));
       return;
     }
     const reply = await chat.answer(text, context);
     const message = answer(reply, log);
-    if (reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+    if (personal || reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     else await interaction.reply(message);
   }
 
@@ -141,10 +162,25 @@ export async function startDiscord(
     }
     if (expectSlow()) {
       await interaction.deferUpdate();
-      await interaction.editReply(answer(chat.act(action)));
+      await interaction.editReply(answer(chat.act(action, contextOf(interaction))));
       return;
     }
-    await interaction.update(answer(chat.act(action)));
+    await interaction.update(answer(chat.act(action, contextOf(interaction))));
+  }
+
+  /** A card menu: Save and Cite answer beside the cards, for the chooser only; Remove updates their list. */
+  async function onMenu(interaction: StringSelectMenuInteraction) {
+    const action = interaction.customId === CARD_MENU_ID ? decodeAction(interaction.values[0] ?? '') : undefined;
+    if (!action || !isPersonalAction(action)) {
+      await interaction.reply({
+        content: 'This menu is from an older Paperboy; ask again.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    const message = answer(chat.act(action, contextOf(interaction)));
+    if (action.type === 'unsave' || action.type === 'saved') await interaction.update(message);
+    else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
   }
 
   /** "Find paper" on a message: its papers' cards, only to the person who asked. */
@@ -174,6 +210,7 @@ export async function startDiscord(
       else if (interaction.isChatInputCommand()) await onCommand(interaction, log);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
       else if (interaction.isButton()) await onButton(interaction);
+      else if (interaction.isStringSelectMenu()) await onMenu(interaction);
       if (!interaction.isAutocomplete()) log.info('paperboy: answered');
     } catch (error) {
       log.error('paperboy discord_failed: interaction', error);
@@ -196,8 +233,16 @@ export async function startDiscord(
     try {
       const text = message.content.replace(MENTION, ' ').trim();
       // The nonce lets Discord drop a repeat if the library retries the post after a timeout.
-      const context = { platform: 'discord' as const, channel: message.channelId, user: message.author.id };
-      const reply = await chat.answer(text, context, { mention: true });
+      const context = {
+        platform: 'discord' as const,
+        channel: message.channelId,
+        user: message.author.id,
+        space: message.guildId ?? 'dm',
+      };
+      // A reply to a mention is public: a reading list is answered only where the person alone sees it.
+      const reply: Reply = isPersonalText(text)
+        ? { kind: 'notice', text: 'Use the slash commands /save, /saved and /cite: their answers are for you alone.' }
+        : await chat.answer(text, context, { mention: true });
       await message.reply({ ...answer(reply, log), nonce: message.id.slice(-25), enforceNonce: true });
       log.info('paperboy: answered');
     } catch (error) {

@@ -1,9 +1,11 @@
 import {
   ActionRowBuilder,
+  AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
   EmbedBuilder,
   type MessageActionRowComponentBuilder,
+  StringSelectMenuBuilder,
 } from 'discord.js';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import {
@@ -38,7 +40,13 @@ export interface DiscordMessage {
   content?: string;
   embeds: EmbedBuilder[];
   components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
+  /** A BibTeX file (`/saved export`, or a `/cite` too long for a message). */
+  files?: AttachmentBuilder[];
 }
+
+/** The custom id of a card message's Save/Cite menu; the chosen option's value carries the action. */
+export const CARD_MENU_ID = 'pb_cards';
+const MENU_OPTIONS = 25;
 
 // A bare link, kept as it is: Discord shows its address, and a backslash inside it would change where it goes.
 const BARE_LINK = /(https?:\/\/[^\s<]+)/;
@@ -201,6 +209,40 @@ function withinTotal(embeds: EmbedBuilder[]): EmbedBuilder[] {
 const row = (...buttons: ButtonBuilder[]) =>
   new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(...buttons);
 
+/**
+ * One menu row for the cards of a message: "Save 1", "Cite 1", … ("Remove" on a reading list), so every card can
+ * be saved and cited within Discord's 5 rows (a menu holds 25 options: 12 cards). `names` label the cards (their
+ * numbers in an answer, short titles in a digest).
+ */
+export function cardMenuRow(cards: readonly PaperCard[], names: readonly string[]) {
+  const options = cards.flatMap((card, i) => {
+    const title = plainDiscord(card.title, 90);
+    const n = names[i] ?? '';
+    const keep = card.remove
+      ? { label: plainDiscord(`Remove ${n}`, DISCORD_LIMITS.label), value: customIdFor(card.remove) }
+      : {
+          label: plainDiscord(`Save ${n}`, DISCORD_LIMITS.label),
+          value: customIdFor({ type: 'save', paperId: card.id }),
+        };
+    const cite = {
+      label: plainDiscord(`Cite ${n}`, DISCORD_LIMITS.label),
+      value: customIdFor({ type: 'cite', paperId: card.id }),
+    };
+    return [
+      { ...keep, description: title || `id ${card.id}` },
+      { ...cite, description: title || `id ${card.id}` },
+    ];
+  });
+  const menu = new StringSelectMenuBuilder()
+    .setCustomId(CARD_MENU_ID)
+    .setPlaceholder(cards.some((c) => c.remove) ? 'Remove or cite a paper…' : 'Save or cite a paper…')
+    .addOptions(options.slice(0, MENU_OPTIONS));
+  return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(menu);
+}
+
+// A code block ends at three backticks: a zero-width space keeps any in the BibTeX from closing it early.
+const inCodeBlock = (text: string) => `\`\`\`bibtex\n${text.replaceAll('```', '`\u200b``')}\n\`\`\``;
+
 /** Renders a reply as a Discord message: one embed per card, buttons to page and find more like a card. */
 export function renderDiscord(reply: Reply): DiscordMessage {
   switch (reply.kind) {
@@ -226,6 +268,13 @@ export function renderDiscord(reply: Reply): DiscordMessage {
       if (reply.page.next) nav.push(button('Next ▶', reply.page.next, ButtonStyle.Primary));
       const components = [];
       if (more.length) components.push(row(...more.slice(0, DISCORD_LIMITS.buttonsPerRow)));
+      if (embeds.length)
+        components.push(
+          cardMenuRow(
+            reply.cards.slice(0, embeds.length),
+            embeds.map((_, i) => String(first + i + 1)),
+          ),
+        );
       if (nav.length) components.push(row(...nav));
       const heading = reply.relaxed ? `${reply.heading}\n${RELAXED_LINE}` : reply.heading;
       return { content: truncate(escapeDiscord(heading), DISCORD_LIMITS.content), embeds, components };
@@ -262,6 +311,19 @@ export function renderDiscord(reply: Reply): DiscordMessage {
       };
     case 'notice':
       return { content: truncate(escapeDiscord(reply.text), DISCORD_LIMITS.content), embeds: [], components: [] };
+    case 'bibtex': {
+      const text = truncate(escapeDiscord(reply.text), 500);
+      const block = inCodeBlock(reply.bibtex.trimEnd());
+      if (!reply.filename && text.length + block.length + 1 <= DISCORD_LIMITS.content)
+        return { content: `${text}\n${block}`, embeds: [], components: [] };
+      const name = reply.filename ?? 'citations.bib';
+      return {
+        content: text,
+        embeds: [],
+        components: [],
+        files: [new AttachmentBuilder(Buffer.from(reply.bibtex, 'utf8'), { name })],
+      };
+    }
     case 'error':
       return {
         content: truncate(`Sorry: ${escapeDiscord(reply.message)}`, DISCORD_LIMITS.content),

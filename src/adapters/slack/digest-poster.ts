@@ -3,7 +3,7 @@ import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
 import { isWebLink } from '../../core/text.ts';
-import { type Block, fallbackText, mrkdwn, SLACK_LIMITS, slackField } from './render.ts';
+import { type Block, cardMenu, fallbackText, mrkdwn, SLACK_LIMITS, slackField } from './render.ts';
 
 // render.ts builds Block Kit as plain JSON (checked against Slack's limits by the tests); the Web API's
 // types want its own block union, so the JSON crosses over here, in one place.
@@ -32,7 +32,11 @@ function digestCard(card: PaperCard): Block {
   // A `|` would end the link's label early, and `>` is already `&gt;`: the title stays inside the link.
   const title = slackField(card.title, 500).replaceAll('|', '¦');
   const link = isWebLink(card.url, SLACK_LIMITS.url) ? `<${card.url}|${title}>` : title;
-  return { type: 'section', text: mrkdwn(`*${link}*\n${slackField(authors, 1000)} · ${facts}`) };
+  return {
+    type: 'section',
+    text: mrkdwn(`*${link}*\n${slackField(authors, 1000)} · ${facts}`),
+    accessory: cardMenu(card),
+  };
 }
 
 /** Splits a digest's cards into thread messages within Slack's limits. */

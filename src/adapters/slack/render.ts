@@ -83,6 +83,45 @@ export function button(label: string, action: Action, style?: 'primary'): Block 
   };
 }
 
+/** Overflow menus hold 2 to 5 options; an option's value at most 150 characters. */
+const OVERFLOW_VALUE = 150;
+
+/**
+ * The menu on every paper's section: Save (Remove on a reading list), Cite and More like this. One element, no
+ * block of its own, so a 40-paper digest message keeps its 40 blocks.
+ */
+export function cardMenu(card: PaperCard): Block {
+  const option = (label: string, action: Action) => ({
+    text: plain(label, SLACK_LIMITS.buttonText),
+    value: truncate(encodeAction(action), OVERFLOW_VALUE),
+  });
+  return {
+    type: 'overflow',
+    action_id: `pb_card_${card.id}`,
+    options: [
+      card.remove ? option('Remove from my list', card.remove) : option('Save', { type: 'save', paperId: card.id }),
+      option('Cite (BibTeX)', { type: 'cite', paperId: card.id }),
+      option('More like this', card.moreLikeThis),
+    ],
+  };
+}
+
+/** BibTeX in code blocks of at most a section's length, cut between entries (an entry longer than that is cut). */
+function bibtexBlocks(bibtex: string): Block[] {
+  const room = SLACK_LIMITS.sectionText - 10;
+  const chunks: string[] = [];
+  for (const entry of bibtex.trimEnd().split(/\n\n(?=@)/)) {
+    // Only &, < and > are escaped: the text must copy out as valid BibTeX, and `verbatim` keeps @ a plain character.
+    const safe = toPrintable(entry).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + safe.length + 2 <= room) chunks[chunks.length - 1] = `${last}\n\n${safe}`;
+    else chunks.push(safe);
+  }
+  return chunks
+    .slice(0, SLACK_LIMITS.blocks - 1)
+    .map((chunk) => ({ type: 'section', text: mrkdwn(`\`\`\`${cutEscaped(chunk, room)}\`\`\``) }));
+}
+
 function snippet(segments: Segment[]): string {
   // Marked words in bold; the text around them escaped, and stars dropped so they cannot open bold early.
   return segments
@@ -110,7 +149,7 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
   const text = body ? `${head}\n${body.length > room ? `${body.slice(0, Math.max(0, room - 1))}…` : body}` : head;
   const blocks: Block[] = [
     { type: 'header', text: plain(`${n}. ${card.title}`, SLACK_LIMITS.header) },
-    { type: 'section', text: mrkdwn(text) },
+    { type: 'section', text: mrkdwn(text), accessory: cardMenu(card) },
   ];
   const actions: Block[] = [];
   // A link Slack would refuse (bad data) costs the button, not the whole message.
@@ -130,7 +169,6 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
       action_id: `pb_${link.label.toLowerCase()}_${card.id}`,
     });
   }
-  actions.push(button('More like this', card.moreLikeThis));
   if (card.codeUrl && isWebLink(card.codeUrl, SLACK_LIMITS.url))
     actions.push({
       type: 'button',
@@ -138,7 +176,8 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
       url: card.codeUrl,
       action_id: `pb_code_${card.id}`,
     });
-  blocks.push({ type: 'actions', block_id: `paper_${card.id}`, elements: actions });
+  // Links only (Save, Cite and More like this are in the section's menu): a card with none has no actions block.
+  if (actions.length) blocks.push({ type: 'actions', block_id: `paper_${card.id}`, elements: actions });
   if (card.profiles.length) {
     blocks.push({
       type: 'context',
@@ -257,6 +296,14 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
     }
     case 'notice':
       return { text: fallbackText(reply.text), blocks: [{ type: 'section', text: mrkdwn(escapeSlack(reply.text)) }] };
+    case 'bibtex': {
+      // A file (an export) is uploaded by the adapter; the message only says where it went.
+      const head: Block = { type: 'section', text: mrkdwn(escapeSlack(reply.text)) };
+      return {
+        text: fallbackText(reply.text),
+        blocks: reply.filename ? [head] : [head, ...bibtexBlocks(reply.bibtex)],
+      };
+    }
     case 'error':
       return {
         text: fallbackText(`Sorry: ${reply.message}`),

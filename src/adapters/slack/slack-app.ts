@@ -1,13 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type Logger, LogLevel, SocketModeReceiver, type webApi } from '@slack/bolt';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
+import { isPersonalAction, isPersonalText, type ReaderPlace } from '../../core/reading/reading-commands.ts';
 import { forRequest } from '../logger.ts';
 import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
+import { uploadToDirectMessage } from './upload-file.ts';
 
 export interface SlackSettings {
   botToken: string;
@@ -31,7 +33,7 @@ export interface SlackAdapter {
 }
 
 /** Slash commands Paperboy answers; `manifest.yml` declares the same list (a test checks). */
-export const SLACK_COMMANDS = ['/paper', '/author', '/digest'] as const;
+export const SLACK_COMMANDS = ['/paper', '/author', '/digest', '/save', '/saved', '/cite'] as const;
 /** Events Paperboy subscribes to. */
 export const SLACK_EVENTS = ['app_mention', 'link_shared'] as const;
 
@@ -104,45 +106,98 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       });
 
   // Pasted links the index lacks may wait on arXiv: every answer is awaited (after the ack).
-  const answer = async (text: string, context: ChatContext, log: Logger, mention = false): Promise<Reply> => {
+  const answer = async (
+    text: string,
+    context: ChatContext & ReaderPlace,
+    log: Logger,
+    mention = false,
+  ): Promise<Reply> => {
     const reply = await chat.answer(text, context, { mention });
     if (reply.kind === 'error') log.warn(`paperboy ${reply.code}: ${reply.message}`);
     return reply;
   };
 
+  /** A file answer (`/saved export`) goes to the person's direct messages; the ephemeral reply says so. */
+  const deliver = async (reply: Reply, client: webApi.WebClient, user: string): Promise<Reply> => {
+    if (reply.kind !== 'bibtex' || !reply.filename) return reply;
+    try {
+      await uploadToDirectMessage(client, user, { filename: reply.filename, content: reply.bibtex, title: reply.text });
+      return {
+        kind: 'notice',
+        text: `${reply.text} The file ${reply.filename} is in your direct messages with Paperboy.`,
+      };
+    } catch (error) {
+      logger.error(`paperboy slack_upload_failed: ${(error as Error).message}`);
+      return { kind: 'notice', text: 'Sorry, the file could not be sent to your direct messages. Please try again.' };
+    }
+  };
+
   for (const command of SLACK_COMMANDS) {
-    app.command(command, async ({ command: body, ack, respond }) => {
+    app.command(command, async ({ command: body, ack, respond, client }) => {
       await ack();
       const log = forRequest(logger, { platform: 'slack', command, requestId: body.trigger_id });
-      const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id };
-      const message = renderSlack(await answer(`${command} ${body.text}`, context, log), { shareable: true });
-      await respond({ response_type: 'ephemeral', ...message });
+      const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id, space: body.team_id };
+      const reply = await deliver(await answer(`${command} ${body.text}`, context, log), client, body.user_id);
+      // A reading list is nobody else's business: no Share button on its answers.
+      const shareable = !isPersonalText(`${command} ${body.text}`);
+      await respond({ response_type: 'ephemeral', ...renderSlack(reply, { shareable }) });
       log.info('paperboy: answered');
     });
   }
 
   const firstTime = createEventDeduper();
-  app.event('app_mention', async ({ event, body, say }) => {
+  app.event('app_mention', async ({ event, body, say, client }) => {
     const log = forRequest(logger, { platform: 'slack', command: 'mention', requestId: body.event_id });
     if (!firstTime(body.event_id)) {
       log.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
       return;
     }
-    const context = { platform: 'slack' as const, channel: event.channel, user: event.user ?? '' };
-    const message = renderSlack(await answer(event.text.replace(MENTION, ' ').trim(), context, log, true));
-    await say({ ...message, thread_ts: event.thread_ts ?? event.ts });
+    const user = event.user ?? '';
+    const context = { platform: 'slack' as const, channel: event.channel, user, space: body.team_id };
+    const text = event.text.replace(MENTION, ' ').trim();
+    const thread_ts = event.thread_ts ?? event.ts;
+    if (isPersonalText(text) && user) {
+      // `@paperboy /save 3` in a channel: the answer is for the person who asked, not the thread.
+      const reply = await deliver(await answer(text, context, log, true), client, user);
+      await client.chat.postEphemeral({ channel: event.channel, user, thread_ts, ...renderSlack(reply) });
+      log.info('paperboy: answered');
+      return;
+    }
+    await say({ ...renderSlack(await answer(text, context, log, true)), thread_ts });
     log.info('paperboy: answered');
   });
 
   handleLinkShared(app, chat, logger);
 
-  app.action(/^pb_/, async ({ ack, action, respond }) => {
+  app.action(/^pb_/, async ({ ack, action, body, respond, client }) => {
     await ack();
-    if (action.type !== 'button' || !('action_id' in action) || !action.value) return;
-    const target = decodeAction(action.value);
+    // Buttons carry their action in `value`; a card's overflow menu in the chosen option's value.
+    const value =
+      action.type === 'button' ? action.value : action.type === 'overflow' ? action.selected_option.value : undefined;
+    if (!value) return;
+    const target = decodeAction(value);
     if (!target) return;
-    const reply = chat.act(target);
-    if (action.action_id === SHARE_ACTION_ID) {
+    const user = body.user.id;
+    const context = {
+      platform: 'slack' as const,
+      channel: body.channel?.id ?? '',
+      user,
+      space: body.team?.id ?? body.user.team_id ?? '',
+    };
+    if (isPersonalAction(target)) {
+      const reply = chat.act(target, context);
+      // Save and Cite answer beside the card (which may be a digest everyone sees); paging or removing in a
+      // reading list replaces that list, which only this person sees.
+      const replaceList = target.type === 'unsave' || target.type === 'saved';
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: replaceList,
+        ...renderSlack(await deliver(reply, client, user)),
+      });
+      return;
+    }
+    const reply = chat.act(target, context);
+    if ('action_id' in action && action.action_id === SHARE_ACTION_ID) {
       await respond({ response_type: 'in_channel', replace_original: false, ...renderSlack(reply) });
       await respond({ delete_original: true });
       return;

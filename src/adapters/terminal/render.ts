@@ -49,9 +49,10 @@ function paperCard(card: PaperCard, n: number, style: Style): string {
   if (card.profiles.length) lines.push(`   ${style.dim(`on the profiles of ${card.profiles.join(', ')}`)}`);
   // The card's own link first (the arXiv page), then its PDF and DOI, labelled.
   const others = (card.links ?? []).filter((l) => l.url !== card.url).map((l) => `  ${l.label}: ${style.link(l.url)}`);
-  lines.push(
-    `   ${style.link(card.url)}${others.join('')}${card.codeUrl ? `  code: ${style.link(card.codeUrl)}` : ''}`,
-  );
+  if (card.url)
+    lines.push(
+      `   ${style.link(card.url)}${others.join('')}${card.codeUrl ? `  code: ${style.link(card.codeUrl)}` : ''}`,
+    );
   return lines.join('\n');
 }
 
@@ -101,7 +102,9 @@ function renderSafe(reply: Reply, style: Style): string {
       const last = first + reply.cards.length;
       const nav = [reply.page.previous ? '/prev' : '', reply.page.next ? '/next' : ''].filter(Boolean).join(' · ');
       const relaxed = reply.relaxed ? `\n${RELAXED_LINE}` : '';
-      return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}`;
+      // Buttons become commands here: a reading list's cards are removed by id, other cards saved or cited.
+      const perCard = reply.cards.some((c) => c.remove) ? '/saved remove ID, /cite ID' : '/save ID, /cite ID';
+      return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}\n${style.dim(perCard)}`;
     }
     case 'author':
       return authorCard(reply.card, style);
@@ -123,6 +126,8 @@ function renderSafe(reply: Reply, style: Style): string {
       ].join('\n');
     case 'notice':
       return reply.text;
+    case 'bibtex':
+      return `${reply.text}\n\n${reply.bibtex.trimEnd()}`;
     case 'error':
       return style.error(`Sorry: ${reply.message}`);
   }

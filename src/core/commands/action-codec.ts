@@ -15,6 +15,14 @@ export function encodeAction(action: Action, maxLength = Number.POSITIVE_INFINIT
       return `mo:${action.paperId}:${action.page}`;
     case 'author':
       return `au:${action.name}`;
+    case 'save':
+      return `sv:${action.paperId}`;
+    case 'cite':
+      return `ci:${action.paperId}`;
+    case 'unsave':
+      return `rm:${action.paperId}:${action.page}`;
+    case 'saved':
+      return `sl:${action.page}`;
   }
 }
 
@@ -26,6 +34,16 @@ export function decodeAction(id: string): Action | undefined {
   if (saved) return { type: 'page', page: Number(saved[1]), query: '', ref: saved[2] ?? '' };
   const more = /^mo:(\d+):(\d+)$/.exec(id);
   if (more) return { type: 'more', paperId: Number(more[1]), page: Number(more[2]) };
+  const reading = /^(sv|ci|rm|sl):(\d+)(?::(\d+))?$/.exec(id);
+  if (reading) {
+    const [, kind, first, second] = reading;
+    const n = Number(first);
+    if (kind === 'sv' && second === undefined) return { type: 'save', paperId: n };
+    if (kind === 'ci' && second === undefined) return { type: 'cite', paperId: n };
+    if (kind === 'sl' && second === undefined) return { type: 'saved', page: n };
+    if (kind === 'rm' && second !== undefined) return { type: 'unsave', paperId: n, page: Number(second) };
+    return undefined;
+  }
   const author = /^au:(.+)$/s.exec(id);
   if (author) return { type: 'author', name: author[1] ?? '' };
   return undefined;

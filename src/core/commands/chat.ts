@@ -5,6 +5,7 @@ import { isPaperboyError } from '../errors.ts';
 import { fromLinksQuery, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, resolveRefs } from '../links/lookup.ts';
 import type { PaperRef } from '../links/recognise-links.ts';
+import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
 import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
 import { type ChatContext, type DigestDeps, runDigestCommand, TERMINAL_CONTEXT } from './digest-commands.ts';
@@ -76,6 +77,8 @@ export function createChat({
     }
     return { choices: close.map((c) => c.name) };
   }
+
+  const reading = createReadingCommands({ store, pageSize, clock });
 
   const authorCard = (profile: StoredProfile): AuthorCard =>
     buildAuthorCard(profile, store.getPapers(store.profilePaperIds(profile.id)));
@@ -152,8 +155,10 @@ export function createChat({
     return reply;
   }
 
-  function run(intent: Intent, context: ChatContext): Reply {
+  function run(intent: Intent, context: ChatContext & ReaderPlace): Reply {
     switch (intent.type) {
+      case 'reading':
+        return reading.command(intent.command, intent.args, readerOf(context));
       case 'links':
         return links(intent.refs);
       case 'digest':
@@ -190,7 +195,7 @@ export function createChat({
 
   return {
     /** Answers a command line or mention text. Bad queries come back as `error` replies, never as throws. */
-    handle: (text: string, context: ChatContext = TERMINAL_CONTEXT, options: HandleOptions = {}): Reply =>
+    handle: (text: string, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT, options: HandleOptions = {}): Reply =>
       guard(() => run(toIntent(text, options), context)),
 
     /**
@@ -199,7 +204,7 @@ export function createChat({
      */
     answer: async (
       text: string,
-      context: ChatContext = TERMINAL_CONTEXT,
+      context: ChatContext & ReaderPlace = TERMINAL_CONTEXT,
       options: HandleOptions = {},
     ): Promise<Reply> => {
       let intent: Intent;
@@ -235,9 +240,11 @@ export function createChat({
       }));
     },
 
-    /** Answers a button press. */
-    act: (action: Action): Reply =>
+    /** Answers a button press; `context` says who pressed (reading-list buttons act on their own list). */
+    act: (action: Action, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Reply =>
       guard(() => {
+        const personal = reading.act(action, readerOf(context));
+        if (personal) return personal;
         switch (action.type) {
           case 'page': {
             const query = action.ref ? store.loadQuery(action.ref) : action.query;
@@ -250,6 +257,8 @@ export function createChat({
             return moreLike(action.paperId, action.page);
           case 'author':
             return author(action.name);
+          default:
+            return { kind: 'notice', text: 'This button is from an older Paperboy; ask again.' };
         }
       }),
 

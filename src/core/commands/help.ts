@@ -42,6 +42,23 @@ export const COMMANDS: HelpEntry[] = [
     ],
   },
   {
+    usage: '/save PAPER-ID',
+    description:
+      'Save a paper to your reading list (only you see it; at most 1,000 papers). PAPER-ID is the id on a card, an arXiv id, an arXiv link or a DOI. Every card also has Save and Cite.',
+    examples: ['/save 3', '/save 2310.13548', '/save https://arxiv.org/abs/2310.13548'],
+  },
+  {
+    usage: '/saved [export | remove PAPER-ID | PAGE]',
+    description:
+      'Your reading list, newest saved first, each paper with Remove; "export" gives the whole list as a BibTeX file.',
+    examples: ['/saved', '/saved export', '/saved remove 3'],
+  },
+  {
+    usage: '/cite PAPER-ID…',
+    description: 'BibTeX for one or more papers (arXiv papers as @misc with eprint, venue papers as @inproceedings).',
+    examples: ['/cite 3', '/cite 3 7 2310.13548'],
+  },
+  {
     usage: '/help',
     description: 'This list. You can also mention Paperboy in plain words.',
     examples: ['@paperboy papers on reward hacking by Deep Ganguli since 2023', '@paperboy who is Amanda Askell'],

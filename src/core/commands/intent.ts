@@ -5,6 +5,8 @@ export type Intent =
   | { type: 'compare'; names: [string, string] }
   | { type: 'more'; paperId: number }
   | { type: 'digest'; args: string }
+  /** `/save ID`, `/saved [export|remove ID|PAGE]`, `/cite ID…`: the person's reading list (issue 14). */
+  | { type: 'reading'; command: 'save' | 'saved' | 'cite'; args: string }
   | { type: 'help'; topic?: string }
   /** Pasted paper links or ids: answered with those papers' cards, not searched. */
   | { type: 'links'; refs: PaperRef[] }
@@ -54,6 +56,10 @@ export function toIntent(input: string, options: { mention?: boolean } = {}): In
     }
     case 'digest':
       return { type: 'digest', args };
+    case 'save':
+    case 'saved':
+    case 'cite':
+      return { type: 'reading', command: command.toLowerCase() as 'save' | 'saved' | 'cite', args };
     case 'help':
       return args ? { type: 'help', topic: args.replace(/^\//, '') } : { type: 'help' };
     default:

@@ -14,7 +14,12 @@ export type Action =
   /** `ref` names a saved copy of a long query, so the action fits in a button id (the query may then be empty). */
   | { type: 'page'; query: string; page: number; ref?: string }
   | { type: 'more'; paperId: number; page: number }
-  | { type: 'author'; name: string };
+  | { type: 'author'; name: string }
+  /** Reading list (issue 14): save a paper, cite it, remove it from the list, show a page of the list. */
+  | { type: 'save'; paperId: number }
+  | { type: 'cite'; paperId: number }
+  | { type: 'unsave'; paperId: number; page: number }
+  | { type: 'saved'; page: number };
 
 /** A labelled link of a card: the arXiv abstract page, its PDF, the DOI. */
 export interface CardLink {
@@ -45,6 +50,8 @@ export interface PaperCard {
   /** Names of the profiles that list the paper. */
   profiles: string[];
   moreLikeThis: Action;
+  /** On the cards of a reading list: the action that removes the paper from it (the card then offers no Save). */
+  remove?: Action;
 }
 
 export interface PageInfo {
@@ -99,6 +106,11 @@ export type Reply =
   | { kind: 'choices'; message: string; options: { label: string; action: Action }[] }
   | { kind: 'help'; intro: string; commands: HelpEntry[] }
   | { kind: 'notice'; text: string }
+  /**
+   * BibTeX entries (`/cite`, `/saved export`). With `filename`, adapters deliver it as a file (a Slack upload, a
+   * Discord attachment); the terminal prints it either way.
+   */
+  | { kind: 'bibtex'; text: string; bibtex: string; filename?: string }
   | { kind: 'error'; code: string; message: string };
 
 /** What a relaxed answer says above its papers, on every platform. */

@@ -258,4 +258,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE subscriptions ADD COLUMN weekday INTEGER;
   UPDATE subscriptions SET rhythm = 'quarter-hourly' WHERE kind = 'watch';
   `,
+  // 12 (reading list, issue 14): each person's saved papers, per workspace or server. No foreign key to papers: a
+  // paper that leaves the index stays on the lists (shown as gone), so nothing saved is lost.
+  `
+  CREATE TABLE reading_list (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    space TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    saved_at TEXT NOT NULL,
+    UNIQUE (platform, space, user_id, paper_id)
+  );
+  CREATE INDEX reading_list_by_time ON reading_list(platform, space, user_id, saved_at);
+  `,
 ];

@@ -1,5 +1,6 @@
 import type { ArxivEntry, ArxivSaveCounts, ArxivSource } from '../arxiv/arxiv-entry.ts';
 import type { Profile } from '../profile/profile-schema.ts';
+import type { ReadingListStore } from '../reading/reading-list-store.ts';
 
 /** A paper as Paperboy stores it, whatever source it came from (a profile page or a corpus record). */
 export interface PaperInput {
@@ -149,5 +150,7 @@ export interface PaperStore {
   counts(): { profiles: number; papers: number };
   /** How many profiles there are (one count, unlike {@link PaperStore.counts}, which also counts papers). */
   profileCount(): number;
+  /** People's saved papers (`/save`, `/saved`). */
+  readingList: ReadingListStore;
   close(): void;
 }

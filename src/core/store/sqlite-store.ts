@@ -21,6 +21,7 @@ import type {
   StoredProfile,
   TextMatch,
 } from './paper-store.ts';
+import { createSqliteReadingList } from './sqlite-reading-list.ts';
 
 interface PaperRow {
   id: number;
@@ -501,6 +502,7 @@ export function createSqliteStore(
         'SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM papers) AS papers',
       ).get() as { profiles: number; papers: number },
     profileCount: () => prepared<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
+    readingList: createSqliteReadingList(db),
     close: () => db.close(),
   };
 }

@@ -188,11 +188,32 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
     expect(JSON.stringify(shared?.body.blocks)).not.toContain('pb_share');
     expect(removed?.body).toMatchObject({ delete_original: true });
 
-    await click(
-      buttons.find((b) => b.value?.startsWith('mo:')),
-      's3',
-      'paper_1',
-    );
+    // "More like this" sits in each card's overflow menu, beside Save and Cite.
+    const menus = (
+      ((await answerTo('s1'))?.body.blocks ?? []) as { accessory?: { action_id: string; options: Button[] } }[]
+    ).flatMap((b) => (b.accessory ? [b.accessory] : []));
+    const moreOption = menus[0]?.options.find((o) => o.value.startsWith('mo:'));
+    const payload = JSON.stringify({
+      type: 'block_actions',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      channel: { id: 'C1' },
+      container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
+      trigger_id: 't',
+      response_url: `${slack.url}/respond/s3`,
+      actions: [
+        {
+          type: 'overflow',
+          action_id: menus[0]?.action_id,
+          block_id: 'b',
+          selected_option: moreOption,
+          action_ts: '1.2',
+        },
+      ],
+    });
+    await post(new URLSearchParams({ payload }).toString(), FORM);
     const more = await answerTo('s3');
     expect(JSON.stringify(more?.body.blocks)).toMatch(/More like/);
   });
