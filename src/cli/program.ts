@@ -1,16 +1,11 @@
+// Only what every command needs is imported here. Each command's action imports its own modules (`await
+// import(...)`), so `--help` loads no command, `search` no ingest code, and only `start`, `digest` and
+// `register-commands` load the Discord and Slack SDKs (docs/search.md, "Start"). A new command does the same.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { registerCommands } from '../adapters/discord/commands.ts';
-import { loadConfig, resolveDbPath } from '../config.ts';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
-import { openSearch } from '../core/search/open-search.ts';
-import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import type { PaperStore } from '../core/store/paper-store.ts';
 import { toPrintable } from '../core/text.ts';
-import { runAuthor } from './author-command.ts';
-import { runDigestRun } from './digest-command.ts';
-import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
-import { runSearch } from './search-command.ts';
-import { runStart } from './start-command.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -34,8 +29,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let code: number = EXIT.ok;
   const withStore = async (
     options: DbOptions,
-    run: (store: ReturnType<typeof createSqliteStore>, dbPath: string) => Promise<number> | number,
+    run: (store: PaperStore, dbPath: string) => Promise<number> | number,
   ) => {
+    const [{ resolveDbPath }, { createSqliteStore }] = await Promise.all([
+      import('../config.ts'),
+      import('../core/store/sqlite-store.ts'),
+    ]);
     const dbPath = resolveDbPath(options.db, io.env);
     const store = createSqliteStore(dbPath);
     try {
@@ -56,9 +55,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<paths...>', 'files or folders, read recursively')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print one JSON object with per-file results and totals')
-    .action((paths: string[], options: DbOptions) =>
-      withStore(options, (store) => runIngest(paths, store, io, !!options.json)),
-    );
+    .action(async (paths: string[], options: DbOptions) => {
+      const { runIngest } = await import('./ingest-command.ts');
+      return withStore(options, (store, dbPath) => runIngest(paths, store, io, !!options.json, dbPath));
+    });
 
   program
     .command('author')
@@ -66,9 +66,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<name...>', "the researcher's name")
     .option('--db <file>', DB_HELP)
     .option('--json', 'print JSON')
-    .action((name: string[], options: DbOptions) =>
-      withStore(options, (store) => runAuthor(name.join(' '), store, io, !!options.json)),
-    );
+    .action(async (name: string[], options: DbOptions) => {
+      const { runAuthor } = await import('./author-command.ts');
+      return withStore(options, (store) => runAuthor(name.join(' '), store, io, !!options.json));
+    });
 
   program
     .command('search')
@@ -83,9 +84,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON (one object per line with QUERY "-")')
     // `paperboy search models -survey`: a word after "-" is an excluded word of the query language, not an option.
     .allowUnknownOption()
-    .action((words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
+    .action(async (words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
       const mistyped = words.find((w) => /^--[^\s"]/.test(w));
       if (mistyped) command.error(`error: unknown option '${mistyped}'`, { code: 'commander.unknownOption' });
+      const [{ openSearch }, { runSearch }] = await Promise.all([
+        import('../core/search/open-search.ts'),
+        import('./search-command.ts'),
+      ]);
       return withStore(options, (store, dbPath) => {
         const { search } = openSearch(store, dbPath);
         return runSearch(words.join(' '), search, io, {
@@ -102,6 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file>', DB_HELP)
     .option('--profiles <dir>', 'profile pages to load first (default: $PAPERBOY_PROFILES or data/profiles)')
     .action(async (options: { db?: string; profiles?: string }) => {
+      const { runStart } = await import('./start-command.ts');
       code = await runStart(io, options);
     });
 
@@ -116,6 +122,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'print { digests: [ { subscription, channel, platform, status, papers } ] }, papers as search --json shows them',
     )
     .action(async (options: { now?: string; db?: string; json?: boolean }) => {
+      const { runDigestRun } = await import('./digest-command.ts');
       code = await runDigestRun(io, options);
     });
 
@@ -124,6 +131,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')
     .option('--guild <id>', 'register in one server (instant) instead of globally')
     .action(async (options: { guild?: string }) => {
+      const [{ loadConfig }, { registerCommands }] = await Promise.all([
+        import('../config.ts'),
+        import('../adapters/discord/commands.ts'),
+      ]);
       const config = loadConfig(io.env);
       if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID) {
         throw new PaperboyError(
