@@ -32,6 +32,12 @@ export interface StoredPaper extends PaperInput {
   alsoCategories: string[];
 }
 
+/** What the in-memory search index reads of a paper: no abstract, authors or affiliations. */
+export type IndexRow = Pick<
+  StoredPaper,
+  'id' | 'rev' | 'title' | 'date' | 'category' | 'categoryFull' | 'alsoCategories' | 'hasCode'
+>;
+
 export interface StoredProfile extends Omit<Profile, 'papers'> {
   id: number;
   sourcePath: string;
@@ -87,6 +93,8 @@ export interface PaperStore {
   profilePaperIds(profileId: number): number[];
   /** Papers whose rev is above `rev`, in rev order, at most `limit`. */
   papersChangedSince(rev: number, limit: number): StoredPaper[];
+  /** The same papers as {@link PaperStore.papersChangedSince}, only what the search index reads of them. */
+  indexRowsChangedSince(rev: number, limit: number): IndexRow[];
   /**
    * Ids of the papers matching a full-text expression over title, authors, affiliations and abstract (SQLite
    * FTS5 syntax, built by search code from normalised words); with `among`, only papers among those ids.

@@ -9,6 +9,7 @@ import { toPaperKey, toProfileKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
+  IndexRow,
   PaperInput,
   PaperStore,
   ProfileSaveResult,
@@ -39,6 +40,11 @@ interface PaperRow {
   first_seen_at: string;
   also_categories: string;
 }
+
+type IndexRowColumns = Pick<
+  PaperRow,
+  'id' | 'rev' | 'title' | 'date' | 'category' | 'category_full' | 'also_categories' | 'has_code'
+>;
 
 interface ProfileRow {
   id: number;
@@ -270,6 +276,17 @@ export function createSqliteStore(
     return papers;
   };
 
+  const toIndexRow = (row: IndexRowColumns): IndexRow => ({
+    id: row.id,
+    rev: row.rev,
+    title: row.title,
+    date: row.date,
+    category: row.category,
+    categoryFull: row.category_full,
+    alsoCategories: JSON.parse(row.also_categories) as string[],
+    hasCode: row.has_code === 1,
+  });
+
   const toProfile = (row: ProfileRow): StoredProfile => ({
     id: row.id,
     name: row.name,
@@ -334,6 +351,14 @@ export function createSqliteStore(
       prepared<[number, number], PaperRow>('SELECT * FROM papers WHERE rev > ? ORDER BY rev LIMIT ?')
         .all(rev, limit)
         .map(toPaper),
+    // A build of the index at 1M papers reads every row: not the abstracts, authors or their JSON.
+    indexRowsChangedSince: (rev, limit) =>
+      prepared<[number, number], IndexRowColumns>(
+        `SELECT id, rev, title, date, category, category_full, also_categories, has_code FROM papers
+           WHERE rev > ? ORDER BY rev LIMIT ?`,
+      )
+        .all(rev, limit)
+        .map(toIndexRow),
     matchText: (expression, among) =>
       (among === undefined
         ? prepared<[string], number>('SELECT rowid FROM paper_text WHERE paper_text MATCH ?').pluck().all(expression)
