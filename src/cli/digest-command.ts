@@ -11,6 +11,7 @@ import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import { platformPosters } from './platform-posters.ts';
+import { secretsOf } from './secrets.ts';
 
 /**
  * `PAPERBOY_DIGEST_LEASE_MS` shortens the claim on a digest (2 minutes by default) for tests that kill runners;
@@ -47,7 +48,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
   const store = createSqliteStore(dbPath);
   try {
     const { search } = openSearch(store, dbPath);
-    const logger = createLogger(io.stderr);
+    const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
     const posters: Partial<Record<Platform, DigestPoster>> = {
       ...platformPosters(config, logger),

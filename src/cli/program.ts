@@ -153,6 +153,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
     });
 
+  program
+    .command('doctor')
+    .description('check the set-up: database, snapshot, profiles, each configured platform; says how to fix each')
+    .option('--db <file>', DB_HELP)
+    .option('--guild <id>', 'check the Discord commands registered in this server instead of the global ones')
+    .option('--json', 'print { ok, checks: [ { id, status, message, fix } ] }')
+    .action(async (options: { db?: string; guild?: string; json?: boolean }) => {
+      const { runDoctor } = await import('./doctor-command.ts');
+      code = await runDoctor(io, options);
+    });
+
+  program
+    .command('backup')
+    .description('write a consistent copy of the database to FILE, safe while Paperboy runs')
+    .argument('<file>', 'where the copy goes (replaced when it exists)')
+    .option('--db <file>', DB_HELP)
+    .action(async (file: string, options: { db?: string }) => {
+      const { runBackup } = await import('./backup-command.ts');
+      code = await runBackup(io, file, options);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

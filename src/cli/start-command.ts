@@ -21,6 +21,7 @@ import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { platformPosters } from './platform-posters.ts';
+import { secretsOf } from './secrets.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
 // How long a tick waits for another process's write lock, on a timer, before leaving its work to the next
@@ -40,7 +41,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   // the ticker waits the rest out on a timer and chat commands answer that the database is busy.
   const store = createSqliteStore(dbPath, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
   const profiles = flags.profiles ?? config.PAPERBOY_PROFILES;
-  const logger = createLogger(io.stderr);
+  const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
   try {
     const report = (summary: IngestSummary | undefined) => {
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {

@@ -47,8 +47,11 @@ export const nextId = (ageMs = 0) => {
  * history pages with `limit`, `before` and `after`, newest first.
  * Scripted failures: `failNext(pathPattern, 429, retryAfterSeconds)`.
  */
-/** @param options.channels - text channels the server has besides `CHANNEL_ID` (others answer 404). */
-export async function startFakeDiscord(options: { channels?: string[] } = {}) {
+/**
+ * @param options.channels - text channels the server has besides `CHANNEL_ID` (others answer 404).
+ * @param options.token - when set, REST calls with another bot token answer 401, as Discord does.
+ */
+export async function startFakeDiscord(options: { channels?: string[]; token?: string } = {}) {
   const calls: DiscordCall[] = [];
   const failures: { pattern: RegExp; status: number; retryAfter: number; skip: number }[] = [];
   const commands = new Map<string, Record<string, unknown>[]>();
@@ -119,6 +122,8 @@ export async function startFakeDiscord(options: { channels?: string[] } = {}) {
     const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
     const body = await readBody(req);
     calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
+    if (options.token && req.headers.authorization !== `Bot ${options.token}`)
+      return send(res, 401, { message: '401: Unauthorized', code: 0 });
     const failure = failures.findIndex((f) => f.pattern.test(`${req.method} ${path}`) && f.skip-- <= 0);
     if (failure >= 0) {
       const [f] = failures.splice(failure, 1);
@@ -153,6 +158,8 @@ export async function startFakeDiscord(options: { channels?: string[] } = {}) {
     if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return send(res, 204);
     if (/^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) return send(res, 200, message(body));
     if (req.method === 'GET' && path === '/users/@me') return send(res, 200, BOT);
+    if (req.method === 'GET' && path === '/applications/@me')
+      return send(res, 200, { id: APP_ID, name: 'Paperboy', bot_public: true, bot: BOT });
     const channelPath = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (channelPath) {
       const channelId = channelPath[1] as string;
@@ -197,6 +204,7 @@ export async function startFakeDiscord(options: { channels?: string[] } = {}) {
       commands.set(commandsPath[1] ?? 'global', list);
       return send(res, 200, list);
     }
+    if (req.method === 'GET' && commandsPath) return send(res, 200, commands.get(commandsPath[1] ?? 'global') ?? []);
     return send(res, 404, { message: `fake discord: no route for ${req.method} ${path}`, code: 0 });
   });
 

@@ -11,11 +11,25 @@ export interface RecordedCall {
   at: number;
 }
 
+/** The bot scopes the fake grants by default: those `manifest.yml` asks for. */
+export const FAKE_SLACK_SCOPES = [
+  'app_mentions:read',
+  'chat:write',
+  'commands',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'im:write',
+];
+
 /**
  * A local fake of Slack: the Web API methods Paperboy uses (recorded), `response_url` targets, and
  * `apps.connections.open` with a Socket Mode websocket. Scripted failures: `failNext(method, status, retryAfter)`.
+ * @param options.botToken - when set, `auth.test` refuses any other token (`invalid_auth`), as Slack does
+ * @param options.appToken - when set, `apps.connections.open` refuses any other token
+ * @param options.scopes - what `auth.test` says the token was granted (`x-oauth-scopes`)
  */
-export async function startFakeSlack() {
+export async function startFakeSlack(options: { botToken?: string; appToken?: string; scopes?: string[] } = {}) {
   const calls: RecordedCall[] = [];
   const failures = new Map<string, { status: number; retryAfter: number; skip: number }[]>();
   // When set, chat.postMessage records the message (it is "posted") but never answers: the caller hangs there.
@@ -37,6 +51,9 @@ export async function startFakeSlack() {
       if (typeof form[key] === 'string') form[key] = JSON.parse(form[key] as string);
     return form;
   };
+
+  // The Web API client sends the token as a bearer header (or, in old clients, a `token` form field).
+  const bearer = (req: IncomingMessage) => /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -66,14 +83,14 @@ export async function startFakeSlack() {
     if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
     switch (method) {
       case 'auth.test':
-        return send(res, 200, {
-          ok: true,
-          user_id: 'UBOT',
-          bot_id: 'BBOT',
-          team_id: 'T1',
-          user: 'paperboy',
-          team: 'Test',
-        });
+        if (options.botToken && bearer(req) !== options.botToken)
+          return send(res, 200, { ok: false, error: 'invalid_auth' });
+        return send(
+          res,
+          200,
+          { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'paperboy', team: 'Test' },
+          { 'x-oauth-scopes': (options.scopes ?? FAKE_SLACK_SCOPES).join(',') },
+        );
       case 'chat.postMessage': {
         const ts = `${++messageTs}.000100`;
         const channel = String(body.channel);
@@ -110,6 +127,8 @@ export async function startFakeSlack() {
       case 'conversations.open':
         return send(res, 200, { ok: true, channel: { id: `D${String(body.users)}` } });
       case 'apps.connections.open':
+        if (options.appToken && bearer(req) !== options.appToken)
+          return send(res, 200, { ok: false, error: 'invalid_auth' });
         return send(res, 200, { ok: true, url: `ws://127.0.0.1:${port()}/socket` });
       default:
         return send(res, 200, { ok: true });

@@ -13,6 +13,7 @@ import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
+import { forRequest } from '../logger.ts';
 import { plainDiscord, renderDiscord } from './render.ts';
 
 export interface DiscordSettings {
@@ -78,21 +79,21 @@ export async function startDiscord(
     allowedMentions: { parse: [], repliedUser: false },
   });
 
-  const answer = (reply: Reply) => {
-    if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
+  const answer = (reply: Reply, log: Logger = logger) => {
+    if (reply.kind === 'error') log.warn(`paperboy ${reply.code}: ${reply.message}`);
     return renderDiscord(reply);
   };
 
-  async function onCommand(interaction: ChatInputCommandInteraction) {
+  async function onCommand(interaction: ChatInputCommandInteraction, log: Logger) {
     const text = commandLine(interaction);
     const context = { platform: 'discord' as const, channel: interaction.channelId, user: interaction.user.id };
     if (expectSlow()) {
       await interaction.deferReply();
-      await interaction.editReply(answer(chat.handle(text, context)));
+      await interaction.editReply(answer(chat.handle(text, context), log));
       return;
     }
     const reply = chat.handle(text, context);
-    const message = answer(reply);
+    const message = answer(reply, log);
     if (reply.kind === 'error') await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     else await interaction.reply(message);
   }
@@ -136,12 +137,15 @@ export async function startDiscord(
   }
 
   client.on(Events.InteractionCreate, async (interaction) => {
+    const command = interaction.isCommand() || interaction.isAutocomplete() ? `/${interaction.commandName}` : 'button';
+    const log = forRequest(logger, { platform: 'discord', command, requestId: interaction.id });
     try {
-      if (interaction.isChatInputCommand()) await onCommand(interaction);
+      if (interaction.isChatInputCommand()) await onCommand(interaction, log);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
       else if (interaction.isButton()) await onButton(interaction);
+      if (!interaction.isAutocomplete()) log.info('paperboy: answered');
     } catch (error) {
-      logger.error('paperboy discord_failed: interaction', error);
+      log.error('paperboy discord_failed: interaction', error);
       if (interaction.isRepliable() && !interaction.replied) {
         const content = 'Sorry, something went wrong answering that. Please try again.';
         // A deferred button keeps its message: the apology comes as a note only the presser sees.
@@ -157,13 +161,19 @@ export async function startDiscord(
 
   client.on(Events.MessageCreate, async (message: Message) => {
     if (message.author.bot || !client.user || !message.mentions.users.has(client.user.id)) return;
+    const log = forRequest(logger, { platform: 'discord', command: 'mention', requestId: message.id });
     try {
       const text = message.content.replace(MENTION, ' ').trim();
       // The nonce lets Discord drop a repeat if the library retries the post after a timeout.
       const context = { platform: 'discord' as const, channel: message.channelId, user: message.author.id };
-      await message.reply({ ...answer(chat.handle(text, context)), nonce: message.id.slice(-25), enforceNonce: true });
+      await message.reply({
+        ...answer(chat.handle(text, context), log),
+        nonce: message.id.slice(-25),
+        enforceNonce: true,
+      });
+      log.info('paperboy: answered');
     } catch (error) {
-      logger.error('paperboy discord_failed: mention', error);
+      log.error('paperboy discord_failed: mention', error);
     }
   });
 

@@ -4,6 +4,7 @@ import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
+import { forRequest } from '../logger.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
 
 export interface SlackSettings {
@@ -80,30 +81,34 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         ],
       });
 
-  const answer = (text: string, context: ChatContext): Reply => {
+  const answer = (text: string, context: ChatContext, log: Logger): Reply => {
     const reply = chat.handle(text, context);
-    if (reply.kind === 'error') logger.warn(`paperboy ${reply.code}: ${reply.message}`);
+    if (reply.kind === 'error') log.warn(`paperboy ${reply.code}: ${reply.message}`);
     return reply;
   };
 
   for (const command of SLACK_COMMANDS) {
     app.command(command, async ({ command: body, ack, respond }) => {
       await ack();
+      const log = forRequest(logger, { platform: 'slack', command, requestId: body.trigger_id });
       const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id };
-      const message = renderSlack(answer(`${command} ${body.text}`, context), { shareable: true });
+      const message = renderSlack(answer(`${command} ${body.text}`, context, log), { shareable: true });
       await respond({ response_type: 'ephemeral', ...message });
+      log.info('paperboy: answered');
     });
   }
 
   const firstTime = createEventDeduper();
   app.event('app_mention', async ({ event, body, say }) => {
+    const log = forRequest(logger, { platform: 'slack', command: 'mention', requestId: body.event_id });
     if (!firstTime(body.event_id)) {
-      logger.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
+      log.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
       return;
     }
     const context = { platform: 'slack' as const, channel: event.channel, user: event.user ?? '' };
-    const message = renderSlack(answer(event.text.replace(MENTION, ' ').trim(), context));
+    const message = renderSlack(answer(event.text.replace(MENTION, ' ').trim(), context, log));
     await say({ ...message, thread_ts: event.thread_ts ?? event.ts });
+    log.info('paperboy: answered');
   });
 
   app.action(/^pb_/, async ({ ack, action, respond }) => {

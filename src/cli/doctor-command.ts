@@ -1,0 +1,74 @@
+import { envValue, loadConfig, readEnvFile, resolveDbPath, SAMPLE_PROFILES } from '../config.ts';
+import { isPaperboyError } from '../core/errors.ts';
+import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import { toPrintable } from '../core/text.ts';
+import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok } from './doctor-check.ts';
+import { checkDatabase, checkNode, checkProfiles } from './doctor-local.ts';
+import { checkArxivFeed, checkDiscord, checkSlack, type Setting } from './doctor-platforms.ts';
+import { type CliIo, EXIT, writeJson } from './io.ts';
+import { redactSecrets, secretValues } from './secrets.ts';
+
+/**
+ * `paperboy doctor`: checks the set-up (Node, database, snapshot, profiles, each configured platform, the arXiv
+ * feed, subscriptions' time zones) and says how to fix what is wrong. Exit code 1 when a check fails.
+ */
+export async function runDoctor(io: CliIo, options: { db?: string; guild?: string; json?: boolean }): Promise<number> {
+  const fromFile = readEnvFile();
+  const setting: Setting = (name) => envValue(io.env, name) ?? envValue(fromFile, name);
+  const secrets = secretValues(setting);
+  const checks: DoctorCheck[] = [checkNode(), checkConfig(io.env)];
+  const dbPath = resolveDbPath(options.db, io.env);
+  checks.push(...checkDatabase(dbPath, () => createSqliteStore(dbPath, { readonly: true })));
+  checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
+  const [slack, discord, arxiv] = await Promise.all([
+    checkSlack(setting),
+    checkDiscord(setting, options.guild, async () => {
+      // Loaded only when Discord is configured: the builders come with discord.js.
+      const { slashCommands } = await import('../adapters/discord/commands.ts');
+      return slashCommands();
+    }),
+    checkArxivFeed(setting),
+  ]);
+  checks.push(...slack, ...discord, arxiv);
+  // What the checks quote (an error from a server, a variable's value) never shows a token or secret.
+  const order = (c: DoctorCheck) => DOCTOR_CHECK_IDS.indexOf(c.id);
+  const safe = checks
+    .sort((a, b) => order(a) - order(b))
+    .map((c) => ({
+      ...c,
+      message: redactSecrets(c.message, secrets),
+      fix: redactSecrets(c.fix, secrets),
+    }));
+  const passed = !safe.some((c) => c.status === 'fail');
+  if (options.json) writeJson(io, { ok: passed, checks: safe });
+  else io.stdout.write(toPrintable(renderChecks(safe)));
+  return passed ? EXIT.ok : EXIT.failed;
+}
+
+function checkConfig(env: NodeJS.ProcessEnv): DoctorCheck {
+  try {
+    loadConfig(env);
+    return ok('config', 'the environment and .env are valid');
+  } catch (error) {
+    if (!isPaperboyError(error, 'invalid_config')) throw error;
+    const [, ...problems] = error.message.split('\n');
+    return fail(
+      'config',
+      `the configuration is not valid: ${problems.slice(0, -1).join(' ').replace(/\s+/g, ' ').trim()}`,
+      'Fix these variables in the environment or in .env (README, "Configuration").',
+    );
+  }
+}
+
+const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
+
+function renderChecks(checks: DoctorCheck[]): string {
+  const width = Math.max(...checks.map((c) => c.id.length));
+  const lines = checks.flatMap((c) => [
+    `${MARK[c.status]}  ${c.id.padEnd(width)}  ${c.message}`,
+    ...(c.fix ? [`${' '.repeat(width + 8)}fix: ${c.fix}`] : []),
+  ]);
+  const count = (s: DoctorCheck['status']) => checks.filter((c) => c.status === s).length;
+  lines.push(`doctor: ${count('ok')} ok, ${count('warn')} warn, ${count('fail')} fail`);
+  return `${lines.join('\n')}\n`;
+}
