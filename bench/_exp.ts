@@ -1,0 +1,20 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { PaperRecordSchema, toPaperInput } from '../src/core/ingest/paper-record.ts';
+import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
+
+const lines = readFileSync('/tmp/scale/sub20k.jsonl', 'utf8').trim().split('\n');
+const inputs = lines.map((l) => toPaperInput(PaperRecordSchema.parse(JSON.parse(l))));
+const variant = process.argv[2] ?? 'base';
+const file = `/tmp/scale/exp/${variant}.db`;
+for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+const store = createSqliteStore(file);
+if (variant.includes('hash')) store.db.exec("INSERT INTO paper_text(paper_text, rank) VALUES('hashsize', 67108864)");
+if (variant.includes('notrig')) store.db.exec('DROP TRIGGER papers_text_insert');
+if (variant.includes('cache')) store.db.pragma('cache_size = -262144');
+const t = performance.now();
+store.begin();
+for (let i = 0; i < inputs.length; i += 2000) store.savePapers(inputs.slice(i, i + 2000), new Date());
+const mid = performance.now();
+store.commit();
+console.log(variant, 'save', ((mid - t) / 1000).toFixed(1), 'commit', ((performance.now() - mid) / 1000).toFixed(1));
+store.close();
