@@ -97,7 +97,10 @@ export function readSnapshot(path: string): (SnapshotParts & { words: string[] }
   if (typeof file !== 'object' || file === null || file.version !== SNAPSHOT_VERSION) return undefined;
   const { identity, rev, papers, categorySets, words } = file;
   if (typeof identity !== 'string' || !isCount(rev) || !isCount(papers) || typeof words !== 'string') return undefined;
-  if (!Array.isArray(categorySets) || !categorySets.every((s) => Array.isArray(s) && s.every((c) => typeof c === 'string')))
+  if (
+    !Array.isArray(categorySets) ||
+    !categorySets.every((s) => Array.isArray(s) && s.every((c) => typeof c === 'string'))
+  )
     return undefined;
   const bytes = [bytesOf(file.from, 4), bytesOf(file.to, 4), bytesOf(file.flags, 1)];
   const more = [bytesOf(file.categorySet, 4), bytesOf(file.counts, 4)];

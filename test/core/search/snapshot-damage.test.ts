@@ -20,8 +20,7 @@ const DAMAGE: Record<string, (snapshot: Record<string, unknown>, text: string) =
   'JSON null': () => 'null',
   'a future version': (s) => JSON.stringify({ ...s, version: 99 }),
   'more papers counted than its facts hold': (s) => JSON.stringify({ ...s, papers: (s.papers as number) + 1 }),
-  'a word in more titles than there are papers': (s) =>
-    JSON.stringify({ ...s, words: 'gravel', counts: ints(99) }),
+  'a word in more titles than there are papers': (s) => JSON.stringify({ ...s, words: 'gravel', counts: ints(99) }),
   'a word listed twice': (s) => JSON.stringify({ ...s, words: 'gravel\ngravel', counts: ints(1, 1) }),
   'more words than counts': (s) => JSON.stringify({ ...s, words: `${s.words}\nzzz` }),
   'without its facts': (s) => JSON.stringify({ ...s, from: undefined }),
