@@ -1,4 +1,4 @@
-// npm run bench:scale [-- 1m 191k small] [--before DIR]: Paperboy at one million papers and at the large corpus
+// npm run bench:scale [-- 1m 191k small] [--before DIR] [--no-build]: Paperboy at one million papers and at the large corpus
 // (191k), the whole CLI in separate processes, as a user runs it. Prints one table for the issue note.
 // `--before DIR` runs the same 191k rows with the `bin/paperboy.js` of another checkout (say, the commit before
 // a change), in the same run. Needs ../shared/data (skips without it). Speed and memory only.
@@ -191,8 +191,10 @@ if (!existsSync(LARGE)) {
   mkdirSync(work, { recursive: true });
   try {
     // A stale or missing dist/ would make bin/paperboy.js fall back to tsx: measure the build, as installed.
-    const build = await run('npm', ['run', 'build', '--silent']);
-    if (build.code !== 0) console.error(`npm run build failed (measuring whatever bin/paperboy.js runs): ${build.err}`);
+    if (!args.includes('--no-build')) {
+      const build = await run('npm', ['run', 'build', '--silent']);
+      if (build.code !== 0) console.error(`npm run build failed (measuring whatever bin/paperboy.js runs): ${build.err}`);
+    }
     console.error('making (or reusing) the generated papers …');
     const added = await makeScaleCorpus(LARGE, 1000, { seed: 7, name: 'added-1000' });
     const corpora: [string, string, string][] = [];

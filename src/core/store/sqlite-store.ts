@@ -283,7 +283,8 @@ export function createSqliteStore(
     date: row.date,
     category: row.category,
     categoryFull: row.category_full,
-    alsoCategories: JSON.parse(row.also_categories) as string[],
+    // Most papers have one source: no JSON to parse.
+    alsoCategories: row.also_categories === '[]' ? [] : (JSON.parse(row.also_categories) as string[]),
     hasCode: row.has_code === 1,
   });
 
