@@ -193,7 +193,8 @@ if (!existsSync(LARGE)) {
     // A stale or missing dist/ would make bin/paperboy.js fall back to tsx: measure the build, as installed.
     if (!args.includes('--no-build')) {
       const build = await run('npm', ['run', 'build', '--silent']);
-      if (build.code !== 0) console.error(`npm run build failed (measuring whatever bin/paperboy.js runs): ${build.err}`);
+      if (build.code !== 0)
+        console.error(`npm run build failed (measuring whatever bin/paperboy.js runs): ${build.err}`);
     }
     console.error('making (or reusing) the generated papers …');
     const added = await makeScaleCorpus(LARGE, 1000, { seed: 7, name: 'added-1000' });
