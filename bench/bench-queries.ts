@@ -54,7 +54,7 @@ export async function readCorpus(file: string): Promise<CorpusPaper[]> {
 }
 
 /** A small deterministic PRNG (mulberry32), so every run and every engine sees the same queries. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

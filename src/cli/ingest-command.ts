@@ -1,13 +1,23 @@
 import { createProgressBar } from '../adapters/terminal/progress-bar.ts';
 import { ingestPaths } from '../core/ingest/ingest-files.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
+import { refreshSnapshot } from '../core/search/open-search.ts';
 import type { PaperStore } from '../core/store/paper-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import { interruptedExit } from './shutdown.ts';
 
-/** `paperboy ingest PATH...`: loads pages and records, prints a summary, exit 1 when a file was rejected. */
-export async function runIngest(paths: string[], store: PaperStore, io: CliIo, json: boolean): Promise<number> {
+/**
+ * `paperboy ingest PATH...`: loads pages and records, leaves the search snapshot beside the database current
+ * (when `dbPath` is given), prints a summary, exit 1 when a file was rejected.
+ */
+export async function runIngest(
+  paths: string[],
+  store: PaperStore,
+  io: CliIo,
+  json: boolean,
+  dbPath?: string,
+): Promise<number> {
   const bar = createProgressBar(io.stderr, 'ingesting');
   const summary = await ingestPaths(paths, {
     store,
@@ -16,6 +26,8 @@ export async function runIngest(paths: string[], store: PaperStore, io: CliIo, j
     ...(io.signal ? { signal: io.signal } : {}),
   });
   bar.done();
+  // docs/search.md: the first search after an ingest loads the snapshot instead of reading every paper.
+  if (dbPath !== undefined) refreshSnapshot(store, dbPath);
   if (json) writeJson(io, summary);
   else io.stdout.write(toPrintable(formatSummary(summary)));
   const rejected = summary.files.filter((f) => f.status === 'error');

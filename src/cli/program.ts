@@ -1,19 +1,11 @@
+// Only what every command needs is imported here. Each command's action imports its own modules (`await
+// import(...)`), so `--help` loads no command, `search` no ingest code, and only `start`, `digest` and
+// `register-commands` load the Discord and Slack SDKs (docs/search.md, "Start"). A new command does the same.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { FIND_PAPER, registerCommands } from '../adapters/discord/commands.ts';
-import { loadConfig, resolveDbPath } from '../config.ts';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
-import { openSearch } from '../core/search/open-search.ts';
-import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import type { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
-import { runAuthor } from './author-command.ts';
-import { runBibtex } from './bibtex-command.ts';
-import { runDigestRun } from './digest-command.ts';
-import { runIngest } from './ingest-command.ts';
 import { type CliIo, EXIT } from './io.ts';
-import { linkLookupFor } from './link-lookup.ts';
-import { runPaper } from './paper-command.ts';
-import { runSearch } from './search-command.ts';
-import { runStart } from './start-command.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -39,6 +31,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     options: DbOptions,
     run: (store: ReturnType<typeof createSqliteStore>, dbPath: string) => Promise<number> | number,
   ) => {
+    const [{ resolveDbPath }, { createSqliteStore }] = await Promise.all([
+      import('../config.ts'),
+      import('../core/store/sqlite-store.ts'),
+    ]);
     const dbPath = resolveDbPath(options.db, io.env);
     const store = createSqliteStore(dbPath);
     try {
@@ -59,9 +55,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<paths...>', 'files or folders, read recursively')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print one JSON object with per-file results and totals')
-    .action((paths: string[], options: DbOptions) =>
-      withStore(options, (store) => runIngest(paths, store, io, !!options.json)),
-    );
+    .action(async (paths: string[], options: DbOptions) => {
+      const { runIngest } = await import('./ingest-command.ts');
+      return withStore(options, (store, dbPath) => runIngest(paths, store, io, !!options.json, dbPath));
+    });
 
   program
     .command('author')
@@ -69,9 +66,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<name...>', "the researcher's name")
     .option('--db <file>', DB_HELP)
     .option('--json', 'print JSON')
-    .action((name: string[], options: DbOptions) =>
-      withStore(options, (store) => runAuthor(name.join(' '), store, io, !!options.json)),
-    );
+    .action(async (name: string[], options: DbOptions) => {
+      const { runAuthor } = await import('./author-command.ts');
+      return withStore(options, (store) => runAuthor(name.join(' '), store, io, !!options.json));
+    });
 
   program
     .command('search')
@@ -86,9 +84,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON (one object per line with QUERY "-")')
     // `paperboy search models -survey`: a word after "-" is an excluded word of the query language, not an option.
     .allowUnknownOption()
-    .action((words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
+    .action(async (words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
       const mistyped = words.find((w) => /^--[^\s"]/.test(w));
       if (mistyped) command.error(`error: unknown option '${mistyped}'`, { code: 'commander.unknownOption' });
+      const [{ openSearch }, { runSearch }] = await Promise.all([
+        import('../core/search/open-search.ts'),
+        import('./search-command.ts'),
+      ]);
       return withStore(options, (store, dbPath) => {
         const { search } = openSearch(store, dbPath);
         return runSearch(words.join(' '), search, io, {
@@ -104,7 +106,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('print BibTeX entries for papers (ids shown on cards and by search, arXiv ids or arXiv links)')
     .argument('<ids...>', 'paper ids, arXiv ids or links')
     .option('--db <file>', DB_HELP)
-    .action((ids: string[], options: DbOptions) => withStore(options, (store) => runBibtex(ids, store, io)));
+    .action(async (ids: string[], options: DbOptions) => {
+      const { runBibtex } = await import('./bibtex-command.ts');
+      return withStore(options, (store) => runBibtex(ids, store, io));
+    });
 
   program
     .command('paper')
@@ -112,11 +117,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<link...>', 'https://arxiv.org/abs/2310.13548v2, arXiv:2310.13548, 2310.13548, hep-th/9901001, doi:10.…')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print the paper as search --json shows it, without score')
-    .action((link: string[], options: DbOptions) =>
-      withStore(options, (store) =>
+    .action(async (link: string[], options: DbOptions) => {
+      const [{ runPaper }, { linkLookupFor }] = await Promise.all([
+        import('./paper-command.ts'),
+        import('./link-lookup.ts'),
+      ]);
+      return withStore(options, (store) =>
         runPaper(link.join(' '), store, io, { json: !!options.json, arxiv: linkLookupFor(io.env) }),
-      ),
-    );
+      );
+    });
 
   program
     .command('start')
@@ -124,6 +133,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file>', DB_HELP)
     .option('--profiles <dir>', 'profile pages to load first (default: $PAPERBOY_PROFILES or data/profiles)')
     .action(async (options: { db?: string; profiles?: string }) => {
+      const { runStart } = await import('./start-command.ts');
       code = await runStart(io, options);
     });
 
@@ -138,6 +148,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'print { digests: [ { subscription, channel, platform, status, papers } ] }, papers as search --json shows them',
     )
     .action(async (options: { now?: string; db?: string; json?: boolean }) => {
+      const { runDigestRun } = await import('./digest-command.ts');
       code = await runDigestRun(io, options);
     });
 
@@ -152,8 +163,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file>', DB_HELP)
     .option('--json', 'print { feed, updated, entries, new, cross, replaced, newPapers, quiet }')
     .action(async (options: DbOptions & { categories?: string }) => {
+      const [{ loadConfig }, { runArxivSync }] = await Promise.all([
+        import('../config.ts'),
+        import('./arxiv-command.ts'),
+      ]);
       const config = loadConfig(io.env);
-      const { runArxivSync } = await import('./arxiv-command.ts');
       return withStore(options, (store) => runArxivSync(io, store, config, options));
     });
   arxiv
@@ -163,8 +177,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file>', DB_HELP)
     .option('--json', 'print { requested, papers: [ { id, arxivId } ], missing, newPapers }')
     .action(async (ids: string[], options: DbOptions) => {
+      const [{ loadConfig }, { runArxivAdd }] = await Promise.all([
+        import('../config.ts'),
+        import('./arxiv-command.ts'),
+      ]);
       const config = loadConfig(io.env);
-      const { runArxivAdd } = await import('./arxiv-command.ts');
       return withStore(options, (store) => runArxivAdd(io, store, config, ids, options));
     });
   arxiv
@@ -176,8 +193,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file>', DB_HELP)
     .option('--json', 'print { from, until, categories, pages, entries, newPapers, resumed, complete }')
     .action(async (options: DbOptions & { from: string; until?: string; categories?: string }) => {
+      const [{ loadConfig }, { runArxivBackfill }] = await Promise.all([
+        import('../config.ts'),
+        import('./arxiv-command.ts'),
+      ]);
       const config = loadConfig(io.env);
-      const { runArxivBackfill } = await import('./arxiv-command.ts');
       return withStore(options, (store) => runArxivBackfill(io, store, config, options));
     });
 
@@ -186,6 +206,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')
     .option('--guild <id>', 'register in one server (instant) instead of globally')
     .action(async (options: { guild?: string }) => {
+      const [{ loadConfig }, { registerCommands, FIND_PAPER }] = await Promise.all([
+        import('../config.ts'),
+        import('../adapters/discord/commands.ts'),
+      ]);
       const config = loadConfig(io.env);
       if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID) {
         throw new PaperboyError(

@@ -15,3 +15,18 @@ export function openSearch(store: PaperStore, dbPath: string): { index: PaperInd
   if (index.caughtUp >= RESNAPSHOT_AFTER) index.saveSnapshot();
   return { index, search: createSearch({ index, store }) };
 }
+
+/**
+ * Leaves the snapshot beside the database current, as `paperboy ingest` does before it exits: loads it, catches
+ * up what changed (one pass over the new rows, not their abstracts), and writes it when anything did or when
+ * there was none. The next `search` or `start` then loads it instead of reading every paper.
+ * @returns whether a snapshot was written
+ */
+export function refreshSnapshot(store: PaperStore, dbPath: string): boolean {
+  const snapshotPath = snapshotPathFor(dbPath);
+  if (!snapshotPath) return false;
+  const index = PaperIndex.open({ store, snapshotPath });
+  if (index.fromSnapshot && index.caughtUp === 0) return false;
+  index.saveSnapshot();
+  return true;
+}

@@ -1,22 +1,13 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import SearchableMap from 'minisearch/SearchableMap';
 import { INPUT_LIMITS } from '../input-limits.ts';
-import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
+import type { IndexRow, PaperStore } from '../store/paper-store.ts';
 import { editDistance, transpositions } from './edit-distance.ts';
+import { readSnapshot, writeSnapshot } from './index-snapshot.ts';
+import { type PaperFacts, PaperFactsTable } from './paper-facts.ts';
+import { TitleVocabulary } from './title-vocabulary.ts';
 import { normalizeTerm, toTerms } from './tokenize.ts';
 
-/** What filters need of a paper, kept in memory beside the index. Dates are `YYYYMMDD`. */
-export interface PaperFacts {
-  /** First and last day the paper's date covers: one day, or a whole year for a bare `YYYY`. */
-  from: number;
-  to: number;
-  categories: string[];
-  hasCode: boolean;
-}
+export type { PaperFacts } from './paper-facts.ts';
 
-// 6: no MiniSearch document index (no query read it: the vocabulary and the facts are all search needs);
-// 5: the identity of the database; terms folded with canonical decomposition (NFD), like the SQLite text index.
-const SNAPSHOT_VERSION = 6;
 /** How many typo alternatives, and how many completions, a word may stand for. */
 export const ALTERNATIVES = 3;
 /** Longer words are matched only as spelled: fuzzy matching costs the square of the length. */
@@ -30,7 +21,7 @@ export const maxTypoEdits = (term: string): number =>
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const SYNC_PAGE = 5000;
 
-export function toFacts(paper: StoredPaper): PaperFacts {
+export function toFacts(paper: IndexRow): PaperFacts {
   const [y = 0, m, d] = paper.date.split('-').map(Number);
   const from = m === undefined ? y * 10000 + 101 : y * 10000 + m * 100 + (d ?? 1);
   const to = m === undefined ? y * 10000 + 1231 : from;
@@ -49,57 +40,53 @@ export interface PaperIndexOptions {
 }
 
 /**
- * What search keeps in memory, in step with the store by its revision counter: the title vocabulary
- * (MiniSearch's radix tree: every title word with how many titles hold it, for typos and completions) and each
- * paper's filter facts. Every match and every score comes from the store's text index; see docs/search.md.
+ * What search keeps in memory, in step with the store by its revision counter: the title vocabulary (every
+ * title word with how many titles hold it, for typos and completions) and each paper's filter facts. Every
+ * match and every score comes from the store's text index; see docs/search.md.
  */
 export class PaperIndex {
   readonly store: PaperStore;
   readonly snapshotPath: string | undefined;
-  readonly facts = new Map<number, PaperFacts>();
-  /** Every title term with how many titles contain it: MiniSearch's radix tree, for typos and prefixes. */
-  readonly vocabulary = new SearchableMap<number>();
+  readonly facts: PaperFactsTable;
+  /** Every title term with how many titles contain it, for typos and prefixes. */
+  readonly vocabulary: TitleVocabulary;
   #rev = 0;
   /** How many papers the last open or sync added or replaced. */
   caughtUp = 0;
+  /** True when the open loaded a snapshot of this database (then only the papers changed since were read). */
+  readonly fromSnapshot: boolean;
 
-  private constructor(options: PaperIndexOptions, rev: number) {
+  private constructor(
+    options: PaperIndexOptions,
+    rev: number,
+    parts?: { facts: PaperFactsTable; vocabulary: TitleVocabulary },
+  ) {
     this.store = options.store;
     this.snapshotPath = options.snapshotPath;
     this.#rev = rev;
+    this.facts = parts?.facts ?? new PaperFactsTable();
+    this.vocabulary = parts?.vocabulary ?? new TitleVocabulary();
+    this.fromSnapshot = parts !== undefined;
   }
 
   /**
    * Opens the index: loads the snapshot when there is one of this very database, catches up with what changed
    * in the store since, or builds from the store when there is none. A snapshot of another database (one
-   * deleted and made again at the same path) is rebuilt, never loaded: its revisions mean other papers.
+   * deleted and made again at the same path) is rebuilt, never loaded: its revisions mean other papers. A
+   * damaged snapshot, or one whose parts disagree, is only a cache: it is rebuilt too.
    */
   static open(options: PaperIndexOptions): PaperIndex {
     const snapshot = options.snapshotPath ? readSnapshot(options.snapshotPath) : undefined;
     const storeRev = options.store.maxRev();
-    if (snapshot && snapshot.identity === options.store.identity() && snapshot.rev <= storeRev) {
-      const index = PaperIndex.#fromSnapshot(options, snapshot);
-      if (index) {
-        index.sync();
-        return index;
-      }
-      // A snapshot that disagrees with itself is only a cache: fall through and rebuild.
-    }
-    const index = new PaperIndex(options, 0);
+    const index =
+      snapshot && snapshot.identity === options.store.identity() && snapshot.rev <= storeRev
+        ? new PaperIndex(options, snapshot.rev, {
+            facts: new PaperFactsTable({ ...snapshot, combo: snapshot.categorySet }),
+            vocabulary: new TitleVocabulary(snapshot.words, snapshot.counts),
+          })
+        : new PaperIndex(options, 0);
     index.sync();
     return index;
-  }
-
-  /** The index a snapshot holds, or undefined when its parts are damaged or disagree with one another. */
-  static #fromSnapshot(options: PaperIndexOptions, snapshot: Snapshot): PaperIndex | undefined {
-    const index = new PaperIndex(options, snapshot.rev);
-    for (const [id, facts] of snapshot.facts) index.facts.set(id, facts);
-    for (const [term, count] of snapshot.vocabulary) index.vocabulary.set(term, count);
-    // Each paper once, and no term in more titles than there are papers: else the parts disagree.
-    const consistent =
-      index.facts.size === snapshot.facts.length &&
-      snapshot.vocabulary.every(([, count]) => count > 0 && count <= index.facts.size);
-    return consistent ? index : undefined;
   }
 
   get rev(): number {
@@ -119,7 +106,7 @@ export class PaperIndex {
     // and its second reading must drop the title its first one counted.
     const readAt = new Map<number, number>();
     for (;;) {
-      const papers = this.store.papersChangedSince(this.#rev, SYNC_PAGE);
+      const papers = this.store.indexRowsChangedSince(this.#rev, SYNC_PAGE);
       if (papers.length === 0) break;
       // A title can change (an arXiv replacement): the words of the title the index holds go, the new ones come.
       const heldBefore = papers.some((p) => this.facts.has(p.id) && !readAt.has(p.id))
@@ -142,22 +129,19 @@ export class PaperIndex {
       }
       changed += papers.length;
     }
+    this.vocabulary.commit();
     this.caughtUp = changed;
     return changed;
   }
 
   /** Adds (`by` 1) or removes (`by` -1) one title's words from the vocabulary; a word in no title leaves it. */
   #count(title: string, by: 1 | -1): void {
-    for (const term of new Set(toTerms(title))) {
-      const n = (this.vocabulary.get(term) ?? 0) + by;
-      if (n > 0) this.vocabulary.set(term, n);
-      else this.vocabulary.delete(term);
-    }
+    for (const term of new Set(toTerms(title))) this.vocabulary.add(term, by);
   }
 
   /** How many titles contain `term` (normalised). */
   titleCount(term: string): number {
-    return this.vocabulary.get(term) ?? 0;
+    return this.vocabulary.count(term);
   }
 
   /**
@@ -171,13 +155,13 @@ export class PaperIndex {
     // Candidates within Levenshtein reach, and those a swap or two of neighbouring letters away; each is then
     // measured exactly, swaps counting as one edit.
     const candidates = new Set<string>();
-    for (const word of this.vocabulary.fuzzyGet(term, maxEdits).keys()) candidates.add(word);
+    for (const word of this.vocabulary.within(term, maxEdits)) candidates.add(word);
     for (const swapped of transpositions(term)) {
       if (maxEdits === 1) {
         if (this.vocabulary.has(swapped)) candidates.add(swapped);
         continue;
       }
-      for (const word of this.vocabulary.fuzzyGet(swapped, maxEdits - 1).keys()) candidates.add(word);
+      for (const word of this.vocabulary.within(swapped, maxEdits - 1)) candidates.add(word);
       for (const twice of transpositions(swapped)) if (this.vocabulary.has(twice)) candidates.add(twice);
     }
     const found: { word: string; distance: number; count: number }[] = [];
@@ -210,74 +194,20 @@ export class PaperIndex {
   /** Writes the snapshot atomically (temp file, then rename), so a reader never sees half of it. */
   saveSnapshot(): void {
     if (!this.snapshotPath) return;
-    const snapshot: Snapshot = {
-      version: SNAPSHOT_VERSION,
+    const { words, counts } = this.vocabulary.entries();
+    const parts = this.facts.parts();
+    writeSnapshot(this.snapshotPath, {
       identity: this.store.identity(),
       rev: this.#rev,
-      facts: [...this.facts],
-      vocabulary: [...this.vocabulary],
-    };
-    const temp = `${this.snapshotPath}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(snapshot));
-    renameSync(temp, this.snapshotPath);
-  }
-}
-
-interface Snapshot {
-  version: number;
-  /** The identity of the database the snapshot was made from (see {@link PaperStore.identity}). */
-  identity: string;
-  rev: number;
-  facts: [number, PaperFacts][];
-  vocabulary: [string, number][];
-}
-
-const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
-
-const isFacts = (entry: unknown): entry is [number, PaperFacts] => {
-  if (!Array.isArray(entry) || entry.length !== 2 || !isCount(entry[0])) return false;
-  const facts = entry[1] as Partial<PaperFacts> | null;
-  return (
-    typeof facts === 'object' &&
-    facts !== null &&
-    isCount(facts.from) &&
-    isCount(facts.to) &&
-    typeof facts.hasCode === 'boolean' &&
-    Array.isArray(facts.categories) &&
-    facts.categories.every((c) => typeof c === 'string')
-  );
-};
-
-const isTermCount = (entry: unknown): entry is [string, number] =>
-  Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && isCount(entry[1]);
-
-/**
- * A snapshot of this format whose parts have the right types; anything else (another version, a file cut short
- * or edited by hand) is undefined. One pass over the entries: a few milliseconds beside the load itself.
- */
-function isSnapshot(value: unknown): value is Snapshot {
-  const s = value as Partial<Snapshot> | null;
-  return (
-    typeof s === 'object' &&
-    s !== null &&
-    s.version === SNAPSHOT_VERSION &&
-    typeof s.identity === 'string' &&
-    isCount(s.rev) &&
-    Array.isArray(s.facts) &&
-    s.facts.every(isFacts) &&
-    Array.isArray(s.vocabulary) &&
-    s.vocabulary.every(isTermCount)
-  );
-}
-
-function readSnapshot(path: string): Snapshot | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const snapshot: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return isSnapshot(snapshot) ? snapshot : undefined;
-  } catch {
-    // A damaged snapshot is only a cache: rebuild from the database.
-    return undefined;
+      papers: this.facts.size,
+      categorySets: this.facts.categorySets,
+      from: parts.from,
+      to: parts.to,
+      flags: parts.flags,
+      categorySet: parts.combo,
+      words,
+      counts,
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { allInTitle, anyOf, combine, excludedExpression, phraseInText, quote } from './fts-expression.ts';
-import { compareText, type PaperFacts, type PaperIndex } from './paper-index.ts';
+import { compareText, type PaperIndex } from './paper-index.ts';
 import { isEmptyQuery, parseQuery, type SearchQuery } from './query-parser.ts';
 import { planWords, type WordPlan } from './spellings.ts';
 import { toTerms, toWords } from './tokenize.ts';
@@ -107,13 +107,6 @@ function combinations(groups: readonly string[][], max: number): string[][] | un
  * The rules are the contract in docs/search.md.
  */
 export function createSearch({ index, store }: { index: PaperIndex; store: PaperStore }) {
-  const factsOk = (query: SearchQuery, facts: PaperFacts | undefined) =>
-    facts !== undefined &&
-    (query.categories.length === 0 || query.categories.some((c) => facts.categories.includes(c))) &&
-    (query.from === undefined || facts.to >= query.from) &&
-    (query.to === undefined || facts.from <= query.to) &&
-    (query.hasCode === undefined || facts.hasCode === query.hasCode);
-
   /**
    * Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner), the FTS5
    * phrases that ask for the listed names, and the papers that pass only through a profile.
@@ -171,11 +164,12 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     skip: ReadonlySet<number>,
   ) {
     const out: number[] = [];
-    const facts =
+    const filtered =
       query.categories.length > 0 || query.from !== undefined || query.to !== undefined || query.hasCode !== undefined;
+    const passes = filtered ? index.facts.matcher(query) : undefined;
     for (const id of ids) {
       if (skip.has(id) || (authors && !authors.has(id))) continue;
-      if (!facts || factsOk(query, index.facts.get(id))) out.push(id);
+      if (!passes || passes(id)) out.push(id);
     }
     return out;
   }
@@ -287,7 +281,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     const scores = new Map<number, number>();
     // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
     if (ranking.expression) for (const m of store.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
-    const rows = segment.ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.get(id)?.to ?? 0 }));
+    const rows = segment.ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.lastDay(id) }));
     rows.sort((a, b) => b.score - a.score || b.date - a.date || a.id - b.id);
     segment.ids = rows.map((r) => r.id);
     segment.scores = scores;

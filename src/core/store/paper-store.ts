@@ -53,6 +53,12 @@ export type ArxivSaveResult = ArxivSaveCounts & {
   paperIds: number[];
 };
 
+/** What the in-memory search index reads of a paper: no abstract, authors or affiliations. */
+export type IndexRow = Pick<
+  StoredPaper,
+  'id' | 'rev' | 'title' | 'date' | 'category' | 'categoryFull' | 'alsoCategories' | 'hasCode'
+>;
+
 export interface StoredProfile extends Omit<Profile, 'papers'> {
   id: number;
   sourcePath: string;
@@ -119,6 +125,8 @@ export interface PaperStore {
   profilePaperIds(profileId: number): number[];
   /** Papers whose rev is above `rev`, in rev order, at most `limit`. */
   papersChangedSince(rev: number, limit: number): StoredPaper[];
+  /** The same papers as {@link PaperStore.papersChangedSince}, only what the search index reads of them. */
+  indexRowsChangedSince(rev: number, limit: number): IndexRow[];
   /**
    * For each paper retitled after `rev`, the title it had at `rev` (its first retitle since): what a search
    * index that is up to `rev` holds of its title, to drop those words.

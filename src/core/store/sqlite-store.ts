@@ -12,6 +12,7 @@ import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   ArxivSaveResult,
+  IndexRow,
   PaperInput,
   PaperStore,
   ProfileSaveResult,
@@ -47,6 +48,11 @@ interface PaperRow {
   journal_ref: string | null;
   announce: number;
 }
+
+type IndexRowColumns = Pick<
+  PaperRow,
+  'id' | 'rev' | 'title' | 'date' | 'category' | 'category_full' | 'also_categories' | 'has_code'
+>;
 
 interface ProfileRow {
   id: number;
@@ -357,6 +363,18 @@ export function createSqliteStore(
     return papers;
   };
 
+  const toIndexRow = (row: IndexRowColumns): IndexRow => ({
+    id: row.id,
+    rev: row.rev,
+    title: row.title,
+    date: row.date,
+    category: row.category,
+    categoryFull: row.category_full,
+    // Most papers have one source: no JSON to parse.
+    alsoCategories: row.also_categories === '[]' ? [] : (JSON.parse(row.also_categories) as string[]),
+    hasCode: row.has_code === 1,
+  });
+
   const toProfile = (row: ProfileRow): StoredProfile => ({
     id: row.id,
     name: row.name,
@@ -442,6 +460,14 @@ export function createSqliteStore(
       for (const row of rows) if (!titles.has(row.paper_id)) titles.set(row.paper_id, row.old_title);
       return titles;
     },
+    // A build of the index at 1M papers reads every row: not the abstracts, authors or their JSON.
+    indexRowsChangedSince: (rev, limit) =>
+      prepared<[number, number], IndexRowColumns>(
+        `SELECT id, rev, title, date, category, category_full, also_categories, has_code FROM papers
+           WHERE rev > ? ORDER BY rev LIMIT ?`,
+      )
+        .all(rev, limit)
+        .map(toIndexRow),
     matchText: (expression, among) =>
       (among === undefined
         ? prepared<[string], number>('SELECT rowid FROM paper_text WHERE paper_text MATCH ?').pluck().all(expression)

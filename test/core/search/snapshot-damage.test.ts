@@ -12,21 +12,24 @@ const clock = () => new Date('2026-01-01T00:00:00Z');
 // The snapshot is only a cache: whatever is in the file, a start rebuilds from the database instead of crashing
 // (before the fix, a snapshot of the right version and database whose parts were missing or of the wrong type
 // stopped every `paperboy search` and `paperboy start` with a TypeError, until someone deleted the file).
+const ints = (...values: number[]) => Buffer.from(Uint32Array.from(values).buffer).toString('base64');
 const DAMAGE: Record<string, (snapshot: Record<string, unknown>, text: string) => string> = {
   'cut in half': (_, text) => text.slice(0, text.length / 2),
   empty: () => '',
   'not JSON': () => '\u0000\u00ff'.repeat(50),
   'JSON null': () => 'null',
   'a future version': (s) => JSON.stringify({ ...s, version: 99 }),
-  'a paper listed twice in its facts': (s) =>
-    JSON.stringify({ ...s, facts: [...(s.facts as unknown[]), ...(s.facts as unknown[])] }),
-  'a word in more titles than there are papers': (s) => JSON.stringify({ ...s, vocabulary: [['gravel', 99]] }),
-  'without its facts': (s) => JSON.stringify({ ...s, facts: undefined }),
-  'facts that are not a list': (s) => JSON.stringify({ ...s, facts: { 1: {} } }),
-  'facts of the right count but empty': (s) =>
-    JSON.stringify({ ...s, facts: (s.facts as unknown[][]).map(([id]) => [id, null]) }),
-  'without its vocabulary': (s) => JSON.stringify({ ...s, vocabulary: undefined }),
-  'a vocabulary entry that is not a word': (s) => JSON.stringify({ ...s, vocabulary: [[1, 2, 3]] }),
+  'more papers counted than its facts hold': (s) => JSON.stringify({ ...s, papers: (s.papers as number) + 1 }),
+  'a word in more titles than there are papers': (s) => JSON.stringify({ ...s, words: 'gravel', counts: ints(99) }),
+  'a word listed twice': (s) => JSON.stringify({ ...s, words: 'gravel\ngravel', counts: ints(1, 1) }),
+  'more words than counts': (s) => JSON.stringify({ ...s, words: `${s.words}\nzzz` }),
+  'without its facts': (s) => JSON.stringify({ ...s, from: undefined }),
+  'facts that are not bytes': (s) => JSON.stringify({ ...s, to: { 1: {} } }),
+  'facts cut to a length that is not whole numbers': (s) => JSON.stringify({ ...s, from: 'AAA=' }),
+  'facts of two lengths': (s) => JSON.stringify({ ...s, categorySet: ints(0) }),
+  'a category set that does not exist': (s) => JSON.stringify({ ...s, categorySets: [] }),
+  'category sets that are not lists of names': (s) => JSON.stringify({ ...s, categorySets: [[1], 'x'] }),
+  'without its vocabulary': (s) => JSON.stringify({ ...s, words: undefined }),
   'a revision that is not a number': (s) => JSON.stringify({ ...s, rev: 'x' }),
   'a negative revision': (s) => JSON.stringify({ ...s, rev: -5 }),
 };
