@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { toShortCategory } from '../src/core/ingest/paper-record.ts';
+import { toShortCategory } from '../src/core/categories.ts';
 import { isStopword } from '../src/core/search/tokenize.ts';
 
 export interface CorpusPaper {

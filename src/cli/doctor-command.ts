@@ -24,8 +24,8 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
     checkSlack(setting),
     checkDiscord(setting, options.guild, async () => {
       // Loaded only when Discord is configured: the builders come with discord.js.
-      const { slashCommands } = await import('../adapters/discord/commands.ts');
-      return slashCommands();
+      const { slashCommands, messageCommands } = await import('../adapters/discord/commands.ts');
+      return [...slashCommands(), ...messageCommands()];
     }),
     checkArxivFeed(setting),
   ]);

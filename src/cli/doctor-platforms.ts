@@ -15,6 +15,9 @@ export const SLACK_MANIFEST_SCOPES = [
   'groups:history',
   'im:history',
   'im:write',
+  'files:write',
+  'links:read',
+  'links:write',
 ] as const;
 
 interface Answer {
@@ -205,19 +208,20 @@ async function checkCommands(
     return fail('discord_commands', `the commands ${where} could not be listed (HTTP ${answer.status})`, fix);
   const want = (await expected()).map(commandShape);
   const have = new Map((answer.body as unknown[]).map((c) => [(c as { name: string }).name, commandShape(c)]));
-  const missing = want.filter((c) => !have.has(c.name)).map((c) => `/${c.name}`);
+  const missing = want.filter((c) => !have.has(c.name)).map(commandLabel);
   const differ = want.filter((c) => have.has(c.name) && JSON.stringify(have.get(c.name)) !== JSON.stringify(c));
   if (missing.length === 0 && differ.length === 0)
-    return ok(
-      'discord_commands',
-      `${want.map((c) => `/${c.name}`).join(', ')} registered ${where}, as Paperboy sends them`,
-    );
+    return ok('discord_commands', `${want.map(commandLabel).join(', ')} registered ${where}, as Paperboy sends them`);
   const parts = [
     ...(missing.length ? [`missing ${missing.join(', ')}`] : []),
-    ...(differ.length ? [`out of date ${differ.map((c) => `/${c.name}`).join(', ')}`] : []),
+    ...(differ.length ? [`out of date ${differ.map(commandLabel).join(', ')}`] : []),
   ];
   return fail('discord_commands', `slash commands ${where}: ${parts.join('; ')}`, fix);
 }
+
+/** `/paper` for a slash command, `"Find paper" (message command)` for a message command (type 3). */
+const commandLabel = (c: { name: string; type?: unknown }) =>
+  c.type === 3 ? `"${c.name}" (message command)` : `/${c.name}`;
 
 /** What decides how a command behaves, with Discord's defaults filled in, so a listed and a sent command compare. */
 function commandShape(command: unknown): { name: string } & Record<string, unknown> {

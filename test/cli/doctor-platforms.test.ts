@@ -107,7 +107,7 @@ describe('paperboy doctor: Slack', () => {
     const result = await doctor(env, db());
     expect(result.check('slack_scopes')).toMatchObject({
       status: 'fail',
-      message: 'the token lacks scopes manifest.yml asks for: channels:history, groups:history, im:history, im:write',
+      message: 'the token lacks scopes manifest.yml asks for: channels:history, groups:history, im:history, im:write, files:write, links:read, links:write',
       fix: expect.stringMatching(/reinstall/),
     });
     expect(result.code).toBe(1);
@@ -166,7 +166,7 @@ describe('paperboy doctor: Discord', () => {
     expect(result.check('discord_application')).toMatchObject({ status: 'ok' });
     expect(result.check('discord_commands')).toMatchObject({
       status: 'ok',
-      message: `/paper, /author, /digest, /help registered in server ${GUILD_ID}, as Paperboy sends them`,
+      message: `/paper, /author, /digest, /save, /saved, /cite, /help, "Find paper" (message command) registered in server ${GUILD_ID}, as Paperboy sends them`,
     });
     expect(result.code).toBe(0);
   });
@@ -177,7 +177,8 @@ describe('paperboy doctor: Discord', () => {
     const missing = await doctor(env, db());
     expect(missing.check('discord_commands')).toMatchObject({
       status: 'fail',
-      message: 'slash commands globally: missing /paper, /author, /digest, /help',
+      message:
+        'slash commands globally: missing /paper, /author, /digest, /save, /saved, /cite, /help, "Find paper" (message command)',
       fix: 'Run "paperboy register-commands".',
     });
     expect(missing.code).toBe(1);

@@ -20,6 +20,9 @@ export const FAKE_SLACK_SCOPES = [
   'groups:history',
   'im:history',
   'im:write',
+  'files:write',
+  'links:read',
+  'links:write',
 ];
 
 /**

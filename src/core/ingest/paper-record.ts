@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toShortCategory } from '../categories.ts';
 import type { PaperInput } from '../store/paper-store.ts';
 import { squeezeSpaces } from '../text.ts';
 
@@ -18,13 +19,6 @@ export const PaperRecordSchema = z.object({
   citations: z.number().int().nonnegative().nullish(),
 });
 export type PaperRecord = z.infer<typeof PaperRecordSchema>;
-
-/** `cs.CL` -> `CL`; a conference's "NeurIPS 2023" -> `NeurIPS`; `hep-th` -> `HEP-TH`. */
-export function toShortCategory(category: string): string {
-  const venue = /^(.*\S)\s+\d{4}$/.exec(category);
-  if (venue?.[1]) return venue[1];
-  return (category.includes('.') ? (category.split('.').pop() ?? category) : category).toUpperCase();
-}
 
 /** Maps a validated corpus record to the stored paper shape, keeping the date's precision. */
 export function toPaperInput(record: PaperRecord): PaperInput {

@@ -1,5 +1,5 @@
 import type { ArxivEntry } from '../arxiv/arxiv-entry.ts';
-import { toShortCategory } from '../ingest/paper-record.ts';
+import { toShortCategory } from '../categories.ts';
 import { squeezeSpaces } from '../text.ts';
 import { toArxivKey, toDoiKey } from './identity.ts';
 import { isSamePaper, mergePaper } from './merge-paper.ts';

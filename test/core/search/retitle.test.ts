@@ -70,8 +70,8 @@ describe('a retitled paper', () => {
     let pages: number | undefined;
     const paging: PaperStore = {
       ...store,
-      papersChangedSince: (rev, limit) => {
-        const page = store.papersChangedSince(rev, limit);
+      indexRowsChangedSince: (rev, limit) => {
+        const page = store.indexRowsChangedSince(rev, limit);
         if (pages !== undefined && ++pages === 1) {
           store.saveArxivEntries([arxivEntry(1, { title: 'Third narwhal title', version: 3 })], 'listing', now);
         }
