@@ -12,6 +12,7 @@ import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFor } from './link-lookup.ts';
 import { runPaper } from './paper-command.ts';
 import { runSearch } from './search-command.ts';
+import { interruptedExit } from './shutdown.ts';
 import { runStart } from './start-command.ts';
 
 function positiveInt(value: string): number {
@@ -223,6 +224,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (isPaperboyError(error)) {
       // Messages quote what they refused (a query, a line of a page): nothing in it may drive the terminal.
       io.stderr.write(toPrintable(`error: ${error.message}\n`));
+      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as README promises.
+      if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }
     if (error instanceof CommanderError) {
