@@ -15,6 +15,8 @@ export const SLACK_MANIFEST_SCOPES = [
   'groups:history',
   'im:history',
   'im:write',
+  'links:read',
+  'links:write',
 ] as const;
 
 interface Answer {

@@ -67,3 +67,10 @@ describe('break-b: doctor when a platform answers 5xx or 429', () => {
     expect(check.fix).not.toMatch(/Copy the Bot User OAuth Token/);
   });
 });
+
+describe('break-b: doctor and the manifest', () => {
+  it('B4 the scopes doctor checks include the link unfurling scopes manifest.yml asks for', async () => {
+    const { SLACK_MANIFEST_SCOPES } = await import('../../src/cli/doctor-platforms.ts');
+    expect(SLACK_MANIFEST_SCOPES).toEqual(expect.arrayContaining(['links:read', 'links:write']));
+  });
+});

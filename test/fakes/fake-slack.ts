@@ -20,6 +20,8 @@ export const FAKE_SLACK_SCOPES = [
   'groups:history',
   'im:history',
   'im:write',
+  'links:read',
+  'links:write',
 ];
 
 /**
