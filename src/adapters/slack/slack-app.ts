@@ -5,6 +5,7 @@ import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
+import { PaperboyError } from '../../core/errors.ts';
 import { forRequest } from '../logger.ts';
 import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
@@ -70,6 +71,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         socketMode: true,
         appToken: settings.appToken as string,
         clientOptions,
+        // auth.test runs in init() below, awaited: a refused token stops start with an error instead of an
+        // unhandled rejection once it already said it is serving.
+        deferInitialization: true,
         logger,
         receiver,
       })
@@ -77,6 +81,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         token: settings.botToken,
         signingSecret: settings.signingSecret as string,
         clientOptions,
+        // auth.test runs in init() below, awaited: a refused token stops start with an error instead of an
+        // unhandled rejection once it already said it is serving.
+        deferInitialization: true,
         logger,
         customRoutes: [
           {
@@ -154,6 +161,14 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     logger.error(`paperboy slack_failed: ${error.code ?? ''} ${error.message}`, error.original ?? '');
   });
 
+  try {
+    await app.init();
+  } catch (error) {
+    throw new PaperboyError(
+      'invalid_config',
+      `Slack did not accept SLACK_BOT_TOKEN (auth.test: ${(error as Error).message}). Check it with "paperboy doctor".`,
+    );
+  }
   let stopped = false;
   if (receiver) {
     await app.start();
