@@ -20,6 +20,8 @@ export interface SlackSettings {
   port: number;
   /** HTTP mode: answers `GET /readyz` on the same port (`/healthz` is always there). */
   readyz?: () => { status: number; body: string };
+  /** HTTP mode: called just before Bolt listens on `port` (whoever answered health probes there lets go). */
+  beforeListen?: () => Promise<void>;
 }
 
 export interface SlackAdapter {
@@ -182,6 +184,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       },
     };
   }
+  await settings.beforeListen?.();
   const server = (await app.start(settings.port)) as { address(): AddressInfo | string | null };
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;

@@ -118,13 +118,14 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   let yieldedAt = Date.now();
   try {
     for (const path of files) {
-      // Pages are read and stored without giving the event loop a turn, and a SIGINT/SIGTERM handler only runs
-      // on one: give it one every so often, between commits (never inside the batch's transaction).
-      if (options.signal && !batch.isOpen() && Date.now() - yieldedAt >= YIELD_MS) {
+      // Pages are read and stored without giving the event loop a turn, and a SIGINT/SIGTERM handler or a
+      // health probe only runs on one: give it one every so often, between commits (never inside the batch's
+      // transaction). A running bot's watcher stops on the signal of its busy-wait options.
+      if (!batch.isOpen() && Date.now() - yieldedAt >= YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         yieldedAt = Date.now();
       }
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted || options.busy?.signal?.aborted) break;
       let outcome: FileOutcome;
       if (RECORDS.test(path)) {
         batch.flush();
