@@ -10,6 +10,7 @@ import { createSqliteArxivState } from '../core/store/sqlite-arxiv-state.ts';
 import type { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
+import { interruptedExit } from './shutdown.ts';
 
 type Store = ReturnType<typeof createSqliteStore>;
 
@@ -51,7 +52,10 @@ const stoppedBy =
   (io: CliIo) =>
   (error: unknown): never => {
     if (io.signal?.aborted) {
-      throw new PaperboyError('arxiv_unavailable', 'stopped (Ctrl-C) before arXiv answered; nothing was stored.');
+      throw new PaperboyError(
+        'arxiv_unavailable',
+        `stopped (${String(io.signal.reason)}) before arXiv answered; nothing was stored.`,
+      );
     }
     throw error;
   };
@@ -183,7 +187,8 @@ export async function runArxivBackfill(
   }
   if (!result.complete) {
     io.stderr.write('stopped before the end: run the same command again to continue where it stopped.\n');
-    return EXIT.failed;
+    // SIGINT/SIGTERM: the pages done are committed; 130/143 as every one-shot command stopped by a signal.
+    return io.signal?.aborted ? interruptedExit(io.signal) : EXIT.failed;
   }
   return EXIT.ok;
 }

@@ -1,4 +1,5 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { resolveDbPath } from '../config.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
@@ -16,6 +17,7 @@ export async function runBackup(io: CliIo, file: string, flags: { db?: string })
       'not_found',
       `no database at ${dbPath}. Point --db or PAPERBOY_DB at the database to copy.`,
     );
+  refuseTarget(file, dbPath);
   const started = Date.now();
   const temp = `${file}.${process.pid}.tmp`;
   const source = createSqliteStore(dbPath, { readonly: true });
@@ -41,7 +43,33 @@ export async function runBackup(io: CliIo, file: string, flags: { db?: string })
     }
   } finally {
     source.close();
-    rmSync(temp, { force: true });
+    // Opening the copy (a WAL database) to check it made its -wal and -shm beside it: they go with it.
+    for (const path of [temp, `${temp}-wal`, `${temp}-shm`]) rmSync(path, { force: true });
   }
   return EXIT.ok;
+}
+
+/**
+ * FILE must be somewhere else than the database: renamed over the live database (or its WAL or shared memory), a
+ * copy would leave a running bot writing to a deleted file. Its folder must exist.
+ */
+function refuseTarget(file: string, dbPath: string): void {
+  const target = resolve(file);
+  const folder = dirname(target);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new PaperboyError(
+      'not_found',
+      `the folder ${folder} does not exist. Create it, or back up to another folder.`,
+    );
+  const real = (path: string) => join(realpathSync(dirname(resolve(path))), basename(path));
+  const db = real(dbPath);
+  const sameFile =
+    existsSync(target) &&
+    statSync(target).ino === statSync(dbPath).ino &&
+    statSync(target).dev === statSync(dbPath).dev;
+  const to = real(target);
+  if (sameFile || to === db)
+    throw new PaperboyError('usage', `${file} is the database itself. Name a new file for the copy, e.g. ${file}.bak.`);
+  if (['-wal', '-shm', '-journal'].some((suffix) => to === `${db}${suffix}`))
+    throw new PaperboyError('usage', `${file} belongs to the database ${dbPath}. Name a new file for the copy.`);
 }

@@ -1,6 +1,6 @@
 import { envValue, loadConfig, readEnvFile, resolveDbPath, SAMPLE_PROFILES } from '../config.ts';
 import { isPaperboyError } from '../core/errors.ts';
-import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import { createSqliteStore, inspectSqliteFile } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok } from './doctor-check.ts';
 import { checkDatabase, checkNode, checkProfiles } from './doctor-local.ts';
@@ -18,7 +18,13 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
   const secrets = secretValues(setting);
   const checks: DoctorCheck[] = [checkNode(), checkConfig(io.env)];
   const dbPath = resolveDbPath(options.db, io.env);
-  checks.push(...checkDatabase(dbPath, () => createSqliteStore(dbPath, { readonly: true })));
+  checks.push(
+    ...checkDatabase(
+      dbPath,
+      () => createSqliteStore(dbPath, { readonly: true }),
+      () => inspectSqliteFile(dbPath),
+    ),
+  );
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
   const [slack, discord, arxiv] = await Promise.all([
     checkSlack(setting),

@@ -6,6 +6,8 @@ import { type DoctorCheck, type DoctorCheckId, fail, ok, warn } from './doctor-c
 import { readSnapshotStamp } from './snapshot-stamp.ts';
 
 type Store = PaperStore & { db: import('better-sqlite3').Database };
+/** What `inspectSqliteFile` finds. */
+type SqliteFileFacts = { quickCheck: string; version: number; tables: number; paperboy: boolean };
 
 const MIN_NODE = 20;
 // Below this many papers the index builds from the database in milliseconds: no snapshot is needed (the
@@ -25,7 +27,7 @@ export function checkNode(version = process.versions.node): DoctorCheck {
  * search snapshot is of this database and not far behind it, and the subscriptions' time zones exist.
  * `open` is only called when the file exists: doctor never creates a database.
  */
-export function checkDatabase(dbPath: string, open: () => Store): DoctorCheck[] {
+export function checkDatabase(dbPath: string, open: () => Store, inspect: () => SqliteFileFacts): DoctorCheck[] {
   const dependent: DoctorCheckId[] = ['migrations', 'search_snapshot', 'subscription_time_zones'];
   if (!existsSync(dbPath)) {
     const fix =
@@ -35,43 +37,67 @@ export function checkDatabase(dbPath: string, open: () => Store): DoctorCheck[] 
       ...dependent.map((id) => warn(id, 'not checked: no database yet', fix)),
     ];
   }
+  const broken = (message: string, fix: string, why: string) => [
+    fail('database', message, fix),
+    ...dependent.map((id) => fail(id, `not checked: ${why}`, 'Fix the database first.')),
+  ];
+  let inspected: SqliteFileFacts;
+  try {
+    inspected = inspect();
+  } catch (error) {
+    return broken(
+      `${dbPath} does not open as a SQLite database: ${(error as Error).message}`,
+      'Point --db / PAPERBOY_DB at the Paperboy database, or restore it from a backup.',
+      'the database does not open',
+    );
+  }
+  if (inspected.quickCheck !== 'ok')
+    return broken(
+      `${dbPath} is damaged: quick_check says ${inspected.quickCheck.slice(0, 200)}`,
+      'Stop Paperboy and restore the database from a backup (paperboy backup makes them), or delete it and ingest again.',
+      'the database is damaged',
+    );
+  if (inspected.version === 0 && inspected.tables > 0 && !inspected.paperboy)
+    return broken(
+      `${dbPath} is a SQLite database, but not a Paperboy database (no papers table)`,
+      "Point --db / PAPERBOY_DB at the Paperboy database; a command that writes would add Paperboy's tables to this one.",
+      'not a Paperboy database',
+    );
+  // A schema of another version: the store's statements may not prepare on it, so it is not opened.
+  if (inspected.version < MIGRATIONS.length) {
+    const migrations = checkMigrations(inspected.version);
+    return [
+      ok('database', `${dbPath} opens and passes quick_check`),
+      migrations,
+      ...(['search_snapshot', 'subscription_time_zones'] as const).map((id) =>
+        warn(id, 'not checked: the schema is older than this Paperboy', migrations.fix),
+      ),
+    ];
+  }
   let store: Store;
   try {
     store = open();
-    const result = store.db.pragma('quick_check', { simple: true });
-    if (result !== 'ok') {
-      store.close();
-      return [
-        fail(
-          'database',
-          `${dbPath} is damaged: quick_check says ${String(result).slice(0, 200)}`,
-          'Stop Paperboy and restore the database from a backup (paperboy backup makes them), or delete it and ingest again.',
-        ),
-        ...dependent.map((id) => fail(id, 'not checked: the database is damaged', 'Fix the database first.')),
-      ];
-    }
   } catch (error) {
     return [
-      fail(
-        'database',
-        `${dbPath} does not open as a SQLite database: ${(error as Error).message}`,
-        'Point --db / PAPERBOY_DB at the Paperboy database, or restore it from a backup.',
+      ok('database', `${dbPath} opens and passes quick_check`),
+      checkMigrations(inspected.version),
+      ...(['search_snapshot', 'subscription_time_zones'] as const).map((id) =>
+        fail(id, `not checked: ${(error as Error).message}`, 'Fix the database first.'),
       ),
-      ...dependent.map((id) => fail(id, 'not checked: the database does not open', 'Fix the database first.')),
     ];
   }
   try {
     const papers = store.counts().papers;
     return [
       ok('database', `${dbPath} opens and passes quick_check (${papers.toLocaleString('en-US')} papers)`),
-      checkMigrations(store),
+      checkMigrations(store.db.pragma('user_version', { simple: true }) as number),
       checkSnapshot(store, dbPath, papers),
       checkTimeZones(store),
     ];
   } catch (error) {
     return [
       ok('database', `${dbPath} opens and passes quick_check`),
-      checkMigrations(store),
+      checkMigrations(store.db.pragma('user_version', { simple: true }) as number),
       ...(['search_snapshot', 'subscription_time_zones'] as const).map((id) =>
         fail(
           id,
@@ -85,8 +111,7 @@ export function checkDatabase(dbPath: string, open: () => Store): DoctorCheck[] 
   }
 }
 
-function checkMigrations(store: Store): DoctorCheck {
-  const version = store.db.pragma('user_version', { simple: true }) as number;
+function checkMigrations(version: number): DoctorCheck {
   const current = MIGRATIONS.length;
   if (version === current) return ok('migrations', `schema version ${version}, current`);
   if (version > current)

@@ -42,6 +42,11 @@ const reason = (error: unknown) =>
     ? `no answer within ${TIMEOUT_MS / 1000} s`
     : `${(error as Error).message}${(error as { cause?: Error }).cause ? ` (${(error as { cause: Error }).cause.message})` : ''}`;
 
+/** A 429 or 5xx is the platform's trouble (or a proxy's), not a verdict on the token. */
+const serverTrouble = (status: number) => status === 429 || status >= 500;
+const troubleFix = (what: string, urlVariable: string) =>
+  `${what} had trouble answering: run doctor again in a few minutes; if it persists, check ${what}'s status page, or ${urlVariable}.`;
+
 /** Slack: `auth.test` takes the token; its `x-oauth-scopes` cover the manifest; the serving mode is complete. */
 export async function checkSlack(setting: Setting): Promise<DoctorCheck[]> {
   const token = setting('SLACK_BOT_TOKEN');
@@ -78,6 +83,14 @@ export async function checkSlack(setting: Setting): Promise<DoctorCheck[]> {
             `the token lacks scopes manifest.yml asks for: ${missing.join(', ')}`,
             'Add them under OAuth & Permissions (or update the app from manifest.yml), reinstall the app to the workspace and use the new token.',
           ),
+    );
+  } else if (answer && serverTrouble(answer.status)) {
+    checks.push(
+      fail(
+        'slack_token',
+        `auth.test at ${apiUrl} answered HTTP ${answer.status}: the token could not be checked`,
+        troubleFix('Slack', 'SLACK_API_URL'),
+      ),
     );
   } else if (answer) {
     checks.push(
@@ -153,7 +166,13 @@ export async function checkDiscord(
     const me = await get('/users/@me');
     if (me.status !== 200) {
       return [
-        fail('discord_token', `Discord refused the bot token (HTTP ${me.status})`, tokenFix),
+        serverTrouble(me.status)
+          ? fail(
+              'discord_token',
+              `Discord answered HTTP ${me.status} at ${api}/users/@me: the token could not be checked`,
+              troubleFix('Discord', 'DISCORD_API_URL'),
+            )
+          : fail('discord_token', `Discord refused the bot token (HTTP ${me.status})`, tokenFix),
         fail('discord_application', 'not checked: the token was not accepted', 'Fix the token first.'),
         fail('discord_commands', 'not checked: the token was not accepted', 'Fix the token first.'),
       ];

@@ -6,6 +6,7 @@ import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import type { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { interruptedExit } from './shutdown.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -255,6 +256,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (isPaperboyError(error)) {
       // Messages quote what they refused (a query, a line of a page): nothing in it may drive the terminal.
       io.stderr.write(toPrintable(`error: ${error.message}\n`));
+      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as README promises.
+      if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }
     if (error instanceof CommanderError) {

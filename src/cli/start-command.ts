@@ -51,8 +51,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   // GET /healthz and /readyz when PORT is set; in Slack HTTP mode Bolt serves them on that port instead.
   let health: { stop(): Promise<void> } | undefined;
   try {
-    if (explicitPort(io.env) && !(config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN))
-      health = await startHealthServer(config.PORT, readiness, logger);
+    // Slack HTTP mode: Bolt serves them on PORT once Slack starts; until then (loading the profiles, catching up
+    // with digests, which can take minutes) this server answers there, so a liveness probe does not kill a start.
+    const slackHttp = config.SLACK_BOT_TOKEN !== undefined && !config.SLACK_APP_TOKEN;
+    if (explicitPort(io.env) || slackHttp) health = await startHealthServer(config.PORT, readiness, logger);
     const report = (summary: IngestSummary | undefined) => {
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
@@ -123,7 +125,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       if (serving) {
         // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
         const expectSlow = () => store.maxRev() - index.rev > DEFER_WHEN_BEHIND;
-        await servePlatforms(chat, config, io, logger, expectSlow, readiness);
+        await servePlatforms(chat, config, io, logger, expectSlow, readiness, async () => {
+          await health?.stop();
+          health = undefined;
+        });
         return EXIT.ok;
       }
       const { profiles: profileCount, papers } = store.counts();
@@ -196,6 +201,8 @@ async function servePlatforms(
   logger: Logger,
   expectSlow: () => boolean,
   readiness: Readiness,
+  /** Frees PORT for Bolt (Slack HTTP mode) just before it listens there. */
+  beforeSlackListens: () => Promise<void>,
 ): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -219,6 +226,7 @@ async function servePlatforms(
           ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
           port: config.PORT,
           readyz: () => readiness.answer('/readyz') ?? { status: 200, body: '{"ready":true}' },
+          beforeListen: beforeSlackListens,
         },
         logger,
       );

@@ -5,6 +5,7 @@ import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
+import { PaperboyError } from '../../core/errors.ts';
 import { isPersonalAction, isPersonalText, type ReaderPlace } from '../../core/reading/reading-commands.ts';
 import { forRequest } from '../logger.ts';
 import { handleLinkShared } from './link-unfurls.ts';
@@ -21,6 +22,8 @@ export interface SlackSettings {
   port: number;
   /** HTTP mode: answers `GET /readyz` on the same port (`/healthz` is always there). */
   readyz?: () => { status: number; body: string };
+  /** HTTP mode: called just before Bolt listens on `port` (whoever answered health probes there lets go). */
+  beforeListen?: () => Promise<void>;
 }
 
 export interface SlackAdapter {
@@ -72,6 +75,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         socketMode: true,
         appToken: settings.appToken as string,
         clientOptions,
+        // auth.test runs in init() below, awaited: a refused token stops start with an error instead of an
+        // unhandled rejection once it already said it is serving.
+        deferInitialization: true,
         logger,
         receiver,
       })
@@ -79,6 +85,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
         token: settings.botToken,
         signingSecret: settings.signingSecret as string,
         clientOptions,
+        // auth.test runs in init() below, awaited: a refused token stops start with an error instead of an
+        // unhandled rejection once it already said it is serving.
+        deferInitialization: true,
         logger,
         customRoutes: [
           {
@@ -209,6 +218,14 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     logger.error(`paperboy slack_failed: ${error.code ?? ''} ${error.message}`, error.original ?? '');
   });
 
+  try {
+    await app.init();
+  } catch (error) {
+    throw new PaperboyError(
+      'invalid_config',
+      `Slack did not accept SLACK_BOT_TOKEN (auth.test: ${(error as Error).message}). Check it with "paperboy doctor".`,
+    );
+  }
   let stopped = false;
   if (receiver) {
     await app.start();
@@ -222,6 +239,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       },
     };
   }
+  await settings.beforeListen?.();
   const server = (await app.start(settings.port)) as { address(): AddressInfo | string | null };
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;

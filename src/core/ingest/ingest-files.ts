@@ -115,9 +115,17 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
   }
   let done = 0;
   const batch = createCommitBatcher(options.store, options.busy);
+  let yieldedAt = Date.now();
   try {
     for (const path of files) {
-      if (options.signal?.aborted) break;
+      // Pages are read and stored without giving the event loop a turn, and a SIGINT/SIGTERM handler or a
+      // health probe only runs on one: give it one every so often, between commits (never inside the batch's
+      // transaction). A running bot's watcher stops on the signal of its busy-wait options.
+      if (!batch.isOpen() && Date.now() - yieldedAt >= YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yieldedAt = Date.now();
+      }
+      if (options.signal?.aborted || options.busy?.signal?.aborted) break;
       let outcome: FileOutcome;
       if (RECORDS.test(path)) {
         batch.flush();
@@ -137,6 +145,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
 }
 
 const BATCH_MS = 500;
+const YIELD_MS = 50;
 
 /**
  * Groups the per-file transactions of many small pages into one commit every half second. Each page still
@@ -156,6 +165,7 @@ function createCommitBatcher(store: PaperStore, busy: BusyRetryOptions | undefin
         openedAt = Date.now();
       }
     },
+    isOpen: () => openedAt !== undefined,
     maybeFlush() {
       if (openedAt !== undefined && Date.now() - openedAt >= BATCH_MS) this.flush();
     },

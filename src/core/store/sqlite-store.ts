@@ -135,6 +135,28 @@ export interface SqliteStoreOptions {
 // Opening may have to wait for another process's migration or long write; nothing is served yet then.
 const OPEN_BUSY_TIMEOUT_MS = 30_000;
 
+/**
+ * What `paperboy doctor` reads before opening a store, which prepares statements only the current schema
+ * answers: `quick_check`, the schema version and whether Paperboy's tables are there. Read-only; never creates.
+ */
+export function inspectSqliteFile(file: string): {
+  quickCheck: string;
+  version: number;
+  tables: number;
+  paperboy: boolean;
+} {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+    const quickCheck = String(db.pragma('quick_check', { simple: true }));
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    return { quickCheck, version, tables: tables.length, paperboy: tables.includes('papers') };
+  } finally {
+    db.close();
+  }
+}
+
 /** Opens (creating and upgrading as needed) the SQLite database at `file`; `:memory:` works for tests. */
 export function createSqliteStore(
   file: string,
