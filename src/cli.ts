@@ -28,3 +28,6 @@ try {
   process.stderr.write(`paperboy failed unexpectedly: ${(error as Error).stack ?? String(error)}\n`);
   process.exitCode = 1;
 }
+// Stopped by a signal, the command has finished what it would finish and chosen its exit code: what is left on
+// the event loop is abandoned work (a platform still retrying its first request), not worth the grace period.
+if (stop.signal.aborted) process.exit();

@@ -205,32 +205,47 @@ async function servePlatforms(
   beforeSlackListens: () => Promise<void>,
 ): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
+  // A signal while a platform is still starting (Slack's auth.test retrying an unreachable API) stops start
+  // there: nothing is in flight yet, so start exits 0 without waiting for the platform's retries.
+  const unlessStopped = <T>(starting: Promise<T>): Promise<T | undefined> =>
+    new Promise((resolve, reject) => {
+      if (io.signal?.aborted) return resolve(undefined);
+      io.signal?.addEventListener('abort', () => resolve(undefined), { once: true });
+      starting.then((started) => {
+        // Started after the signal: stop it at once.
+        if (io.signal?.aborted) (started as { stop?: () => Promise<void> }).stop?.().catch(() => {});
+        resolve(started);
+      }, reject);
+    });
   try {
     if (config.DISCORD_TOKEN) {
-      const discord = await startDiscord(
-        chat,
-        { token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL },
-        logger,
-        expectSlow,
+      const discord = await unlessStopped(
+        startDiscord(chat, { token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL }, logger, expectSlow),
       );
+      if (!discord) return;
       stops.push(discord.stop);
+      if (io.signal?.aborted) return;
       readiness.platformUp('discord', discord.connected);
     }
     if (config.SLACK_BOT_TOKEN) {
-      const slack = await startSlack(
-        chat,
-        {
-          botToken: config.SLACK_BOT_TOKEN,
-          ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
-          ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-          ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
-          port: config.PORT,
-          readyz: () => readiness.answer('/readyz') ?? { status: 200, body: '{"ready":true}' },
-          beforeListen: beforeSlackListens,
-        },
-        logger,
+      const slack = await unlessStopped(
+        startSlack(
+          chat,
+          {
+            botToken: config.SLACK_BOT_TOKEN,
+            ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+            ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+            ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+            port: config.PORT,
+            readyz: () => readiness.answer('/readyz') ?? { status: 200, body: '{"ready":true}' },
+            beforeListen: beforeSlackListens,
+          },
+          logger,
+        ),
       );
+      if (!slack) return;
       stops.push(slack.stop);
+      if (io.signal?.aborted) return;
       readiness.platformUp('slack', slack.connected);
     }
     logger.info('paperboy: serving; stop with Ctrl-C (SIGINT) or SIGTERM');

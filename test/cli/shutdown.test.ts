@@ -195,4 +195,24 @@ describe('stopping on SIGTERM and SIGINT', () => {
     chat.child.kill('SIGTERM');
     expect((await chat.exit).code).toBe(0);
   });
+
+  it('start, SIGTERM while Slack is still starting (its API unreachable, auth.test retrying): exit 0 at once, not after the grace period', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'profiles'));
+    const bot = paperboy(['start', '--db', join(dir, 'p.db'), '--profiles', join(dir, 'profiles')], {
+      SLACK_BOT_TOKEN: 'xoxb-unreachable',
+      SLACK_SIGNING_SECRET: 'secret',
+      // Nothing listens on port 9 (discard) of 127.0.0.1: every Slack call fails and Bolt keeps retrying.
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      PORT: '0',
+      LOG_FORMAT: 'json',
+    });
+    await waitFor(() => bot.stderr().includes('http request failed'), 30_000);
+    const sent = Date.now();
+    bot.child.kill('SIGTERM');
+    expect((await bot.exit).code).toBe(0);
+    // The grace period is 10 s: an exit well before it means start did not wait out Bolt's retries.
+    expect(Date.now() - sent).toBeLessThan(8_000);
+    expect(bot.stderr()).not.toContain('still busy');
+  });
 });
