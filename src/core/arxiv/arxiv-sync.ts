@@ -110,8 +110,11 @@ export async function runDailySync(options: Omit<SyncOptions, 'now'> & { runner:
       throw error;
     }
     const today = newYorkTime(now).day;
-    const builtToday = result.updated !== null && newYorkTime(new Date(result.updated)).day === today;
-    state.markTried(key, now.getTime(), builtToday || (!result.quiet && result.updated === null) ? today : null);
+    // A build time that is no date (a proxy's page, a hostile feed) counts as none, never as an error that
+    // would leave the day untried and fetch again at every tick.
+    const builtAt = result.updated === null ? Number.NaN : Date.parse(result.updated);
+    const builtToday = !Number.isNaN(builtAt) && newYorkTime(new Date(builtAt)).day === today;
+    state.markTried(key, now.getTime(), builtToday || (!result.quiet && Number.isNaN(builtAt)) ? today : null);
     return result;
   } finally {
     state.release(key, runner.owner);

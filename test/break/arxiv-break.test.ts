@@ -1,0 +1,26 @@
+import { expect, it } from 'vitest';
+import { runDailySync } from '../../src/core/arxiv/arxiv-sync.ts';
+import { parseArxivListing } from '../../src/core/arxiv/parse-listing.ts';
+import { createSqliteArxivState } from '../../src/core/store/sqlite-arxiv-state.ts';
+import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { FAKE_PAPERS, listingXml } from '../fakes/arxiv-formats.ts';
+
+it('B1 a listing whose build time is no date is synced once, not fetched again at every tick', async () => {
+  const store = createSqliteStore(':memory:');
+  const state = createSqliteArxivState(store.db);
+  let fetches = 0;
+  const fetchListing = async (categories: readonly string[]) => {
+    fetches++;
+    const xml = listingXml(categories.join('+'), 'build 42 of today', FAKE_PAPERS);
+    return { url: 'fake', ...parseArxivListing(xml) };
+  };
+  let now = new Date('2026-11-27T05:30:00Z');
+  const runner = { owner: 'a', leaseMs: 600_000, clock: () => now.getTime() };
+  const sync = () => runDailySync({ store, state, fetchListing, categories: ['cs.CL'], runner });
+  expect(await sync()).toMatchObject({ quiet: false, newPapers: 3 });
+  for (const t of ['05:31', '05:32', '06:10', '12:00']) {
+    now = new Date(`2026-11-27T${t}:00Z`);
+    expect(await sync()).toBeNull();
+  }
+  expect(fetches).toBe(1);
+});
