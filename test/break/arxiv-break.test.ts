@@ -1,9 +1,14 @@
-import { expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDailySync } from '../../src/core/arxiv/arxiv-sync.ts';
 import { parseArxivListing } from '../../src/core/arxiv/parse-listing.ts';
 import { createSqliteArxivState } from '../../src/core/store/sqlite-arxiv-state.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { FAKE_PAPERS, listingXml } from '../fakes/arxiv-formats.ts';
+import { type FakeArxiv, startFakeArxiv } from '../fakes/fake-arxiv.ts';
+import { runPaperboy } from '../helpers/run-cli.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+import { holdWriteLock } from '../helpers/write-lock.ts';
 
 it('B1 a listing whose build time is no date is synced once, not fetched again at every tick', async () => {
   const store = createSqliteStore(':memory:');
@@ -23,4 +28,27 @@ it('B1 a listing whose build time is no date is synced once, not fetched again a
     expect(await sync()).toBeNull();
   }
   expect(fetches).toBe(1);
+});
+
+describe('B2 a busy database', () => {
+  const tempDir = useTempDir();
+  let arxiv: FakeArxiv;
+  beforeEach(async () => {
+    arxiv = await startFakeArxiv();
+  });
+  afterEach(() => arxiv.stop());
+
+  it('B2 arxiv sync on a database another process keeps locked says so and exits 1, no crash and no stack', async () => {
+    const db = join(tempDir(), 'p.db');
+    createSqliteStore(db).close();
+    const lock = await holdWriteLock(db, 12_000);
+    const run = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--db', db, '--json'], {
+      env: arxiv.env,
+    });
+    await lock.released;
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error: the database is locked by another process/);
+    expect(run.stderr).not.toMatch(/SqliteError|    at /);
+  }, 30_000);
 });
