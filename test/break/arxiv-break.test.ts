@@ -49,6 +49,6 @@ describe('B2 a busy database', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^error: the database is locked by another process/);
-    expect(run.stderr).not.toMatch(/SqliteError|    at /);
+    expect(run.stderr).not.toMatch(/SqliteError| {4}at /);
   }, 30_000);
 });
