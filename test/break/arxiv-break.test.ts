@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDailySync } from '../../src/core/arxiv/arxiv-sync.ts';
 import { parseArxivListing } from '../../src/core/arxiv/parse-listing.ts';
+import { BOT_BUSY_TIMEOUT_MS } from '../../src/core/store/busy.ts';
 import { createSqliteArxivState } from '../../src/core/store/sqlite-arxiv-state.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { FAKE_PAPERS, listingXml } from '../fakes/arxiv-formats.ts';
-import { type FakeArxiv, startFakeArxiv } from '../fakes/fake-arxiv.ts';
+import { FAKE_UPDATED, type FakeArxiv, startFakeArxiv } from '../fakes/fake-arxiv.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { holdWriteLock } from '../helpers/write-lock.ts';
@@ -50,5 +51,36 @@ describe('B2 a busy database', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^error: the database is locked by another process/);
     expect(run.stderr).not.toMatch(/SqliteError| {4}at /);
+  }, 30_000);
+});
+
+describe('B4 the daily sync of a running bot and a short write lock', () => {
+  const tempDir = useTempDir();
+
+  it('B4 a write lock taken by another process while the listing is fetched is waited out: the fetched listing is stored, not fetched again', async () => {
+    const db = join(tempDir(), 'p.db');
+    createSqliteStore(db).close();
+    // The bot's store: SQLite calls wait 200 ms for a lock, no more.
+    const store = createSqliteStore(db, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
+    const state = createSqliteArxivState(store.db);
+    let fetches = 0;
+    let lock: Awaited<ReturnType<typeof holdWriteLock>> | undefined;
+    const fetchListing = async (categories: readonly string[]) => {
+      fetches++;
+      // Another process (an import, a runner posting digests) takes the write lock while arXiv answers.
+      lock = await holdWriteLock(db, 1_500);
+      return { url: 'fake', ...parseArxivListing(listingXml(categories.join('+'), FAKE_UPDATED, FAKE_PAPERS)) };
+    };
+    const now = new Date('2026-11-27T05:30:00Z');
+    const runner = { owner: 'a', leaseMs: 600_000, clock: () => now.getTime() };
+    try {
+      const result = await runDailySync({ store, state, fetchListing, categories: ['cs.CL'], runner });
+      expect(result).toMatchObject({ quiet: false, newPapers: 3 });
+      expect(fetches).toBe(1);
+      expect(await runDailySync({ store, state, fetchListing, categories: ['cs.CL'], runner })).toBeNull();
+    } finally {
+      await lock?.released;
+      store.close();
+    }
   }, 30_000);
 });
