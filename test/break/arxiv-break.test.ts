@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FetchOaiPage, runBackfill } from '../../src/core/arxiv/arxiv-backfill.ts';
 import { runDailySync } from '../../src/core/arxiv/arxiv-sync.ts';
 import { parseArxivListing } from '../../src/core/arxiv/parse-listing.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../../src/core/store/busy.ts';
@@ -83,4 +84,27 @@ describe('B4 the daily sync of a running bot and a short write lock', () => {
       store.close();
     }
   }, 30_000);
+});
+
+it('B6 a backfill whose resumption tokens go round in a circle stops with an error instead of fetching forever', async () => {
+  const store = createSqliteStore(':memory:');
+  const state = createSqliteArxivState(store.db);
+  let fetches = 0;
+  const fetchPage: FetchOaiPage = async (request) => {
+    fetches++;
+    if (fetches > 20) throw new Error('still fetching after 20 pages');
+    const token = 'resumptionToken' in request && request.resumptionToken === 'A' ? 'B' : 'A';
+    return { url: 'fake-oai', entries: [], resumptionToken: token };
+  };
+  await expect(
+    runBackfill({
+      store,
+      state,
+      fetchPage,
+      categories: ['cs.CL'],
+      from: '2026-11-01',
+      clock: () => new Date('2026-11-28T10:00:00Z'),
+    }),
+  ).rejects.toThrow(/resumption token/);
+  expect(fetches).toBeLessThanOrEqual(3);
 });
