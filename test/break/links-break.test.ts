@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { addArxivPapers } from '../../src/core/arxiv/arxiv-add.ts';
 import type { ArxivEntry } from '../../src/core/arxiv/arxiv-entry.ts';
 import { createChat } from '../../src/core/commands/chat.ts';
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
@@ -23,4 +24,16 @@ it('B5 a message of 300 arXiv ids the index lacks looks up only the 5 it can sho
   );
   expect(asked).toEqual(ids.slice(0, 5));
   expect(store.counts().papers).toBe(5);
+});
+
+it('B7 arxiv add stores only the papers it asked for, not whatever else the API answer holds', async () => {
+  const store = createSqliteStore(':memory:');
+  const lookup = async (): Promise<ArxivEntry[]> => [
+    { ...arxivEntry(1), arxivId: '2611.00001' },
+    { ...arxivEntry(2), arxivId: '2611.99999' },
+  ];
+  const result = await addArxivPapers(['2611.00001'], { store, lookup, now: new Date('2026-11-28T10:00:00Z') });
+  expect(result).toMatchObject({ requested: ['2611.00001'], missing: [], newPapers: 1 });
+  expect(result.papers.map((p) => p.arxivId)).toEqual(['2611.00001']);
+  expect(store.counts().papers).toBe(1);
 });
