@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { addArxivPapers } from '../../src/core/arxiv/arxiv-add.ts';
 import type { ArxivEntry } from '../../src/core/arxiv/arxiv-entry.ts';
 import { createChat } from '../../src/core/commands/chat.ts';
+import { isOnlyLinks, recogniseLinks } from '../../src/core/links/recognise-links.ts';
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
 import { createSearch } from '../../src/core/search/search.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
@@ -36,4 +37,19 @@ it('B7 arxiv add stores only the papers it asked for, not whatever else the API 
   expect(result).toMatchObject({ requested: ['2611.00001'], missing: [], newPapers: 1 });
   expect(result.papers.map((p) => p.arxivId)).toEqual(['2611.00001']);
   expect(store.counts().papers).toBe(1);
+});
+
+it('B9 ids and links listed with commas or semicolons and no space are each recognised, and the line stays a lookup', () => {
+  const ref = (id: string) => ({ kind: 'arxiv', id, version: null });
+  for (const text of [
+    '2310.13548,2310.13549',
+    '2310.13548;2310.13549',
+    'https://arxiv.org/abs/2310.13548,https://arxiv.org/abs/2310.13549',
+    'arXiv:2310.13548,arXiv:2310.13549',
+  ]) {
+    expect(recogniseLinks(text)).toEqual([ref('2310.13548'), ref('2310.13549')]);
+    expect(isOnlyLinks(text)).toBe(true);
+  }
+  // Still no id inside a longer token.
+  expect(recogniseLinks('x,y2310.13548')).toEqual([]);
 });
