@@ -3,6 +3,7 @@
 // `register-commands` load the Discord and Slack SDKs (docs/search.md, "Start"). A new command does the same.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
+import { isDatabaseBusy } from '../core/store/busy.ts';
 import type { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
@@ -259,6 +260,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as README promises.
       if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
+    }
+    if (isDatabaseBusy(error)) {
+      // Another process held the write lock past the busy timeout (a long import, a running bot's digests):
+      // an operator's situation, not a crash, so a plain message and no stack trace.
+      io.stderr.write(
+        'error: the database is locked by another process writing to it (an import, a backup restore, another Paperboy); this command stopped and its last step was not stored. Run it again when that process is done.\n',
+      );
+      return EXIT.failed;
     }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0

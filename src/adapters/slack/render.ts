@@ -315,5 +315,7 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
 /** A paper's card as the blocks of a link unfurl: the card alone, its title unnumbered. */
 export function unfurlBlocks(card: PaperCard): Block[] {
   const [header, ...rest] = paperBlocks(card, 1);
-  return [{ ...header, text: plain(card.title, SLACK_LIMITS.header) }, ...rest];
+  // Slack refuses a header with no text (the whole unfurl fails): a paper sent without a title still gets one.
+  const title = toPrintable(card.title).trim() === '' ? 'Untitled paper' : card.title;
+  return [{ ...header, text: plain(title, SLACK_LIMITS.header) }, ...rest];
 }

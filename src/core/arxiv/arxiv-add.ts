@@ -22,7 +22,9 @@ export async function addArxivPapers(
   { store, lookup, now }: { store: PaperStore; lookup: ArxivLookup; now: Date },
 ): Promise<AddResult> {
   const requested = [...new Set(ids)];
-  const entries = requested.length ? await lookup(requested) : [];
+  // Only what was asked: an answer holding other papers (a proxy, a misbehaving mirror) stores none of them.
+  const asked = new Set(requested);
+  const entries = (requested.length ? await lookup(requested) : []).filter((e) => asked.has(e.arxivId));
   const before = store.findByArxivIds(entries.map((e) => e.arxivId)).size;
   store.saveArxivEntries(entries, 'lookup', now);
   const stored = store.findByArxivIds(entries.map((e) => e.arxivId));

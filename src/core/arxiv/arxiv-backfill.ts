@@ -69,6 +69,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       entries: position.entries,
     });
   progress();
+  // Tokens given this run: one seen again means the list goes round in a circle (not only A -> A).
+  const tokensSeen = new Set<string>();
   while (position.categoryIndex < categories.length && !signal?.aborted) {
     const category = categories[position.categoryIndex] ?? '';
     const usedToken = position.token;
@@ -86,10 +88,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       }
       throw error;
     }
-    if (usedToken && page.resumptionToken === usedToken) {
+    if (usedToken) tokensSeen.add(usedToken);
+    if (page.resumptionToken && tokensSeen.has(page.resumptionToken)) {
       throw new PaperboyError(
         'arxiv_rejected',
-        `${page.url} sent back the resumption token it was given: the list would never end. Stopped; try again later.`,
+        `${page.url} sent back a resumption token it had given before: the list would never end. Stopped; try again later.`,
       );
     }
     store.begin();

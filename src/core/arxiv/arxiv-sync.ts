@@ -1,4 +1,5 @@
 import type { Runner } from '../digest/digest-lease.ts';
+import { whenNotBusy } from '../store/busy.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import type { ArxivEntry, ArxivSaveCounts } from './arxiv-entry.ts';
 import { type ArxivState, feedKey } from './arxiv-state.ts';
@@ -24,6 +25,11 @@ export interface SyncOptions {
   fetchListing: FetchListing;
   categories: readonly string[];
   now: Date;
+  /**
+   * Runs the write that follows the fetch; a running bot passes a wait for another process's write lock (its
+   * SQLite calls give up after 200 ms), so a listing already fetched is stored, not thrown away and fetched again.
+   */
+  whenWritable?: <T>(write: () => T) => Promise<T>;
 }
 
 const NO_COUNTS: ArxivSaveCounts = { entries: 0, new: 0, cross: 0, replaced: 0, newPapers: 0 };
@@ -33,8 +39,16 @@ const NO_COUNTS: ArxivSaveCounts = { entries: 0, new: 0, cross: 0, replaced: 0, 
  * A fetch or parse failure throws before anything is written. An empty feed, or one whose `updated` equals the
  * last sync's for these categories, is quiet: nothing stored, counts 0.
  */
-export async function syncListing({ store, state, fetchListing, categories, now }: SyncOptions): Promise<SyncResult> {
-  const listing = await fetchListing(categories);
+export async function syncListing(options: SyncOptions): Promise<SyncResult> {
+  const listing = await options.fetchListing(options.categories);
+  const write = () => storeListing(options, listing);
+  return options.whenWritable ? options.whenWritable(write) : write();
+}
+
+function storeListing(
+  { store, state, categories, now }: SyncOptions,
+  listing: Awaited<ReturnType<FetchListing>>,
+): SyncResult {
   const key = feedKey(categories);
   const last = state.feed(key).updated;
   const sameBuild = listing.updated !== null && listing.updated === last;
@@ -79,6 +93,8 @@ export const FIRST_TRY_MINUTES = 30;
 export const RETRY_MS = 30 * 60_000;
 /** A daily sync's claim on its feed: long enough for a fetch with all its retries and waits. */
 export const ARXIV_LEASE_MS = 10 * 60_000;
+/** How long a daily sync waits for another process's write lock to store what it fetched. */
+export const SYNC_WRITE_WAIT_MS = 60_000;
 
 /** True when the daily sync of a feed should try now (from 00:30 New York time, every 30 minutes until done). */
 export function isDailySyncDue(row: { doneDay: string | null; triedAt: number | null }, now: Date): boolean {
@@ -102,19 +118,26 @@ export async function runDailySync(options: Omit<SyncOptions, 'now'> & { runner:
   try {
     // Another runner may have finished the day between our read and our claim.
     if (!isDailySyncDue(state.feed(key), now)) return null;
+    // Waits for another process's write lock on a timer (a bot's SQLite calls give up after 200 ms).
+    const whenWritable = <T>(write: () => T) => whenNotBusy(write, { maxWaitMs: SYNC_WRITE_WAIT_MS });
     let result: SyncResult;
     try {
-      result = await syncListing({ ...options, now });
+      result = await syncListing({ ...options, now, whenWritable });
     } catch (error) {
-      state.markTried(key, now.getTime(), null);
+      await whenWritable(() => state.markTried(key, now.getTime(), null)).catch(() => {});
       throw error;
     }
     const today = newYorkTime(now).day;
-    const builtToday = result.updated !== null && newYorkTime(new Date(result.updated)).day === today;
-    state.markTried(key, now.getTime(), builtToday || (!result.quiet && result.updated === null) ? today : null);
+    // A build time that is no date (a proxy's page, a hostile feed) counts as none, never as an error that
+    // would leave the day untried and fetch again at every tick.
+    const builtAt = result.updated === null ? Number.NaN : Date.parse(result.updated);
+    const builtToday = !Number.isNaN(builtAt) && newYorkTime(new Date(builtAt)).day === today;
+    const doneDay = builtToday || (!result.quiet && Number.isNaN(builtAt)) ? today : null;
+    await whenWritable(() => state.markTried(key, now.getTime(), doneDay));
     return result;
   } finally {
-    state.release(key, runner.owner);
+    // Left held when the database stays locked: the lease runs out by itself.
+    await whenNotBusy(() => state.release(key, runner.owner), { maxWaitMs: SYNC_WRITE_WAIT_MS }).catch(() => {});
   }
 }
 

@@ -2,7 +2,7 @@ import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
 import { buildAuthorCard } from '../authors/author-card.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
-import { fromLinksQuery, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
+import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, resolveRefs } from '../links/lookup.ts';
 import type { PaperRef } from '../links/recognise-links.ts';
 import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
@@ -189,7 +189,8 @@ export function createChat({
   };
 
   async function answerLinks(refs: readonly PaperRef[]): Promise<Reply> {
-    const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
+    // Only as many looked up on arXiv as an answer shows cards.
+    const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError, maxLookups: LINK_CARDS });
     return guard(() => links(refs, resolved));
   }
 

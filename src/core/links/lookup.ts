@@ -20,6 +20,11 @@ export interface LookupOptions {
   clock?: () => Date;
   /** Told when arXiv could not be reached (the answer then says "not in the index"). */
   onLookupError?: ((error: unknown) => void) | undefined;
+  /**
+   * At most this many ids are looked up on arXiv (the first ones the index lacks); the others stay `not_held`.
+   * A chat answer shows 5 cards: a message of hundreds of ids must not make the bot fetch and store them all.
+   */
+  maxLookups?: number;
 }
 
 /** The refs the index holds, by arXiv id (version ignored) or by DOI; the others as `not_held`. No I/O. */
@@ -45,15 +50,20 @@ export function mayWait(refs: readonly PaperRef[], { store, arxiv }: LookupOptio
 export async function resolveRefs(refs: readonly PaperRef[], options: LookupOptions): Promise<Resolved[]> {
   const { store, arxiv, clock = () => new Date() } = options;
   const held = findHeld(refs, store);
-  const missing = held.flatMap((r) => (r.paperId === null && r.ref.kind === 'arxiv' ? [r.ref.id] : []));
+  const missing = held
+    .flatMap((r) => (r.paperId === null && r.ref.kind === 'arxiv' ? [r.ref.id] : []))
+    .slice(0, options.maxLookups ?? Number.POSITIVE_INFINITY);
   if (!arxiv || missing.length === 0) return held;
   let entries: ArxivEntry[];
   try {
     entries = await arxiv(missing);
   } catch (error) {
     options.onLookupError?.(error);
+    const asked = new Set(missing);
     return held.map((r) =>
-      r.paperId === null && r.ref.kind === 'arxiv' ? { ref: r.ref, paperId: null, reason: 'unreachable' } : r,
+      r.paperId === null && r.ref.kind === 'arxiv' && asked.has(r.ref.id)
+        ? { ref: r.ref, paperId: null, reason: 'unreachable' }
+        : r,
     );
   }
   const wanted = new Set(missing);

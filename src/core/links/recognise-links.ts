@@ -23,8 +23,9 @@ const NEW_ID = '(\\d{4}\\.\\d{4,5})';
  * 10-11 Hugging Face, 12 DOI.
  */
 const LINK = new RegExp(
-  // Only where a token starts: after a space, an opening bracket or quote, or markdown emphasis.
-  `(?<![^\\s([{"'*_~\u00ab\u201c])(?:` +
+  // Only where a token starts: after a space, an opening bracket or quote, markdown emphasis, or the comma or
+  // semicolon of a list written without spaces (`2310.13548,2310.13549`).
+  `(?<![^\\s([{"'*_~,;\u00ab\u201c])(?:` +
     `(?:https?://)?(?:(?:www|export)\\.)?arxiv\\.org/(?:abs|pdf|html)/${ID}${VERSION}(?:\\.pdf)?${URL_ID_END}${URL_TAIL}` +
     `|arxiv:\\s?${ID}${VERSION}${ID_END}` +
     `|${ID}${VERSION}${ID_END}` +

@@ -245,8 +245,30 @@ export function createSqliteStore(
       const byId = paperByArxivId.get(paper.arxivId);
       if (byId) return byId;
     }
-    const byTitle = papersByKey.get(toPaperKey(paper.title));
-    return byTitle && (byTitle.arxiv_id === null || !paper.arxivId) ? byTitle : undefined;
+    const key = toPaperKey(paper.title);
+    const byTitle = papersByKey.get(key);
+    if (byTitle || paper.arxivId) return byTitle && (byTitle.arxiv_id === null || !paper.arxivId) ? byTitle : undefined;
+    // A source without arXiv ids (a profile page) may still name a paper by the title arXiv has since changed.
+    const formerId = formerTitleKeys().get(key);
+    return formerId === undefined
+      ? undefined
+      : prepared<[number], PaperRow>('SELECT * FROM papers WHERE id = ?').get(formerId);
+  }
+
+  // Titles papers had before arXiv retitled them, by key: rebuilt only when a retitle was added (or rolled back).
+  // Statements prepared on first use, as a read-only store may open a database older than the table.
+  let retitles: { rev: number | null; byKey: Map<string, number> } = { rev: null, byKey: new Map() };
+  function formerTitleKeys(): Map<string, number> {
+    const rev = prepared<[], { rev: number | null }>('SELECT max(rev) AS rev FROM paper_retitles').get()?.rev ?? null;
+    if (rev !== retitles.rev) {
+      const byKey = new Map<string, number>();
+      const rows = prepared<[], { paper_id: number; old_title: string }>(
+        'SELECT paper_id, old_title FROM paper_retitles ORDER BY rev',
+      ).iterate();
+      for (const row of rows) byKey.set(toPaperKey(row.old_title), row.paper_id);
+      retitles = { rev, byKey };
+    }
+    return retitles.byKey;
   }
 
   function insert(paper: PaperInput, now: string, announce: boolean, also: string[] = []): number {
