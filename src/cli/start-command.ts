@@ -253,9 +253,9 @@ async function servePlatforms(
       if (!io.signal || io.signal.aborted) return resolve();
       io.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+  } finally {
     logger.info('paperboy: stopping: no new work; finishing what is in flight');
     readiness.stopping();
-  } finally {
     for (const stop of stops.reverse()) await stop();
   }
 }
