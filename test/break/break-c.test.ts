@@ -1,5 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePaperRef } from '../../src/core/reading/paper-ref.ts';
+import { runPaperboy } from '../helpers/run-cli.ts';
+import { SAMPLE_PAGE } from '../helpers/shared-data.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
 
 describe('break round 3 (c): reading list and BibTeX ids', () => {
   it('B1 a bare DOI (10.1145/…), as papers print it, names a paper for /save, /cite and paperboy bibtex', () => {
@@ -10,5 +15,19 @@ describe('break round 3 (c): reading list and BibTeX ids', () => {
     // Still one paper only: a bare DOI followed by words is no reference.
     expect(parsePaperRef('10.1145/3597503.3639187 and more')).toBeUndefined();
     expect(parsePaperRef('10.1/x')).toBeUndefined();
+  });
+});
+
+describe('break round 3 (c): doctor on a snapshot beside a database in a folder with a space', () => {
+  const tempDir = useTempDir();
+
+  it('B2 the snapshot fix quotes a database path with spaces or quotes, so it can be pasted into a shell', async () => {
+    const dir = join(tempDir(), "Bob's papers");
+    mkdirSync(dir);
+    const db = join(dir, 'p.db');
+    await runPaperboy(['ingest', SAMPLE_PAGE, '--db', db]);
+    writeFileSync(`${db}.search-index.json`, '{}');
+    const { stdout } = await runPaperboy(['doctor', '--db', db]);
+    expect(stdout).toContain(`Run "paperboy search x --db '${db.replace(/'/g, `'\\''`)}'" once`);
   });
 });
