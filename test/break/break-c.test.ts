@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePaperRef } from '../../src/core/reading/paper-ref.ts';
@@ -29,5 +29,23 @@ describe('break round 3 (c): doctor on a snapshot beside a database in a folder 
     writeFileSync(`${db}.search-index.json`, '{}');
     const { stdout } = await runPaperboy(['doctor', '--db', db]);
     expect(stdout).toContain(`Run "paperboy search x --db '${db.replace(/'/g, `'\\''`)}'" once`);
+  });
+});
+
+describe('break round 3 (c): a search snapshot that cannot be written', () => {
+  const tempDir = useTempDir();
+
+  it('B3 ingest warns and search still answers when a folder stands where the snapshot goes; no temp files are left', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    mkdirSync(`${db}.search-index.json`);
+    const ingest = await runPaperboy(['ingest', SAMPLE_PAGE, '--db', db]);
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout).toContain('papers: 18 (18 new');
+    expect(ingest.stderr).toMatch(/warning: the search snapshot could not be written/);
+    const search = await runPaperboy(['search', 'sycophancy', '--db', db, '--json']);
+    expect(search.code).toBe(0);
+    expect(JSON.parse(search.stdout).total).toBeGreaterThan(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
