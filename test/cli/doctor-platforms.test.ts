@@ -107,7 +107,8 @@ describe('paperboy doctor: Slack', () => {
     const result = await doctor(env, db());
     expect(result.check('slack_scopes')).toMatchObject({
       status: 'fail',
-      message: 'the token lacks scopes manifest.yml asks for: channels:history, groups:history, im:history, im:write, files:write, links:read, links:write',
+      message:
+        'the token lacks scopes manifest.yml asks for: channels:history, groups:history, im:history, im:write, files:write, links:read, links:write',
       fix: expect.stringMatching(/reinstall/),
     });
     expect(result.code).toBe(1);
