@@ -129,7 +129,9 @@ function checkMigrations(version: number): DoctorCheck {
 
 function checkSnapshot(store: Store, dbPath: string, papers: number): DoctorCheck {
   const path = `${dbPath}.search-index.json`;
-  const rebuild = `Run "paperboy search x --db ${dbPath}" once: it rebuilds the snapshot.`;
+  // Quoted for the shell when it must be (`My Data/p.db`), so the fix can be pasted as it is.
+  const db = /^[\w@%+=:,./-]+$/.test(dbPath) ? dbPath : `'${dbPath.replace(/'/g, `'\\''`)}'`;
+  const rebuild = `Run "paperboy search x --db ${db}" once: it rebuilds the snapshot.`;
   if (!existsSync(path)) {
     return papers > SNAPSHOT_WORTH_IT
       ? warn(

@@ -27,9 +27,23 @@ export async function runIngest(
   });
   bar.done();
   // docs/search.md: the first search after an ingest loads the snapshot instead of reading every paper.
-  if (dbPath !== undefined) refreshSnapshot(store, dbPath);
+  // The papers are committed by now: a snapshot that cannot be written is a warning, not a failed ingest.
+  let snapshotError: unknown;
+  if (dbPath !== undefined) {
+    try {
+      refreshSnapshot(store, dbPath);
+    } catch (error) {
+      snapshotError = error;
+    }
+  }
   if (json) writeJson(io, summary);
   else io.stdout.write(toPrintable(formatSummary(summary)));
+  if (snapshotError !== undefined)
+    io.stderr.write(
+      toPrintable(
+        `warning: the search snapshot could not be written (${snapshotError instanceof Error ? snapshotError.message : String(snapshotError)}); searches read the database instead, slowly, until it can be.\n`,
+      ),
+    );
   const rejected = summary.files.filter((f) => f.status === 'error');
   for (const file of rejected) for (const m of file.messages) io.stderr.write(toPrintable(`error: ${m.message}\n`));
   // Stopped by SIGINT/SIGTERM: the files read are committed; the rest were never started.

@@ -12,8 +12,11 @@ export type PaperRef = { kind: 'id'; id: number } | { kind: 'arxiv'; arxivId: st
 export function parsePaperRef(text: string): PaperRef | undefined {
   const word = text.trim();
   if (/^\d{1,15}$/.test(word)) return { kind: 'id', id: Number(word) };
-  if (!isOnlyLinks(word)) return undefined;
-  const [ref, more] = recogniseLinks(word);
+  // A bare DOI (`10.1145/3597503`), as papers print it, is a DOI here: the whole text names one paper, so it
+  // cannot be a fraction or a date in a sentence (which is why the link recogniser wants `doi:` or doi.org).
+  const link = /^10\.\d{4,9}\/\S+$/.test(word) ? `doi:${word}` : word;
+  if (!isOnlyLinks(link)) return undefined;
+  const [ref, more] = recogniseLinks(link);
   if (!ref || more) return undefined;
   return ref.kind === 'arxiv' ? { kind: 'arxiv', arxivId: ref.id } : { kind: 'doi', doi: ref.doi };
 }

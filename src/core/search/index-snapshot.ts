@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 // 7: facts and counts as base64 typed arrays, the vocabulary as one string: a JSON of a few values, not of
 //    millions (at 191k papers the old snapshot took 6 s to parse, at 1M it would not have fit the targets);
@@ -74,8 +74,14 @@ export function writeSnapshot(path: string, parts: SnapshotParts): void {
     counts: toBase64(parts.counts),
   };
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(file));
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, JSON.stringify(file));
+    renameSync(temp, path);
+  } catch (error) {
+    // A full disk or a folder in the way: leave no temp file behind (one per failed write adds up).
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;

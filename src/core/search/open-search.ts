@@ -12,7 +12,13 @@ const RESNAPSHOT_AFTER = 2000;
 export function openSearch(store: PaperStore, dbPath: string): { index: PaperIndex; search: Search } {
   const snapshotPath = snapshotPathFor(dbPath);
   const index = PaperIndex.open(snapshotPath ? { store, snapshotPath } : { store });
-  if (index.caughtUp >= RESNAPSHOT_AFTER) index.saveSnapshot();
+  if (index.caughtUp >= RESNAPSHOT_AFTER) {
+    // The snapshot only makes the next start faster: a failed write (a full disk, a folder in the way) must
+    // not keep this one from answering. Doctor reports the snapshot, and ingest names the error.
+    try {
+      index.saveSnapshot();
+    } catch {}
+  }
   return { index, search: createSearch({ index, store }) };
 }
 
