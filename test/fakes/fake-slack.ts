@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { SLACK_MANIFEST_SCOPES } from '../../src/cli/doctor-platforms.ts';
 import { createFaults, pause } from './faults.ts';
 
 export interface RecordedCall {
@@ -11,19 +12,8 @@ export interface RecordedCall {
   at: number;
 }
 
-/** The bot scopes the fake grants by default: those `manifest.yml` asks for. */
-export const FAKE_SLACK_SCOPES = [
-  'app_mentions:read',
-  'chat:write',
-  'commands',
-  'channels:history',
-  'groups:history',
-  'im:history',
-  'im:write',
-  'files:write',
-  'links:read',
-  'links:write',
-];
+/** The bot scopes the fake grants by default: those `manifest.yml` asks for, as doctor checks them. */
+export const FAKE_SLACK_SCOPES: readonly string[] = SLACK_MANIFEST_SCOPES;
 
 /**
  * A local fake of Slack: the Web API methods Paperboy uses (recorded), `response_url` targets, and
