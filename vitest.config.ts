@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A throwaway PostgreSQL cluster for the tests of the PostgreSQL store (skipped where the binaries are absent).
+    globalSetup: ['test/support/pg-cluster.ts'],
   },
 });

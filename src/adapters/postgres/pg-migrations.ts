@@ -1,0 +1,62 @@
+import type pg from 'pg';
+import { PaperboyError } from '../../core/errors.ts';
+import { COORDINATION_SCHEMA } from './pg-coordination-schema.ts';
+import { PAPERS_SCHEMA } from './pg-papers-schema.ts';
+
+/**
+ * Paperboy's PostgreSQL schema, one versioned migration after another (append only, like SQLite's). Version 1 is
+ * the whole schema of issue 17: papers, profiles, listings, reading lists and saved queries
+ * (pg-papers-schema.ts), and subscriptions, the digest ledger, arXiv feeds, leases and seen events
+ * (pg-coordination-schema.ts).
+ */
+export const PG_MIGRATIONS: readonly string[] = [`${PAPERS_SCHEMA}\n${COORDINATION_SCHEMA}`];
+
+/** The advisory lock every instance takes to migrate: instances starting together migrate once. */
+const MIGRATION_LOCK = 7_117_000_001;
+
+/**
+ * Brings the database up to the newest schema. Runs under a session advisory lock, so instances that start at
+ * once wait for the first one and then find the work done; each migration is its own transaction with its version.
+ */
+export async function migratePg(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS paperboy_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM paperboy_schema');
+      const current = rows[0]?.v ?? 0;
+      if (current > PG_MIGRATIONS.length) {
+        throw new PaperboyError(
+          'database_too_new',
+          `PostgreSQL schema version ${current} is newer than this Paperboy (${PG_MIGRATIONS.length}). Update Paperboy.`,
+        );
+      }
+      for (let v = current; v < PG_MIGRATIONS.length; v++) {
+        await client.query('BEGIN');
+        try {
+          await client.query(PG_MIGRATIONS[v] as string);
+          await client.query('INSERT INTO paperboy_schema (version) VALUES ($1)', [v + 1]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** The schema version of a migrated database (0 when Paperboy never ran there). */
+export async function pgSchemaVersion(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ v: number | null }>(
+    "SELECT CASE WHEN to_regclass('paperboy_schema') IS NULL THEN 0 ELSE (SELECT max(version) FROM paperboy_schema) END AS v",
+  );
+  return rows[0]?.v ?? 0;
+}

@@ -1,0 +1,111 @@
+import pg from 'pg';
+
+/**
+ * One connection pool, and the transaction a store object has open. While a transaction is open every query of
+ * this session runs on its pinned client (so `begin`/`commit` around several store calls is one transaction, as on
+ * SQLite); otherwise queries take any pooled client. Nested `transaction` calls become savepoints.
+ */
+export interface PgSession {
+  readonly pool: pg.Pool;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  inTransaction(): boolean;
+  /** Runs `work` in a transaction (a savepoint when one is open already); rolls back when it throws. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgSessionOptions {
+  /** Pool size (default 10). */
+  max?: number;
+  /** Name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+export function createPgSession(url: string, options: PgSessionOptions = {}): PgSession {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'paperboy',
+  });
+  // An idle client that loses its server (a restart) emits 'error' on the pool; without a listener that kills
+  // the process. The next query gets a fresh client.
+  pool.on('error', () => {});
+  let pinned: pg.PoolClient | undefined;
+  let depth = 0;
+  const query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+    (pinned ?? pool).query<R>(text, values as unknown[]);
+  const release = (error?: Error) => {
+    pinned?.release(error);
+    pinned = undefined;
+    depth = 0;
+  };
+  const session: PgSession = {
+    pool,
+    query,
+    async begin() {
+      if (pinned) throw new Error('a transaction is open already on this store');
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+      pinned = client;
+      depth = 1;
+    },
+    async commit() {
+      if (!pinned) return;
+      try {
+        await pinned.query('COMMIT');
+        release();
+      } catch (error) {
+        release(error as Error);
+        throw error;
+      }
+    },
+    async rollback() {
+      if (!pinned) return;
+      try {
+        await pinned.query('ROLLBACK');
+        release();
+      } catch (error) {
+        release(error as Error);
+      }
+    },
+    inTransaction: () => pinned !== undefined,
+    async transaction(work) {
+      if (!pinned) {
+        await session.begin();
+        try {
+          const result = await work();
+          await session.commit();
+          return result;
+        } catch (error) {
+          await session.rollback();
+          throw error;
+        }
+      }
+      const savepoint = `sp_${depth++}`;
+      await query(`SAVEPOINT ${savepoint}`);
+      try {
+        const result = await work();
+        await query(`RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (error) {
+        await query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        throw error;
+      } finally {
+        depth--;
+      }
+    },
+    async close() {
+      await session.rollback();
+      await pool.end();
+    },
+  };
+  return session;
+}
