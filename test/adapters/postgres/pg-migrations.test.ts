@@ -16,7 +16,7 @@ describe.skipIf(postgres.skip)('PostgreSQL migrations', () => {
       expect(rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
       expect(await pgSchemaVersion(second.pool)).toBe(PG_MIGRATIONS.length);
       const identity = await third.query("SELECT count(*)::int AS n FROM database_meta WHERE name = 'identity'");
-      expect(identity.rows[0].n).toBe(1);
+      expect(identity.rows[0]?.n).toBe(1);
     } finally {
       await Promise.all(sessions.map((s) => s.close()));
       await db.drop();
