@@ -64,6 +64,16 @@ export const toCategories = (value: string): string[] => [
 /** An arXiv category or archive: `cs.CL`, `eess.AS`, `hep-th`, `astro-ph.GA`. */
 export const isArxivCategory = (value: string): boolean => /^[a-z][a-z-]*(?:\.[A-Za-z-]{2,})?$/.test(value);
 
+/** `0,1` or `0 1` -> `[0, 1]` (without repeats); anything but whole numbers is left for the schema to refuse. */
+const toShardIds = (value: string): number[] => [
+  ...new Set(
+    value
+      .split(/[\s,]+/)
+      .filter((id) => id !== '')
+      .map((id) => (/^\d+$/.test(id) ? Number(id) : Number.NaN)),
+  ),
+];
+
 /** Every setting Paperboy reads from the environment (and `.env`), validated once at start. */
 export const ConfigSchema = z
   .object({
@@ -87,6 +97,20 @@ export const ConfigSchema = z
       .regex(/^\d{5,25}$/, 'must be the numeric application id from the Developer Portal')
       .optional(),
     DISCORD_API_URL: z.url('must be a URL such as https://discord.com/api').default('https://discord.com/api'),
+    // Sharding (issue 17): how many shards the bot has in all, and which of them this instance runs (all by default).
+    DISCORD_SHARD_COUNT: z.coerce
+      .number({ error: 'must be a whole number of shards, 1 or more' })
+      .int('must be a whole number of shards, 1 or more')
+      .min(1, 'must be a whole number of shards, 1 or more')
+      .optional(),
+    DISCORD_SHARDS: z
+      .string()
+      .transform(toShardIds)
+      .refine(
+        (ids) => ids.length > 0 && ids.every(Number.isInteger),
+        'must be shard numbers separated by commas, such as 0,1',
+      )
+      .optional(),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
@@ -120,6 +144,23 @@ export const ConfigSchema = z
         message: 'is required with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
       });
     }
+    const count = config.DISCORD_SHARD_COUNT;
+    if (config.DISCORD_SHARDS && count === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_SHARDS'],
+        message:
+          'needs DISCORD_SHARD_COUNT, the number of shards of the whole bot (DISCORD_SHARDS=0,1 with DISCORD_SHARD_COUNT=4 runs shards 0 and 1 of 4)',
+      });
+    }
+    const outside = config.DISCORD_SHARDS?.filter((id) => count !== undefined && id >= count) ?? [];
+    if (count !== undefined && outside.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_SHARDS'],
+        message: `shard ${outside.join(', ')} is not below DISCORD_SHARD_COUNT=${count}: shards are numbered 0 to ${count - 1}`,
+      });
+    }
   });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -145,6 +186,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, envFile = defaultEnvFile()): 
   }
   return parsed.data;
 }
+
+/**
+ * The Discord shards this instance runs, or undefined to leave sharding to discord.js (one shard, as before).
+ * With a count and no list, the instance runs every shard.
+ */
+export const discordShardsOf = (config: Config): { ids: number[]; count: number } | undefined => {
+  const count = config.DISCORD_SHARD_COUNT;
+  if (count === undefined) return undefined;
+  return { ids: config.DISCORD_SHARDS ?? Array.from({ length: count }, (_, id) => id), count };
+};
 
 /** Which chat platforms the configuration turns on. */
 export const platformsOf = (config: Config) => ({

@@ -21,6 +21,7 @@ import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
+import { discordSettings } from './discord-settings.ts';
 import { createReadiness, type Readiness, startHealthServer } from './health-server.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFrom } from './link-lookup.ts';
@@ -220,7 +221,7 @@ async function servePlatforms(
   try {
     if (config.DISCORD_TOKEN) {
       const discord = await unlessStopped(
-        startDiscord(chat, { token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL }, logger, expectSlow),
+        startDiscord(chat, discordSettings(config, config.DISCORD_TOKEN), logger, expectSlow),
       );
       if (!discord) return;
       stops.push(discord.stop);

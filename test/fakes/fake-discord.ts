@@ -39,9 +39,21 @@ export const nextId = (ageMs = 0) => {
   return String(last);
 };
 
+/** The shard that receives a server's events, as Discord computes it: `(guild_id >> 22) % count`; DMs go to 0. */
+export const shardOfGuild = (guildId: string | undefined, count: number): number =>
+  guildId === undefined ? 0 : Number((BigInt(guildId) >> 22n) % BigInt(count));
+/** A server id (the `n`th) whose events go to `shard` of `count`. */
+export const guildOnShard = (shard: number, count: number, n = 0): string =>
+  String(((BigInt(n) * BigInt(count) + BigInt(shard) + 1000n * BigInt(count)) << 22n) | 7n);
+/** The text channel the fake gives each server: `CHANNEL_ID` in `GUILD_ID`. */
+export const channelOfGuild = (guildId: string): string =>
+  guildId === GUILD_ID ? CHANNEL_ID : String(BigInt(guildId) + 1n);
+
 /**
  * A local fake of Discord: REST under `/api/v10` (recorded) and a gateway websocket that speaks HELLO,
  * IDENTIFY -> READY (+ one guild with one text channel), heartbeat ACK, then dispatches what a test sends.
+ * Shards as Discord has them: `GET /gateway/bot` recommends `shardCount`; each connection's IDENTIFY names its
+ * `shard: [id, count]`; READY lists, and events go to, only the servers of that shard (DMs to shard 0).
  * Channels answer as Discord's do: a channel or thread that was never made is 404 Unknown Channel (10003); a
  * thread started from a message has the message's id and opens with a THREAD_STARTER_MESSAGE (type 21);
  * history pages with `limit`, `before` and `after`, newest first.
@@ -50,15 +62,28 @@ export const nextId = (ageMs = 0) => {
 /**
  * @param options.channels - text channels the server has besides `CHANNEL_ID` (others answer 404).
  * @param options.token - when set, REST calls with another bot token answer 401, as Discord does.
+ * @param options.shardCount - the shard count `GET /gateway/bot` recommends (1).
+ * @param options.guilds - servers the bot is in besides `GUILD_ID`, each with one text channel (`channelOfGuild`).
  */
-export async function startFakeDiscord(options: { channels?: string[]; token?: string } = {}) {
+export async function startFakeDiscord(
+  options: { channels?: string[]; token?: string; shardCount?: number; guilds?: string[] } = {},
+) {
+  const guilds = [GUILD_ID, ...(options.guilds ?? [])];
   const calls: DiscordCall[] = [];
   const failures: { pattern: RegExp; status: number; retryAfter: number; skip: number }[] = [];
   const commands = new Map<string, Record<string, unknown>[]>();
   const messages = new Map<string, ReturnType<typeof message>[]>(
-    [CHANNEL_ID, ...(options.channels ?? [])].map((id) => [id, []]),
+    [...guilds.map(channelOfGuild), ...(options.channels ?? [])].map((id) => [id, []]),
   );
   const sockets = new Set<WebSocket>();
+  // Each connection's [shard id, shard count], from its IDENTIFY; a connection that named none is shard [0, 1].
+  const shardOf = new Map<WebSocket, [number, number]>();
+  const owns = (socket: WebSocket, guildId: string | undefined) => {
+    const [id, count] = shardOf.get(socket) ?? [0, 1];
+    return shardOfGuild(guildId, count) === id;
+  };
+  /** The interactions and mentions dispatched, with the shard of the connection each went to. */
+  const dispatched: { id: string; guildId: string | undefined; shard: [number, number] }[] = [];
   let seq = 0;
   // Random trouble on channel and DM routes, when a fault-injection test sets a plan.
   const faults = createFaults();
@@ -163,7 +188,7 @@ export async function startFakeDiscord(options: { channels?: string[]; token?: s
     if (req.method === 'GET' && path === '/gateway/bot') {
       return send(res, 200, {
         url: `ws://127.0.0.1:${port()}`,
-        shards: 1,
+        shards: options.shardCount ?? 1,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       });
     }
@@ -227,86 +252,122 @@ export async function startFakeDiscord(options: { channels?: string[]; token?: s
     socket.on('close', () => sockets.delete(socket));
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
     socket.on('message', (raw) => {
-      const packet = JSON.parse(String(raw)) as { op: number };
+      const packet = JSON.parse(String(raw)) as { op: number; d?: { shard?: [number, number] } };
       if (packet.op === 1) socket.send(JSON.stringify({ op: 11 }));
       if (packet.op === 2) {
+        const shard = packet.d?.shard ?? [0, 1];
+        shardOf.set(socket, shard);
+        const mine = guilds.filter((guildId) => owns(socket, guildId));
         dispatch(socket, 'READY', {
           v: 10,
           user: { id: BOT_ID, username: 'paperboy', discriminator: '0', bot: true, avatar: null, global_name: null },
-          guilds: [{ id: GUILD_ID, unavailable: true }],
-          session_id: 'session',
+          guilds: mine.map((id) => ({ id, unavailable: true })),
+          session_id: `session-${shard[0]}`,
           resume_gateway_url: `ws://127.0.0.1:${port()}`,
-          shard: [0, 1],
+          shard,
           application: { id: APP_ID, flags: 0 },
         });
-        dispatch(socket, 'GUILD_CREATE', {
-          id: GUILD_ID,
-          name: 'Test server',
-          owner_id: USER.id,
-          unavailable: false,
-          member_count: 2,
-          roles: [
-            {
-              id: GUILD_ID,
-              name: '@everyone',
-              permissions: '377957124096',
-              position: 0,
-              color: 0,
-              hoist: false,
-              managed: false,
-              mentionable: false,
-            },
-          ],
-          channels: [
-            { id: CHANNEL_ID, type: 0, name: 'papers', guild_id: GUILD_ID, position: 0, permission_overwrites: [] },
-          ],
-          members: [],
-          emojis: [],
-          stickers: [],
-          threads: [],
-          presences: [],
-          voice_states: [],
-          features: [],
-          joined_at: new Date().toISOString(),
-        });
+        for (const guildId of mine) guildCreate(socket, guildId);
       }
     });
   });
+  const guildCreate = (socket: WebSocket, guildId: string) =>
+    dispatch(socket, 'GUILD_CREATE', {
+      id: guildId,
+      name: 'Test server',
+      owner_id: USER.id,
+      unavailable: false,
+      member_count: 2,
+      roles: [
+        {
+          id: guildId,
+          name: '@everyone',
+          permissions: '377957124096',
+          position: 0,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+        },
+      ],
+      channels: [
+        {
+          id: channelOfGuild(guildId),
+          type: 0,
+          name: 'papers',
+          guild_id: guildId,
+          position: 0,
+          permission_overwrites: [],
+        },
+      ],
+      members: [],
+      emojis: [],
+      stickers: [],
+      threads: [],
+      presences: [],
+      voice_states: [],
+      features: [],
+      joined_at: new Date().toISOString(),
+    });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = () => (server.address() as AddressInfo).port;
 
-  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}, ageMs = 0) => {
+  /** Where an interaction happens: a server (`GUILD_ID` unless named), or `null` for a direct message. */
+  const placeOf = (guild: string | null) => {
+    if (guild === null) {
+      const channel = `9${USER.id.slice(1)}`;
+      return { channel_id: channel, channel: { id: channel, type: 1 }, user: USER };
+    }
+    const channel = channelOfGuild(guild);
+    return {
+      guild_id: guild,
+      channel_id: channel,
+      channel: { id: channel, type: 0, guild_id: guild, name: 'papers' },
+      member: {
+        user: USER,
+        roles: [],
+        permissions: '2248473465835073',
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
+    };
+  };
+  /** Sends an event to the connections of the shard that owns `guild` (every connection without sharding). */
+  const toShard = (id: string, guild: string | undefined, t: string, d: unknown) => {
+    for (const socket of sockets) {
+      if (!owns(socket, guild)) continue;
+      dispatched.push({ id, guildId: guild, shard: shardOf.get(socket) ?? [0, 1] });
+      dispatch(socket, t, d);
+    }
+  };
+
+  const interaction = (
+    type: number,
+    data: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+    ageMs = 0,
+    guild: string | null = GUILD_ID,
+  ) => {
     const id = nextId(ageMs);
     const token = `token-${id}`;
-    for (const socket of sockets) {
-      dispatch(socket, 'INTERACTION_CREATE', {
-        id,
-        application_id: APP_ID,
-        type,
-        data,
-        guild_id: GUILD_ID,
-        channel_id: CHANNEL_ID,
-        channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'papers' },
-        member: {
-          user: USER,
-          roles: [],
-          permissions: '2248473465835073',
-          joined_at: new Date().toISOString(),
-          deaf: false,
-          mute: false,
-          flags: 0,
-        },
-        token,
-        version: 1,
-        app_permissions: '2248473465835073',
-        locale: 'en-US',
-        guild_locale: 'en-US',
-        entitlements: [],
-        authorizing_integration_owners: { '0': GUILD_ID },
-        context: 0,
-        ...extra,
-      });
-    }
+    toShard(id, guild ?? undefined, 'INTERACTION_CREATE', {
+      id,
+      application_id: APP_ID,
+      type,
+      data,
+      ...placeOf(guild),
+      token,
+      version: 1,
+      app_permissions: '2248473465835073',
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: guild === null ? { '1': USER.id } : { '0': guild },
+      context: guild === null ? 1 : 0,
+      ...extra,
+    });
     return { id, token };
   };
 
@@ -323,14 +384,19 @@ export async function startFakeDiscord(options: { channels?: string[]; token?: s
       return post(channel, message({ content, embeds }, channel, author)).id;
     },
     connected: () => sockets.size,
+    /** The shards the connections identified as, `[id, count]` each. */
+    shards: () => [...shardOf.values()],
+    /** Each interaction or mention dispatched, with the shard it went to. */
+    dispatched,
     /** The next request matching `pattern` (after letting `skip` through) fails with `status`. */
     failNext(pattern: RegExp, status = 429, retryAfter = 1, skip = 0) {
       failures.push({ pattern, status, retryAfter, skip });
     },
     callbacksFor: (id: string) => calls.filter((c) => c.path.startsWith(`/interactions/${id}/`)),
     editsFor: (token: string) => calls.filter((c) => c.path.includes(`/${token}/messages/@original`)),
-    command(name: string, options: CommandOption[]) {
-      return interaction(2, { id: nextId(), name, type: 1, options });
+    /** A slash command, in `GUILD_ID`, in another server (`guild`), or in a direct message (`guild: null`). */
+    command(name: string, options: CommandOption[], guild: string | null = GUILD_ID) {
+      return interaction(2, { id: nextId(), name, type: 1, options }, {}, 0, guild);
     },
     /** An autocomplete request; `ageMs` makes it one that reached the bot that long after it was made. */
     autocomplete(name: string, option: string, value: string, ageMs = 0) {
@@ -372,20 +438,18 @@ export async function startFakeDiscord(options: { channels?: string[]; token?: s
     },
     /** The commands registered last, globally or in a server. */
     registered: (guildId?: string) => commands.get(guildId ?? 'global') ?? [],
-    mention(content: string) {
+    mention(content: string, guild = GUILD_ID) {
       const id = nextId();
-      for (const socket of sockets) {
-        dispatch(socket, 'MESSAGE_CREATE', {
-          ...message({ content }),
-          id,
-          guild_id: GUILD_ID,
-          author: USER,
-          mentions: [
-            { id: BOT_ID, username: 'paperboy', discriminator: '0', bot: true, avatar: null, global_name: null },
-          ],
-          member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
-        });
-      }
+      toShard(id, guild, 'MESSAGE_CREATE', {
+        ...message({ content }, channelOfGuild(guild)),
+        id,
+        guild_id: guild,
+        author: USER,
+        mentions: [
+          { id: BOT_ID, username: 'paperboy', discriminator: '0', bot: true, avatar: null, global_name: null },
+        ],
+        member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+      });
       return id;
     },
     async stop() {

@@ -26,6 +26,8 @@ export interface DiscordSettings {
   token: string;
   /** REST base, `https://discord.com/api` unless a proxy or a test moves it. */
   apiUrl: string;
+  /** The shards this instance runs, of how many in all (unset: discord.js's default, one shard). */
+  shards?: { ids: number[]; count: number };
 }
 
 export interface DiscordAdapter {
@@ -104,6 +106,8 @@ export async function startDiscord(
     // Mentions of the bot carry their content without the privileged message content intent.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     rest: { api: settings.apiUrl },
+    // Each shard's IDENTIFY carries [id, count]: Discord sends it only the events of its own servers (and DMs to 0).
+    ...(settings.shards ? { shards: settings.shards.ids, shardCount: settings.shards.count } : {}),
     // A title holding @everyone or a role mention must never ping anyone.
     allowedMentions: { parse: [], repliedUser: false },
   });
@@ -253,7 +257,8 @@ export async function startDiscord(
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(settings.token);
   await ready;
-  logger.info(`paperboy: Discord connected as ${client.user?.tag ?? 'unknown'}`);
+  const sharding = settings.shards ? ` (shards ${settings.shards.ids.join(',')} of ${settings.shards.count})` : '';
+  logger.info(`paperboy: Discord connected as ${client.user?.tag ?? 'unknown'}${sharding}`);
   return {
     // The manager stays "ready" through a reconnect; its shards tell whether the gateway is up now.
     connected: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
