@@ -16,8 +16,10 @@ import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
+import type { EventLedger } from '../core/store/event-ledger.ts';
 import { createSqliteArxivState } from '../core/store/sqlite-arxiv-state.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
+import { createSqliteEventLedger } from '../core/store/sqlite-event-ledger.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
@@ -126,7 +128,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       if (serving) {
         // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
         const expectSlow = () => store.maxRev() - index.rev > DEFER_WHEN_BEHIND;
-        await servePlatforms(chat, config, io, logger, expectSlow, readiness, async () => {
+        const events = createSqliteEventLedger(store.db);
+        await servePlatforms(chat, config, io, logger, expectSlow, readiness, events, async () => {
           await health?.stop();
           health = undefined;
         });
@@ -202,6 +205,8 @@ async function servePlatforms(
   logger: Logger,
   expectSlow: () => boolean,
   readiness: Readiness,
+  /** Slack events already taken by any instance on the store. */
+  events: EventLedger,
   /** Frees PORT for Bolt (Slack HTTP mode) just before it listens there. */
   beforeSlackListens: () => Promise<void>,
 ): Promise<void> {
@@ -240,6 +245,7 @@ async function servePlatforms(
             port: config.PORT,
             readyz: () => readiness.answer('/readyz') ?? { status: 200, body: '{"ready":true}' },
             beforeListen: beforeSlackListens,
+            events,
           },
           logger,
         ),

@@ -1,59 +1,50 @@
 import type { App, Logger, webApi } from '@slack/bolt';
 import type { Chat } from '../../core/commands/chat.ts';
 import { recogniseLinks } from '../../core/links/recognise-links.ts';
+import type { EventDedupe } from './event-dedupe.ts';
 import { type Block, unfurlBlocks } from './render.ts';
 
 // Our blocks are loose Block Kit JSON (render.ts); the Web API wants its own block types (as digest-poster.ts).
 const toKnownBlocks = (blocks: Block[]) => blocks as unknown as webApi.KnownBlock[];
 
-// Links unfurled lately, by channel, message and URL: Slack sends link_shared again for a message it already
-// told us about (retries, edits), and each link is unfurled once.
-const SEEN_LINKS = 5000;
-
 /**
  * Answers Slack's `link_shared` event with `chat.unfurl`: each link to a paper the lookup resolves gets that
  * paper's card; other links are left for Slack to unfurl as it likes.
+ *
+ * @param firstTime - the event ledger: Slack sends link_shared again for a message it already told us about
+ *   (retries, edits), maybe to another instance; each link of a message (channel, message, URL) is unfurled once.
  */
-export function handleLinkShared(app: App, chat: Chat, logger: Logger) {
-  const seen = new Set<string>();
-  const remember = (key: string) => {
-    seen.add(key);
-    if (seen.size > SEEN_LINKS) seen.delete(seen.values().next().value as string);
-  };
+export function handleLinkShared(app: App, chat: Chat, logger: Logger, firstTime: EventDedupe) {
   app.event('link_shared', async ({ event }) => {
     const shared = event;
-    const fresh = shared.links
-      .map((link) => ({ url: link.url, key: `${shared.channel} ${shared.message_ts} ${link.url}` }))
-      .filter((link) => !seen.has(link.key));
+    const links = shared.links.map((link) => ({
+      url: link.url,
+      key: `slack-link:${shared.channel} ${shared.message_ts} ${link.url}`,
+    }));
+    // Claimed before the lookup: a redelivery arriving meanwhile, here or at another instance, finds them taken.
+    const taken = await Promise.all(links.map((link) => firstTime(link.key)));
+    const fresh = links.filter((_, i) => taken[i]);
     if (fresh.length === 0) {
       logger.info(`paperboy: links of message ${shared.message_ts} unfurled already`);
       return;
     }
-    // Claimed before the lookup: a redelivery arriving meanwhile finds them taken.
-    for (const link of fresh) remember(link.key);
     const unfurls: Record<string, { blocks: webApi.KnownBlock[] }> = {};
-    try {
-      // One lookup for all the message's links: arXiv is asked once for those the index lacks.
-      const paperLinks = fresh.flatMap((link) => {
-        const [ref] = recogniseLinks(link.url);
-        return ref ? [{ url: link.url, ref }] : [];
-      });
-      const answers = await chat.cardsFor(paperLinks.map((link) => link.ref));
-      paperLinks.forEach((link, i) => {
-        const card = answers[i]?.card;
-        if (card) unfurls[link.url] = { blocks: toKnownBlocks(unfurlBlocks(card)) };
-      });
-      if (Object.keys(unfurls).length === 0) return;
-      // A link still in the composer has no message yet: Slack names it by unfurl id.
-      const target =
-        shared.source === 'composer' && shared.unfurl_id
-          ? { source: 'composer' as const, unfurl_id: shared.unfurl_id }
-          : { channel: shared.channel, ts: shared.message_ts };
-      await app.client.chat.unfurl({ ...target, unfurls });
-    } catch (error) {
-      // Not unfurled: a redelivery may try again.
-      for (const link of fresh) seen.delete(link.key);
-      throw error;
-    }
+    // One lookup for all the message's links: arXiv is asked once for those the index lacks.
+    const paperLinks = fresh.flatMap((link) => {
+      const [ref] = recogniseLinks(link.url);
+      return ref ? [{ url: link.url, ref }] : [];
+    });
+    const answers = await chat.cardsFor(paperLinks.map((link) => link.ref));
+    paperLinks.forEach((link, i) => {
+      const card = answers[i]?.card;
+      if (card) unfurls[link.url] = { blocks: toKnownBlocks(unfurlBlocks(card)) };
+    });
+    if (Object.keys(unfurls).length === 0) return;
+    // A link still in the composer has no message yet: Slack names it by unfurl id.
+    const target =
+      shared.source === 'composer' && shared.unfurl_id
+        ? { source: 'composer' as const, unfurl_id: shared.unfurl_id }
+        : { channel: shared.channel, ts: shared.message_ts };
+    await app.client.chat.unfurl({ ...target, unfurls });
   });
 }

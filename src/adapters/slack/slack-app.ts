@@ -7,7 +7,9 @@ import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { PaperboyError } from '../../core/errors.ts';
 import { isPersonalAction, isPersonalText, type ReaderPlace } from '../../core/reading/reading-commands.ts';
+import type { EventLedger } from '../../core/store/event-ledger.ts';
 import { forRequest } from '../logger.ts';
+import { createEventDedupe, createMemoryEventLedger } from './event-dedupe.ts';
 import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
 import { uploadToDirectMessage } from './upload-file.ts';
@@ -24,6 +26,8 @@ export interface SlackSettings {
   readyz?: () => { status: number; body: string };
   /** HTTP mode: called just before Bolt listens on `port` (whoever answered health probes there lets go). */
   beforeListen?: () => Promise<void>;
+  /** Events already taken, shared by every instance on the store (default: this process's memory). */
+  events?: EventLedger;
 }
 
 export interface SlackAdapter {
@@ -41,18 +45,6 @@ export const SLACK_COMMANDS = ['/paper', '/author', '/digest', '/save', '/saved'
 export const SLACK_EVENTS = ['app_mention', 'link_shared'] as const;
 
 const MENTION = /<@[A-Z0-9]+(?:\|[^>]*)?>/g;
-const SEEN_EVENTS = 5000;
-
-/** Remembers the last few thousand event ids: Slack redelivers an event it thinks was not acknowledged. */
-function createEventDeduper() {
-  const seen = new Set<string>();
-  return (id: string): boolean => {
-    if (seen.has(id)) return false;
-    seen.add(id);
-    if (seen.size > SEEN_EVENTS) seen.delete(seen.values().next().value as string);
-    return true;
-  };
-}
 
 /**
  * Paperboy in Slack with Bolt: slash commands answered through `respond` (acknowledged first, always
@@ -154,10 +146,11 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     });
   }
 
-  const firstTime = createEventDeduper();
+  // Slack redelivers an event it thinks was not acknowledged, maybe to another instance behind the load balancer.
+  const firstTime = createEventDedupe(settings.events ?? createMemoryEventLedger(), logger);
   app.event('app_mention', async ({ event, body, say, client }) => {
     const log = forRequest(logger, { platform: 'slack', command: 'mention', requestId: body.event_id });
-    if (!firstTime(body.event_id)) {
+    if (!(await firstTime(`slack:${body.event_id}`))) {
       log.info(`paperboy: event ${body.event_id} delivered again; answered once already`);
       return;
     }
@@ -176,7 +169,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     log.info('paperboy: answered');
   });
 
-  handleLinkShared(app, chat, logger);
+  handleLinkShared(app, chat, logger, firstTime);
 
   app.action(/^pb_/, async ({ ack, action, body, respond, client }) => {
     await ack();

@@ -272,4 +272,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX reading_list_by_time ON reading_list(platform, space, user_id, saved_at);
   `,
+  // 13 (platforms, issue 17): platform events some instance already took (Slack's event ids), shared by every
+  // process on the database so a redelivery that reaches another instance is not answered twice. `seen_at` in
+  // milliseconds; keys older than a day are forgotten now and then.
+  `
+  CREATE TABLE seen_events (
+    key TEXT PRIMARY KEY,
+    seen_at INTEGER NOT NULL
+  );
+  CREATE INDEX seen_events_by_time ON seen_events(seen_at);
+  `,
 ];

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeSlack, slackSignature, startFakeSlack } from '../fakes/fake-slack.ts';
+import { writeLinkedRecords } from '../helpers/link-papers.ts';
+import { type PaperboyProcess, startPaperboyProcess } from '../helpers/paperboy-process.ts';
+import { runPaperboy } from '../helpers/run-cli.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+const SECRET = 'instances-signing-secret';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const envelope = (eventId: string, event: Record<string, unknown>) =>
+  JSON.stringify({
+    token: 'legacy',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1,
+    authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
+    event,
+  });
+const mention = (eventId: string, ts: string) =>
+  envelope(eventId, {
+    type: 'app_mention',
+    user: 'U1',
+    text: '<@UBOT> papers on preference',
+    ts,
+    channel: 'C1',
+    event_ts: ts,
+  });
+const linkShared = (eventId: string, ts: string) =>
+  envelope(eventId, {
+    type: 'link_shared',
+    channel: 'C1',
+    user: 'U1',
+    message_ts: ts,
+    unfurl_id: `U-${ts}`,
+    source: 'conversations_history',
+    links: [{ domain: 'arxiv.org', url: 'https://arxiv.org/abs/2604.19544' }],
+    event_ts: ts,
+  });
+
+describe('Slack HTTP mode behind a load balancer: two `paperboy start` processes on one database', () => {
+  const tempDir = useTempDir();
+
+  it('an event Slack delivers again (X-Slack-Retry-Num: 1) to the other instance is answered once', async () => {
+    const slack: FakeSlack = await startFakeSlack();
+    cleanups.push(slack.stop);
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    expect((await runPaperboy(['ingest', writeLinkedRecords(dir), '--db', db])).code).toBe(0);
+    const instance = () => {
+      const started = startPaperboyProcess(['start', '--db', db, '--profiles', join(dir, 'no-profiles')], {
+        SLACK_BOT_TOKEN: 'xoxb-instances',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        PAPERBOY_ARXIV_LOOKUP: 'off',
+      });
+      cleanups.push(started.kill);
+      return started;
+    };
+    const instances: PaperboyProcess[] = [instance(), instance()];
+    const bases = await Promise.all(
+      instances.map(async (p) => `http://127.0.0.1:${(await p.ready(/HTTP mode on port (\d+)/))[1]}`),
+    );
+    const post = (base: string | undefined, body: string, retry?: number) =>
+      fetch(`${base}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...slackSignature(SECRET, body),
+          ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } : {}),
+        },
+        body,
+      });
+
+    // A mention, first to one instance, then again (Slack's retry) to the other; and the other way round.
+    const threads = ['1700000500.000100', '1700000600.000100'];
+    for (const [i, ts] of threads.entries()) {
+      const body = mention(`EvI${i}`, ts);
+      expect((await post(bases[i], body)).status).toBe(200);
+      expect((await post(bases[1 - i], body, 1)).status).toBe(200);
+    }
+    // A link shared in a message: Slack's retry goes to the other instance, and a second event names the same link.
+    const linkTs = '1700000700.000100';
+    expect((await post(bases[0], linkShared('EvL1', linkTs))).status).toBe(200);
+    expect((await post(bases[1], linkShared('EvL1', linkTs), 1)).status).toBe(200);
+    expect((await post(bases[1], linkShared('EvL2', linkTs))).status).toBe(200);
+
+    const postsIn = (ts: string) => slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === ts);
+    const unfurls = () => slack.callsTo('chat.unfurl').filter((c) => c.body.ts === linkTs);
+    await waitFor(() => threads.every((ts) => postsIn(ts).length > 0) && unfurls().length > 0, 20_000);
+    // Time for a second answer, were one coming.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const ts of threads) expect(postsIn(ts)).toHaveLength(1);
+    expect(unfurls()).toHaveLength(1);
+    // The instance that got the retry logged that it was answered already.
+    expect(instances[1]?.log()).toMatch(/event EvI0 delivered again; answered once already/);
+    expect(instances[0]?.log()).toMatch(/event EvI1 delivered again; answered once already/);
+
+    for (const p of instances) expect(await p.stop()).toBe(0);
+  }, 120_000);
+});
