@@ -178,7 +178,12 @@ export async function checkDiscord(
       ];
     }
     const user = me.body as { username?: string; id?: string };
-    const checks = [ok('discord_token', `the bot token is valid: ${user.username ?? 'bot'} (${user.id ?? '?'})`)];
+    const shards =
+      setting('DISCORD_SHARD_COUNT') &&
+      `; shards ${setting('DISCORD_SHARDS') ?? 'all'} of ${setting('DISCORD_SHARD_COUNT')}`;
+    const checks = [
+      ok('discord_token', `the bot token is valid: ${user.username ?? 'bot'} (${user.id ?? '?'})${shards || ''}`),
+    ];
     const appId = setting('DISCORD_APP_ID');
     const application = await get('/applications/@me');
     const actualId = (application.body as { id?: string }).id;
