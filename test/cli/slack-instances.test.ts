@@ -45,10 +45,10 @@ const linkShared = (eventId: string, ts: string) =>
     event_ts: ts,
   });
 
-describe('Slack HTTP mode behind a load balancer: two `paperboy start` processes on one database', () => {
+describe('Slack with two `paperboy start` processes on one database', () => {
   const tempDir = useTempDir();
 
-  it('an event Slack delivers again (X-Slack-Retry-Num: 1) to the other instance is answered once', async () => {
+  it('HTTP mode behind a load balancer: an event Slack delivers again (X-Slack-Retry-Num: 1) to the other instance is answered once', async () => {
     const slack: FakeSlack = await startFakeSlack();
     cleanups.push(slack.stop);
     const dir = tempDir();
@@ -103,6 +103,46 @@ describe('Slack HTTP mode behind a load balancer: two `paperboy start` processes
     // The instance that got the retry logged that it was answered already.
     expect(instances[1]?.log()).toMatch(/event EvI0 delivered again; answered once already/);
     expect(instances[0]?.log()).toMatch(/event EvI1 delivered again; answered once already/);
+
+    for (const p of instances) expect(await p.stop()).toBe(0);
+  }, 120_000);
+
+  it('Socket Mode: each instance opens its own connection; an event retried on the other connection is answered once', async () => {
+    const slack: FakeSlack = await startFakeSlack();
+    cleanups.push(slack.stop);
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    expect((await runPaperboy(['ingest', writeLinkedRecords(dir), '--db', db])).code).toBe(0);
+    const instances = [0, 1].map(() => {
+      const started = startPaperboyProcess(['start', '--db', db, '--profiles', join(dir, 'no-profiles')], {
+        SLACK_BOT_TOKEN: 'xoxb-instances',
+        SLACK_APP_TOKEN: 'xapp-instances',
+        SLACK_API_URL: slack.apiUrl,
+      });
+      cleanups.push(started.kill);
+      return started;
+    });
+    await Promise.all(instances.map((p) => p.ready(/Slack in Socket Mode/)));
+    await waitFor(() => slack.connected() === 2, 20_000);
+
+    const ts = '1700000800.000100';
+    const event = (attempt: number) => ({
+      envelope_id: `env-mention-${attempt}`,
+      type: 'events_api',
+      accepts_response_payload: false,
+      retry_attempt: attempt,
+      retry_reason: attempt ? 'timeout' : '',
+      payload: JSON.parse(mention('EvS1', ts)),
+    });
+    slack.sendEnvelope(event(0), 0);
+    slack.sendEnvelope(event(1), 1);
+    const postsIn = () => slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === ts);
+    await waitFor(() => postsIn().length > 0, 20_000);
+    await waitFor(() => slack.acks.filter((a) => String(a.envelope_id).startsWith('env-mention-')).length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(postsIn()).toHaveLength(1);
+    // Both arrive at once, each at one instance: whichever records it second leaves it.
+    expect(instances.filter((p) => /event EvS1 delivered again/.test(p.log()))).toHaveLength(1);
 
     for (const p of instances) expect(await p.stop()).toBe(0);
   }, 120_000);

@@ -220,8 +220,13 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     /** The bytes uploaded for a file id (files.getUploadURLExternal, then the upload URL), as text. */
     uploaded: (fileId: string) => uploads.get(fileId)?.toString('utf8'),
     /** Sends a Socket Mode envelope to every connected client. */
-    sendEnvelope(envelope: Record<string, unknown>) {
-      for (const socket of sockets) socket.send(JSON.stringify(envelope));
+    /**
+     * Sends a Socket Mode envelope to every open connection, or, as Slack does with several, to the `connection`th
+     * one only (in the order they opened).
+     */
+    sendEnvelope(envelope: Record<string, unknown>, connection?: number) {
+      const targets = connection === undefined ? [...sockets] : [...sockets].slice(connection, connection + 1);
+      for (const socket of targets) socket.send(JSON.stringify(envelope));
     },
     connected: () => sockets.size,
     async stop() {
