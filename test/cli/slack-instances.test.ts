@@ -45,7 +45,7 @@ const linkShared = (eventId: string, ts: string) =>
     event_ts: ts,
   });
 
-describe('Slack with two `paperboy start` processes on one database', () => {
+describe('Slack with several `paperboy start` processes on one database', () => {
   const tempDir = useTempDir();
 
   it('HTTP mode behind a load balancer: an event Slack delivers again (X-Slack-Retry-Num: 1) to the other instance is answered once', async () => {
@@ -146,4 +146,98 @@ describe('Slack with two `paperboy start` processes on one database', () => {
 
     for (const p of instances) expect(await p.stop()).toBe(0);
   }, 120_000);
+
+  it('three instances behind a round robin: 150 slash commands and 75 events each sent twice (300 requests) are each answered once', async () => {
+    const slack: FakeSlack = await startFakeSlack();
+    cleanups.push(slack.stop);
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    expect((await runPaperboy(['ingest', writeLinkedRecords(dir), '--db', db])).code).toBe(0);
+    const instances = [0, 1, 2].map(() => {
+      const started = startPaperboyProcess(['start', '--db', db, '--profiles', join(dir, 'no-profiles')], {
+        SLACK_BOT_TOKEN: 'xoxb-instances',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        PAPERBOY_ARXIV_LOOKUP: 'off',
+      });
+      cleanups.push(started.kill);
+      return started;
+    });
+    const bases = await Promise.all(
+      instances.map(async (p) => `http://127.0.0.1:${(await p.ready(/HTTP mode on port (\d+)/))[1]}`),
+    );
+    const slash = (id: string) =>
+      new URLSearchParams({
+        command: '/paper',
+        text: 'preference',
+        response_url: `${slack.url}/respond/${id}`,
+        user_id: 'U1',
+        channel_id: 'C1',
+        team_id: 'T1',
+        trigger_id: id,
+        token: 'legacy',
+        api_app_id: 'A1',
+      }).toString();
+    // The requests in the order Slack sends them: a retry follows its event a little later.
+    const requests: { body: string; type: string; retry?: number }[] = [];
+    const FORM = 'application/x-www-form-urlencoded';
+    for (let i = 0; i < 75; i++) {
+      requests.push({ body: slash(`rr-${2 * i}`), type: FORM });
+      requests.push({
+        body: mention(`EvRR${i}`, `1700001000.${String(i).padStart(6, '0')}`),
+        type: 'application/json',
+      });
+      requests.push({ body: slash(`rr-${2 * i + 1}`), type: FORM });
+      if (i > 0) {
+        const retried = i - 1;
+        requests.push({
+          body: mention(`EvRR${retried}`, `1700001000.${String(retried).padStart(6, '0')}`),
+          type: 'application/json',
+          retry: 1,
+        });
+      }
+    }
+    requests.push({ body: mention('EvRR74', '1700001000.000074'), type: 'application/json', retry: 1 });
+    expect(requests).toHaveLength(300);
+    // Round robin over the instances, a few requests in flight at a time, as a load balancer would.
+    let next = 0;
+    const send = async () => {
+      while (next < requests.length) {
+        const n = next++;
+        const request = requests[n] as (typeof requests)[number];
+        const response = await fetch(`${bases[n % bases.length]}/slack/events`, {
+          method: 'POST',
+          headers: {
+            'content-type': request.type,
+            ...slackSignature(SECRET, request.body),
+            ...(request.retry
+              ? { 'x-slack-retry-num': String(request.retry), 'x-slack-retry-reason': 'http_timeout' }
+              : {}),
+          },
+          body: request.body,
+        });
+        expect(response.status).toBe(200);
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, send));
+
+    const threads = Array.from({ length: 75 }, (_, i) => `1700001000.${String(i).padStart(6, '0')}`);
+    const posts = () => slack.callsTo('chat.postMessage');
+    await waitFor(
+      () =>
+        Array.from({ length: 150 }, (_, i) => slack.respondsTo(`rr-${i}`).length).every((n) => n > 0) &&
+        new Set(posts().map((c) => c.body.thread_ts)).size === threads.length,
+      60_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let i = 0; i < 150; i++) expect(slack.respondsTo(`rr-${i}`)).toHaveLength(1);
+    for (const ts of threads) expect(posts().filter((c) => c.body.thread_ts === ts)).toHaveLength(1);
+    // Every instance took part, and none had to answer blind.
+    for (const p of instances) {
+      expect(p.lines().filter((l) => l.msg === 'paperboy: answered').length).toBeGreaterThan(0);
+      expect(p.log()).not.toMatch(/event_ledger_failed/);
+    }
+    for (const p of instances) expect(await p.stop()).toBe(0);
+  }, 180_000);
 });
