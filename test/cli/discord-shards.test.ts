@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { GUILD_ID, guildOnShard, shardOfGuild, startFakeDiscord } from '../fakes/fake-discord.ts';
 import { type PaperboyProcess, startPaperboyProcess } from '../helpers/paperboy-process.ts';
+import { servePaperboy } from '../helpers/serve.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -64,6 +65,27 @@ describe('Discord shards over several instances', () => {
 
     for (const p of instances) expect(await p.stop()).toBe(0);
   }, 120_000);
+
+  it('DISCORD_SHARD_COUNT alone: one instance runs every shard and answers servers on each', async () => {
+    const other = guildOnShard(1, 2);
+    // Both shards identify at once (otherwise discord.js waits 5 s between them, as Discord asks of most bots).
+    const discord = await startFakeDiscord({ shardCount: 2, guilds: [other], maxConcurrency: 2 });
+    cleanups.push(discord.stop);
+    const served = await servePaperboy(
+      ['start', '--db', join(tempDir(), 'p.db'), '--profiles', PROFILES],
+      { DISCORD_TOKEN: 'shards-discord-token', DISCORD_API_URL: discord.apiUrl, DISCORD_SHARD_COUNT: '2' },
+      /Discord connected as \S+ \(shards 0,1 of 2\)/,
+    );
+    cleanups.push(async () => expect(await served.stop()).toBe(0));
+    expect(discord.shards().sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    const asked = [GUILD_ID, other].map((guild) => discord.command('paper', paperQuery, guild));
+    await waitFor(() => asked.every((a) => discord.callbacksFor(a.id).length > 0), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const { id } of asked) expect(discord.callbacksFor(id)).toHaveLength(1);
+  }, 60_000);
 });
 
 const paperQuery = [{ name: 'query', type: 3, value: 'sycophancy' }];

@@ -64,9 +64,17 @@ export const channelOfGuild = (guildId: string): string =>
  * @param options.token - when set, REST calls with another bot token answer 401, as Discord does.
  * @param options.shardCount - the shard count `GET /gateway/bot` recommends (1).
  * @param options.guilds - servers the bot is in besides `GUILD_ID`, each with one text channel (`channelOfGuild`).
+ * @param options.maxConcurrency - how many shards may IDENTIFY at once (1, as for most bots: discord.js then waits
+ *   5 s between the shards of one process).
  */
 export async function startFakeDiscord(
-  options: { channels?: string[]; token?: string; shardCount?: number; guilds?: string[] } = {},
+  options: {
+    channels?: string[];
+    token?: string;
+    shardCount?: number;
+    guilds?: string[];
+    maxConcurrency?: number;
+  } = {},
 ) {
   const guilds = [GUILD_ID, ...(options.guilds ?? [])];
   const calls: DiscordCall[] = [];
@@ -189,7 +197,12 @@ export async function startFakeDiscord(
       return send(res, 200, {
         url: `ws://127.0.0.1:${port()}`,
         shards: options.shardCount ?? 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+        session_start_limit: {
+          total: 1000,
+          remaining: 1000,
+          reset_after: 0,
+          max_concurrency: options.maxConcurrency ?? 1,
+        },
       });
     }
     if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return send(res, 204);
