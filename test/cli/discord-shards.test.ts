@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.ts';
-import { GUILD_ID, guildOnShard, shardOfGuild, startFakeDiscord } from '../fakes/fake-discord.ts';
+import {
+  BOT_ID,
+  channelOfGuild,
+  GUILD_ID,
+  guildOnShard,
+  shardOfGuild,
+  startFakeDiscord,
+} from '../fakes/fake-discord.ts';
 import { type PaperboyProcess, startPaperboyProcess } from '../helpers/paperboy-process.ts';
 import { servePaperboy } from '../helpers/serve.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -48,7 +55,19 @@ describe('Discord shards over several instances', () => {
       ...servers.map((guild) => ({ shard: shardOfGuild(guild, 2), ...discord.command('paper', paperQuery, guild) })),
       { shard: 0, ...discord.command('paper', paperQuery, null) },
     ];
-    await waitFor(() => asked.every((a) => discord.callbacksFor(a.id).length > 0), 30_000);
+    // A mention of the bot in a server of each shard, answered in that server's channel.
+    const mentions = [servers[0], servers[1]].map((guild = GUILD_ID) => ({
+      shard: shardOfGuild(guild, 2),
+      channel: channelOfGuild(guild),
+      id: discord.mention(`<@${BOT_ID}> papers on sycophancy`, guild),
+    }));
+    const repliesIn = (channel: string) => discord.messagesIn(channel).filter((m) => m.author.id === BOT_ID);
+    await waitFor(
+      () =>
+        asked.every((a) => discord.callbacksFor(a.id).length > 0) &&
+        mentions.every((m) => repliesIn(m.channel).length > 0),
+      30_000,
+    );
     // Time for a second answer, were one coming.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const answeredBy = (id: string) =>
@@ -62,6 +81,10 @@ describe('Discord shards over several instances', () => {
       expect(discord.dispatched.filter((d) => d.id === id).map((d) => d.shard)).toEqual([[shard, 2]]);
     }
     expect(JSON.stringify(discord.callbacksFor(asked[1]?.id ?? '')[0]?.body)).toContain('Sycophancy');
+    for (const { id, shard, channel } of mentions) {
+      expect(repliesIn(channel)).toHaveLength(1);
+      expect(answeredBy(id)).toEqual([shard]);
+    }
 
     for (const p of instances) expect(await p.stop()).toBe(0);
   }, 120_000);
