@@ -230,9 +230,10 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
     markEmpty: (runId, owner, now) => finish(runId, owner, 'empty', now),
     markSkipped: (runId, owner, note, now) => finish(runId, owner, 'skipped', now, null, note),
     async newPaperIds(afterSeq, upToSeq) {
-      // `announce::int = 1` holds whether the papers table keeps the flag as an integer (as SQLite) or a boolean.
-      const { rows } = await session.query<{ id: string | number }>(
-        'SELECT id FROM papers WHERE seq > $1 AND seq <= $2 AND announce::int = 1 ORDER BY date DESC, seq',
+      // The papers table (pg-papers-schema.ts) keeps `announce` as a boolean and `date` in the C collation, so
+      // dates sort as on SQLite.
+      const { rows } = await session.query<{ id: string }>(
+        'SELECT id FROM papers WHERE seq > $1 AND seq <= $2 AND announce ORDER BY date DESC, seq',
         [afterSeq, upToSeq],
       );
       return rows.map((r) => Number(r.id));
