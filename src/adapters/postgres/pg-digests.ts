@@ -1,7 +1,7 @@
 import type { DigestRun, Platform, Rhythm, Subscription } from '../../core/digest/digest-store.ts';
 import { PaperboyError } from '../../core/errors.ts';
 import type { AsyncDigestStore } from './async-contract.ts';
-import { atomically } from './pg-atomic.ts';
+import { inOwnTransaction } from './pg-atomic.ts';
 import type { PgSession } from './pg-session.ts';
 
 interface SubscriptionRow {
@@ -79,13 +79,19 @@ const HELD = `id = $1 AND lease_owner = $2 AND status IN ('due', 'sending')`;
 /**
  * Subscriptions and the digest ledger in PostgreSQL, with the semantics of the SQLite ledger
  * (src/core/store/sqlite-digests.ts, docs/digests.md), for any number of instances on one database.
+ *
+ * Its queries go to the session's pool, never into a transaction open on the session: every ledger write stands
+ * alone (the digest runner never wraps them in one), and a claim, a lease renewal or a close made while another
+ * flow of the process has a transaction open on the same session (an ingest) must be seen by other instances at
+ * once, and must not be undone if that transaction rolls back.
  */
 export function createPgDigests(session: PgSession): AsyncDigestStore {
+  const { pool } = session;
   const runOf = async (subscriptionId: number, due: Date) => {
-    const { rows } = await session.query<RunRow>(
-      'SELECT * FROM digest_runs WHERE subscription_id = $1 AND due_at = $2',
-      [subscriptionId, due],
-    );
+    const { rows } = await pool.query<RunRow>('SELECT * FROM digest_runs WHERE subscription_id = $1 AND due_at = $2', [
+      subscriptionId,
+      due,
+    ]);
     return rows[0] && toRun(rows[0]);
   };
 
@@ -98,7 +104,7 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
     messageId: string | null = null,
     note: string | null = null,
   ): Promise<boolean> => {
-    const { rows } = await session.query<{ n: number }>(
+    const { rows } = await pool.query<{ n: number }>(
       `WITH closed AS (
          UPDATE digest_runs SET status = $3, message_id = coalesce($4, message_id), note = coalesce($5, note),
            lease_until = NULL, updated_at = $6
@@ -119,7 +125,7 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
       if (rhythm === 'weekly' && (input.weekday === undefined || input.weekday === null)) {
         throw new PaperboyError('invalid_query', 'A weekly subscription needs its day, like weekly mon.');
       }
-      const { rows } = await session.query<SubscriptionRow>(
+      const { rows } = await pool.query<SubscriptionRow>(
         `INSERT INTO subscriptions (platform, channel, kind, rhythm, weekday, query, time, tz, watermark, post_empty,
            created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
@@ -141,7 +147,7 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
       return toSubscription(rows[0] as SubscriptionRow);
     },
     async listSubscriptions(filter = {}) {
-      const { rows } = await session.query<SubscriptionRow>(
+      const { rows } = await pool.query<SubscriptionRow>(
         `SELECT * FROM subscriptions
          WHERE ($1::text IS NULL OR platform = $1) AND ($2::text IS NULL OR channel = $2) ORDER BY id`,
         [filter.platform ?? null, filter.channel ?? null],
@@ -149,20 +155,20 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
       return rows.map(toSubscription);
     },
     async getSubscription(id) {
-      const { rows } = await session.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE id = $1', [id]);
+      const { rows } = await pool.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE id = $1', [id]);
       return rows[0] && toSubscription(rows[0]);
     },
     async setPaused(id, paused) {
-      const result = await session.query('UPDATE subscriptions SET paused = $2 WHERE id = $1', [id, paused]);
+      const result = await pool.query('UPDATE subscriptions SET paused = $2 WHERE id = $1', [id, paused]);
       return (result.rowCount ?? 0) > 0;
     },
     async removeSubscription(id) {
-      const result = await session.query('DELETE FROM subscriptions WHERE id = $1', [id]);
+      const result = await pool.query('DELETE FROM subscriptions WHERE id = $1', [id]);
       return (result.rowCount ?? 0) > 0;
     },
     getRun: runOf,
     async oldestUnfinished(subscriptionId) {
-      const { rows } = await session.query<RunRow>(
+      const { rows } = await pool.query<RunRow>(
         `SELECT * FROM digest_runs WHERE subscription_id = $1 AND status IN ('due', 'sending') ORDER BY due_at LIMIT 1`,
         [subscriptionId],
       );
@@ -171,7 +177,7 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
     openRun(subscriptionId, dueAt, papers, now) {
       // Runners opening rows of one subscription queue on its row lock, so the second one's checks (a new
       // statement, a new snapshot) see the first one's row: one unfinished row at a time, a paper in one row.
-      return atomically(session, async (query) => {
+      return inOwnTransaction(pool, async (query) => {
         await query('SELECT 1 FROM subscriptions WHERE id = $1 FOR UPDATE', [subscriptionId]);
         const { rows } = await query<RunRow>(
           `INSERT INTO digest_runs (subscription_id, due_at, status, to_seq, paper_ids, more_papers, more_search,
@@ -199,7 +205,7 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
     async claimRun(runId, lease) {
       // One UPDATE: a second instance claiming at once waits for the first one's row lock, then finds the lease
       // taken (PostgreSQL re-checks the WHERE on the row as the first one left it).
-      const { rows } = await session.query<RunRow>(
+      const { rows } = await pool.query<RunRow>(
         `UPDATE digest_runs SET lease_owner = $2, lease_until = $4
          WHERE id = $1 AND status IN ('due', 'sending')
            AND (lease_until IS NULL OR lease_until <= $3 OR lease_owner = $2)
@@ -209,7 +215,7 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
       return rows[0] && toRun(rows[0]);
     },
     async renewLease(runId, lease) {
-      const result = await session.query(`UPDATE digest_runs SET lease_until = $3 WHERE ${HELD}`, [
+      const result = await pool.query(`UPDATE digest_runs SET lease_until = $3 WHERE ${HELD}`, [
         runId,
         lease.owner,
         lease.now + lease.ms,
@@ -217,10 +223,10 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
       return (result.rowCount ?? 0) > 0;
     },
     async releaseLease(runId, owner) {
-      await session.query(`UPDATE digest_runs SET lease_until = NULL WHERE ${HELD}`, [runId, owner]);
+      await pool.query(`UPDATE digest_runs SET lease_until = NULL WHERE ${HELD}`, [runId, owner]);
     },
     async markSending(runId, owner, now) {
-      const result = await session.query(
+      const result = await pool.query(
         `UPDATE digest_runs SET status = 'sending', attempts = attempts + 1, updated_at = $3 WHERE ${HELD}`,
         [runId, owner, now],
       );
@@ -232,7 +238,7 @@ export function createPgDigests(session: PgSession): AsyncDigestStore {
     async newPaperIds(afterSeq, upToSeq) {
       // The papers table (pg-papers-schema.ts) keeps `announce` as a boolean and `date` in the C collation, so
       // dates sort as on SQLite.
-      const { rows } = await session.query<{ id: string }>(
+      const { rows } = await pool.query<{ id: string }>(
         'SELECT id FROM papers WHERE seq > $1 AND seq <= $2 AND announce ORDER BY date DESC, seq',
         [afterSeq, upToSeq],
       );

@@ -143,23 +143,27 @@ describe.skipIf(postgres.skip)('coordination of several instances on one Postgre
     expect(wins.closed + wins.taken).toBe(ROUNDS);
   });
 
-  it('a ledger row or a feed state written inside a transaction the caller rolls back leaves nothing', async () => {
-    const [session] = (await connect(1, 3)) as [PgSession];
+  it('feed state written inside a transaction the caller rolls back leaves nothing; ledger writes never join one', async () => {
+    const [session, other] = (await connect(2, 3)) as [PgSession, PgSession];
     const digests = createPgDigests(session);
     const arxiv = createPgArxivState(session);
     const sub = await digests.addSubscription(subscription('tx'), DAY1);
+    // Another flow of this process (an arXiv sync) has a transaction open on the same session.
     await session.begin();
-    expect(await digests.openRun(sub.id, DAY1, { fromSeq: 0, toSeq: 1, ids: [1] }, DAY1)).toBeDefined();
     await arxiv.markSynced('cs.CL', '2026-11-29T00:30:00-05:00', DAY1);
+    const run = await digests.openRun(sub.id, DAY1, { fromSeq: 0, toSeq: 1, ids: [1] }, DAY1);
+    expect(await digests.claimRun(run?.id ?? 0, { owner: 'a', now: Date.now(), ms: MINUTE })).toBeDefined();
+    // The ledger's row and claim are there for every instance at once ...
+    expect(await createPgDigests(other).getRun(sub.id, DAY1)).toMatchObject({ leaseOwner: 'a' });
+    expect(await createPgArxivState(other).feed('cs.CL')).toMatchObject({ updated: null });
     await session.rollback();
-    expect(await digests.getRun(sub.id, DAY1)).toBeUndefined();
+    // ... and stay when that transaction rolls back; the feed state went with it.
+    expect(await digests.getRun(sub.id, DAY1)).toMatchObject({ status: 'due', leaseOwner: 'a' });
     expect(await arxiv.feed('cs.CL')).toMatchObject({ updated: null, syncedAt: null });
     await session.begin();
-    await digests.openRun(sub.id, DAY1, { fromSeq: 0, toSeq: 1, ids: [1] }, DAY1);
     await arxiv.markSynced('cs.CL', '2026-11-29T00:30:00-05:00', DAY1);
     await session.commit();
-    expect(await digests.getRun(sub.id, DAY1)).toMatchObject({ status: 'due' });
-    expect(await arxiv.feed('cs.CL')).toMatchObject({ updated: '2026-11-29T00:30:00-05:00' });
+    expect(await createPgArxivState(other).feed('cs.CL')).toMatchObject({ updated: '2026-11-29T00:30:00-05:00' });
   });
 
   it('three instances claiming a feed nobody fetched yet at once: one fetches', async () => {
