@@ -91,6 +91,12 @@ export function describeDigestStoreContract(name: string, open: () => Promise<Op
         query: 'reward hacking',
       });
       expect(weekly).toMatchObject({ rhythm: 'weekly', weekday: 1, postEmpty: true });
+      // A watch with a rhythm may post "no new papers".
+      const timedWatch = await digests.addSubscription(
+        channel({ kind: 'watch', channel: 'U3', rhythm: 'daily', postEmpty: true }),
+        MADE,
+      );
+      expect(timedWatch).toMatchObject({ kind: 'watch', rhythm: 'daily', postEmpty: true });
       // The day is kept only for a weekly rhythm.
       expect(weekdays).toMatchObject({ rhythm: 'weekdays', weekday: null });
       expect(await digests.getSubscription(watch.id)).toEqual(watch);
