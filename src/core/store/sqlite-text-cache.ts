@@ -4,8 +4,15 @@ import Database from 'better-sqlite3';
 import type { TextIndex, TextMatch } from '../search/text-index.ts';
 import type { PaperStore, StoredPaper } from './paper-store.ts';
 
-/** What a cache reads of the store it is fed from (Promises on the async contract; plain values work too). */
-export type TextCacheSource = Pick<PaperStore, 'papersChangedSince' | 'identity' | 'maxRev'>;
+/**
+ * What a cache reads of the store it is fed from: {@link PaperStore}'s methods of those names, as Promises (the
+ * async store contract of issue 17) or plain values (today's synchronous SQLite store).
+ */
+export interface TextCacheSource {
+  papersChangedSince(rev: number, limit: number): StoredPaper[] | Promise<StoredPaper[]>;
+  identity(): string | Promise<string>;
+  maxRev(): number | Promise<number>;
+}
 
 /** A {@link TextIndex} kept in a local SQLite file, fed from any store by rev. */
 export interface SqliteTextCache extends Omit<TextIndex, 'catchUp'> {
@@ -26,13 +33,13 @@ export interface SqliteTextCacheOptions {
 const FORMAT = 'paperboy-text-cache 1';
 
 // The columns, tokenizer and (in the queries below) BM25 weights of the store's `paper_text` (migrations.ts,
-// migration 3), so the answers are the same. Contentless: the cache needs the words, not a second copy of every
-// abstract; `contentless_delete` lets a changed paper's row be replaced by its id.
+// migration 3), so the answers are the same. The table keeps its own copy of the text: a contentless one
+// (`contentless_delete`) forgets to take a deleted row out of the document count and lengths, so BM25 drifts
+// from the store's after the first changed paper (docs/search.md).
 const SCHEMA = `
   CREATE TABLE cache_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   CREATE VIRTUAL TABLE paper_text USING fts5(
-    title, authors, affiliations, abstract,
-    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    title, authors, affiliations, abstract, tokenize = 'unicode61 remove_diacritics 2'
   );
   INSERT INTO cache_meta (name, value) VALUES ('format', '${FORMAT}'), ('identity', ''), ('rev', '0');
 `;
