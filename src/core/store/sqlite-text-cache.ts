@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TextIndex, TextMatch } from '../search/text-index.ts';
@@ -150,7 +150,10 @@ function openCache(file: string): { db: Database.Database; state: CacheState } {
 export function createSqliteTextCache(file: string, options: SqliteTextCacheOptions = {}): SqliteTextCache {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000));
   const memory = file === ':memory:';
-  if (!memory) removeDeadFills(file);
+  if (!memory) {
+    mkdirSync(dirname(file), { recursive: true });
+    removeDeadFills(file);
+  }
   let { db, state } = openCache(file);
   let statements = new Map<string, Database.Statement>();
   const prepared = <P extends unknown[] = unknown[], R = unknown>(source: string): Database.Statement<P, R> => {
@@ -250,14 +253,14 @@ export function createSqliteTextCache(file: string, options: SqliteTextCacheOpti
         closeSync(fd);
       }
       db.close();
-      removeFile(file);
-      renameSync(path, file);
-      const opened = new Database(file);
-      opened.pragma('journal_mode = WAL');
-      opened.pragma('synchronous = NORMAL');
-      db = opened;
-      state = filled;
-      statements = new Map();
+      try {
+        removeFile(file);
+        renameSync(path, file);
+      } finally {
+        // The fill in place, or (a failed rename) no file and an empty cache that the next catchUp fills.
+        ({ db, state } = openCache(file));
+        statements = new Map();
+      }
     } finally {
       if (next.open && next !== db) next.close();
       if (!memory) removeFile(path);

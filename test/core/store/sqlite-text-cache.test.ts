@@ -150,7 +150,7 @@ describe('createSqliteTextCache', () => {
   it('answers every expression as the store’s own FTS5: words, phrases, prefixes, columns, NOT, among', async () => {
     const store = storeWith(':memory:', 0, 120);
     const { source } = fed(store);
-    const cache = createSqliteTextCache(join(tempDir(), 'text-cache.db'), { batchSize: 25 });
+    const cache = createSqliteTextCache(join(tempDir(), 'instance', 'text-cache.db'), { batchSize: 25 });
     await cache.catchUp(source);
     expect(cache.rev()).toBe(store.maxRev());
     expect(store.matchText('"reward"').length).toBeGreaterThan(10);
