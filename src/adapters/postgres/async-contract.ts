@@ -1,9 +1,13 @@
 // Stand-in for the async store contract being landed on branch `async` (issue 17, step 1). The lead deletes this
 // file at merge and points its imports at the real interfaces.
+import type { ReadingListStore } from '../../core/reading/reading-list-store.ts';
 import type { PaperStore } from '../../core/store/paper-store.ts';
 
 type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
-export type AsyncPaperStore = Omit<Async<PaperStore>, 'matchText' | 'scoreText' | 'hasTerm' | 'readingList'>;
+export type AsyncReadingListStore = Async<ReadingListStore>;
+export type AsyncPaperStore = Omit<Async<PaperStore>, 'matchText' | 'scoreText' | 'hasTerm' | 'readingList'> & {
+  readingList: AsyncReadingListStore;
+};
 
 /**
  * Wraps a synchronous store as the async contract (to run one test suite against SQLite before `async` lands):
