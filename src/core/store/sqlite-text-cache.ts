@@ -281,7 +281,13 @@ export function createSqliteTextCache(file: string, options: SqliteTextCacheOpti
     // A store behind the cache (a backup put back) may hold other papers at the revs the cache has seen.
     if (target < state.rev) swapIn(emptyCache(':memory:'), { identity: state.identity, rev: 0 });
     if (state.rev === 0) return fill(store, state.identity, target);
-    const rev = await feed(store, state.rev, writer(db, true));
+    const write = writer(db, true);
+    // Each batch moves the rev on as it commits: a catch-up that fails halfway resumes after what it wrote.
+    const rev = await feed(store, state.rev, (papers) => {
+      write(papers);
+      const last = papers.at(-1);
+      if (last) state = { identity: state.identity, rev: last.rev };
+    });
     if (closed) return;
     state = { identity: state.identity, rev: Math.max(rev, target) };
     setMeta(db, state);

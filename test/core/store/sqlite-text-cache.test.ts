@@ -252,6 +252,31 @@ describe('createSqliteTextCache', () => {
     store.close();
   });
 
+  it('keeps what a catchUp wrote before the store failed, and resumes after it', async () => {
+    const store = storeWith(':memory:', 0, 20);
+    const cache = createSqliteTextCache(join(tempDir(), 'text-cache.db'), { batchSize: 10 });
+    await cache.catchUp(fed(store).source);
+    addPapers(store, 20, 45);
+    const revs = store.papersChangedSince(cache.rev(), 100).map((p) => p.rev);
+    const async: Source = asAsync(store);
+    let calls = 0;
+    const failing: Source = {
+      identity: () => async.identity(),
+      maxRev: () => async.maxRev(),
+      papersChangedSince: (rev, limit) =>
+        ++calls === 2 ? Promise.reject(new Error('connection lost')) : async.papersChangedSince(rev, limit),
+    };
+    await expect(cache.catchUp(failing)).rejects.toThrow('connection lost');
+    expect(cache.rev()).toBe(revs[9]);
+    const again = fed(store);
+    await cache.catchUp(again.source);
+    expect(again.asked[0]).toBe(revs[9]);
+    expect(cache.rev()).toBe(store.maxRev());
+    expectSameAnswers(cache, store, allIds(store));
+    cache.close();
+    store.close();
+  });
+
   it('drops a cache file fed from another database and fills it from this one', async () => {
     const dir = tempDir();
     const file = join(dir, 'text-cache.db');
