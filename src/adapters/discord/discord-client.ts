@@ -193,7 +193,7 @@ export async function startDiscord(
       });
       return;
     }
-    if (!chat.mayWait(interaction.targetMessage.content, { mention: true })) {
+    if (!(await chat.mayWait(interaction.targetMessage.content, { mention: true }))) {
       await interaction.reply({ ...answer(await chat.answerLinks(refs), log), flags: MessageFlags.Ephemeral });
       return;
     }
