@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import { openSearch } from '../src/core/search/open-search.ts';
 import { toPaperKey } from '../src/core/store/identity.ts';
 import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../src/core/store/sqlite-text-index.ts';
 import { makeIssueQueries, makeQueries, type QueryKind, readCorpus } from './bench-queries.ts';
 
 const [db = '', kind = 'author-word'] = process.argv.slice(2);
 const papers = await readCorpus(join(import.meta.dirname, '..', '..', 'shared', 'data', 'corpus', 'large.jsonl.gz'));
 const queries = [...makeQueries(papers), ...makeIssueQueries(papers)].filter((q) => q.kind === (kind as QueryKind));
 const store = createSqliteStore(db);
-const { search } = openSearch(store, db);
+const { search } = await openSearch({ store, text: createSqliteTextIndex(store.db) }, db);
 let first = 0;
 for (const q of queries) {
-  const page = search.search(q.text, { pageSize: 10, page: 1 });
+  const page = await search.search(q.text, { pageSize: 10, page: 1 });
   const keys = page.results.map((r) => toPaperKey(r.paper.title));
   const at = keys.indexOf(toPaperKey(q.target));
   if (at === 0) {
@@ -26,4 +27,4 @@ for (const q of queries) {
   );
 }
 console.log(`${first}/${queries.length} first`);
-store.close();
+await store.close();

@@ -10,6 +10,7 @@ import { INPUT_LIMITS } from '../src/core/input-limits.ts';
 import { openSearch } from '../src/core/search/open-search.ts';
 import type { Search } from '../src/core/search/search.ts';
 import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../src/core/store/sqlite-text-index.ts';
 import { type BenchQuery, benchWords, FUNCTION_WORDS, readCorpus } from './bench-queries.ts';
 
 type Engine = 'minisearch' | 'minisearch-fuzzy' | 'fts5' | 'paperboy';
@@ -50,8 +51,8 @@ async function build(): Promise<void> {
     const dbPath = join(workdir, 'paperboy.db');
     const store = createSqliteStore(dbPath);
     await ingestPaths([corpusFile], { store, clock: () => new Date() });
-    openSearch(store, dbPath).index.saveSnapshot();
-    store.close();
+    await (await openSearch({ store, text: createSqliteTextIndex(store.db) }, dbPath)).index.saveSnapshot();
+    await store.close();
   } else {
     const papers = await readCorpus(corpusFile);
     const meta: Meta = {
@@ -85,19 +86,19 @@ async function build(): Promise<void> {
 }
 
 interface Opened {
-  run: (q: BenchQuery) => string[];
+  run: (q: BenchQuery) => string[] | Promise<string[]>;
   /** Paperboy only: its search and chat, for the bounded-input figures. */
   paperboy?: { search: Search; handle: (text: string) => unknown };
 }
 
-function openEngine(): Opened {
+async function openEngine(): Promise<Opened> {
   if (engine === 'paperboy') {
     const dbPath = join(workdir, 'paperboy.db');
     const store = createSqliteStore(dbPath);
-    const { search } = openSearch(store, dbPath);
+    const { search } = await openSearch({ store, text: createSqliteTextIndex(store.db) }, dbPath);
     const chat = createChat({ store, search });
     return {
-      run: (q) => search.search(q.text, { pageSize: 10 }).results.map((r) => r.paper.title),
+      run: async (q) => (await search.search(q.text, { pageSize: 10 })).results.map((r) => r.paper.title),
       paperboy: { search, handle: chat.handle },
     };
   }
@@ -169,14 +170,14 @@ const LIMIT_QUERIES = [
 ];
 
 /** The slowest answer (ms) to each set, and how much the peak memory grew meanwhile (MB). */
-function boundedInput({ search, handle }: NonNullable<Opened['paperboy']>) {
+async function boundedInput({ search, handle }: NonNullable<Opened['paperboy']>) {
   const before = peakMb();
-  const slowest = (inputs: string[], answer: (text: string) => unknown) => {
+  const slowest = async (inputs: string[], answer: (text: string) => unknown) => {
     let worst = 0;
     for (const text of inputs) {
       const started = performance.now();
       try {
-        answer(text);
+        await answer(text);
       } catch {
         // A refusal is an answer here.
       }
@@ -184,29 +185,29 @@ function boundedInput({ search, handle }: NonNullable<Opened['paperboy']>) {
     }
     return Math.round(worst * 10) / 10;
   };
-  const longMessageMs = slowest(LONG_MESSAGES, handle);
-  const longSearchMs = slowest(LONG_MESSAGES, (text) => search.search(text));
-  const limitQueryMs = slowest(LIMIT_QUERIES, (text) => search.search(text));
+  const longMessageMs = await slowest(LONG_MESSAGES, handle);
+  const longSearchMs = await slowest(LONG_MESSAGES, (text) => search.search(text));
+  const limitQueryMs = await slowest(LIMIT_QUERIES, (text) => search.search(text));
   return { longMessageMs, longSearchMs, limitQueryMs, growthMb: peakMb() - before };
 }
 
-function query(): void {
+async function query(): Promise<void> {
   const queries = JSON.parse(readFileSync(queriesFile, 'utf8')) as BenchQuery[];
-  const { run, paperboy } = openEngine();
-  const first = run(queries[0] as BenchQuery);
+  const { run, paperboy } = await openEngine();
+  const first = await run(queries[0] as BenchQuery);
   // The parent measures cold start up to this line.
   console.log('FIRST');
   const answers: string[][] = [first];
   const latencies: number[] = [];
   for (const q of queries.slice(1)) {
     const started = performance.now();
-    answers.push(run(q));
+    answers.push(await run(q));
     latencies.push(performance.now() - started);
   }
   const queryPeakMb = peakMb();
-  const bounds = paperboy ? boundedInput(paperboy) : undefined;
+  const bounds = paperboy ? await boundedInput(paperboy) : undefined;
   console.log(JSON.stringify({ answers, latencies, queryPeakMb, bounds }));
 }
 
 if (mode === 'build') await build();
-else query();
+else await query();

@@ -5,11 +5,11 @@ import { formatMetric, toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
 /** `paperboy author NAME`: what the database holds for an author; unknown names get the closest ones. */
-export function runAuthor(name: string, store: PaperStore, io: CliIo, json: boolean): number {
+export async function runAuthor(name: string, store: PaperStore, io: CliIo, json: boolean): Promise<number> {
   checkLength('name', name);
-  const profile = store.findProfile(name);
+  const profile = await store.findProfile(name);
   if (!profile) {
-    const close = closestNames(name, store.listProfileNames());
+    const close = closestNames(name, await store.listProfileNames());
     const hint = close.length
       ? ` Closest names: ${close.map((n) => `"${n}"`).join(', ')}.`
       : ' No profile has a similar name.';

@@ -32,17 +32,17 @@ export async function runBackup(io: CliIo, file: string, flags: { db?: string })
           'file_unreadable',
           `the copy of ${dbPath} failed quick_check (${String(check)}). Run the backup again.`,
         );
-      const { papers, profiles } = copy.counts();
+      const { papers, profiles } = await copy.counts();
       renameSync(temp, file);
       const megabytes = (statSync(file).size / 1e6).toFixed(1);
       io.stdout.write(
         `backed up ${dbPath} to ${file}: ${papers.toLocaleString('en-US')} papers, ${profiles.toLocaleString('en-US')} profiles, ${megabytes} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
     } finally {
-      copy.close();
+      await copy.close();
     }
   } finally {
-    source.close();
+    await source.close();
     // Opening the copy (a WAL database) to check it made its -wal and -shm beside it: they go with it.
     for (const path of [temp, `${temp}-wal`, `${temp}-shm`]) rmSync(path, { force: true });
   }

@@ -8,13 +8,13 @@ import { type CliIo, EXIT } from './io.ts';
  * `paperboy bibtex ID...`: BibTeX entries for papers named by card id, arXiv id or arXiv link, keys unique
  * across the output. Unknown ids are named on standard error (exit 1); the known ones are still printed.
  */
-export function runBibtex(refs: readonly string[], store: PaperStore, io: CliIo): number {
+export async function runBibtex(refs: readonly string[], store: PaperStore, io: CliIo): Promise<number> {
   const papers: StoredPaper[] = [];
   const unknown: string[] = [];
   for (const text of refs) {
     const ref = parsePaperRef(text);
-    const id = ref ? findPaperId(ref, store) : undefined;
-    const [paper] = id === undefined ? [] : store.getPapers([id]);
+    const id = ref ? await findPaperId(ref, store) : undefined;
+    const [paper] = id === undefined ? [] : await store.getPapers([id]);
     if (!paper) unknown.push(text);
     else if (!papers.some((p) => p.id === paper.id)) papers.push(paper);
   }

@@ -9,6 +9,7 @@ import { openSearch } from '../core/search/open-search.ts';
 import { toPaperJson } from '../core/search/search-json.ts';
 import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../core/store/sqlite-text-index.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import { platformPosters } from './platform-posters.ts';
 import { secretsOf } from './secrets.ts';
@@ -48,7 +49,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
   const dbPath = resolveDbPath(flags.db, io.env);
   const store = createSqliteStore(dbPath);
   try {
-    const { search } = openSearch(store, dbPath);
+    const { search } = await openSearch({ store, text: createSqliteTextIndex(store.db) }, dbPath);
     const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
     const all: Partial<Record<Platform, DigestPoster>> = {
@@ -73,12 +74,17 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
     });
     if (flags.json) {
       // Papers in the one JSON shape every command prints (issue 11); a digest ranks nothing, so `score` is null.
-      const digests = outcomes.map((outcome) => ({
-        ...outcome,
-        papers: store
-          .getPapers(outcome.papers.map((p) => p.id))
-          .map((paper) => ({ ...toPaperJson({ paper, score: 0, matchedTerms: [], profiles: [] }), score: null })),
-      }));
+      const digests = [];
+      for (const outcome of outcomes) {
+        const papers = await store.getPapers(outcome.papers.map((p) => p.id));
+        digests.push({
+          ...outcome,
+          papers: papers.map((paper) => ({
+            ...toPaperJson({ paper, score: 0, matchedTerms: [], profiles: [] }),
+            score: null,
+          })),
+        });
+      }
       writeJson(io, { digests });
     }
     if (io.signal?.aborted) {
@@ -94,6 +100,6 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
     );
     return EXIT.failed;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -19,11 +19,11 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
   const checks: DoctorCheck[] = [checkNode(), checkConfig(io.env)];
   const dbPath = resolveDbPath(options.db, io.env);
   checks.push(
-    ...checkDatabase(
+    ...(await checkDatabase(
       dbPath,
       () => createSqliteStore(dbPath, { readonly: true }),
       () => inspectSqliteFile(dbPath),
-    ),
+    )),
   );
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
   const [slack, discord, arxiv] = await Promise.all([

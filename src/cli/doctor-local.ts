@@ -27,7 +27,11 @@ export function checkNode(version = process.versions.node): DoctorCheck {
  * search snapshot is of this database and not far behind it, and the subscriptions' time zones exist.
  * `open` is only called when the file exists: doctor never creates a database.
  */
-export function checkDatabase(dbPath: string, open: () => Store, inspect: () => SqliteFileFacts): DoctorCheck[] {
+export async function checkDatabase(
+  dbPath: string,
+  open: () => Store,
+  inspect: () => SqliteFileFacts,
+): Promise<DoctorCheck[]> {
   const dependent: DoctorCheckId[] = ['migrations', 'search_snapshot', 'subscription_time_zones'];
   if (!existsSync(dbPath)) {
     const fix =
@@ -87,11 +91,11 @@ export function checkDatabase(dbPath: string, open: () => Store, inspect: () => 
     ];
   }
   try {
-    const papers = store.counts().papers;
+    const papers = (await store.counts()).papers;
     return [
       ok('database', `${dbPath} opens and passes quick_check (${papers.toLocaleString('en-US')} papers)`),
       checkMigrations(store.db.pragma('user_version', { simple: true }) as number),
-      checkSnapshot(store, dbPath, papers),
+      await checkSnapshot(store, dbPath, papers),
       checkTimeZones(store),
     ];
   } catch (error) {
@@ -107,7 +111,7 @@ export function checkDatabase(dbPath: string, open: () => Store, inspect: () => 
       ),
     ];
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -127,7 +131,7 @@ function checkMigrations(version: number): DoctorCheck {
   );
 }
 
-function checkSnapshot(store: Store, dbPath: string, papers: number): DoctorCheck {
+async function checkSnapshot(store: Store, dbPath: string, papers: number): Promise<DoctorCheck> {
   const path = `${dbPath}.search-index.json`;
   // Quoted for the shell when it must be (`My Data/p.db`), so the fix can be pasted as it is.
   const db = /^[\w@%+=:,./-]+$/.test(dbPath) ? dbPath : `'${dbPath.replace(/'/g, `'\\''`)}'`;
@@ -143,9 +147,9 @@ function checkSnapshot(store: Store, dbPath: string, papers: number): DoctorChec
   }
   const stamp = readSnapshotStamp(path);
   if (!stamp) return warn('search_snapshot', `${path} is damaged or of another format: it will be rebuilt`, rebuild);
-  if (stamp.identity !== store.identity())
+  if (stamp.identity !== (await store.identity()))
     return warn('search_snapshot', `${path} was made for another database: it will be rebuilt`, rebuild);
-  const maxRev = store.maxRev();
+  const maxRev = await store.maxRev();
   if (stamp.rev > maxRev)
     return warn(
       'search_snapshot',

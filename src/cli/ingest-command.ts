@@ -31,7 +31,7 @@ export async function runIngest(
   let snapshotError: unknown;
   if (dbPath !== undefined) {
     try {
-      refreshSnapshot(store, dbPath);
+      await refreshSnapshot(store, dbPath);
     } catch (error) {
       snapshotError = error;
     }

@@ -53,8 +53,8 @@ export async function runPaper(text: string, store: PaperStore, io: CliIo, flags
       ),
   });
   const ids = resolved.flatMap((r) => (r.paperId === null ? [] : [r.paperId]));
-  const papers = new Map(store.getPapers(ids).map((p) => [p.id, p]));
-  const profiles = store.profileNamesFor(ids);
+  const papers = new Map((await store.getPapers(ids)).map((p) => [p.id, p]));
+  const profiles = await store.profileNamesFor(ids);
   const found: StoredPaper[] = [];
   let missing = 0;
   for (const r of resolved) {

@@ -42,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     try {
       code = await run(store, dbPath);
     } finally {
-      store.close();
+      await store.close();
     }
   };
   const program = new Command('paperboy')
@@ -89,12 +89,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
       const mistyped = words.find((w) => /^--[^\s"]/.test(w));
       if (mistyped) command.error(`error: unknown option '${mistyped}'`, { code: 'commander.unknownOption' });
-      const [{ openSearch }, { runSearch }] = await Promise.all([
+      const [{ openSearch }, { runSearch }, { createSqliteTextIndex }] = await Promise.all([
         import('../core/search/open-search.ts'),
         import('./search-command.ts'),
+        import('../core/store/sqlite-text-index.ts'),
       ]);
-      return withStore(options, (store, dbPath) => {
-        const { search } = openSearch(store, dbPath);
+      return withStore(options, async (store, dbPath) => {
+        const { search } = await openSearch({ store, text: createSqliteTextIndex(store.db) }, dbPath);
         return runSearch(words.join(' '), search, io, {
           limit: options.limit,
           page: options.page,

@@ -39,7 +39,7 @@ export async function runSearch(text: string, search: Search, io: CliIo, flags: 
     for await (const line of lines) {
       if (line.trim() === '') continue;
       try {
-        io.stdout.write(`${JSON.stringify(toSearchJson(search.search(line, request)))}\n`);
+        io.stdout.write(`${JSON.stringify(toSearchJson(await search.search(line, request)))}\n`);
       } catch (error) {
         if (!isPaperboyError(error, 'invalid_query')) throw error;
         io.stdout.write(`${JSON.stringify({ query: line, error: error.message, code: error.code, results: [] })}\n`);
@@ -54,7 +54,7 @@ export async function runSearch(text: string, search: Search, io: CliIo, flags: 
     return EXIT.usage;
   }
   try {
-    const page = search.search(text, request);
+    const page = await search.search(text, request);
     if (flags.json) writeJson(io, toSearchJson(page));
     else io.stdout.write(formatPrintable(page));
     return EXIT.ok;

@@ -15,16 +15,16 @@ import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 const now = new Date('2026-11-27T06:00:00Z');
 
 /** Three stored papers: one from arXiv with a DOI, one from arXiv without, one from a profile page with neither. */
-function storedPapers() {
+async function storedPapers() {
   const store = createSqliteStore(':memory:');
-  const { paperIds } = store.saveArxivEntries(
+  const { paperIds } = await store.saveArxivEntries(
     [arxivEntry(1, { doi: '10.1016/S0140-6736(20)30183-5' }), arxivEntry(2, { arxivId: 'hep-th/9901001' })],
     'listing',
     now,
   );
-  const saved = store.saveProfile(fakeProfile('Ann', [fakePaper(3)]), { path: 'ann', contentHash: '1' }, now);
-  const papers = store.getPapers([...paperIds, ...saved.papers.keys()]);
-  store.close();
+  const saved = await store.saveProfile(fakeProfile('Ann', [fakePaper(3)]), { path: 'ann', contentHash: '1' }, now);
+  const papers = await store.getPapers([...paperIds, ...saved.papers.keys()]);
+  await store.close();
   return papers.map((paper) => ({ paper, score: 1, matchedTerms: [], profiles: [] }));
 }
 
@@ -33,8 +33,8 @@ const PDF = 'https://arxiv.org/pdf/2611.20001';
 const DOI = 'https://doi.org/10.1016/S0140-6736%2820%2930183-5';
 
 describe('links on paper cards', () => {
-  it('an arXiv paper links to its abstract page and PDF (and its DOI); the search link is only for papers with neither', () => {
-    const [withDoi, oldStyle, profileOnly] = storedPapers().map(toPaperCard);
+  it('an arXiv paper links to its abstract page and PDF (and its DOI); the search link is only for papers with neither', async () => {
+    const [withDoi, oldStyle, profileOnly] = (await storedPapers()).map(toPaperCard);
     expect(withDoi).toMatchObject({
       url: ABS,
       links: [
@@ -55,22 +55,22 @@ describe('links on paper cards', () => {
     expect(paperLinks(doiOnly)).toEqual([{ label: 'DOI', url: 'https://doi.org/10.1/abc' }]);
   });
 
-  it('search --json results carry the arXiv id without version, the DOI and the url the card shows', () => {
-    const [withDoi, oldStyle, profileOnly] = storedPapers().map(toPaperJson);
+  it('search --json results carry the arXiv id without version, the DOI and the url the card shows', async () => {
+    const [withDoi, oldStyle, profileOnly] = (await storedPapers()).map(toPaperJson);
     expect(withDoi).toMatchObject({ arxivId: '2611.20001', doi: '10.1016/S0140-6736(20)30183-5', url: ABS });
     expect(oldStyle).toMatchObject({ arxivId: 'hep-th/9901001', doi: null });
     expect(profileOnly).toMatchObject({ arxivId: null, doi: null });
     expect(profileOnly?.url).toMatch(/^https:\/\/www\.google\.com\/search/);
   });
 
-  it('the terminal prints the abstract page, then the PDF and the DOI, labelled', () => {
-    const text = renderReply(papersReply(storedPapers().map(toPaperCard)), PLAIN);
+  it('the terminal prints the abstract page, then the PDF and the DOI, labelled', async () => {
+    const text = renderReply(papersReply((await storedPapers()).map(toPaperCard)), PLAIN);
     expect(text).toContain(`   ${ABS}  PDF: ${PDF}  DOI: ${DOI}`);
     expect(text).not.toContain('PDF: https://www.google');
   });
 
-  it('Slack cards get PDF and DOI buttons beside "Open paper", digest cards PDF and DOI links', () => {
-    const cards = storedPapers().map(toPaperCard);
+  it('Slack cards get PDF and DOI buttons beside "Open paper", digest cards PDF and DOI links', async () => {
+    const cards = (await storedPapers()).map(toPaperCard);
     const message = renderSlack(papersReply(cards));
     const buttons = JSON.stringify(message.blocks);
     for (const url of [ABS, PDF, DOI]) expect(buttons).toContain(url);
@@ -82,8 +82,8 @@ describe('links on paper cards', () => {
     expect(text).toContain(`<${DOI}|DOI>`);
   });
 
-  it('Discord cards and digest cards show the links as masked links within embed limits', () => {
-    const cards = storedPapers().map(toPaperCard);
+  it('Discord cards and digest cards show the links as masked links within embed limits', async () => {
+    const cards = (await storedPapers()).map(toPaperCard);
     const [embed, , plain] = renderDiscord(papersReply(cards)).embeds.map((e) => e.toJSON());
     expect(embed?.url).toBe(ABS);
     expect(embed?.description).toContain(`[arXiv](${ABS}) · [PDF](${PDF}) · [DOI](${DOI})`);

@@ -13,6 +13,7 @@ import { PaperRecordSchema, toPaperInput } from '../../src/core/ingest/paper-rec
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
 import { createSearch } from '../../src/core/search/search.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../src/core/store/sqlite-text-index.ts';
 import { CHANNEL_ID, type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
 import { unescaped } from '../helpers/cards.ts';
@@ -177,16 +178,18 @@ function checkSlackMessage(message: { text: string; blocks: Record<string, unkno
 
 describe('one hostile record through every renderer', () => {
   const store = createSqliteStore(':memory:');
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
-  const chat = createChat({ store, search });
+  // The index opens on the empty store, and every search catches up with what the test saves.
+  let chat: ReturnType<typeof createChat>;
   let replies: [string, Reply][] = [];
 
-  beforeAll(() => {
-    store.begin();
-    const saved = store.savePapers([hostileRecord(1)], new Date('2026-11-28T12:00:00Z'));
-    store.commit();
-    const paper = store.getPapers([...saved.keys()])[0];
-    store.saveProfile(
+  beforeAll(async () => {
+    const index = await PaperIndex.open({ store });
+    chat = createChat({ store, search: createSearch({ store, index, text: createSqliteTextIndex(store.db) }) });
+    await store.begin();
+    const saved = await store.savePapers([hostileRecord(1)], new Date('2026-11-28T12:00:00Z'));
+    await store.commit();
+    const paper = (await store.getPapers([...saved.keys()]))[0];
+    await store.saveProfile(
       {
         name: PROFILE,
         category: HOSTILE,
@@ -212,15 +215,15 @@ describe('one hostile record through every renderer', () => {
       { path: 'hostile.txt', contentHash: 'hostile' },
       new Date('2026-11-28T12:00:00Z'),
     );
-    const author = chat.act({ type: 'author', name: PROFILE });
+    const author = await chat.act({ type: 'author', name: PROFILE });
     replies = [
-      ['papers', chat.act({ type: 'page', query: QUERY, page: 1 })],
-      ['more like', chat.act({ type: 'more', paperId: paper?.id ?? 0, page: 1 })],
+      ['papers', await chat.act({ type: 'page', query: QUERY, page: 1 })],
+      ['more like', await chat.act({ type: 'more', paperId: paper?.id ?? 0, page: 1 })],
       ['author', author],
       ['compare', author.kind === 'author' ? { kind: 'compare', cards: [author.card, author.card] } : author],
-      ['no such author', chat.act({ type: 'author', name: `Nobody ${HOSTILE}` })],
-      ['nothing found', chat.act({ type: 'page', query: `zzqx ${HOSTILE}`, page: 1 })],
-      ['bad query', chat.act({ type: 'page', query: `${QUERY} colour:red`, page: 1 })],
+      ['no such author', await chat.act({ type: 'author', name: `Nobody ${HOSTILE}` })],
+      ['nothing found', await chat.act({ type: 'page', query: `zzqx ${HOSTILE}`, page: 1 })],
+      ['bad query', await chat.act({ type: 'page', query: `${QUERY} colour:red`, page: 1 })],
       [
         'choices',
         {
@@ -283,16 +286,16 @@ describe('one hostile record through every digest poster', () => {
   });
 
   /** A digest subscribed with the hostile query, whose day brings the hostile papers. */
-  function hostileDigest(context: { platform: 'slack' | 'discord' | 'terminal'; channel: string; user: string }) {
-    const t = digestFixture(context, `/digest subscribe ${DIGEST_QUERY}`);
-    t.store.begin();
-    t.store.savePapers([hostileRecord(1), hostileRecord(2), hostileRecord(3)], new Date('2026-11-28T12:00:00Z'));
-    t.store.commit();
+  async function hostileDigest(context: { platform: 'slack' | 'discord' | 'terminal'; channel: string; user: string }) {
+    const t = await digestFixture(context, `/digest subscribe ${DIGEST_QUERY}`);
+    await t.store.begin();
+    await t.store.savePapers([hostileRecord(1), hostileRecord(2), hostileRecord(3)], new Date('2026-11-28T12:00:00Z'));
+    await t.store.commit();
     return t;
   }
 
   it('Slack digest: the summary and the thread ping nobody and link only to the papers', async () => {
-    const t = hostileDigest({ platform: 'slack', channel: 'C1', user: 'U1' });
+    const t = await hostileDigest({ platform: 'slack', channel: 'C1', user: 'U1' });
     const poster = createSlackDigestPoster({
       token: 'xoxb-test',
       apiUrl: slack.apiUrl,
@@ -307,7 +310,7 @@ describe('one hostile record through every digest poster', () => {
   });
 
   it('Discord digest: the summary, the thread name and the cards ping nobody and carry no markup', async () => {
-    const t = hostileDigest({ platform: 'discord', channel: CHANNEL_ID, user: '100000000000000005' });
+    const t = await hostileDigest({ platform: 'discord', channel: CHANNEL_ID, user: '100000000000000005' });
     const poster = createDiscordDigestPoster({ token: 'test-token', apiUrl: discord.apiUrl });
     const [outcome] = await t.run('2026-11-29T09:00:00Z', { discord: poster });
     expect(outcome?.status).toBe('sent');
@@ -324,7 +327,7 @@ describe('one hostile record through every digest poster', () => {
   });
 
   it('terminal digest: nothing escapes into the terminal', async () => {
-    const t = hostileDigest({ platform: 'terminal', channel: 'terminal', user: 'me' });
+    const t = await hostileDigest({ platform: 'terminal', channel: 'terminal', user: 'me' });
     let printed = '';
     const poster = createTerminalPoster((text) => {
       printed += text;

@@ -42,7 +42,7 @@ describe('B2 a busy database', () => {
 
   it('B2 arxiv sync on a database another process keeps locked says so and exits 1, no crash and no stack', async () => {
     const db = join(tempDir(), 'p.db');
-    createSqliteStore(db).close();
+    await createSqliteStore(db).close();
     const lock = await holdWriteLock(db, 12_000);
     const run = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--db', db, '--json'], {
       env: arxiv.env,
@@ -60,7 +60,7 @@ describe('B4 the daily sync of a running bot and a short write lock', () => {
 
   it('B4 a write lock taken by another process while the listing is fetched is waited out: the fetched listing is stored, not fetched again', async () => {
     const db = join(tempDir(), 'p.db');
-    createSqliteStore(db).close();
+    await createSqliteStore(db).close();
     // The bot's store: SQLite calls wait 200 ms for a lock, no more.
     const store = createSqliteStore(db, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
     const state = createSqliteArxivState(store.db);
@@ -81,7 +81,7 @@ describe('B4 the daily sync of a running bot and a short write lock', () => {
       expect(await runDailySync({ store, state, fetchListing, categories: ['cs.CL'], runner })).toBeNull();
     } finally {
       await lock?.released;
-      store.close();
+      await store.close();
     }
   }, 30_000);
 });

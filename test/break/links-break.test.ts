@@ -6,11 +6,16 @@ import { isOnlyLinks, recogniseLinks } from '../../src/core/links/recognise-link
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
 import { createSearch } from '../../src/core/search/search.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../src/core/store/sqlite-text-index.ts';
 import { arxivEntry } from '../helpers/arxiv-entries.ts';
 
 it('B5 a message of 300 arXiv ids the index lacks looks up only the 5 it can show, not all 300', async () => {
   const store = createSqliteStore(':memory:');
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
+  const search = createSearch({
+    store,
+    index: await PaperIndex.open({ store }),
+    text: createSqliteTextIndex(store.db),
+  });
   const asked: string[] = [];
   const arxiv = async (ids: readonly string[]): Promise<ArxivEntry[]> => {
     asked.push(...ids);
@@ -24,7 +29,7 @@ it('B5 a message of 300 arXiv ids the index lacks looks up only the 5 it can sho
     ids.slice(0, 5).map((id) => `Paper ${id}`),
   );
   expect(asked).toEqual(ids.slice(0, 5));
-  expect(store.counts().papers).toBe(5);
+  expect((await store.counts()).papers).toBe(5);
 });
 
 it('B7 arxiv add stores only the papers it asked for, not whatever else the API answer holds', async () => {
@@ -36,7 +41,7 @@ it('B7 arxiv add stores only the papers it asked for, not whatever else the API 
   const result = await addArxivPapers(['2611.00001'], { store, lookup, now: new Date('2026-11-28T10:00:00Z') });
   expect(result).toMatchObject({ requested: ['2611.00001'], missing: [], newPapers: 1 });
   expect(result.papers.map((p) => p.arxivId)).toEqual(['2611.00001']);
-  expect(store.counts().papers).toBe(1);
+  expect((await store.counts()).papers).toBe(1);
 });
 
 it('B9 ids and links listed with commas or semicolons and no space are each recognised, and the line stays a lookup', () => {

@@ -17,21 +17,21 @@ const entry = (over: Partial<ArxivEntry>): ArxivEntry => ({
   ...over,
 });
 
-it('B3 a profile page saved again after arXiv retitled its paper (v2) keeps one paper, not a new announced copy under the old title', () => {
+it('B3 a profile page saved again after arXiv retitled its paper (v2) keeps one paper, not a new announced copy under the old title', async () => {
   const store = createSqliteStore(':memory:');
   const page = (hIndex: number) => fakeProfile('Ann Lee', [fakePaper(1)], { hIndex });
-  store.saveProfile(page(3), { path: 'ann.txt', contentHash: 'a' }, new Date('2026-11-25T00:00:00Z'));
-  store.saveArxivEntries([entry({})], 'listing', new Date('2026-11-27T06:00:00Z'));
-  store.saveArxivEntries(
+  await store.saveProfile(page(3), { path: 'ann.txt', contentHash: 'a' }, new Date('2026-11-25T00:00:00Z'));
+  await store.saveArxivEntries([entry({})], 'listing', new Date('2026-11-27T06:00:00Z'));
+  await store.saveArxivEntries(
     [entry({ version: 2, title: 'A wholly new title for study one', announceType: 'replace' })],
     'listing',
     new Date('2026-11-28T06:00:00Z'),
   );
-  const seqBefore = store.maxSeq();
+  const seqBefore = await store.maxSeq();
   // The page is refreshed (its metrics changed) but still lists the paper by its old title.
-  store.saveProfile(page(4), { path: 'ann.txt', contentHash: 'b' }, new Date('2026-11-29T00:00:00Z'));
-  expect(store.counts().papers).toBe(1);
-  expect(store.maxSeq()).toBe(seqBefore);
-  const [id] = store.findByArxivIds(['2611.20001']).values();
-  expect(store.profileNamesFor([id as number]).get(id as number)).toEqual(['Ann Lee']);
+  await store.saveProfile(page(4), { path: 'ann.txt', contentHash: 'b' }, new Date('2026-11-29T00:00:00Z'));
+  expect((await store.counts()).papers).toBe(1);
+  expect(await store.maxSeq()).toBe(seqBefore);
+  const [id] = (await store.findByArxivIds(['2611.20001'])).values();
+  expect((await store.profileNamesFor([id as number])).get(id as number)).toEqual(['Ann Lee']);
 });

@@ -57,7 +57,7 @@ const digestRun = async (db: string, now: string) => {
 
 describe('arXiv papers in digests and in a running bot', () => {
   it('new and cross papers reach the next digest once; a v2 announced the next day as replace updates the card and reaches none', async () => {
-    const { db, profiles } = setup();
+    const { db, profiles } = await setup();
     const now = new Date('2026-11-27T12:00:00Z');
     const chat = await runPaperboy(['start', '--db', db, '--profiles', profiles], {
       stdin: '/digest subscribe at 09:00 tz UTC\n/digest subscribe cat:LG at 09:00 tz UTC\n',
@@ -98,7 +98,7 @@ describe('arXiv papers in digests and in a running bot', () => {
   }, 60_000);
 
   it('a sync while the bot runs makes its papers searchable there without a restart', async () => {
-    const { db, profiles } = setup();
+    const { db, profiles } = await setup();
     const now = new Date('2026-11-27T12:00:00Z');
     const bot = startBot(['--db', db, '--profiles', profiles], {}, now);
     try {
@@ -116,7 +116,7 @@ describe('arXiv papers in digests and in a running bot', () => {
   }, 60_000);
 
   it('with PAPERBOY_ARXIV_CATEGORIES, start syncs the day’s listing after 00:30 New York time, once', async () => {
-    const { db, profiles } = setup();
+    const { db, profiles } = await setup();
     // 01:00 in New York on the listing's day.
     const now = new Date('2026-11-27T06:00:00Z');
     const bot = startBot(

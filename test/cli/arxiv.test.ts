@@ -19,16 +19,15 @@ beforeEach(async () => {
 afterEach(() => arxiv.stop());
 const tempDir = useTempDir();
 
-const papersIn = (db: string) => {
+const papersIn = async (db: string) => {
   const store = createSqliteStore(db);
   try {
-    const ids = store.findByArxivIds(FAKE_PAPERS.map((p) => p.id));
-    return store
-      .getPapers([...ids.values()])
+    const ids = await store.findByArxivIds(FAKE_PAPERS.map((p) => p.id));
+    return (await store.getPapers([...ids.values()]))
       .map((p) => ({ arxivId: p.arxivId ?? '', announce: p.announce }))
       .sort((a, b) => a.arxivId.localeCompare(b.arxivId));
   } finally {
-    store.close();
+    await store.close();
   }
 };
 
@@ -50,7 +49,7 @@ describe('paperboy arxiv sync', () => {
       quiet: false,
     });
     // new and cross are announced; replacements of papers we never had are stored for search only.
-    expect(papersIn(db)).toEqual([
+    expect(await papersIn(db)).toEqual([
       { arxivId: '2609.30005', announce: false },
       { arxivId: '2610.20004', announce: false },
       { arxivId: '2611.10001', announce: true },
@@ -90,7 +89,7 @@ describe('paperboy arxiv sync', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`${arxiv.feedUrl}cs.CL`);
-    expect(papersIn(db)).toEqual([]);
+    expect(await papersIn(db)).toEqual([]);
   });
 
   it('without categories, or with a bad one, is a usage error (exit 2) and asks arXiv nothing', async () => {
@@ -124,7 +123,7 @@ describe('paperboy arxiv add', () => {
     expect(result.papers.map((p: { arxivId: string }) => p.arxivId).sort()).toEqual(['2610.20004', '2611.10001']);
     expect(arxiv.requests).toHaveLength(1);
     expect(arxiv.requests[0]?.query).toEqual({ id_list: '2611.10001,2610.20004,2612.99999', max_results: '3' });
-    expect(papersIn(db)).toEqual([
+    expect(await papersIn(db)).toEqual([
       { arxivId: '2610.20004', announce: false },
       { arxivId: '2611.10001', announce: false },
     ]);
@@ -192,8 +191,8 @@ describe('paperboy arxiv backfill', () => {
       'verb%3DListRecords%26skip%3D2',
       'verb%3DListRecords%26skip%3D4',
     ]);
-    expect(papersIn(db).every((p) => !p.announce)).toBe(true);
-    expect(papersIn(db)).toHaveLength(5);
+    expect((await papersIn(db)).every((p) => !p.announce)).toBe(true);
+    expect(await papersIn(db)).toHaveLength(5);
   }, 30_000);
 
   it('checks its days (exit 2)', async () => {

@@ -44,7 +44,7 @@ describe('a database locked by another process', () => {
     const dir = tempDir();
     const db = join(dir, 'p.db');
     const profiles = join(dir, 'profiles');
-    createSqliteStore(db).close();
+    await createSqliteStore(db).close();
     mkdirSync(profiles);
     writePage(profiles, 'Locked Person', 1);
 
@@ -78,7 +78,7 @@ describe('a database locked by another process', () => {
     writePage(dir, 'Early Person', 1);
     const first = botOn(db, dir);
     await first.bot.tick(1000);
-    first.store.close();
+    await first.store.close();
 
     // A restarted bot over an unchanged folder needs no write lock: it is done while the lock is still held.
     const lock = await holdWriteLock(db, 8000);
@@ -91,7 +91,7 @@ describe('a database locked by another process', () => {
     writePage(dir, 'Late Person', 10);
     await bot.bot.tick(300);
     expect(lock.held()).toBe(true);
-    expect(bot.store.findProfile('Late Person')).toBeUndefined();
+    expect(await bot.store.findProfile('Late Person')).toBeUndefined();
     expect(bot.log.join('\n')).toMatch(/database_busy: new or changed profile pages load at the next tick/);
 
     // …and the next tick waits for the lock on a timer, then stores it (it was not marked seen).
@@ -100,29 +100,29 @@ describe('a database locked by another process', () => {
     const { longestPauseMs } = loop.stop();
     // (The holder commits, then exits: it may still be alive here on a loaded machine, so its exit is awaited.)
     await lock.released;
-    expect(bot.store.findProfile('Late Person')?.papers).toBe(2);
+    expect((await bot.store.findProfile('Late Person'))?.papers).toBe(2);
     expect(bot.digestRuns()).toBe(2);
     expect(longestPauseMs).toBeLessThan(1500);
-    bot.store.close();
+    await bot.store.close();
   }, 30_000);
 
   it('H3 chat during another process’s write lock: a long search answers, /digest subscribe says the database is busy, and works after', async () => {
     const db = join(tempDir(), 'p.db');
     const store = createSqliteStore(db, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
-    const { chat, digests } = chatWithDigests(store, () => new Date('2026-11-28T12:00:00Z'));
+    const { chat, digests } = await chatWithDigests(store, () => new Date('2026-11-28T12:00:00Z'));
     const lock = await holdWriteLock(db, 6000);
     // A long query is saved for its buttons: a search still answers while the write waits.
     const long = '/paper a rather long query about language models that keeps going past sixty characters';
-    expect(chat.handle(long)).toMatchObject({ kind: 'papers' });
-    expect(chat.handle('/digest subscribe sycophancy')).toMatchObject({
+    expect(await chat.handle(long)).toMatchObject({ kind: 'papers' });
+    expect(await chat.handle('/digest subscribe sycophancy')).toMatchObject({
       kind: 'error',
       code: 'database_busy',
       message: expect.stringMatching(/another process is writing.*try again/),
     });
     expect(lock.held()).toBe(true);
     await lock.released;
-    expect(chat.handle('/digest subscribe sycophancy')).toMatchObject({ kind: 'notice' });
-    expect(digests.listSubscriptions()).toHaveLength(1);
-    store.close();
+    expect(await chat.handle('/digest subscribe sycophancy')).toMatchObject({ kind: 'notice' });
+    expect(await digests.listSubscriptions()).toHaveLength(1);
+    await store.close();
   }, 20_000);
 });

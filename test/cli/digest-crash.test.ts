@@ -21,9 +21,9 @@ describe('a digest process killed after posting its summary, before the ledger u
     slack = await startFakeSlack();
     const db = join(tempDir(), 'p.db');
     const store = createSqliteStore(db);
-    createSqliteDigests(store.db).addSubscription(dailySubscription(), new Date('2026-11-28T12:00:00Z'));
-    store.savePapers([paperInput(1), paperInput(2)], new Date('2026-11-28T13:00:00Z'));
-    store.close();
+    await createSqliteDigests(store.db).addSubscription(dailySubscription(), new Date('2026-11-28T12:00:00Z'));
+    await store.savePapers([paperInput(1), paperInput(2)], new Date('2026-11-28T13:00:00Z'));
+    await store.close();
     const env = {
       ...process.env,
       SLACK_BOT_TOKEN: 'xoxb-test',
@@ -74,8 +74,8 @@ describe('a digest process killed after posting its summary, before the ledger u
     const { db, env, slack } = await setup();
     await killedAfterSummary(slack, ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db], env);
     const store = createSqliteStore(db);
-    store.savePapers([paperInput(3)], new Date('2026-11-29T13:00:00Z'));
-    store.close();
+    await store.savePapers([paperInput(3)], new Date('2026-11-29T13:00:00Z'));
+    await store.close();
 
     const nextDay = ['digest', 'run', '--now', '2026-11-30T09:00:00Z', '--db', db, '--json'];
     const run = await runPaperboy(nextDay, { env, now: new Date(Date.now() + 24 * 60 * 60_000) });
@@ -96,6 +96,6 @@ describe('a digest process killed after posting its summary, before the ledger u
     for (const n of [1, 2, 3]) expect(threadText.split(`Digest paper ${n} about`)).toHaveLength(2);
     const check = createSqliteStore(db);
     expect(check.db.prepare(`SELECT status FROM digest_runs ORDER BY due_at`).pluck().all()).toEqual(['sent', 'sent']);
-    check.close();
+    await check.close();
   });
 });

@@ -9,6 +9,7 @@ import { PaperIndex } from '../../src/core/search/paper-index.ts';
 import { createSearch } from '../../src/core/search/search.ts';
 import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../src/core/store/sqlite-text-index.ts';
 import { CHANNEL_ID, type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
 import { type FaultPlan, pause } from '../fakes/faults.ts';
@@ -220,7 +221,9 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
       const store = createSqliteStore(db);
       cleanups.push(async () => store.close());
       const digests = createSqliteDigests(store.db);
-      const subscriptions = SUBSCRIPTIONS.map((s) => digests.addSubscription(s, new Date('2026-11-30T12:00:00Z')));
+      const subscriptions: Subscription[] = [];
+      for (const s of SUBSCRIPTIONS)
+        subscriptions.push(await digests.addSubscription(s, new Date('2026-11-30T12:00:00Z')));
       slack.faults.set(faultPlan(seeded(seed + 1), 1));
       discord.faults.set(faultPlan(seeded(seed + 2), 0.05));
       const env: NodeJS.ProcessEnv = {
@@ -316,7 +319,7 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
           papers++;
           return paperInput(papers, `Digest paper ${papers} about ${TOPICS[Math.floor(random() * TOPICS.length)]}`);
         });
-        if (count) store.savePapers(batch, now);
+        if (count) await store.savePapers(batch, now);
         today = now;
         const deadline = Date.now() + 45_000;
         while (!dayDone(now)) {
@@ -335,9 +338,13 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
       // Exactly once, for every subscription and due date.
       expect(unfinished.pluck().get()).toBe(0);
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const search = createSearch({ store, index: PaperIndex.open({ store }) });
-      const allIds = digests.newPaperIds(0, store.maxSeq());
-      const numberOf = new Map(store.getPapers(allIds).map((p) => [p.id, paperNumbers(p.title)[0] as number]));
+      const search = createSearch({
+        store,
+        index: await PaperIndex.open({ store }),
+        text: createSqliteTextIndex(store.db),
+      });
+      const allIds = await digests.newPaperIds(0, await store.maxSeq());
+      const numberOf = new Map((await store.getPapers(allIds)).map((p) => [p.id, paperNumbers(p.title)[0] as number]));
       const sorted = (list: number[]) => [...list].sort((x, y) => x - y);
       let digestCount = 0;
       for (const subscription of subscriptions) {
@@ -376,7 +383,7 @@ describe('fault injection: three runners, SIGKILLs and a hostile Slack and Disco
         // No digest on the platform that the ledger does not know, and every matching paper delivered once.
         expect(shown.size).toBe(posted);
         digestCount += posted;
-        const matching = subscription.query ? search.filterMatching(subscription.query, allIds) : allIds;
+        const matching = subscription.query ? await search.filterMatching(subscription.query, allIds) : allIds;
         expect(sorted(delivered)).toEqual(sorted(matching.map((id) => numberOf.get(id) as number)));
       }
       // Every run exited as its outcomes say, and no runner died but those the test killed.

@@ -71,7 +71,7 @@ describe('digests from the terminal', () => {
     // A query an older version accepted and this one no longer parses: that digest fails, the other goes out.
     const store = createSqliteStore(db);
     store.db.prepare(`UPDATE subscriptions SET query = 'colour:red' WHERE id = 2`).run();
-    store.close();
+    await store.close();
     const run = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db, '--json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).digests.map((d: { status: string }) => d.status)).toEqual(['failed']);

@@ -121,8 +121,8 @@ describe('paperboy doctor: the local checks', () => {
   it('search_snapshot: ok when it is of this database, a warning when of another one', async () => {
     const db = await sampleDb();
     const store = createSqliteStore(db);
-    PaperIndex.open({ store, snapshotPath: `${db}.search-index.json` }).saveSnapshot();
-    store.close();
+    await (await PaperIndex.open({ store, snapshotPath: `${db}.search-index.json` })).saveSnapshot();
+    await store.close();
     expect((await doctor(db)).byId('search_snapshot')).toMatchObject({
       status: 'ok',
       message: 'the search snapshot matches the database',
@@ -130,8 +130,8 @@ describe('paperboy doctor: the local checks', () => {
 
     const other = await sampleDb();
     const otherStore = createSqliteStore(other);
-    PaperIndex.open({ store: otherStore, snapshotPath: `${other}.search-index.json` }).saveSnapshot();
-    otherStore.close();
+    await (await PaperIndex.open({ store: otherStore, snapshotPath: `${other}.search-index.json` })).saveSnapshot();
+    await otherStore.close();
     copyFileSync(`${other}.search-index.json`, `${db}.search-index.json`);
     const result = await doctor(db);
     expect(result.byId('search_snapshot')).toMatchObject({

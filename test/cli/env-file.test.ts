@@ -13,7 +13,7 @@ const BIN = join(PROJECT_ROOT, 'bin', 'paperboy.js');
 describe('.env in the folder a command runs from', () => {
   const tempDir = useTempDir();
 
-  it('H7 every command uses PAPERBOY_DB from .env: ingest, search, author, digest run, start', () => {
+  it('H7 every command uses PAPERBOY_DB from .env: ingest, search, author, digest run, start', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'pages'));
     mkdirSync(join(dir, 'empty-profiles'));
@@ -62,9 +62,9 @@ describe('.env in the folder a command runs from', () => {
 
     // One database held all of it; `--db` still wins over .env.
     const store = createSqliteStore(join(dir, 'team.db'));
-    expect(store.counts()).toEqual({ profiles: 2, papers: 2 });
+    expect(await store.counts()).toEqual({ profiles: 2, papers: 2 });
     expect(store.db.prepare('SELECT count(*) AS n FROM subscriptions').get()).toEqual({ n: 1 });
-    store.close();
+    await store.close();
     expect(paperboy(['author', 'Env Person', '--db', 'other.db']).status).toBe(1);
   }, 120_000);
 });

@@ -108,7 +108,7 @@ describe('readiness', () => {
     expect(readiness.answer('/readyz')?.status).toBe(503);
     expect(reasons()).toEqual(['loading the profiles folder and the search index', 'slack: not connected yet']);
 
-    const index = PaperIndex.open({ store });
+    const index = await PaperIndex.open({ store });
     readiness.indexReady(index);
     let up = true;
     readiness.platformUp('slack', () => up);
@@ -126,7 +126,7 @@ describe('readiness', () => {
     writeFileSync(join(dir, 'more.jsonl'), `${records.join('\n')}\n`);
     const writer = createSqliteStore(join(dir, 'p.db'));
     await ingestPaths([join(dir, 'more.jsonl')], { store: writer, clock: () => new Date() });
-    writer.close();
+    await writer.close();
     expect(reasons()).toEqual([`the search index is 2,001 papers behind the database`]);
     await waitFor(() => readiness.answer('/readyz')?.status === 200);
 
@@ -136,11 +136,11 @@ describe('readiness', () => {
     readiness.stopping();
     expect(reasons()).toEqual(['shutting down']);
     const closed = createReadiness(store, []);
-    store.close();
-    expect(JSON.parse(closed.answer('/readyz')?.body ?? '{}')).toEqual({
+    await store.close();
+    expect(JSON.parse((await closed.answer('/readyz'))?.body ?? '{}')).toEqual({
       ready: false,
       reasons: ['the database is closed'],
     });
-    expect(closed.answer('/healthz')?.status).toBe(200);
+    expect((await closed.answer('/healthz'))?.status).toBe(200);
   });
 });

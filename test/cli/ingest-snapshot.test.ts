@@ -11,13 +11,13 @@ const record = (title: string, date: string) =>
   JSON.stringify({ title, authors: ['Ann Lee'], date, category: 'cs.CL', abstract: `About ${title}.` });
 
 /** What the snapshot file says it was made from, and what the database says it is. */
-function stampAndStore(db: string) {
+async function stampAndStore(db: string) {
   const file = JSON.parse(readFileSync(snapshotPathFor(db) as string, 'utf8')) as { identity: string; rev: number };
   const store = createSqliteStore(db);
-  const now = { identity: store.identity(), rev: store.maxRev() };
-  const index = PaperIndex.open({ store, snapshotPath: snapshotPathFor(db) as string });
+  const now = { identity: await store.identity(), rev: await store.maxRev() };
+  const index = await PaperIndex.open({ store, snapshotPath: snapshotPathFor(db) as string });
   const opened = { fromSnapshot: index.fromSnapshot, caughtUp: index.caughtUp, size: index.size };
-  store.close();
+  await store.close();
   return { stamp: { identity: file.identity, rev: file.rev }, now, opened };
 }
 
@@ -30,14 +30,14 @@ describe('paperboy ingest leaves the search snapshot current', () => {
     const dir = tempDir();
     const db = join(dir, 'p.db');
     expect((await runPaperboy(['ingest', SAMPLE_PAGE, '--db', db])).code).toBe(0);
-    let state = stampAndStore(db);
+    let state = await stampAndStore(db);
     expect(state.stamp).toEqual(state.now);
     expect(state.opened).toEqual({ fromSnapshot: true, caughtUp: 0, size: 18 });
 
     const records = join(dir, 'papers.jsonl');
     writeFileSync(records, `${record('Quantum gravel sorting', '2024-03-01')}\n${record('Gravel at scale', '2025')}\n`);
     expect((await runPaperboy(['ingest', records, '--db', db])).code).toBe(0);
-    state = stampAndStore(db);
+    state = await stampAndStore(db);
     expect(state.stamp).toEqual(state.now);
     expect(state.opened).toEqual({ fromSnapshot: true, caughtUp: 0, size: 20 });
 

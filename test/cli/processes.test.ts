@@ -22,7 +22,7 @@ describe('ingest in another process', () => {
     const dir = tempDir();
     writeFakePages(dir, 1500, 12);
     const db = join(dir, 'p.db');
-    createSqliteStore(db).close();
+    await createSqliteStore(db).close();
     const reader = createSqliteStore(db);
     const child = startIngest([dir, '--db', db]);
     const done = exited(child);
@@ -32,46 +32,46 @@ describe('ingest in another process', () => {
     });
     const seen: number[] = [];
     while (!finished) {
-      seen.push(reader.counts().papers);
+      seen.push((await reader.counts()).papers);
       await sleep(20);
     }
     expect(await done).toBe(0);
-    seen.push(reader.counts().papers);
+    seen.push((await reader.counts()).papers);
     // The reader saw the database grow while the writer ran, and never failed with SQLITE_BUSY.
     expect(new Set(seen).size).toBeGreaterThan(2);
     expect(seen.at(-1)).toBe(1500 * 10 + 2);
-    reader.close();
+    await reader.close();
   });
 
   it('loses nothing when the ingest process is killed half way', async () => {
     const dir = tempDir();
     const files = writeFakePages(dir, 1500, 12);
     const db = join(dir, 'p.db');
-    createSqliteStore(db).close();
+    await createSqliteStore(db).close();
     const reader = createSqliteStore(db);
     const child = startIngest([dir, '--db', db]);
     const done = exited(child);
-    while (reader.counts().profiles < 50) await sleep(5);
+    while ((await reader.counts()).profiles < 50) await sleep(5);
     child.kill('SIGKILL');
     await done;
-    reader.close();
+    await reader.close();
 
     const store = createSqliteStore(db);
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const loaded = store.counts().profiles;
+    const loaded = (await store.counts()).profiles;
     expect(loaded).toBeGreaterThanOrEqual(50);
     expect(loaded).toBeLessThan(1500);
     // Every profile that made it in has all of its papers: no file is half stored.
     for (const file of files) {
       const { profile } = parseProfile(readFileSync(file, 'utf8'), file);
-      const stored = store.findProfile(profile.name);
+      const stored = await store.findProfile(profile.name);
       if (stored) expect(stored.papers).toBe(profile.papers.length);
     }
-    store.close();
+    await store.close();
     // Running again completes the job.
     expect(await exited(startIngest([dir, '--db', db]))).toBe(0);
     const after = createSqliteStore(db);
-    expect(after.counts()).toEqual({ profiles: 1500, papers: 1500 * 10 + 2 });
-    after.close();
+    expect(await after.counts()).toEqual({ profiles: 1500, papers: 1500 * 10 + 2 });
+    await after.close();
   });
 });

@@ -59,10 +59,10 @@ async function dueDigests(dir: string) {
   const store = createSqliteStore(db);
   const digests = createSqliteDigests(store.db);
   const yesterday = new Date(now.getTime() - 26 * 3600_000);
-  digests.addSubscription(dailySubscription({ channel: 'C1', time: HHMM(due) }), yesterday);
-  digests.addSubscription(dailySubscription({ channel: 'C2', time: HHMM(due) }), yesterday);
-  store.savePapers([paperInput(1), paperInput(2), paperInput(3)], new Date(yesterday.getTime() + 60_000));
-  store.close();
+  await digests.addSubscription(dailySubscription({ channel: 'C1', time: HHMM(due) }), yesterday);
+  await digests.addSubscription(dailySubscription({ channel: 'C2', time: HHMM(due) }), yesterday);
+  await store.savePapers([paperInput(1), paperInput(2), paperInput(3)], new Date(yesterday.getTime() + 60_000));
+  await store.close();
   mkdirSync(join(dir, 'profiles'));
   const env = {
     SLACK_BOT_TOKEN: 'xoxb-shutdown',

@@ -7,6 +7,7 @@ import { createSearch } from '../../src/core/search/search.ts';
 import type { PaperInput, PaperStore } from '../../src/core/store/paper-store.ts';
 import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../src/core/store/sqlite-text-index.ts';
 
 export const paperInput = (n: number, title = `Digest paper ${n} about tiny models`): PaperInput => ({
   title,
@@ -39,32 +40,36 @@ export const dailySubscription = (changes: Partial<NewSubscription> = {}): NewSu
 });
 
 /** The chat on `store` with its digests (the real search, `PAPERBOY_TZ` UTC), at the time `clock` says. */
-export function chatWithDigests(
+export async function chatWithDigests(
   store: PaperStore & { db: Parameters<typeof createSqliteDigests>[0] },
   clock: () => Date,
 ) {
   const digests = createSqliteDigests(store.db);
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
+  const search = createSearch({
+    store,
+    index: await PaperIndex.open({ store }),
+    text: createSqliteTextIndex(store.db),
+  });
   const chat = createChat({ store, search, digests: { digests, clock, defaultTz: 'UTC' } });
   return { chat, digests, search };
 }
 
 /** An in-memory Paperboy with digests, a subscription made through the chat, and a way to add papers. */
-export function digestFixture(context: ChatContext, command = '/digest subscribe') {
+export async function digestFixture(context: ChatContext, command = '/digest subscribe') {
   let now = new Date('2026-11-28T12:00:00Z');
   const store = createSqliteStore(':memory:');
-  const { chat, digests, search } = chatWithDigests(store, () => now);
-  chat.handle(command, context);
+  const { chat, digests, search } = await chatWithDigests(store, () => now);
+  await chat.handle(command, context);
   return {
     store,
     digests,
-    addPapers(count: number) {
-      store.begin();
-      store.savePapers(
+    async addPapers(count: number) {
+      await store.begin();
+      await store.savePapers(
         Array.from({ length: count }, (_, i) => paperInput(i + 1)),
         now,
       );
-      store.commit();
+      await store.commit();
     },
     run(iso: string, posters: Partial<Record<Platform, DigestPoster>>) {
       now = new Date(iso);

@@ -189,7 +189,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           enforce_nonce: true,
         },
       });
-      delivery.keepLease?.();
+      await delivery.keepLease?.();
     }
   };
 
@@ -216,7 +216,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           enforce_nonce: true,
         },
       })) as { id: string };
-      delivery.keepLease?.();
+      await delivery.keepLease?.();
       await postCards(channel, message.id, delivery, new Set(), true);
       return message.id;
     },

@@ -123,7 +123,7 @@ export async function startDiscord(
     // `/save`, `/saved` and `/cite` answer the person alone, as do errors.
     const personal = isPersonalText(text);
     // A pasted link the index lacks waits on arXiv: defer first, so Discord's 3 s never run out.
-    if (expectSlow() || chat.mayWait(text)) {
+    if (expectSlow() || (await chat.mayWait(text))) {
       await interaction.deferReply(personal ? { flags: MessageFlags.Ephemeral } : {});
       await interaction.editReply(answer(await chat.answer(text, context), log));
       return;
@@ -143,7 +143,7 @@ export async function startDiscord(
     const late = Date.now() - interaction.createdTimestamp > AUTOCOMPLETE_BUDGET_MS;
     let names = readyNames.get(key);
     if (!expectSlow() && !late) {
-      names = chat.suggestAuthors(typed, 25);
+      names = await chat.suggestAuthors(typed, 25);
       readyNames.delete(key);
       readyNames.set(key, names);
       if (readyNames.size > READY_ANSWERS) readyNames.delete(readyNames.keys().next().value as string);
@@ -166,10 +166,10 @@ export async function startDiscord(
     }
     if (expectSlow()) {
       await interaction.deferUpdate();
-      await interaction.editReply(answer(chat.act(action, contextOf(interaction))));
+      await interaction.editReply(answer(await chat.act(action, contextOf(interaction))));
       return;
     }
-    await interaction.update(answer(chat.act(action, contextOf(interaction))));
+    await interaction.update(answer(await chat.act(action, contextOf(interaction))));
   }
 
   /** A card menu: Save and Cite answer beside the cards, for the chooser only; Remove updates their list. */
@@ -182,7 +182,7 @@ export async function startDiscord(
       });
       return;
     }
-    const message = answer(chat.act(action, contextOf(interaction)));
+    const message = answer(await chat.act(action, contextOf(interaction)));
     if (action.type === 'unsave' || action.type === 'saved') await interaction.update(message);
     else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
   }
@@ -197,7 +197,7 @@ export async function startDiscord(
       });
       return;
     }
-    if (!chat.mayWait(interaction.targetMessage.content, { mention: true })) {
+    if (!(await chat.mayWait(interaction.targetMessage.content, { mention: true }))) {
       await interaction.reply({ ...answer(await chat.answerLinks(refs), log), flags: MessageFlags.Ephemeral });
       return;
     }

@@ -79,7 +79,7 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
   // Each message renews the digest's lease (and stops the digest when another runner has taken it over).
   const postMessage = async (delivery: DigestDelivery, message: webApi.ChatPostMessageArguments) => {
     const posted = await limited(() => client.chat.postMessage(message));
-    delivery.keepLease?.();
+    await delivery.keepLease?.();
     return posted;
   };
   const dmChannels = new Map<string, string>();

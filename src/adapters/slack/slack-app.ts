@@ -187,7 +187,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       space: body.team?.id ?? body.user.team_id ?? '',
     };
     if (isPersonalAction(target)) {
-      const reply = chat.act(target, context);
+      const reply = await chat.act(target, context);
       // Save and Cite answer beside the card (which may be a digest everyone sees); paging or removing in a
       // reading list replaces that list, which only this person sees.
       const replaceList = target.type === 'unsave' || target.type === 'saved';
@@ -198,7 +198,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       });
       return;
     }
-    const reply = chat.act(target, context);
+    const reply = await chat.act(target, context);
     if ('action_id' in action && action.action_id === SHARE_ACTION_ID) {
       await respond({ response_type: 'in_channel', replace_original: false, ...renderSlack(reply) });
       await respond({ delete_original: true });

@@ -45,7 +45,7 @@ export async function runTerminalChat(chat: Chat, io: TerminalIo, greeting: stri
       if (text === '/next' || text === '/prev') {
         const action = navigate(text === '/next' ? 'next' : 'previous');
         reply = action
-          ? chat.act(action)
+          ? await chat.act(action)
           : { kind: 'notice', text: `There is no ${text === '/next' ? 'next' : 'previous'} page.` };
       } else {
         // A pasted link the index lacks may be looked up on arXiv: the line waits for it.

@@ -25,9 +25,9 @@ export async function addArxivPapers(
   // Only what was asked: an answer holding other papers (a proxy, a misbehaving mirror) stores none of them.
   const asked = new Set(requested);
   const entries = (requested.length ? await lookup(requested) : []).filter((e) => asked.has(e.arxivId));
-  const before = store.findByArxivIds(entries.map((e) => e.arxivId)).size;
-  store.saveArxivEntries(entries, 'lookup', now);
-  const stored = store.findByArxivIds(entries.map((e) => e.arxivId));
+  const before = (await store.findByArxivIds(entries.map((e) => e.arxivId))).size;
+  await store.saveArxivEntries(entries, 'lookup', now);
+  const stored = await store.findByArxivIds(entries.map((e) => e.arxivId));
   const found = new Set(entries.map((e) => e.arxivId));
   return {
     requested,

@@ -57,7 +57,7 @@ const START: BackfillPosition = { categoryIndex: 0, token: null, pages: 0, entri
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
   const { store, state, fetchPage, categories, from, until, clock, signal } = options;
   const key = `${from}|${until ?? ''}|${feedKey(categories)}`;
-  const saved = state.backfill(key);
+  const saved = await state.backfill(key);
   const resumed = saved !== undefined && !saved.done && (saved.pages > 0 || saved.categoryIndex > 0);
   const position: BackfillPosition = saved && !saved.done ? { ...saved } : { ...START };
   let newPapers = 0;
@@ -84,7 +84,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       // Ctrl-C while waiting for arXiv: the position of the last stored page is already saved.
       if (signal?.aborted) break;
       if (usedToken && isPaperboyError(error, 'arxiv_rejected')) {
-        state.saveBackfill(key, { ...position, token: null }, clock());
+        await state.saveBackfill(key, { ...position, token: null }, clock());
       }
       throw error;
     }
@@ -95,22 +95,22 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         `${page.url} sent back a resumption token it had given before: the list would never end. Stopped; try again later.`,
       );
     }
-    store.begin();
+    await store.begin();
     try {
       // The store counts announced papers only; a backfill announces none, so count the ids it did not hold.
       const ids = page.entries.map((e) => e.arxivId);
-      const before = store.findByArxivIds(ids).size;
-      store.saveArxivEntries(page.entries, 'backfill', clock());
-      newPapers += store.findByArxivIds(ids).size - before;
+      const before = (await store.findByArxivIds(ids)).size;
+      await store.saveArxivEntries(page.entries, 'backfill', clock());
+      newPapers += (await store.findByArxivIds(ids)).size - before;
       position.pages++;
       position.entries += page.entries.length;
       position.token = page.resumptionToken;
       if (!page.resumptionToken) position.categoryIndex++;
       position.done = position.categoryIndex >= categories.length;
-      state.saveBackfill(key, position, clock());
-      store.commit();
+      await state.saveBackfill(key, position, clock());
+      await store.commit();
     } catch (error) {
-      store.rollback();
+      await store.rollback();
       throw error;
     }
     progress();

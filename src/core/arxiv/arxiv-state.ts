@@ -19,20 +19,20 @@ export interface BackfillPosition {
 }
 
 export interface ArxivState {
-  feed(feed: string): ArxivFeedRow;
+  feed(feed: string): Promise<ArxivFeedRow>;
   /** Records a listing stored (or seen empty) at `updated`; call inside the sync's transaction. */
-  markSynced(feed: string, updated: string | null, now: Date): void;
+  markSynced(feed: string, updated: string | null, now: Date): Promise<void>;
   /** Records the daily sync's try, and the day it is done for when it is. */
-  markTried(feed: string, at: number, doneDay: string | null): void;
+  markTried(feed: string, at: number, doneDay: string | null): Promise<void>;
   /**
    * Takes the feed's lease for `ms` unless another runner holds one that has not run out: true when this
    * runner now holds it. Only one runner fetches a feed at a time, however many share the database.
    */
-  claim(feed: string, owner: string, now: number, ms: number): boolean;
-  release(feed: string, owner: string): void;
-  backfill(key: string): BackfillPosition | undefined;
+  claim(feed: string, owner: string, now: number, ms: number): Promise<boolean>;
+  release(feed: string, owner: string): Promise<void>;
+  backfill(key: string): Promise<BackfillPosition | undefined>;
   /** Saves a backfill's position; call inside the transaction that stored its page. */
-  saveBackfill(key: string, position: BackfillPosition, now: Date): void;
+  saveBackfill(key: string, position: BackfillPosition, now: Date): Promise<void>;
 }
 
 /** The key of a set of categories, whatever their order: `cs.CL+cs.LG`. */

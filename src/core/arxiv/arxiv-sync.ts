@@ -29,7 +29,7 @@ export interface SyncOptions {
    * Runs the write that follows the fetch; a running bot passes a wait for another process's write lock (its
    * SQLite calls give up after 200 ms), so a listing already fetched is stored, not thrown away and fetched again.
    */
-  whenWritable?: <T>(write: () => T) => Promise<T>;
+  whenWritable?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 const NO_COUNTS: ArxivSaveCounts = { entries: 0, new: 0, cross: 0, replaced: 0, newPapers: 0 };
@@ -45,25 +45,25 @@ export async function syncListing(options: SyncOptions): Promise<SyncResult> {
   return options.whenWritable ? options.whenWritable(write) : write();
 }
 
-function storeListing(
+async function storeListing(
   { store, state, categories, now }: SyncOptions,
   listing: Awaited<ReturnType<FetchListing>>,
-): SyncResult {
+): Promise<SyncResult> {
   const key = feedKey(categories);
-  const last = state.feed(key).updated;
+  const last = (await state.feed(key)).updated;
   const sameBuild = listing.updated !== null && listing.updated === last;
   if (listing.entries.length === 0 || sameBuild) {
-    if (!sameBuild) state.markSynced(key, listing.updated, now);
+    if (!sameBuild) await state.markSynced(key, listing.updated, now);
     return { feed: listing.url, updated: listing.updated, ...NO_COUNTS, quiet: true };
   }
-  store.begin();
+  await store.begin();
   try {
-    const { paperIds: _ids, ...counts } = store.saveArxivEntries(listing.entries, 'listing', now);
-    state.markSynced(key, listing.updated, now);
-    store.commit();
+    const { paperIds: _ids, ...counts } = await store.saveArxivEntries(listing.entries, 'listing', now);
+    await state.markSynced(key, listing.updated, now);
+    await store.commit();
     return { feed: listing.url, updated: listing.updated, ...counts, quiet: false };
   } catch (error) {
-    store.rollback();
+    await store.rollback();
     throw error;
   }
 }
@@ -113,13 +113,13 @@ export async function runDailySync(options: Omit<SyncOptions, 'now'> & { runner:
   const { state, categories, runner } = options;
   const key = feedKey(categories);
   const now = new Date(runner.clock());
-  if (!isDailySyncDue(state.feed(key), now)) return null;
-  if (!state.claim(key, runner.owner, now.getTime(), runner.leaseMs)) return null;
+  if (!isDailySyncDue(await state.feed(key), now)) return null;
+  if (!(await state.claim(key, runner.owner, now.getTime(), runner.leaseMs))) return null;
   try {
     // Another runner may have finished the day between our read and our claim.
-    if (!isDailySyncDue(state.feed(key), now)) return null;
+    if (!isDailySyncDue(await state.feed(key), now)) return null;
     // Waits for another process's write lock on a timer (a bot's SQLite calls give up after 200 ms).
-    const whenWritable = <T>(write: () => T) => whenNotBusy(write, { maxWaitMs: SYNC_WRITE_WAIT_MS });
+    const whenWritable = <T>(write: () => Promise<T>) => whenNotBusy(write, { maxWaitMs: SYNC_WRITE_WAIT_MS });
     let result: SyncResult;
     try {
       result = await syncListing({ ...options, now, whenWritable });

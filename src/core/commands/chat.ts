@@ -3,7 +3,7 @@ import { buildAuthorCard } from '../authors/author-card.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
-import { findHeld, mayWait, resolveRefs } from '../links/lookup.ts';
+import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
 import type { PaperRef } from '../links/recognise-links.ts';
 import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
@@ -54,25 +54,25 @@ export function createChat({
 }: ChatOptions) {
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
-  const nameIndex = () => {
+  const nameIndex = async () => {
     // Every profile write bumps the profile revision (a rename keeps the count of profiles, not the revision).
-    const rev = store.profileRev();
+    const rev = await store.profileRev();
     if (!names || rev !== namesFor) {
-      names = createNameIndex(store.listProfileNames());
+      names = createNameIndex(await store.listProfileNames());
       namesFor = rev;
     }
     return names;
   };
 
-  function lookupAuthor(name: string): AuthorLookup {
-    const exact = store.findProfile(name);
+  async function lookupAuthor(name: string): Promise<AuthorLookup> {
+    const exact = await store.findProfile(name);
     if (exact) return { found: exact };
-    const close = nameIndex().closest(name, MAX_CHOICES);
+    const close = (await nameIndex()).closest(name, MAX_CHOICES);
     const [best, second] = close;
     if (best === undefined) return { none: true };
     // One clear match is shown at once; several close ones are offered, never guessed.
     if (best.score >= 0.7 && (second === undefined || second.score < best.score - 0.1)) {
-      const profile = store.findProfile(best.name);
+      const profile = await store.findProfile(best.name);
       if (profile) return { found: profile };
     }
     return { choices: close.map((c) => c.name) };
@@ -80,8 +80,8 @@ export function createChat({
 
   const reading = createReadingCommands({ store, pageSize, clock });
 
-  const authorCard = (profile: StoredProfile): AuthorCard =>
-    buildAuthorCard(profile, store.getPapers(store.profilePaperIds(profile.id)));
+  const authorCard = async (profile: StoredProfile): Promise<AuthorCard> =>
+    buildAuthorCard(profile, await store.getPapers(await store.profilePaperIds(profile.id)));
 
   function pageInfo(page: SearchPage, toAction: (n: number) => Action): PageInfo {
     const info: PageInfo = {
@@ -95,10 +95,10 @@ export function createChat({
     return info;
   }
 
-  function papers(query: string, page = 1): Reply {
-    const result = search.search(query, { pageSize, page });
+  async function papers(query: string, page = 1): Promise<Reply> {
+    const result = await search.search(query, { pageSize, page });
     // A long query is also saved under a short reference, for platforms whose button ids are short.
-    const ref = query.length > LONG_QUERY ? store.saveQuery(query, clock()) : undefined;
+    const ref = query.length > LONG_QUERY ? await store.saveQuery(query, clock()) : undefined;
     const reply: Reply = {
       kind: 'papers',
       heading: `Papers for “${query}”`,
@@ -110,11 +110,11 @@ export function createChat({
     return reply;
   }
 
-  function moreLike(paperId: number, page = 1): Reply {
-    const result = search.moreLikeThis(paperId, { pageSize, page });
+  async function moreLike(paperId: number, page = 1): Promise<Reply> {
+    const result = await search.moreLikeThis(paperId, { pageSize, page });
     if (!result)
       return { kind: 'error', code: 'not_found', message: `No paper has id ${paperId}. Ids are shown on every card.` };
-    const [source] = store.getPapers([paperId]);
+    const [source] = await store.getPapers([paperId]);
     return {
       kind: 'papers',
       heading: `More like “${source?.title ?? paperId}”`,
@@ -123,9 +123,9 @@ export function createChat({
     };
   }
 
-  function author(name: string): Reply {
-    const found = lookupAuthor(name);
-    if ('found' in found) return { kind: 'author', card: authorCard(found.found) };
+  async function author(name: string): Promise<Reply> {
+    const found = await lookupAuthor(name);
+    if ('found' in found) return { kind: 'author', card: await authorCard(found.found) };
     if ('choices' in found) {
       return {
         kind: 'choices',
@@ -136,26 +136,27 @@ export function createChat({
     return { kind: 'notice', text: `No author like “${name}” is in the index. Try part of the name, like a surname.` };
   }
 
-  function compare([a, b]: [string, string]): Reply {
-    const first = lookupAuthor(a);
-    const second = lookupAuthor(b);
+  async function compare([a, b]: [string, string]): Promise<Reply> {
+    const first = await lookupAuthor(a);
+    const second = await lookupAuthor(b);
     if ('found' in first && 'found' in second) {
-      return { kind: 'compare', cards: [authorCard(first.found), authorCard(second.found)] };
+      return { kind: 'compare', cards: [await authorCard(first.found), await authorCard(second.found)] };
     }
     return author('found' in first ? b : a);
   }
 
   /** Cards for pasted links, from the index only; the Share button carries the refs as a links query. */
-  function links(refs: readonly PaperRef[], resolved = findHeld(refs, store)): Reply {
-    const reply = toLinkReply(resolved, store);
+  async function links(refs: readonly PaperRef[], known?: readonly Resolved[]): Promise<Reply> {
+    const resolved = known ?? (await findHeld(refs, store));
+    const reply = await toLinkReply(resolved, store);
     if (reply.kind !== 'papers') return reply;
     const query = toLinksQuery(refs);
-    const ref = query.length > LONG_QUERY ? store.saveQuery(query, clock()) : undefined;
+    const ref = query.length > LONG_QUERY ? await store.saveQuery(query, clock()) : undefined;
     reply.page.current = { type: 'page', query, page: 1, ...(ref ? { ref } : {}) };
     return reply;
   }
 
-  function run(intent: Intent, context: ChatContext & ReaderPlace): Reply {
+  async function run(intent: Intent, context: ChatContext & ReaderPlace): Promise<Reply> {
     switch (intent.type) {
       case 'reading':
         return reading.command(intent.command, intent.args, readerOf(context));
@@ -179,9 +180,9 @@ export function createChat({
     }
   }
 
-  const guard = (answer: () => Reply): Reply => {
+  const guard = async (answer: () => Promise<Reply>): Promise<Reply> => {
     try {
-      return answer();
+      return await answer();
     } catch (error) {
       if (isPaperboyError(error)) return { kind: 'error', code: error.code, message: error.message };
       throw error;
@@ -196,8 +197,11 @@ export function createChat({
 
   return {
     /** Answers a command line or mention text. Bad queries come back as `error` replies, never as throws. */
-    handle: (text: string, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT, options: HandleOptions = {}): Reply =>
-      guard(() => run(toIntent(text, options), context)),
+    handle: (
+      text: string,
+      context: ChatContext & ReaderPlace = TERMINAL_CONTEXT,
+      options: HandleOptions = {},
+    ): Promise<Reply> => guard(() => run(toIntent(text, options), context)),
 
     /**
      * Like {@link handle}, but pasted arXiv links the index lacks are looked up on arXiv (when configured),
@@ -212,7 +216,7 @@ export function createChat({
       try {
         intent = toIntent(text, options);
       } catch (error) {
-        return guard(() => {
+        return guard(async () => {
           throw error;
         });
       }
@@ -220,10 +224,10 @@ export function createChat({
     },
 
     /** True when {@link answer} may wait on arXiv for this text: adapters with a deadline defer first. */
-    mayWait: (text: string, options: HandleOptions = {}): boolean => {
+    mayWait: async (text: string, options: HandleOptions = {}): Promise<boolean> => {
       try {
         const intent = toIntent(text, options);
-        return intent.type === 'links' && mayWait(intent.refs, { store, arxiv });
+        return intent.type === 'links' && (await mayWait(intent.refs, { store, arxiv }));
       } catch {
         return false;
       }
@@ -235,20 +239,20 @@ export function createChat({
     /** Each ref with the card of its paper (looked up on arXiv when configured), or null: Slack unfurls. */
     cardsFor: async (refs: readonly PaperRef[]): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
       const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
-      return resolved.map((r) => ({
-        ref: r.ref,
-        card: r.paperId === null ? null : (toCards([r.paperId], store)[0] ?? null),
-      }));
+      const cards: { ref: PaperRef; card: PaperCard | null }[] = [];
+      for (const r of resolved)
+        cards.push({ ref: r.ref, card: r.paperId === null ? null : ((await toCards([r.paperId], store))[0] ?? null) });
+      return cards;
     },
 
     /** Answers a button press; `context` says who pressed (reading-list buttons act on their own list). */
-    act: (action: Action, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Reply =>
-      guard(() => {
-        const personal = reading.act(action, readerOf(context));
+    act: (action: Action, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Promise<Reply> =>
+      guard(async () => {
+        const personal = await reading.act(action, readerOf(context));
         if (personal) return personal;
         switch (action.type) {
           case 'page': {
-            const query = action.ref ? store.loadQuery(action.ref) : action.query;
+            const query = action.ref ? await store.loadQuery(action.ref) : action.query;
             if (query === undefined)
               return { kind: 'notice', text: 'That search is no longer known here; please search again.' };
             const refs = fromLinksQuery(query);
@@ -264,11 +268,9 @@ export function createChat({
       }),
 
     /** Author names for autocomplete, best first, at most `limit`. */
-    suggestAuthors(prefix: string, limit = 25): string[] {
-      if (prefix.trim() === '') return store.listProfileNames().slice(0, limit);
-      return nameIndex()
-        .closest(prefix, limit)
-        .map((c) => c.name);
+    async suggestAuthors(prefix: string, limit = 25): Promise<string[]> {
+      if (prefix.trim() === '') return (await store.listProfileNames()).slice(0, limit);
+      return (await nameIndex()).closest(prefix, limit).map((c) => c.name);
     },
   };
 }

@@ -53,9 +53,9 @@ const describe = (s: Subscription, now: Date) => {
  * and manage them.
  * Only this channel's subscriptions can be seen or changed from it.
  */
-export function runDigestCommand(args: string, context: ChatContext, deps: DigestDeps): Reply {
+export async function runDigestCommand(args: string, context: ChatContext, deps: DigestDeps): Promise<Reply> {
   try {
-    return digestCommand(args, context, deps);
+    return await digestCommand(args, context, deps);
   } catch (error) {
     // The bot waits only briefly for another process's write lock: say so, rather than fail or stall the chat.
     if (!isDatabaseBusy(error)) throw error;
@@ -68,12 +68,12 @@ export function runDigestCommand(args: string, context: ChatContext, deps: Diges
   }
 }
 
-function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Reply {
+async function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Promise<Reply> {
   const [verb = '', ...rest] = args.trim().split(/\s+/);
   const tail = args.trim().slice(verb.length).trim();
   const now = deps.clock();
-  const own = (id: number) => {
-    const s = deps.digests.getSubscription(id);
+  const own = async (id: number) => {
+    const s = await deps.digests.getSubscription(id);
     const mine =
       s &&
       s.platform === context.platform &&
@@ -81,7 +81,7 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
     return mine ? s : undefined;
   };
   const id = Number(rest[0]?.replace(/^#/, ''));
-  const target = Number.isInteger(id) ? own(id) : undefined;
+  const target = Number.isInteger(id) ? await own(id) : undefined;
   const notFound: Reply = {
     kind: 'error',
     code: 'not_found',
@@ -119,7 +119,7 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
           code: 'invalid_query',
           message: `"${query}" has no word or filter to match, so it would send every new paper. Give words (/digest ${watch ? 'watch' : 'subscribe'} reward hacking), or leave the query out for all new papers.`,
         };
-      const subscription = deps.digests.addSubscription(
+      const subscription = await deps.digests.addSubscription(
         {
           platform: context.platform,
           channel: watch ? context.user : context.channel,
@@ -129,7 +129,7 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
           query,
           time,
           tz,
-          watermark: deps.store.maxSeq(),
+          watermark: await deps.store.maxSeq(),
           postEmpty,
           createdBy: context.user,
         },
@@ -139,29 +139,29 @@ function digestCommand(args: string, context: ChatContext, deps: DigestDeps): Re
       return { kind: 'notice', text: `${lead}: ${describe(subscription, now)}. Papers already indexed are not new.` };
     }
     case 'list': {
-      const mine = deps.digests
-        .listSubscriptions({ platform: context.platform })
-        .filter((s) => s.channel === context.channel || (s.kind === 'watch' && s.channel === context.user));
+      const mine = (await deps.digests.listSubscriptions({ platform: context.platform })).filter(
+        (s) => s.channel === context.channel || (s.kind === 'watch' && s.channel === context.user),
+      );
       if (mine.length === 0) return { kind: 'notice', text: `No digests here yet. ${USAGE}` };
       return { kind: 'notice', text: `Digests here:\n${mine.map((s) => describe(s, now)).join('\n')}` };
     }
     case 'unsubscribe':
     case 'remove': {
       if (!target) return notFound;
-      deps.digests.removeSubscription(target.id);
+      await deps.digests.removeSubscription(target.id);
       return { kind: 'notice', text: `Removed digest #${target.id}.` };
     }
     case 'pause':
     case 'resume': {
       if (!target) return notFound;
-      deps.digests.setPaused(target.id, verb.toLowerCase() === 'pause');
+      await deps.digests.setPaused(target.id, verb.toLowerCase() === 'pause');
       return { kind: 'notice', text: `${verb.toLowerCase() === 'pause' ? 'Paused' : 'Resumed'} digest #${target.id}.` };
     }
     case 'preview': {
       if (!target) return notFound;
       const subscription = target;
-      const { ids, more } = pendingPapers(subscription, deps);
-      const papers = deps.store.getPapers(ids.slice(0, 10));
+      const { ids, more } = await pendingPapers(subscription, deps);
+      const papers = await deps.store.getPapers(ids.slice(0, 10));
       const count = ids.length + more;
       return {
         kind: 'papers',

@@ -23,7 +23,7 @@ export const leaseLost = (runId: number, runner: Runner): PaperboyError =>
 /** A lease this runner holds while it posts one digest. */
 export interface HeldLease {
   /** Renews the lease; throws `lease_lost` when the row is no longer this runner's, so the poster stops. */
-  keep(): void;
+  keep(): Promise<void>;
   /** Ends the heartbeat (the lease itself ends when the row is closed or released). */
   stop(): void;
 }
@@ -41,28 +41,26 @@ export interface HeldLease {
 export function holdLease(digests: DigestStore, runId: number, runner: Runner, claimedUntil?: number): HeldLease {
   let lost = false;
   let until = claimedUntil ?? runner.clock() + runner.leaseMs;
-  const renew = () => {
+  const renew = async () => {
     if (lost) return false;
     const now = runner.clock();
-    lost = !digests.renewLease(runId, { owner: runner.owner, now, ms: runner.leaseMs });
+    lost = !(await digests.renewLease(runId, { owner: runner.owner, now, ms: runner.leaseMs }));
     if (!lost) until = now + runner.leaseMs;
     return !lost;
   };
   const heartbeat = setInterval(
     () => {
-      try {
-        renew();
-      } catch {
+      renew().catch(() => {
         // The database was busy: the lease has time left, and the next beat or `keep` tries again.
-      }
+      });
     },
     Math.max(runner.leaseMs / 4, 10),
   );
   return {
-    keep() {
+    async keep() {
       let kept: boolean;
       try {
-        kept = renew();
+        kept = await renew();
       } catch (error) {
         // Busy: the row is still ours until `until`, and no other runner can claim it before then.
         if (!isDatabaseBusy(error) || runner.clock() > until - runner.leaseMs / 2) throw error;

@@ -20,20 +20,20 @@ export interface DigestSelection {
  * The papers a subscription would get now: announced papers new since its watermark that match its query
  * (never relaxed), at most `max` of them.
  */
-export function selectDigestPapers(
+export async function selectDigestPapers(
   subscription: Subscription,
   deps: { store: PaperStore; digests: DigestStore; search: Search },
   max = DIGEST_MAX_PAPERS,
-): DigestSelection {
-  const toSeq = deps.store.maxSeq();
-  const fresh = deps.digests.newPaperIds(subscription.watermark, toSeq);
-  const ids = subscription.query ? deps.search.filterMatching(subscription.query, fresh, 'relevance') : fresh;
+): Promise<DigestSelection> {
+  const toSeq = await deps.store.maxSeq();
+  const fresh = await deps.digests.newPaperIds(subscription.watermark, toSeq);
+  const ids = subscription.query ? await deps.search.filterMatching(subscription.query, fresh, 'relevance') : fresh;
   const rest = ids.slice(max);
   return {
     toSeq,
     ids: ids.slice(0, max),
     more: rest.length,
-    moreSearch: rest.length > 0 ? toMoreSearch(subscription.query, oldestDate(deps.store, rest)) : null,
+    moreSearch: rest.length > 0 ? toMoreSearch(subscription.query, await oldestDate(deps.store, rest)) : null,
   };
 }
 
@@ -47,10 +47,10 @@ export function toMoreSearch(query: string, since: string): string {
 
 const PAGE = 1000;
 
-function oldestDate(store: PaperStore, ids: readonly number[]): string {
+async function oldestDate(store: PaperStore, ids: readonly number[]): Promise<string> {
   let oldest: string | undefined;
   for (let i = 0; i < ids.length; i += PAGE) {
-    for (const paper of store.getPapers(ids.slice(i, i + PAGE))) {
+    for (const paper of await store.getPapers(ids.slice(i, i + PAGE))) {
       // A bare year sorts before the days of that year, as it should: `since:2024` covers them all.
       if (oldest === undefined || paper.date < oldest) oldest = paper.date;
     }

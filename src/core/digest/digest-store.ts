@@ -71,14 +71,14 @@ export type NewSubscription = Omit<Subscription, 'id' | 'paused' | 'createdAt' |
 
 /** The digest part of storage (subscriptions and the ledger). */
 export interface DigestStore {
-  addSubscription(input: NewSubscription, now: Date): Subscription;
-  listSubscriptions(filter?: { platform?: Platform; channel?: string }): Subscription[];
-  getSubscription(id: number): Subscription | undefined;
-  setPaused(id: number, paused: boolean): boolean;
-  removeSubscription(id: number): boolean;
-  getRun(subscriptionId: number, dueAt: Date): DigestRun | undefined;
+  addSubscription(input: NewSubscription, now: Date): Promise<Subscription>;
+  listSubscriptions(filter?: { platform?: Platform; channel?: string }): Promise<Subscription[]>;
+  getSubscription(id: number): Promise<Subscription | undefined>;
+  setPaused(id: number, paused: boolean): Promise<boolean>;
+  removeSubscription(id: number): Promise<boolean>;
+  getRun(subscriptionId: number, dueAt: Date): Promise<DigestRun | undefined>;
   /** The subscription's oldest ledger row that is still `due` or `sending`, if any. */
-  oldestUnfinished(subscriptionId: number): DigestRun | undefined;
+  oldestUnfinished(subscriptionId: number): Promise<DigestRun | undefined>;
   /**
    * Makes the ledger row (as `due`, with its papers) for this due time, only if the subscription's watermark is
    * still `fromSeq`, it has no unfinished row and no row at or after `dueAt`: so papers are never in two rows.
@@ -89,30 +89,30 @@ export interface DigestStore {
     dueAt: Date,
     papers: { fromSeq: number; toSeq: number; ids: number[]; more?: number; moreSearch?: string | null },
     now: Date,
-  ): DigestRun | undefined;
+  ): Promise<DigestRun | undefined>;
   /**
    * Compare-and-set: takes the lease on an unfinished row when it is free (never leased, released or run out)
    * or already this owner's. Returns the row as claimed, or undefined when another live runner holds it.
    */
-  claimRun(runId: number, lease: Lease): DigestRun | undefined;
+  claimRun(runId: number, lease: Lease): Promise<DigestRun | undefined>;
   /** Extends this owner's lease; false when the row is no longer this owner's or no longer unfinished. */
-  renewLease(runId: number, lease: Lease): boolean;
+  renewLease(runId: number, lease: Lease): Promise<boolean>;
   /** Ends this owner's lease early (after a failed attempt), so any runner may recover the row at once. */
-  releaseLease(runId: number, owner: string): void;
+  releaseLease(runId: number, owner: string): Promise<void>;
   /** Marks the row `sending` (one more attempt) if this owner still holds it. */
-  markSending(runId: number, owner: string, now: Date): boolean;
+  markSending(runId: number, owner: string, now: Date): Promise<boolean>;
   /**
    * Records the platform's message id and moves the subscription's watermark, in one transaction, if this owner
    * still holds the row; false (nothing changed) otherwise.
    */
-  markSent(runId: number, owner: string, messageId: string | null, now: Date): boolean;
+  markSent(runId: number, owner: string, messageId: string | null, now: Date): Promise<boolean>;
   /** Nothing to send: moves the watermark (status `empty`), if this owner still holds the row. */
-  markEmpty(runId: number, owner: string, now: Date): boolean;
+  markEmpty(runId: number, owner: string, now: Date): Promise<boolean>;
   /** Too late to send: the papers stay new for the next digest (if this owner still holds the row). */
-  markSkipped(runId: number, owner: string, note: string, now: Date): boolean;
+  markSkipped(runId: number, owner: string, note: string, now: Date): Promise<boolean>;
   /**
    * Ids of the announced papers first stored after `afterSeq`, up to `upToSeq`, newest first (by date, then by
    * sequence): the order of a digest without a query.
    */
-  newPaperIds(afterSeq: number, upToSeq: number): number[];
+  newPaperIds(afterSeq: number, upToSeq: number): Promise<number[]>;
 }

@@ -27,7 +27,7 @@ export interface DigestDelivery {
    * Posters call this after each message they post: it renews this runner's lease on the digest, and throws
    * (code `lease_lost`) when another runner has taken it over, so that the poster stops posting.
    */
-  keepLease?: () => void;
+  keepLease?: () => Promise<void>;
 }
 
 /** How a platform posts digests and finds one it may already have posted. */
@@ -101,7 +101,7 @@ export const moreLine = (more: number, search: string): string =>
 export function pendingPapers(
   subscription: Subscription,
   deps: { store: PaperStore; digests: DigestStore; search: Search },
-): DigestSelection {
+): Promise<DigestSelection> {
   return selectDigestPapers(subscription, deps);
 }
 
@@ -120,7 +120,7 @@ export async function runDueDigests(options: RunDigestsOptions): Promise<DigestO
     clock: options.clock ?? Date.now,
   };
   const outcomes: DigestOutcome[] = [];
-  for (const subscription of options.digests.listSubscriptions()) {
+  for (const subscription of await options.digests.listSubscriptions()) {
     const poster = options.posters[subscription.platform];
     if (subscription.paused || !poster) continue;
     try {
@@ -158,7 +158,7 @@ async function runSubscription(
   const outcomes: DigestOutcome[] = [];
   let opened = false;
   for (;;) {
-    const open = digests.oldestUnfinished(subscription.id);
+    const open = await digests.oldestUnfinished(subscription.id);
     if (open) {
       // Made by a runner whose clock is ahead of this one's: not due here yet.
       if (Date.parse(open.dueAt) > dueAt.getTime()) break;
@@ -168,11 +168,11 @@ async function runSubscription(
       continue;
     }
     // One try at making today's row: refused, another runner made it or moved the subscription on first.
-    if (opened || digests.getRun(subscription.id, dueAt)) break;
+    if (opened || (await digests.getRun(subscription.id, dueAt))) break;
     opened = true;
-    const current = digests.getSubscription(subscription.id);
+    const current = await digests.getSubscription(subscription.id);
     if (!current) break;
-    const pending = pendingPapers(current, options);
+    const pending = await pendingPapers(current, options);
     await ledgerWrite(options, () =>
       digests.openRun(subscription.id, dueAt, { fromSeq: current.watermark, ...pending }, now),
     );
@@ -181,7 +181,7 @@ async function runSubscription(
 }
 
 /** A ledger write that waits out another process's write lock on a timer (the event loop stays free). */
-const ledgerWrite = <T>(options: RunDigestsOptions, write: () => T): Promise<T> =>
+const ledgerWrite = <T>(options: RunDigestsOptions, write: () => Promise<T>): Promise<T> =>
   whenNotBusy(write, options.busy ?? { maxWaitMs: LEDGER_BUSY_WAIT_MS });
 
 /** Claims one unfinished row and finishes it: skipped, empty, posted, or recovered from the platform. */
@@ -204,7 +204,7 @@ async function deliverRun(
     return { outcome: { ...common, status: 'busy', papers: [] }, finished: false };
   }
 
-  const papers = store.getPapers(claimed.paperIds);
+  const papers = await store.getPapers(claimed.paperIds);
   const base = {
     ...common,
     papers: papers.map((p) => ({ id: p.id, title: p.title })),
@@ -251,7 +251,7 @@ async function deliverRun(
     // A row left "sending" died mid-post (or its post failed): if its summary is on the platform, only the
     // rest of its thread is posted, never the summary again.
     const found = claimed.status === 'sending' ? await poster.findPosted(subscription, ledgerId) : undefined;
-    lease.keep();
+    await lease.keep();
     if (found === undefined && claimed.status === 'sending' && tooLate) return await skip('not on the platform and ');
     if (found !== undefined) {
       await poster.resume(delivery, found);

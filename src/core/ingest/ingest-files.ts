@@ -128,18 +128,18 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
       if (options.signal?.aborted || options.busy?.signal?.aborted) break;
       let outcome: FileOutcome;
       if (RECORDS.test(path)) {
-        batch.flush();
+        await batch.flush();
         outcome = await ingestRecordFile(path, options);
       } else {
         outcome = await ingestProfileFile(path, options, batch.open);
-        batch.maybeFlush();
+        await batch.maybeFlush();
       }
       summary.addFile(outcome.report, outcome.papers);
       options.onProgress?.({ done: ++done, total: files.length, path });
     }
-    batch.flush();
+    await batch.flush();
   } finally {
-    options.store.rollback();
+    await options.store.rollback();
   }
   return summary.build();
 }
@@ -166,11 +166,11 @@ function createCommitBatcher(store: PaperStore, busy: BusyRetryOptions | undefin
       }
     },
     isOpen: () => openedAt !== undefined,
-    maybeFlush() {
-      if (openedAt !== undefined && Date.now() - openedAt >= BATCH_MS) this.flush();
+    async maybeFlush() {
+      if (openedAt !== undefined && Date.now() - openedAt >= BATCH_MS) await this.flush();
     },
-    flush() {
-      if (openedAt !== undefined) store.commit();
+    async flush() {
+      if (openedAt !== undefined) await store.commit();
       openedAt = undefined;
     },
   };
@@ -200,11 +200,11 @@ export async function ingestProfileFile(
     const bytes = readFileSync(path);
     const contentHash = createHash('sha1').update(bytes).digest('hex');
     const { profile, warnings } = parseProfile(bytes.toString('utf8'), path);
-    let saved = store.unchangedProfile(profile.name, contentHash);
+    let saved = await store.unchangedProfile(profile.name, contentHash);
     if (!saved) {
       if (beforeWrite) await beforeWrite();
       const save = () => store.saveProfile(profile, { path, contentHash }, clock());
-      saved = beforeWrite ? save() : await whenNotBusy(save, busy);
+      saved = beforeWrite ? await save() : await whenNotBusy(save, busy);
     }
     const messages = warnings.map((w) => ({ ...w, message: `${path} line ${w.line}: ${w.message}` }));
     return {
@@ -224,8 +224,8 @@ export async function ingestRecordFile(path: string, { store, clock, busy }: Ing
   let batch: PaperInput[] = [];
   let lineNumber = 0;
   let records = 0;
-  const flush = () => {
-    for (const [id, outcome] of store.savePapers(batch, clock())) if (!papers.has(id)) papers.set(id, outcome);
+  const flush = async () => {
+    for (const [id, outcome] of await store.savePapers(batch, clock())) if (!papers.has(id)) papers.set(id, outcome);
     batch = [];
   };
   await whenNotBusy(() => store.begin(), busy);
@@ -242,17 +242,17 @@ export async function ingestRecordFile(path: string, { store, clock, busy }: Ing
         continue;
       }
       records++;
-      if (batch.length >= BATCH) flush();
+      if (batch.length >= BATCH) await flush();
     }
-    flush();
+    await flush();
     if (records === 0) {
-      store.rollback();
+      await store.rollback();
       const message = `${path}: no paper records found (${lineNumber} lines read). Each line must be a JSON paper record.`;
       return { report: { path, status: 'error', papers: 0, messages: [...messages, { severity: 'error', message }] } };
     }
-    store.commit();
+    await store.commit();
   } catch (error) {
-    store.rollback();
+    await store.rollback();
     return failed(path, error);
   }
   return { report: { path, status: statusOf(messages), papers: papers.size, messages }, papers };

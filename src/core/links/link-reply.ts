@@ -18,9 +18,9 @@ export const searchFor = (ref: PaperRef): string => (ref.kind === 'arxiv' ? ref.
 type CardStore = Pick<PaperStore, 'getPapers' | 'profileNamesFor'>;
 
 /** The cards of these papers, in this order (nothing marked: no words were searched). */
-export function toCards(ids: readonly number[], store: CardStore): PaperCard[] {
-  const papers = new Map(store.getPapers(ids).map((p) => [p.id, p]));
-  const profiles = store.profileNamesFor(ids);
+export async function toCards(ids: readonly number[], store: CardStore): Promise<PaperCard[]> {
+  const papers = new Map((await store.getPapers(ids)).map((p) => [p.id, p]));
+  const profiles = await store.profileNamesFor(ids);
   return ids.flatMap((id) => {
     const paper = papers.get(id);
     return paper ? [toPaperCard({ paper, score: 0, matchedTerms: [], profiles: profiles.get(id) ?? [] })] : [];
@@ -44,7 +44,7 @@ export function fromLinksQuery(query: string): PaperRef[] | undefined {
  * The answer to pasted links: the first {@link LINK_CARDS} papers found as cards, then "N more not shown"; refs not
  * in the index are named with the search for their id. Nothing found: a notice naming them, with search buttons.
  */
-export function toLinkReply(resolved: readonly Resolved[], store: CardStore): Reply {
+export async function toLinkReply(resolved: readonly Resolved[], store: CardStore): Promise<Reply> {
   const ids = [...new Set(resolved.flatMap((r) => (r.paperId === null ? [] : [r.paperId])))];
   const missing = resolved.filter((r) => r.paperId === null);
   const unreachable = missing.some((r) => r.paperId === null && r.reason === 'unreachable');
@@ -52,7 +52,7 @@ export function toLinkReply(resolved: readonly Resolved[], store: CardStore): Re
     ? `${missing.map((r) => describeRef(r.ref)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the index` +
       (unreachable ? ' (arXiv could not be reached to look it up)' : '')
     : '';
-  const cards = toCards(ids.slice(0, LINK_CARDS), store);
+  const cards = await toCards(ids.slice(0, LINK_CARDS), store);
   if (cards.length === 0) {
     return {
       kind: 'choices',

@@ -3,9 +3,9 @@ import type { PaperRef } from './recognise-links.ts';
 
 /** What the link lookup needs from the store (`PaperStore` has all of it). */
 export interface LinkStore {
-  findByArxivIds(ids: readonly string[]): Map<string, number>;
-  findByDoi(doi: string): number | undefined;
-  saveArxivEntries(entries: readonly ArxivEntry[], source: ArxivSource, now: Date): { paperIds: number[] };
+  findByArxivIds(ids: readonly string[]): Promise<Map<string, number>>;
+  findByDoi(doi: string): Promise<number | undefined>;
+  saveArxivEntries(entries: readonly ArxivEntry[], source: ArxivSource, now: Date): Promise<{ paperIds: number[] }>;
 }
 
 /** Why a ref found no paper: the index does not hold it (and arXiv was not asked or does not know it), or arXiv could not be reached. */
@@ -27,19 +27,21 @@ export interface LookupOptions {
   maxLookups?: number;
 }
 
-/** The refs the index holds, by arXiv id (version ignored) or by DOI; the others as `not_held`. No I/O. */
-export function findHeld(refs: readonly PaperRef[], store: LinkStore): Resolved[] {
+/** The refs the index holds, by arXiv id (version ignored) or by DOI; the others as `not_held`. No network. */
+export async function findHeld(refs: readonly PaperRef[], store: LinkStore): Promise<Resolved[]> {
   const ids = refs.flatMap((ref) => (ref.kind === 'arxiv' ? [ref.id] : []));
-  const byId = ids.length ? store.findByArxivIds(ids) : new Map<string, number>();
-  return refs.map((ref) => {
-    const paperId = ref.kind === 'arxiv' ? byId.get(ref.id) : store.findByDoi(ref.doi);
-    return paperId === undefined ? { ref, paperId: null, reason: 'not_held' } : { ref, paperId };
-  });
+  const byId = ids.length ? await store.findByArxivIds(ids) : new Map<string, number>();
+  const resolved: Resolved[] = [];
+  for (const ref of refs) {
+    const paperId = ref.kind === 'arxiv' ? byId.get(ref.id) : await store.findByDoi(ref.doi);
+    resolved.push(paperId === undefined ? { ref, paperId: null, reason: 'not_held' } : { ref, paperId });
+  }
+  return resolved;
 }
 
 /** True when answering these refs may ask arXiv (some arXiv id is not held and a lookup is configured): adapters defer first. */
-export function mayWait(refs: readonly PaperRef[], { store, arxiv }: LookupOptions): boolean {
-  return !!arxiv && findHeld(refs, store).some((r) => r.paperId === null && r.ref.kind === 'arxiv');
+export async function mayWait(refs: readonly PaperRef[], { store, arxiv }: LookupOptions): Promise<boolean> {
+  return !!arxiv && (await findHeld(refs, store)).some((r) => r.paperId === null && r.ref.kind === 'arxiv');
 }
 
 /**
@@ -49,7 +51,7 @@ export function mayWait(refs: readonly PaperRef[], { store, arxiv }: LookupOptio
  */
 export async function resolveRefs(refs: readonly PaperRef[], options: LookupOptions): Promise<Resolved[]> {
   const { store, arxiv, clock = () => new Date() } = options;
-  const held = findHeld(refs, store);
+  const held = await findHeld(refs, store);
   const missing = held
     .flatMap((r) => (r.paperId === null && r.ref.kind === 'arxiv' ? [r.ref.id] : []))
     .slice(0, options.maxLookups ?? Number.POSITIVE_INFINITY);
@@ -68,8 +70,8 @@ export async function resolveRefs(refs: readonly PaperRef[], options: LookupOpti
   }
   const wanted = new Set(missing);
   const found = entries.filter((e) => wanted.has(e.arxivId));
-  if (found.length) store.saveArxivEntries(found, 'lookup', clock());
-  const byId = store.findByArxivIds(missing);
+  if (found.length) await store.saveArxivEntries(found, 'lookup', clock());
+  const byId = await store.findByArxivIds(missing);
   return held.map((r) => {
     if (r.paperId !== null || r.ref.kind !== 'arxiv') return r;
     const paperId = byId.get(r.ref.id);

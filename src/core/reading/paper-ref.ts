@@ -22,13 +22,13 @@ export function parsePaperRef(text: string): PaperRef | undefined {
 }
 
 /** The stored paper a reference names, if the index has it. */
-export function findPaperId(ref: PaperRef, store: PaperStore): number | undefined {
+export async function findPaperId(ref: PaperRef, store: PaperStore): Promise<number | undefined> {
   switch (ref.kind) {
     case 'id':
       return ref.id;
     case 'arxiv':
-      return store.findByArxivIds([ref.arxivId]).get(ref.arxivId);
+      return (await store.findByArxivIds([ref.arxivId])).get(ref.arxivId);
     case 'doi':
-      return store.findByDoi(ref.doi);
+      return await store.findByDoi(ref.doi);
   }
 }

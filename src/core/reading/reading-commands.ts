@@ -56,14 +56,14 @@ const SAVED_USAGE = 'Use /saved (your list, newest first), /saved PAGE, /saved e
 
 type Resolved = { paper: StoredPaper } | { error: Reply };
 
-function resolve(text: string, store: PaperStore): Resolved {
+async function resolve(text: string, store: PaperStore): Promise<Resolved> {
   const ref = parsePaperRef(text);
   if (!ref)
     return {
       error: { kind: 'error', code: 'invalid_query', message: `“${text.slice(0, 100)}” names no paper. ${REF_HELP}` },
     };
-  const id = findPaperId(ref, store);
-  const [paper] = id === undefined ? [] : store.getPapers([id]);
+  const id = await findPaperId(ref, store);
+  const [paper] = id === undefined ? [] : await store.getPapers([id]);
   if (paper) return { paper };
   const what =
     ref.kind === 'id'
@@ -98,11 +98,11 @@ const goneCard = (paperId: number, savedAt: string): PaperCard => ({
 export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
   const list = () => store.readingList;
 
-  function save(text: string, reader: Reader): Reply {
-    const found = resolve(text, store);
+  async function save(text: string, reader: Reader): Promise<Reply> {
+    const found = await resolve(text, store);
     if ('error' in found) return found.error;
     const { paper } = found;
-    const result = list().save(reader, paper.id, clock(), READING_LIST_CAP);
+    const result = await list().save(reader, paper.id, clock(), READING_LIST_CAP);
     switch (result.status) {
       case 'saved':
         return {
@@ -123,8 +123,8 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
     }
   }
 
-  function page(reader: Reader, wanted: number): Reply {
-    const total = list().count(reader);
+  async function page(reader: Reader, wanted: number): Promise<Reply> {
+    const total = await list().count(reader);
     if (total === 0)
       return {
         kind: 'notice',
@@ -132,10 +132,10 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
       };
     const last = Math.ceil(total / pageSize);
     const n = Math.min(Math.max(1, wanted), last);
-    const entries = list().list(reader, (n - 1) * pageSize, pageSize);
+    const entries = await list().list(reader, (n - 1) * pageSize, pageSize);
     const ids = entries.map((e) => e.paperId);
-    const papers = new Map(store.getPapers(ids).map((p) => [p.id, p]));
-    const profiles = store.profileNamesFor(ids);
+    const papers = new Map((await store.getPapers(ids)).map((p) => [p.id, p]));
+    const profiles = await store.profileNamesFor(ids);
     const cards = entries.map((entry): PaperCard => {
       const paper = papers.get(entry.paperId);
       const card = paper
@@ -159,10 +159,10 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
     };
   }
 
-  function exportList(reader: Reader): Reply {
-    const entries = list().list(reader, 0, READING_LIST_CAP);
+  async function exportList(reader: Reader): Promise<Reply> {
+    const entries = await list().list(reader, 0, READING_LIST_CAP);
     if (entries.length === 0) return page(reader, 1);
-    const papers = new Map(store.getPapers(entries.map((e) => e.paperId)).map((p) => [p.id, p]));
+    const papers = new Map((await store.getPapers(entries.map((e) => e.paperId))).map((p) => [p.id, p]));
     const kept = entries.flatMap((e) => papers.get(e.paperId) ?? []);
     const gone = entries.filter((e) => !papers.has(e.paperId)).map((e) => e.paperId);
     const note = gone.length
@@ -176,15 +176,15 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
     };
   }
 
-  function remove(text: string, reader: Reader): Reply {
+  async function remove(text: string, reader: Reader): Promise<Reply> {
     const ref = parsePaperRef(text);
-    const id = ref ? findPaperId(ref, store) : undefined;
-    if (id === undefined || !list().remove(reader, id))
+    const id = ref ? await findPaperId(ref, store) : undefined;
+    if (id === undefined || !(await list().remove(reader, id)))
       return { kind: 'notice', text: `“${text.slice(0, 100)}” is not in your reading list. /saved shows what is.` };
     return { kind: 'notice', text: `Removed paper ${id} from your reading list.` };
   }
 
-  function cite(text: string): Reply {
+  async function cite(text: string): Promise<Reply> {
     const refs = text.split(/\s+/).filter((w) => w !== '');
     if (refs.length === 0) return { kind: 'error', code: 'invalid_query', message: `Which paper? ${REF_HELP}` };
     if (refs.length > CITE_MAX)
@@ -195,7 +195,7 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
       };
     const papers: StoredPaper[] = [];
     for (const ref of refs) {
-      const found = resolve(ref, store);
+      const found = await resolve(ref, store);
       if ('error' in found) return found.error;
       if (!papers.some((p) => p.id === found.paper.id)) papers.push(found.paper);
     }
@@ -209,7 +209,7 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
 
   return {
     /** Answers `/save ARGS`, `/saved ARGS` or `/cite ARGS` for a person. */
-    command(command: ReadingCommand, args: string, reader: Reader): Reply {
+    async command(command: ReadingCommand, args: string, reader: Reader): Promise<Reply> {
       const text = args.trim();
       switch (command) {
         case 'save':
@@ -230,14 +230,14 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
     },
 
     /** Answers a reading-list button: Save, Cite, Remove, or a page of the list. */
-    act(action: Action, reader: Reader): Reply | undefined {
+    async act(action: Action, reader: Reader): Promise<Reply | undefined> {
       switch (action.type) {
         case 'save':
           return save(String(action.paperId), reader);
         case 'cite':
           return cite(String(action.paperId));
         case 'unsave':
-          list().remove(reader, action.paperId);
+          await list().remove(reader, action.paperId);
           return page(reader, action.page);
         case 'saved':
           return page(reader, action.page);

@@ -20,10 +20,10 @@ export type SaveResult =
 /** The reading lists, kept in the database beside the papers (`sqlite-reading-list.ts`). */
 export interface ReadingListStore {
   /** Saves a paper for a reader unless it is there already or the list holds `cap` papers. */
-  save(reader: Reader, paperId: number, now: Date, cap: number): SaveResult;
+  save(reader: Reader, paperId: number, now: Date, cap: number): Promise<SaveResult>;
   /** Removes a paper from a reader's list; false when it was not there. */
-  remove(reader: Reader, paperId: number): boolean;
+  remove(reader: Reader, paperId: number): Promise<boolean>;
   /** A page of the list, newest saved first. */
-  list(reader: Reader, offset: number, limit: number): SavedPaper[];
-  count(reader: Reader): number;
+  list(reader: Reader, offset: number, limit: number): Promise<SavedPaper[]>;
+  count(reader: Reader): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import type { PaperStore } from '../store/paper-store.ts';
 import { PaperIndex, snapshotPathFor } from './paper-index.ts';
 import { createSearch, type Search } from './search.ts';
+import type { TextIndex } from './text-index.ts';
 
 // Catching up more than this many papers at start is worth a new snapshot, so the next start is fast.
 const RESNAPSHOT_AFTER = 2000;
@@ -9,17 +10,21 @@ const RESNAPSHOT_AFTER = 2000;
  * Opens the search over a store: loads the index snapshot beside the database, catches up with what changed
  * since, and writes a fresh snapshot when the catch-up was large.
  */
-export function openSearch(store: PaperStore, dbPath: string): { index: PaperIndex; search: Search } {
+export async function openSearch(
+  { store, text }: { store: PaperStore; text: TextIndex },
+  dbPath: string,
+): Promise<{ index: PaperIndex; search: Search }> {
   const snapshotPath = snapshotPathFor(dbPath);
-  const index = PaperIndex.open(snapshotPath ? { store, snapshotPath } : { store });
+  const index = await PaperIndex.open(snapshotPath ? { store, snapshotPath } : { store });
+  await text.catchUp(store);
   if (index.caughtUp >= RESNAPSHOT_AFTER) {
     // The snapshot only makes the next start faster: a failed write (a full disk, a folder in the way) must
     // not keep this one from answering. Doctor reports the snapshot, and ingest names the error.
     try {
-      index.saveSnapshot();
+      await index.saveSnapshot();
     } catch {}
   }
-  return { index, search: createSearch({ index, store }) };
+  return { index, search: createSearch({ index, store, text }) };
 }
 
 /**
@@ -28,11 +33,11 @@ export function openSearch(store: PaperStore, dbPath: string): { index: PaperInd
  * there was none. The next `search` or `start` then loads it instead of reading every paper.
  * @returns whether a snapshot was written
  */
-export function refreshSnapshot(store: PaperStore, dbPath: string): boolean {
+export async function refreshSnapshot(store: PaperStore, dbPath: string): Promise<boolean> {
   const snapshotPath = snapshotPathFor(dbPath);
   if (!snapshotPath) return false;
-  const index = PaperIndex.open({ store, snapshotPath });
+  const index = await PaperIndex.open({ store, snapshotPath });
   if (index.fromSnapshot && index.caughtUp === 0) return false;
-  index.saveSnapshot();
+  await index.saveSnapshot();
   return true;
 }

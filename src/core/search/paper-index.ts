@@ -51,6 +51,7 @@ export class PaperIndex {
   /** Every title term with how many titles contain it, for typos and prefixes. */
   readonly vocabulary: TitleVocabulary;
   #rev = 0;
+  #syncing: Promise<number> = Promise.resolve(0);
   /** How many papers the last open or sync added or replaced. */
   caughtUp = 0;
   /** True when the open loaded a snapshot of this database (then only the papers changed since were read). */
@@ -75,17 +76,17 @@ export class PaperIndex {
    * deleted and made again at the same path) is rebuilt, never loaded: its revisions mean other papers. A
    * damaged snapshot, or one whose parts disagree, is only a cache: it is rebuilt too.
    */
-  static open(options: PaperIndexOptions): PaperIndex {
+  static async open(options: PaperIndexOptions): Promise<PaperIndex> {
     const snapshot = options.snapshotPath ? readSnapshot(options.snapshotPath) : undefined;
-    const storeRev = options.store.maxRev();
+    const storeRev = await options.store.maxRev();
     const index =
-      snapshot && snapshot.identity === options.store.identity() && snapshot.rev <= storeRev
+      snapshot && snapshot.identity === (await options.store.identity()) && snapshot.rev <= storeRev
         ? new PaperIndex(options, snapshot.rev, {
             facts: new PaperFactsTable({ ...snapshot, combo: snapshot.categorySet }),
             vocabulary: new TitleVocabulary(snapshot.words, snapshot.counts),
           })
         : new PaperIndex(options, 0);
-    index.sync();
+    await index.sync();
     return index;
   }
 
@@ -97,27 +98,36 @@ export class PaperIndex {
     return this.facts.size;
   }
 
-  /** Adds what changed in the store since the last sync; cheap when nothing did. Returns how many papers. */
-  sync(): number {
-    if (this.store.maxRev() === this.#rev) return 0;
+  /**
+   * Adds what changed in the store since the last sync; cheap when nothing did. Returns how many papers.
+   * Syncs run one after another, never interleaved: two searches at once must not count a title twice.
+   */
+  sync(): Promise<number> {
+    const run = this.#syncing.then(() => this.#syncOnce());
+    this.#syncing = run.catch(() => 0);
+    return run;
+  }
+
+  async #syncOnce(): Promise<number> {
+    if ((await this.store.maxRev()) === this.#rev) return 0;
     let changed = 0;
     const startRev = this.#rev;
     // The revision each paper was read at in this sync: one retitled again while the sync pages is read twice,
     // and its second reading must drop the title its first one counted.
     const readAt = new Map<number, number>();
     for (;;) {
-      const papers = this.store.indexRowsChangedSince(this.#rev, SYNC_PAGE);
+      const papers = await this.store.indexRowsChangedSince(this.#rev, SYNC_PAGE);
       if (papers.length === 0) break;
       // A title can change (an arXiv replacement): the words of the title the index holds go, the new ones come.
       const heldBefore = papers.some((p) => this.facts.has(p.id) && !readAt.has(p.id))
-        ? this.store.titlesAt(startRev)
+        ? await this.store.titlesAt(startRev)
         : new Map<number, string>();
       for (const paper of papers) {
         if (!this.facts.has(paper.id)) this.#count(paper.title, 1);
         else {
           const readBefore = readAt.get(paper.id);
           const held =
-            readBefore === undefined ? heldBefore.get(paper.id) : this.store.titlesAt(readBefore).get(paper.id);
+            readBefore === undefined ? heldBefore.get(paper.id) : (await this.store.titlesAt(readBefore)).get(paper.id);
           if (held !== undefined && held !== paper.title) {
             this.#count(held, -1);
             this.#count(paper.title, 1);
@@ -192,12 +202,13 @@ export class PaperIndex {
   }
 
   /** Writes the snapshot atomically (temp file, then rename), so a reader never sees half of it. */
-  saveSnapshot(): void {
+  async saveSnapshot(): Promise<void> {
     if (!this.snapshotPath) return;
+    const identity = await this.store.identity();
     const { words, counts } = this.vocabulary.entries();
     const parts = this.facts.parts();
     writeSnapshot(this.snapshotPath, {
-      identity: this.store.identity(),
+      identity,
       rev: this.#rev,
       papers: this.facts.size,
       categorySets: this.facts.categorySets,

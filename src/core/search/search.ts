@@ -3,6 +3,7 @@ import { allInTitle, anyOf, combine, excludedExpression, phraseInText, quote } f
 import { compareText, type PaperIndex } from './paper-index.ts';
 import { isEmptyQuery, parseQuery, type SearchQuery } from './query-parser.ts';
 import { planWords, type WordPlan } from './spellings.ts';
+import type { TextIndex } from './text-index.ts';
 import { toTerms, toWords } from './tokenize.ts';
 
 export interface SearchHit {
@@ -102,25 +103,25 @@ function combinations(groups: readonly string[][], max: number): string[][] | un
 }
 
 /**
- * Paperboy's search over the store's full-text index (SQLite FTS5: every match, filters and phrases inside
- * the match, BM25) and the in-memory title index (spelling alternatives, completions, filter facts).
- * The rules are the contract in docs/search.md.
+ * Paperboy's search over the full-text index (`text`, SQLite FTS5: every match, filters and phrases inside
+ * the match, BM25), the in-memory title index (spelling alternatives, completions, filter facts) and the store
+ * (papers, profiles). The rules are the contract in docs/search.md.
  */
-export function createSearch({ index, store }: { index: PaperIndex; store: PaperStore }) {
+export function createSearch({ index, store, text }: { index: PaperIndex; store: PaperStore; text: TextIndex }) {
   /**
    * Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner), the FTS5
    * phrases that ask for the listed names, and the papers that pass only through a profile.
    */
-  function authorFilter(query: SearchQuery) {
+  async function authorFilter(query: SearchQuery) {
     if (query.authors.length === 0) return undefined;
     let ids: Set<number> | undefined;
     let listed: Set<number> | undefined;
     const phrases: string[] = [];
     for (const author of query.authors) {
       const words = toWords(author);
-      const named = words.length ? store.matchText(`authors : ${quote(words)}`) : [];
+      const named = words.length ? text.matchText(`authors : ${quote(words)}`) : [];
       if (words.length) phrases.push(`authors : ${quote(words)}`);
-      const these = new Set([...store.paperIdsOfProfile(author), ...named]);
+      const these = new Set([...(await store.paperIdsOfProfile(author)), ...named]);
       ids = ids ? new Set([...ids].filter((id) => these.has(id))) : these;
       const namedSet = new Set(named);
       listed = listed ? new Set([...listed].filter((id) => namedSet.has(id))) : namedSet;
@@ -136,11 +137,11 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
    * Ids matching a text expression and the author filters: the listed names go into the FTS5 expression (so a
    * common word is not read in full), and papers passing only through a profile are matched among themselves.
    */
-  function matchWithAuthors(expression: string, filter: ReturnType<typeof authorFilter>): number[] {
-    if (!filter) return store.matchText(expression);
+  function matchWithAuthors(expression: string, filter: Awaited<ReturnType<typeof authorFilter>>): number[] {
+    if (!filter) return text.matchText(expression);
     if (filter.ids.size === 0) return [];
-    const named = filter.byName ? store.matchText(combine([expression, ...filter.byName], [])) : [];
-    return [...named, ...(filter.onlyByProfile.length ? store.matchText(expression, filter.onlyByProfile) : [])];
+    const named = filter.byName ? text.matchText(combine([expression, ...filter.byName], [])) : [];
+    return [...named, ...(filter.onlyByProfile.length ? text.matchText(expression, filter.onlyByProfile) : [])];
   }
 
   /** The FTS5 parts every match needs besides its words: phrases and affiliations; and what it must not hold. */
@@ -178,7 +179,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
    * Splits strict matches into tiers: every word in the title, side by side in the order typed (function
    * words included); every word in the title; the rest.
    */
-  function tiers(ids: number[], query: SearchQuery, plans: WordPlan[]): number[][] {
+  async function tiers(ids: number[], query: SearchQuery, plans: WordPlan[]): Promise<number[][]> {
     if (plans.length === 0) return [ids];
     const groups = plans.map((p) => p.spellings);
     const spellings = new Map(plans.map((p) => [p.word, p.spellings]));
@@ -191,26 +192,26 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
       const side: number[] = [];
       const title: number[] = [];
       const rest: number[] = [];
-      for (const paper of store.getPapers(ids)) {
+      for (const paper of await store.getPapers(ids)) {
         const words = toWords(paper.title);
         if (!groups.every((g) => g.some((w) => words.includes(w)))) rest.push(paper.id);
         else (holdsPhrase(words) ? side : title).push(paper.id);
       }
       return [side, title, rest];
     }
-    const inTitle = idMask(store.matchText(allInTitle(groups)));
+    const inTitle = idMask(text.matchText(allInTitle(groups)));
     const title = ids.filter((id) => inTitle[id] === 1);
     const rest = ids.filter((id) => inTitle[id] !== 1);
     if (!phrase || title.length === 0) return [title, rest];
     const combos = combinations(phrase, MAX_PHRASE_COMBINATIONS);
     let side: Set<number>;
-    if (combos) side = new Set(store.matchText(`title : (${combos.map(quote).join(' OR ')})`));
+    if (combos) side = new Set(text.matchText(`title : (${combos.map(quote).join(' OR ')})`));
     // Too many spellings for one FTS5 pass and too many titles to read one by one (a word typed four times,
     // each with six spellings, over 16,000 titles took 1.5 s): the phrase tier is left out (docs/search.md).
     else if (title.length > PHRASE_SCAN_LIMIT) return [title, rest];
     else {
       side = new Set();
-      for (const paper of store.getPapers(title)) if (holdsPhrase(toWords(paper.title))) side.add(paper.id);
+      for (const paper of await store.getPapers(title)) if (holdsPhrase(toWords(paper.title))) side.add(paper.id);
     }
     return [title.filter((id) => side.has(id)), title.filter((id) => !side.has(id)), rest];
   }
@@ -219,15 +220,15 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
    * Every paper the query answers with, in ranking segments: the strict rule, or, when no paper holds every
    * word of a query of several words, the relaxed one (papers holding some of the words, most first).
    */
-  function rank(
+  async function rank(
     query: SearchQuery,
     plans: WordPlan[],
     options: { skip?: ReadonlySet<number>; mode: 'strict' | 'relax' | 'some' },
-  ): Ranking {
+  ): Promise<Ranking> {
     const skip = options.skip ?? new Set<number>();
-    const filter = authorFilter(query);
+    const filter = await authorFilter(query);
     const authors = filter?.ids;
-    const text = textConstraints(query);
+    const constraints = textConstraints(query);
     const groups = plans.map((p) => p.spellings);
     const dateOrder = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
     const ranking = (segments: number[][], expression: string | undefined, relaxed: boolean): Ranking => {
@@ -241,25 +242,27 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
         relaxed: relaxed && total > 0,
       };
     };
-    if (text.impossible) return ranking([], undefined, false);
+    if (constraints.impossible) return ranking([], undefined, false);
 
-    const positive = [...groups.map(anyOf), ...text.positive];
+    const positive = [...groups.map(anyOf), ...constraints.positive];
     if (options.mode !== 'some' && groups.every((g) => g.length > 0)) {
       if (positive.length === 0) {
-        const excluded = text.negative.length ? new Set(store.matchText(text.negative.join(' OR '))) : new Set();
+        const excluded = constraints.negative.length
+          ? new Set(text.matchText(constraints.negative.join(' OR ')))
+          : new Set();
         const ids = keep(query, authors ?? index.facts.keys(), undefined, skip).filter((id) => !excluded.has(id));
         return ranking([ids], undefined, false);
       }
-      const expression = combine(positive, text.negative);
+      const expression = combine(positive, constraints.negative);
       const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
       if (ids.length > 0 || options.mode === 'strict' || groups.length < 2)
-        return ranking(dateOrder ? [ids] : tiers(ids, query, plans), expression, false);
+        return ranking(dateOrder ? [ids] : await tiers(ids, query, plans), expression, false);
     }
 
     // No paper holds every word: answer with those holding most of them (filters, phrases, exclusions still apply).
     const known = groups.filter((g) => g.length > 0);
     if (known.length === 0) return ranking([], undefined, false);
-    const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...text.positive], text.negative);
+    const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...constraints.positive], constraints.negative);
     const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
     // Words held per id in a typed array: a query of 32 common words counts a million (id, word) pairs at 191k
     // papers, which a Map took 0.4 s to do. Ids are positive integers (SQLite rowids), at most 32 words.
@@ -268,7 +271,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     if (known.length === 1) held.fill(1);
     else
       for (const group of known)
-        for (const id of store.matchText(anyOf(group), authors ? ids : undefined))
+        for (const id of text.matchText(anyOf(group), authors ? ids : undefined))
           if (answered[id] === 1) held[id] = (held[id] as number) + 1;
     const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
     for (const id of ids) byCount[known.length - (held[id] as number)]?.push(id);
@@ -280,7 +283,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     if (segment.scores) return segment.scores;
     const scores = new Map<number, number>();
     // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
-    if (ranking.expression) for (const m of store.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
+    if (ranking.expression) for (const m of text.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
     const rows = segment.ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.lastDay(id) }));
     rows.sort((a, b) => b.score - a.score || b.date - a.date || a.id - b.id);
     segment.ids = rows.map((r) => r.id);
@@ -304,7 +307,12 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     return out;
   }
 
-  function toPage(query: SearchQuery, ranking: Ranking, terms: string[], request: PageRequest): SearchPage {
+  async function toPage(
+    query: SearchQuery,
+    ranking: Ranking,
+    terms: string[],
+    request: PageRequest,
+  ): Promise<SearchPage> {
     const fromCursor = request.cursor ? decodeCursor(request.cursor) : undefined;
     const pageSize = Math.min(
       MAX_PAGE_SIZE,
@@ -312,8 +320,8 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     );
     const offset = Math.max(0, fromCursor?.offset ?? ((request.page ?? 1) - 1) * pageSize);
     const picked = slice(ranking, offset, pageSize);
-    const papers = store.getPapers(picked.map((r) => r.id));
-    const owners = store.profileNamesFor(picked.map((r) => r.id));
+    const papers = await store.getPapers(picked.map((r) => r.id));
+    const owners = await store.profileNamesFor(picked.map((r) => r.id));
     const highlight = [...terms, ...query.phrases.flat()];
     const results = papers.map((paper, i) => ({
       paper,
@@ -343,9 +351,16 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
     }
     const spans = query.spans.filter((s) => fixes.has(s.word));
     if (spans.length === 0) return undefined;
-    let text = query.text;
-    for (const span of spans.reverse()) text = text.slice(0, span.start) + fixes.get(span.word) + text.slice(span.end);
-    return text;
+    let corrected = query.text;
+    for (const span of spans.reverse())
+      corrected = corrected.slice(0, span.start) + fixes.get(span.word) + corrected.slice(span.end);
+    return corrected;
+  }
+
+  /** Brings the title index and the text index up to the store: papers written by anyone count at once. */
+  async function catchUp(): Promise<void> {
+    await index.sync();
+    await text.catchUp(store);
   }
 
   return {
@@ -353,14 +368,14 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
      * Searches with the query language and returns one page of ranked results.
      * @throws PaperboyError `invalid_query` for a query that does not parse
      */
-    search(text: string, request: PageRequest = {}): SearchPage {
-      const query = parseQuery(text);
+    async search(queryText: string, request: PageRequest = {}): Promise<SearchPage> {
+      const query = parseQuery(queryText);
       if (isEmptyQuery(query) && query.excluded.length === 0)
         return toPage(query, { total: 0, segments: [], relaxed: false }, [], request);
-      index.sync();
-      const plans = planWords(query, index, store);
-      const ranking = rank(query, plans, { mode: 'relax' });
-      const page = toPage(
+      await catchUp();
+      const plans = planWords(query, index, text);
+      const ranking = await rank(query, plans, { mode: 'relax' });
+      const page = await toPage(
         query,
         ranking,
         plans.flatMap((p) => p.spellings),
@@ -380,29 +395,33 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
      * query of filters alone).
      * @throws PaperboyError `invalid_query`
      */
-    filterMatching(text: string, ids: readonly number[], order: 'given' | 'relevance' = 'given'): number[] {
-      const query = parseQuery(text);
-      index.sync();
-      const plans = planWords(query, index, store);
+    async filterMatching(
+      queryText: string,
+      ids: readonly number[],
+      order: 'given' | 'relevance' = 'given',
+    ): Promise<number[]> {
+      const query = parseQuery(queryText);
+      await catchUp();
+      const plans = planWords(query, index, text);
       if (plans.some((p) => p.spellings.length === 0)) return [];
       const constraints = textConstraints(query);
       if (constraints.impossible) return [];
-      const authors = authorFilter(query)?.ids;
+      const authors = (await authorFilter(query))?.ids;
       const candidates = keep(query, ids, authors, new Set());
       const positive = [...plans.map((p) => anyOf(p.spellings)), ...constraints.positive];
       if (positive.length > 0) {
         const expression = combine(positive, constraints.negative);
         if (order === 'relevance') {
-          const scores = new Map(store.scoreText(expression, candidates).map((m) => [m.id, m.score]));
+          const scores = new Map(text.scoreText(expression, candidates).map((m) => [m.id, m.score]));
           const ranked = candidates.filter((id) => scores.has(id));
           // Array sort is stable: equal scores keep the order of `ids`.
           return ranked.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
         }
-        const matching = new Set(store.matchText(expression, candidates));
+        const matching = new Set(text.matchText(expression, candidates));
         return candidates.filter((id) => matching.has(id));
       }
       if (constraints.negative.length === 0) return candidates;
-      const excluded = new Set(store.matchText(constraints.negative.join(' OR '), candidates));
+      const excluded = new Set(text.matchText(constraints.negative.join(' OR '), candidates));
       return candidates.filter((id) => !excluded.has(id));
     },
 
@@ -410,10 +429,10 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
      * Papers like the given one (holding most of its 6 rarest title words), itself left out. Undefined for an
      * unknown id.
      */
-    moreLikeThis(paperId: number, request: PageRequest = {}): SearchPage | undefined {
-      const [paper] = store.getPapers([paperId]);
+    async moreLikeThis(paperId: number, request: PageRequest = {}): Promise<SearchPage | undefined> {
+      const [paper] = await store.getPapers([paperId]);
       if (!paper) return undefined;
-      index.sync();
+      await catchUp();
       const query = parseQuery('');
       query.text = `like:${paperId}`;
       // Its rarest title words say what it is about; common ones ("models", "learning") would answer half the index.
@@ -421,7 +440,7 @@ export function createSearch({ index, store }: { index: PaperIndex; store: Paper
         .sort((a, b) => index.titleCount(a) - index.titleCount(b) || compareText(a, b))
         .slice(0, MORE_LIKE_WORDS);
       const plans = query.terms.map((word) => ({ word, spellings: [word], unknown: false }));
-      const ranking = rank(query, plans, { skip: new Set([paperId]), mode: 'some' });
+      const ranking = await rank(query, plans, { skip: new Set([paperId]), mode: 'some' });
       return toPage(query, { ...ranking, relaxed: false }, query.terms, request);
     },
   };

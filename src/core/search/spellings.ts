@@ -1,6 +1,6 @@
-import type { PaperStore } from '../store/paper-store.ts';
 import type { PaperIndex } from './paper-index.ts';
 import type { SearchQuery } from './query-parser.ts';
+import type { TextIndex } from './text-index.ts';
 
 /** A query word with the spellings that satisfy it (docs/search.md, "Accepted spellings"). */
 export interface WordPlan {
@@ -17,9 +17,9 @@ export interface WordPlan {
  * words only as spelled.
  * Looked up afresh on every query (no cache), so words ingested by another process count at once.
  */
-export function planWords(query: SearchQuery, index: PaperIndex, store: PaperStore): WordPlan[] {
+export function planWords(query: SearchQuery, index: PaperIndex, text: TextIndex): WordPlan[] {
   return query.terms.map((word, i) => {
-    const held = store.hasTerm(word);
+    const held = text.hasTerm(word);
     if (query.exact.includes(word)) return { word, spellings: held ? [word] : [], unknown: !held };
     const spellings = new Set<string>(held ? [word] : []);
     if (!held) for (const typo of index.typos(word)) spellings.add(typo);

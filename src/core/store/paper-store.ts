@@ -67,11 +67,6 @@ export interface StoredProfile extends Omit<Profile, 'papers'> {
   papers: number;
 }
 
-export interface TextMatch {
-  id: number;
-  score: number;
-}
-
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
 
 export interface ProfileSaveResult {
@@ -88,77 +83,72 @@ export interface ProfileSource {
 
 /**
  * What the rest of core needs from storage. Only `sqlite-store.ts` knows SQLite; search, commands and
- * digests talk to this, so another backend could take its place.
+ * digests talk to this, so another backend could take its place. Every method returns a Promise, so a store
+ * over the network (PostgreSQL) fits the same contract; full-text matching is not part of it (see
+ * `TextIndex` in `../search/text-index.ts`).
+ *
+ * Transactions: between {@link PaperStore.begin} and {@link PaperStore.commit} (or {@link PaperStore.rollback}),
+ * every call on this store object, on its `readingList`, and on the digest store and arXiv state made from the
+ * same connection runs inside the transaction. Do not start unrelated work on the same store object while a
+ * transaction is open.
  */
 export interface PaperStore {
   /** Saves a profile page and its papers in one transaction. */
-  saveProfile(profile: Profile, source: ProfileSource, now: Date): ProfileSaveResult;
+  saveProfile(profile: Profile, source: ProfileSource, now: Date): Promise<ProfileSaveResult>;
   /**
    * What {@link PaperStore.saveProfile} would answer for a page stored already with the same bytes (the
    * profile `name` with this content hash), found without a write transaction; undefined when saving would
    * change something. Lets a loader skip the write lock for unchanged pages.
    */
-  unchangedProfile(name: string, contentHash: string): ProfileSaveResult | undefined;
+  unchangedProfile(name: string, contentHash: string): Promise<ProfileSaveResult | undefined>;
   /** Saves corpus records; call inside {@link PaperStore.begin}/{@link PaperStore.commit} for one transaction. */
-  savePapers(papers: PaperInput[], now: Date): Map<number, SaveOutcome>;
+  savePapers(papers: PaperInput[], now: Date): Promise<Map<number, SaveOutcome>>;
   /**
    * Saves arXiv entries (a listing, a lookup or a backfill) by the rules of docs/digests.md, "What new means":
    * a paper is found by its arXiv id, else by title among papers without one; `new` and `cross` listing entries
    * for papers we did not have are announced, everything else is stored or updated without announcing. One
    * transaction by itself, or part of the caller's between {@link PaperStore.begin} and {@link PaperStore.commit}.
    */
-  saveArxivEntries(entries: readonly ArxivEntry[], source: ArxivSource, now: Date): ArxivSaveResult;
+  saveArxivEntries(entries: readonly ArxivEntry[], source: ArxivSource, now: Date): Promise<ArxivSaveResult>;
   /** The papers stored under these arXiv ids (with or without version), by the id without version. */
-  findByArxivIds(ids: readonly string[]): Map<string, number>;
+  findByArxivIds(ids: readonly string[]): Promise<Map<string, number>>;
   /** The paper with this DOI (case ignored, with or without `https://doi.org/`), if any. */
-  findByDoi(doi: string): number | undefined;
-  begin(): void;
-  commit(): void;
-  rollback(): void;
+  findByDoi(doi: string): Promise<number | undefined>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
   /** Finds a profile by name, ignoring case and spacing. */
-  findProfile(name: string): StoredProfile | undefined;
-  listProfileNames(): string[];
-  getPapers(ids: readonly number[]): StoredPaper[];
+  findProfile(name: string): Promise<StoredProfile | undefined>;
+  listProfileNames(): Promise<string[]>;
+  getPapers(ids: readonly number[]): Promise<StoredPaper[]>;
   /** Names of the profiles that list each paper. */
-  profileNamesFor(ids: readonly number[]): Map<number, string[]>;
+  profileNamesFor(ids: readonly number[]): Promise<Map<number, string[]>>;
   /** Ids of the papers a profile links, newest first. */
-  profilePaperIds(profileId: number): number[];
+  profilePaperIds(profileId: number): Promise<number[]>;
   /** Papers whose rev is above `rev`, in rev order, at most `limit`. */
-  papersChangedSince(rev: number, limit: number): StoredPaper[];
+  papersChangedSince(rev: number, limit: number): Promise<StoredPaper[]>;
   /** The same papers as {@link PaperStore.papersChangedSince}, only what the search index reads of them. */
-  indexRowsChangedSince(rev: number, limit: number): IndexRow[];
+  indexRowsChangedSince(rev: number, limit: number): Promise<IndexRow[]>;
   /**
    * For each paper retitled after `rev`, the title it had at `rev` (its first retitle since): what a search
    * index that is up to `rev` holds of its title, to drop those words.
    */
-  titlesAt(rev: number): Map<number, string>;
-  /**
-   * Ids of the papers matching a full-text expression over title, authors, affiliations and abstract (SQLite
-   * FTS5 syntax, built by search code from normalised words); with `among`, only papers among those ids.
-   */
-  matchText(expression: string, among?: readonly number[]): number[];
-  /**
-   * Every paper matching a full-text expression, each with its BM25 over all fields (title 3, authors 2,
-   * affiliations 1, abstract 1), higher is better; with `among`, only papers among those ids. No cut-off.
-   */
-  scoreText(expression: string, among?: readonly number[]): TextMatch[];
-  /** True when some paper holds `term` (one normalised word) in its title, authors, affiliations or abstract. */
-  hasTerm(term: string): boolean;
+  titlesAt(rev: number): Promise<Map<number, string>>;
   /** Ids of the papers linked to profiles whose name is `name` (case and spacing folded). */
-  paperIdsOfProfile(name: string): number[];
+  paperIdsOfProfile(name: string): Promise<number[]>;
   /** Keeps a query under a short reference (the same query, the same reference) for buttons to carry. */
-  saveQuery(query: string, now: Date): string;
-  loadQuery(ref: string): string | undefined;
-  maxRev(): number;
+  saveQuery(query: string, now: Date): Promise<string>;
+  loadQuery(ref: string): Promise<string | undefined>;
+  maxRev(): Promise<number>;
   /** The database's identity: made once when it was created, never the same for another database. */
-  identity(): string;
+  identity(): Promise<string>;
   /** Revision of the profiles: changes with every profile write (new, updated or removed profile). */
-  profileRev(): number;
-  maxSeq(): number;
-  counts(): { profiles: number; papers: number };
+  profileRev(): Promise<number>;
+  maxSeq(): Promise<number>;
+  counts(): Promise<{ profiles: number; papers: number }>;
   /** How many profiles there are (one count, unlike {@link PaperStore.counts}, which also counts papers). */
-  profileCount(): number;
+  profileCount(): Promise<number>;
   /** People's saved papers (`/save`, `/saved`). */
   readingList: ReadingListStore;
-  close(): void;
+  close(): Promise<void>;
 }

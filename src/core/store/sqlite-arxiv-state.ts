@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ArxivFeedRow, ArxivState, BackfillPosition } from '../arxiv/arxiv-state.ts';
+import { promised } from './promised.ts';
 
 interface FeedRow {
   updated: string | null;
@@ -44,7 +45,7 @@ export function createSqliteArxivState(db: Database.Database): ArxivState {
      ON CONFLICT (key) DO UPDATE SET category_index = excluded.category_index, token = excluded.token,
        pages = excluded.pages, entries = excluded.entries, done = excluded.done, updated_at = excluded.updated_at`,
   );
-  return {
+  return promised<ArxivState>({
     feed(feed): ArxivFeedRow {
       const row = feedRow.get(feed);
       return {
@@ -84,5 +85,5 @@ export function createSqliteArxivState(db: Database.Database): ArxivState {
     saveBackfill(key, p, now) {
       saveBackfill.run(key, p.categoryIndex, p.token, p.pages, p.entries, p.done ? 1 : 0, now.toISOString());
     },
-  };
+  });
 }

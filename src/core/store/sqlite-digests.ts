@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DigestRun, DigestStore, Platform, Rhythm, Subscription } from '../digest/digest-store.ts';
 import { PaperboyError } from '../errors.ts';
+import { promised } from './promised.ts';
 
 interface SubscriptionRow {
   id: number;
@@ -120,7 +121,7 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
     },
   );
 
-  return {
+  return promised<DigestStore>({
     addSubscription(input, now) {
       const rhythm = input.rhythm ?? (input.kind === 'watch' ? 'quarter-hourly' : 'daily');
       if (rhythm === 'weekly' && (input.weekday === undefined || input.weekday === null)) {
@@ -215,5 +216,5 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
         .all(afterSeq, upToSeq)
         .map((r) => r.id);
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Reader, ReadingListStore, SavedPaper, SaveResult } from '../reading/reading-list-store.ts';
+import { promised } from './promised.ts';
 
 /**
  * Reading lists in SQLite (`reading_list`, migrations.ts). Entries keep the paper id and no foreign key: a paper
@@ -39,7 +40,7 @@ export function createSqliteReadingList(db: Database.Database): ReadingListStore
     return { status: 'saved', count: held + 1 };
   });
 
-  return {
+  return promised<ReadingListStore>({
     // IMMEDIATE: the count and the insert see the same list, even with another process saving at once.
     save: (reader, paperId, now, cap) => save.immediate(reader, paperId, now, cap),
     remove: (reader, paperId) =>
@@ -55,5 +56,5 @@ export function createSqliteReadingList(db: Database.Database): ReadingListStore
         ).all(...who(reader), limit, offset) as { paper_id: number; saved_at: string }[]
       ).map((row): SavedPaper => ({ paperId: row.paper_id, savedAt: row.saved_at })),
     count,
-  };
+  });
 }

@@ -20,8 +20,8 @@ import type {
   SaveOutcome,
   StoredPaper,
   StoredProfile,
-  TextMatch,
 } from './paper-store.ts';
+import { promised } from './promised.ts';
 import { createSqliteReadingList } from './sqlite-reading-list.ts';
 
 interface PaperRow {
@@ -434,8 +434,7 @@ export function createSqliteStore(
     papers: row.papers,
   });
 
-  return {
-    db,
+  const store = promised<PaperStore>({
     saveProfile: (profile, source, now) => saveProfileTx.immediate(profile, source, now.toISOString()),
     unchangedProfile: (name, contentHash) => {
       const existing = profileByKey.get(toProfileKey(name));
@@ -512,31 +511,6 @@ export function createSqliteStore(
       )
         .all(rev, limit)
         .map(toIndexRow),
-    matchText: (expression, among) =>
-      (among === undefined
-        ? prepared<[string], number>('SELECT rowid FROM paper_text WHERE paper_text MATCH ?').pluck().all(expression)
-        : among.length === 0
-          ? []
-          : prepared<[string, string], number>(
-              'SELECT rowid FROM paper_text WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))',
-            )
-              .pluck()
-              .all(expression, JSON.stringify(among))) as number[],
-    scoreText: (expression, among) =>
-      among === undefined
-        ? prepared<[string], TextMatch>(
-            'SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text WHERE paper_text MATCH ?',
-          ).all(expression)
-        : prepared<[string, string], TextMatch>(
-            `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
-               WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
-          ).all(expression, JSON.stringify(among)),
-    // Whether a word exists, not how often: the first match answers, and nothing is cached, so a word that
-    // another process ingests later is found at once.
-    hasTerm: (term) =>
-      prepared<[string], number>('SELECT 1 FROM paper_text WHERE paper_text MATCH ? LIMIT 1')
-        .pluck()
-        .get(`"${term.replaceAll('"', '""')}"`) !== undefined,
     paperIdsOfProfile: (name) =>
       prepared<[string], { id: number }>(
         `SELECT l.paper_id AS id FROM profiles p JOIN profile_papers l ON l.profile_id = p.id WHERE p.name_key = ?`,
@@ -574,7 +548,8 @@ export function createSqliteStore(
     profileCount: () => prepared<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
     readingList: createSqliteReadingList(db),
     close: () => db.close(),
-  };
+  });
+  return { ...store, db };
 }
 
 /**

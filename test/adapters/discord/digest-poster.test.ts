@@ -18,8 +18,8 @@ describe('Discord digests against a fake Discord', () => {
   const context = { platform: 'discord' as const, channel: CHANNEL_ID, user: '100000000000000005' };
 
   it('posts a summary, opens a thread and splits the 50 papers shown of 200 within embed limits', async () => {
-    const t = digestFixture(context);
-    t.addPapers(200);
+    const t = await digestFixture(context);
+    await t.addPapers(200);
     const [outcome] = await t.run('2026-11-29T09:00:00Z', { discord: poster() });
     expect(outcome?.status).toBe('sent');
     const [summary] = discord.messagesIn(CHANNEL_ID);
@@ -45,8 +45,8 @@ describe('Discord digests against a fake Discord', () => {
   });
 
   it('waits out a 429 and posts the digest once', async () => {
-    const t = digestFixture(context);
-    t.addPapers(2);
+    const t = await digestFixture(context);
+    await t.addPapers(2);
     discord.failNext(/^POST \/channels\/\d+\/messages$/, 429, 1);
     const [outcome] = await t.run('2026-11-29T09:00:00Z', { discord: poster() });
     expect(outcome?.status).toBe('sent');
@@ -54,16 +54,16 @@ describe('Discord digests against a fake Discord', () => {
   });
 
   it('finds a digest posted just before a crash by its footer and does not post it again', async () => {
-    const t = digestFixture(context);
-    t.addPapers(2);
+    const t = await digestFixture(context);
+    await t.addPapers(2);
     expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe('failed');
     expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
     expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
   });
 
   it('H2 finds a digest posted before a crash after 150 messages of chat in the channel, and does not post it again', async () => {
-    const t = digestFixture(context);
-    t.addPapers(2);
+    const t = await digestFixture(context);
+    await t.addPapers(2);
     expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe('failed');
     // The bot was down for hours while people talked: the summary is no longer among the latest 50 messages.
     for (let i = 0; i < 150; i++) discord.postAs(CHANNEL_ID, `chat ${i}`);
@@ -72,8 +72,8 @@ describe('Discord digests against a fake Discord', () => {
   });
 
   it('after a crash in the middle of the thread, posts only the missing part on restart', async () => {
-    const t = digestFixture(context);
-    t.addPapers(200);
+    const t = await digestFixture(context);
+    await t.addPapers(200);
     // Summary, thread and the first card message go out; the second card message fails for good.
     discord.failNext(/^POST \/channels\/(?!100000000000000004)\d+\/messages$/, 400, 0, 1);
     expect((await t.run('2026-11-29T09:00:00Z', { discord: poster() }))[0]?.status).toBe('failed');
@@ -85,8 +85,8 @@ describe('Discord digests against a fake Discord', () => {
   });
 
   it('sends a watch as a direct message', async () => {
-    const t = digestFixture(context, '/digest watch tiny models');
-    t.addPapers(2);
+    const t = await digestFixture(context, '/digest watch tiny models');
+    await t.addPapers(2);
     await t.run('2026-11-28T12:15:00Z', { discord: poster() });
     expect(discord.calls.some((c) => c.path === '/users/@me/channels')).toBe(true);
     expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(0);
@@ -95,8 +95,8 @@ describe('Discord digests against a fake Discord', () => {
   it('H9 the fake answers as Discord: 404 Unknown Channel for a thread never made, and a thread opens with its starter message', async () => {
     const rest = new REST({ api: discord.apiUrl }).setToken('test-token');
     await expect(rest.get(Routes.channelMessages(nextId()))).rejects.toMatchObject({ status: 404, code: 10003 });
-    const t = digestFixture(context);
-    t.addPapers(2);
+    const t = await digestFixture(context);
+    await t.addPapers(2);
     await t.run('2026-11-29T09:00:00Z', { discord: poster() });
     const [summary] = discord.messagesIn(CHANNEL_ID);
     const thread = (await rest.get(Routes.channelMessages(summary?.id as string))) as {
@@ -107,8 +107,8 @@ describe('Discord digests against a fake Discord', () => {
   });
 
   it("H9 recovery counts only Paperboy's own card messages of the digest: not the starter message, people's replies or other bots", async () => {
-    const t = digestFixture(context);
-    t.addPapers(200);
+    const t = await digestFixture(context);
+    await t.addPapers(200);
     // Summary, thread and the first card message go out; the second card message fails for good.
     discord.failNext(/^POST \/channels\/(?!100000000000000004)\d+\/messages$/, 400, 0, 1);
     expect((await t.run('2026-11-29T09:00:00Z', { discord: poster() }))[0]?.status).toBe('failed');
@@ -129,8 +129,8 @@ describe('Discord digests against a fake Discord', () => {
   });
 
   it('H9 where no thread can be made, recovery finds the cards already in the channel and posts only the missing ones', async () => {
-    const t = digestFixture(context);
-    t.addPapers(200);
+    const t = await digestFixture(context);
+    await t.addPapers(200);
     // No permission to make threads, both times; the summary and one card message reach the channel, then a failure.
     discord.failNext(/^POST \/channels\/\d+\/messages\/\d+\/threads$/, 403);
     discord.failNext(/^POST \/channels\/\d+\/messages\/\d+\/threads$/, 403);
@@ -144,8 +144,8 @@ describe('Discord digests against a fake Discord', () => {
   });
 
   it('H9 a watch cut off mid-way posts only the missing messages in the direct messages', async () => {
-    const t = digestFixture(context, '/digest watch tiny models');
-    t.addPapers(30);
+    const t = await digestFixture(context, '/digest watch tiny models');
+    await t.addPapers(30);
     discord.failNext(/^POST \/channels\/9\d+\/messages$/, 400, 0, 2);
     expect((await t.run('2026-11-28T12:15:00Z', { discord: poster() }))[0]?.status).toBe('failed');
     expect((await t.run('2026-11-28T12:16:00Z', { discord: poster() }))[0]?.status).toBe('recovered');

@@ -104,11 +104,11 @@ describe('Discord: real discord.js against a fake Discord', () => {
     expect(content).not.toContain('no new papers');
     const store = createSqliteStore(join(dir, 'p.db'));
     try {
-      const [subscription] = createSqliteDigests(store.db).listSubscriptions({ platform: 'discord' });
+      const [subscription] = await createSqliteDigests(store.db).listSubscriptions({ platform: 'discord' });
       expect(subscription).toMatchObject({ time: '08:30', postEmpty: false });
       expect(subscription?.query).toMatch(/^talks "at" 10:00 "empty"$/);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -154,9 +154,9 @@ describe('Discord: real discord.js against a fake Discord', () => {
     expect(await answerTo(watch.id)).toMatch(/^Watching: #\d+ “robots” · direct message weekly on Monday at 07:00 UTC/);
     const store = createSqliteStore(join(dir, 'p.db'));
     try {
-      const made = createSqliteDigests(store.db)
-        .listSubscriptions({ platform: 'discord' })
-        .filter((s) => s.rhythm !== 'daily');
+      const made = (await createSqliteDigests(store.db).listSubscriptions({ platform: 'discord' })).filter(
+        (s) => s.rhythm !== 'daily',
+      );
       expect(made.map((s) => [s.kind, s.rhythm, s.weekday, s.time])).toEqual([
         ['channel', 'weekly', 1, '09:00'],
         ['channel', 'weekly', 5, '09:00'],
@@ -164,7 +164,7 @@ describe('Discord: real discord.js against a fake Discord', () => {
         ['watch', 'weekly', 1, '07:00'],
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -220,8 +220,8 @@ describe('Discord: real discord.js against a fake Discord', () => {
 
   it('defers, then edits, when the index is far behind the database', async () => {
     const writer = createSqliteStore(join(dir, 'p.db'));
-    writer.begin();
-    writer.savePapers(
+    await writer.begin();
+    await writer.savePapers(
       Array.from({ length: 21_000 }, (_, i) => ({
         title: `Bulk paper ${i} on graph sparsification`,
         authors: ['Bulk Author'],
@@ -239,8 +239,8 @@ describe('Discord: real discord.js against a fake Discord', () => {
       })),
       new Date(),
     );
-    writer.commit();
-    writer.close();
+    await writer.commit();
+    await writer.close();
     const { id, token } = discord.command('paper', [{ name: 'query', type: 3, value: 'sparsification' }]);
     const [edit] = await waitFor(() => discord.editsFor(token).length > 0 && discord.editsFor(token), 20_000);
     expect(discord.callbacksFor(id)[0]?.body?.type).toBe(5);

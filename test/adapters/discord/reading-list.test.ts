@@ -50,12 +50,12 @@ describe('Discord reading list: real discord.js against a fake Discord', () => {
   const menuOf = (data: Data) =>
     data.components?.flatMap((r) => r.components).find((c) => c.custom_id === CARD_MENU_ID);
   const isEphemeral = (data: Data) => ((data.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
-  const savedCount = () => {
+  const savedCount = async () => {
     const reader = createSqliteStore(join(dir, 'p.db'), { readonly: true });
     try {
-      return reader.readingList.count({ platform: 'discord', space: GUILD_ID, user: USER.id });
+      return await reader.readingList.count({ platform: 'discord', space: GUILD_ID, user: USER.id });
     } finally {
-      reader.close();
+      await reader.close();
     }
   };
 
@@ -78,7 +78,7 @@ describe('Discord reading list: real discord.js against a fake Discord', () => {
     expect(first.data.content).toContain('Saved “Towards Understanding Sycophancy');
     const second = await callback(discord.select(CARD_MENU_ID, [save?.value ?? '']).id);
     expect(second.data.content).toContain('already in your reading list');
-    expect(savedCount()).toBe(1);
+    expect(await savedCount()).toBe(1);
 
     const list = await callback(discord.command('saved', []).id);
     expect(isEphemeral(list.data)).toBe(true);
@@ -88,7 +88,7 @@ describe('Discord reading list: real discord.js against a fake Discord', () => {
     const removed = await callback(discord.select(CARD_MENU_ID, [remove?.value ?? '']).id);
     expect(removed.type).toBe(7);
     expect(removed.data.content).toContain('Your reading list is empty');
-    expect(savedCount()).toBe(0);
+    expect(await savedCount()).toBe(0);
   });
 
   it('/saved export attaches a BibTeX file, ephemerally', async () => {

@@ -24,8 +24,8 @@ describe('Slack digests against a fake Slack', () => {
   const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
 
   it('shows 50 of 200 new papers in a summary and thread messages within Slack limits, and says how many more', async () => {
-    const t = digestFixture(context);
-    t.addPapers(200);
+    const t = await digestFixture(context);
+    await t.addPapers(200);
     const [outcome] = await t.run('2026-11-29T09:00:00Z', { slack: poster() });
     expect(outcome?.status).toBe('sent');
     const posts = slack.callsTo('chat.postMessage');
@@ -50,8 +50,8 @@ describe('Slack digests against a fake Slack', () => {
   });
 
   it('retries a 429 after Retry-After and delivers the digest once', async () => {
-    const t = digestFixture(context);
-    t.addPapers(3);
+    const t = await digestFixture(context);
+    await t.addPapers(3);
     slack.failNext('chat.postMessage', 429, 1);
     const [outcome] = await t.run('2026-11-29T09:00:00Z', { slack: poster() });
     expect(outcome?.status).toBe('sent');
@@ -60,8 +60,8 @@ describe('Slack digests against a fake Slack', () => {
   });
 
   it('finds a digest posted just before a crash in the channel history and does not post it again', async () => {
-    const t = digestFixture(context);
-    t.addPapers(3);
+    const t = await digestFixture(context);
+    await t.addPapers(3);
     const [first] = await t.run('2026-11-29T09:00:00Z', { slack: crashingAfterPost(poster()) });
     expect(first?.status).toBe('failed');
     const [second] = await t.run('2026-11-29T09:01:00Z', { slack: poster() });
@@ -70,8 +70,8 @@ describe('Slack digests against a fake Slack', () => {
   });
 
   it('after a crash in the middle of the thread, posts only the missing part on restart', async () => {
-    const t = digestFixture(context);
-    t.addPapers(200);
+    const t = await digestFixture(context);
+    await t.addPapers(200);
     // The summary and the first chunk go out; the second chunk fails and the run stops there.
     slack.failNext('chat.postMessage', 200, 0, 1, 2);
     expect((await t.run('2026-11-29T09:00:00Z', { slack: poster() }))[0]?.status).toBe('failed');
@@ -85,8 +85,8 @@ describe('Slack digests against a fake Slack', () => {
   });
 
   it('sends a watch to the person, not the channel', async () => {
-    const t = digestFixture(context, '/digest watch tiny models');
-    t.addPapers(2);
+    const t = await digestFixture(context, '/digest watch tiny models');
+    await t.addPapers(2);
     await t.run('2026-11-28T12:15:00Z', { slack: poster() });
     expect(slack.callsTo('conversations.open')[0]?.body.users).toBe('U1');
     expect(slack.history('DU1')).toHaveLength(2);

@@ -90,12 +90,12 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
   const menusOf = (call: { body: Record<string, unknown> } | undefined) =>
     ((call?.body.blocks ?? []) as Block[]).flatMap((b) => (b.accessory?.type === 'overflow' ? [b.accessory] : []));
   const option = (menu: Overflow | undefined, label: RegExp) => menu?.options.find((o) => label.test(o.text.text));
-  const savedCount = () => {
+  const savedCount = async () => {
     const reader = createSqliteStore(join(dir, 'p.db'), { readonly: true });
     try {
-      return reader.readingList.count({ platform: 'slack', space: 'T1', user: 'U1' });
+      return await reader.readingList.count({ platform: 'slack', space: 'T1', user: 'U1' });
     } finally {
-      reader.close();
+      await reader.close();
     }
   };
 
@@ -118,7 +118,7 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     expect(JSON.stringify(saved?.body.blocks)).toContain('Saved “Towards Understanding Sycophancy');
     await choose(menu as Overflow, option(menu, /^Save$/), 's2');
     expect(JSON.stringify((await answerTo('s2'))?.body.blocks)).toContain('already in your reading list');
-    expect(savedCount()).toBe(1);
+    expect(await savedCount()).toBe(1);
 
     await slash('/saved', '', 's3');
     const list = await answerTo('s3');
@@ -132,7 +132,7 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     const after = await answerTo('s4');
     expect(after?.body.replace_original).toBe(true);
     expect(JSON.stringify(after?.body.blocks)).toContain('Your reading list is empty');
-    expect(savedCount()).toBe(0);
+    expect(await savedCount()).toBe(0);
   });
 
   it('/saved export uploads a BibTeX file to the person’s DM through the external upload flow', async () => {

@@ -83,7 +83,7 @@ describe('the daily arXiv sync of a running bot', () => {
     now = new Date('2026-11-28T06:30:00Z');
     expect(await sync()).toBeNull();
     expect(source.fetches).toBe(4);
-    store.close();
+    await store.close();
   });
 
   it('a failed fetch is tried again 30 minutes later, not at every tick', async () => {
@@ -103,7 +103,7 @@ describe('the daily arXiv sync of a running bot', () => {
     now = new Date('2026-11-27T06:00:00Z');
     await expect(sync()).rejects.toThrow('arXiv is down');
     expect(fetches).toBe(2);
-    store.close();
+    await store.close();
   });
 
   it('two runners on one database: only one fetches the listing', async () => {
@@ -149,7 +149,7 @@ describe('the daily arXiv sync of a running bot', () => {
         runner: runnerAt('b', () => new Date('2026-11-27T07:00:00Z')),
       }),
     ).toBeNull();
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   });
 });

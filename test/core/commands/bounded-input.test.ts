@@ -10,6 +10,7 @@ import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { parseQuery } from '../../../src/core/search/query-parser.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { toMatchKey } from '../../../src/core/text.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
@@ -26,9 +27,9 @@ async function sampleChat() {
   await ingestPaths([SAMPLE_PAGE], { store, clock: () => new Date() });
   const now = new Date();
   for (const name of ['Amanda Askell', 'Deep Ganguli', 'Zac Hatfield-Dodds Junior']) {
-    store.saveProfile(fakeProfile(name, [fakePaper(name.length)]), { path: name, contentHash: name }, now);
+    await store.saveProfile(fakeProfile(name, [fakePaper(name.length)]), { path: name, contentHash: name }, now);
   }
-  store.saveProfile(
+  await store.saveProfile(
     fakeProfile('Long Word', [
       fakePaper(90, { title: `On ${LONG_WORD} in miners` }),
       fakePaper(91, { title: 'Supercalifragilisticexpialidocious models' }),
@@ -36,17 +37,21 @@ async function sampleChat() {
     { path: 'long', contentHash: 'long' },
     now,
   );
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
+  const search = createSearch({
+    store,
+    index: await PaperIndex.open({ store }),
+    text: createSqliteTextIndex(store.db),
+  });
   return { store, search, chat: createChat({ store, search }) };
 }
 
 /** Runs `work` three times; the best time (scheduling noise aside) and the growth of peak memory. */
-function measure(work: () => unknown): { ms: number; growthMb: number } {
+async function measure(work: () => unknown): Promise<{ ms: number; growthMb: number }> {
   const peakBefore = process.resourceUsage().maxRSS;
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    work();
+    await work();
     best = Math.min(best, performance.now() - started);
   }
   return { ms: best, growthMb: (process.resourceUsage().maxRSS - peakBefore) / 1024 };
@@ -86,32 +91,32 @@ describe('bounded input: 40,000-character messages', () => {
   it.each(Object.entries(PATHOLOGICAL))('a mention of %s is refused as too long, at once', async (_, text) => {
     const { chat, store } = await sampleChat();
     let reply: Reply | undefined;
-    const { ms, growthMb } = measure(() => {
-      reply = chat.handle(text);
+    const { ms, growthMb } = await measure(async () => {
+      reply = await chat.handle(text);
     });
     const error = errorOf(reply as Reply);
     expect(error?.code).toBe('invalid_query');
     expect(error?.message).toMatch(/too long.*at most 4,000/);
     expect(ms).toBeLessThan(MAX_MS);
     expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
-    store.close();
+    await store.close();
   });
 
   it.each(Object.entries(PATHOLOGICAL))('a search (CLI) for %s is refused as too long, at once', async (_, text) => {
     const { search, store } = await sampleChat();
-    const { ms, growthMb } = measure(() => {
-      expect(() => search.search(text)).toThrow(/query is too long: 40,000 characters, at most 1,000/);
+    const { ms, growthMb } = await measure(async () => {
+      await expect(search.search(text)).rejects.toThrow(/query is too long: 40,000 characters, at most 1,000/);
     });
     expect(ms).toBeLessThan(MAX_MS);
     expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
-    store.close();
+    await store.close();
   });
 
   it.each(Object.entries(PATHOLOGICAL))(
     'the parts that have no limit of their own run in linear time on %s',
-    (_, text) => {
+    async (_, text) => {
       const names = createNameIndex(['Amanda Askell', 'Deep Ganguli', 'Zac Hatfield-Dodds']);
-      const { ms, growthMb } = measure(() => {
+      const { ms, growthMb } = await measure(async () => {
         toQueryLanguage(text);
         toMatchKey(text);
         names.closest(text);
@@ -143,13 +148,13 @@ describe('bounded input: just under the limits is answered, within the bounds', 
     expect(query.length).toBeLessThanOrEqual(INPUT_LIMITS.query);
     const { chat, store } = await sampleChat();
     let reply: Reply | undefined;
-    const { ms, growthMb } = measure(() => {
-      reply = chat.handle(`/paper ${query}`);
+    const { ms, growthMb } = await measure(async () => {
+      reply = await chat.handle(`/paper ${query}`);
     });
     expect(reply?.kind).toBe('papers');
     expect(ms).toBeLessThan(MAX_MS);
     expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
-    store.close();
+    await store.close();
   });
 
   it('a query of 33 words is invalid_query, naming the limit', () => {
@@ -166,26 +171,30 @@ describe('bounded input: just under the limits is answered, within the bounds', 
     const asked = '@paperboy papers on sycophancy';
     const text = asked + '?'.repeat(INPUT_LIMITS.message - asked.length);
     expect(text).toHaveLength(INPUT_LIMITS.message);
-    const { ms } = measure(() => expect(chat.handle(text).kind).toBe('papers'));
+    const { ms } = await measure(async () => expect((await chat.handle(text)).kind).toBe('papers'));
     expect(ms).toBeLessThan(MAX_MS);
     const long = `@paperboy ${'?'.repeat(INPUT_LIMITS.message - 11)}x`;
-    const timed = measure(() => expect(errorOf(chat.handle(long))?.message).toMatch(/query is too long/));
+    const timed = await measure(async () =>
+      expect(errorOf(await chat.handle(long))?.message).toMatch(/query is too long/),
+    );
     expect(timed.ms).toBeLessThan(MAX_MS);
-    store.close();
+    await store.close();
   });
 
   it('an author name of 200 characters is looked up; 201 is refused as too long', async () => {
     const { chat, store } = await sampleChat();
     const name = atLimit('Hatfieldwordthatgoesonandon', INPUT_LIMITS.name);
-    const { ms, growthMb } = measure(() => expect(chat.handle(`/author ${name}`).kind).not.toBe('error'));
+    const { ms, growthMb } = await measure(async () =>
+      expect((await chat.handle(`/author ${name}`)).kind).not.toBe('error'),
+    );
     expect(ms).toBeLessThan(MAX_MS);
     expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
-    const refused = errorOf(chat.handle(`/author ${name}x`));
+    const refused = errorOf(await chat.handle(`/author ${name}x`));
     expect(refused?.code).toBe('invalid_query');
     expect(refused?.message).toMatch(/author name is too long: 201 characters, at most 200/);
-    expect(errorOf(chat.handle(`who is ${name}x`))?.message).toMatch(/author name is too long/);
-    expect(errorOf(chat.handle(`/author Deep Ganguli vs ${name}x`))?.message).toMatch(/author name is too long/);
-    store.close();
+    expect(errorOf(await chat.handle(`who is ${name}x`))?.message).toMatch(/author name is too long/);
+    expect(errorOf(await chat.handle(`/author Deep Ganguli vs ${name}x`))?.message).toMatch(/author name is too long/);
+    await store.close();
   });
 
   it('a query of 1,001 characters is invalid_query, naming the limit', () => {
@@ -200,14 +209,14 @@ describe('bounded input: long words are only matched exactly', () => {
   it('a word over 40 characters finds its paper spelled exactly, not with a typo or unfinished', async () => {
     const { search, store } = await sampleChat();
     const title = `On ${LONG_WORD} in miners`;
-    expect(search.search(LONG_WORD).results.map((r) => r.paper.title)).toEqual([title]);
-    expect(search.search(LONG_WORD.replace('volcano', 'volacno')).total).toBe(0);
-    expect(search.search(LONG_WORD.slice(0, 42)).total).toBe(0);
+    expect((await search.search(LONG_WORD)).results.map((r) => r.paper.title)).toEqual([title]);
+    expect((await search.search(LONG_WORD.replace('volcano', 'volacno'))).total).toBe(0);
+    expect((await search.search(LONG_WORD.slice(0, 42))).total).toBe(0);
     // 34 characters: typos still tolerated.
-    expect(search.search('supercalifragilisticexpialidocous').results[0]?.paper.title).toBe(
+    expect((await search.search('supercalifragilisticexpialidocous')).results[0]?.paper.title).toBe(
       'Supercalifragilisticexpialidocious models',
     );
-    store.close();
+    await store.close();
   });
 
   it('an author name with a word over 40 characters is matched by prefix, not by typo', () => {

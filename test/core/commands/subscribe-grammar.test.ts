@@ -3,94 +3,96 @@ import { parseSubscribe, protectQuery } from '../../../src/core/commands/subscri
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { chatWithDigests } from '../../helpers/digest-fixture.ts';
 
-function setup() {
+async function setup() {
   const store = createSqliteStore(':memory:');
-  const { chat, digests } = chatWithDigests(store, () => new Date('2026-11-28T12:00:00Z'));
+  const { chat, digests } = await chatWithDigests(store, () => new Date('2026-11-28T12:00:00Z'));
   const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
   return { store, chat, digests, context, handle: (text: string) => chat.handle(text, context) };
 }
 
 describe('/digest subscribe and watch grammar', () => {
-  it('H5 refuses `empty` for a watch, saying why, and makes no watch', () => {
-    const t = setup();
-    expect(t.handle('/digest watch reward hacking empty')).toMatchObject({
+  it('H5 refuses `empty` for a watch, saying why, and makes no watch', async () => {
+    const t = await setup();
+    expect(await t.handle('/digest watch reward hacking empty')).toMatchObject({
       kind: 'error',
       code: 'invalid_query',
       message: expect.stringMatching(/every 15 minutes.*No new papers/),
     });
-    expect(t.digests.listSubscriptions()).toEqual([]);
-    expect(t.handle('/digest watch reward hacking')).toMatchObject({ kind: 'notice' });
-    expect(t.digests.listSubscriptions()).toMatchObject([{ kind: 'watch', query: 'reward hacking', postEmpty: false }]);
+    expect(await t.digests.listSubscriptions()).toEqual([]);
+    expect(await t.handle('/digest watch reward hacking')).toMatchObject({ kind: 'notice' });
+    expect(await t.digests.listSubscriptions()).toMatchObject([
+      { kind: 'watch', query: 'reward hacking', postEmpty: false },
+    ]);
   });
 
-  it('H5 an older watch saved with post_empty = 1 is not listed as posting empty days', () => {
-    const t = setup();
-    t.handle('/digest watch reward hacking');
+  it('H5 an older watch saved with post_empty = 1 is not listed as posting empty days', async () => {
+    const t = await setup();
+    await t.handle('/digest watch reward hacking');
     // What an older Paperboy stored for `/digest watch reward hacking empty`.
     t.store.db.prepare('UPDATE subscriptions SET post_empty = 1').run();
-    expect(t.handle('/digest list')).toMatchObject({
+    expect(await t.handle('/digest list')).toMatchObject({
       kind: 'notice',
       text: expect.not.stringMatching(/no new papers/),
     });
   });
 
-  it('H6 refuses `at` and `tz` for a watch, saying why, rather than ignoring them', () => {
-    const t = setup();
+  it('H6 refuses `at` and `tz` for a watch, saying why, rather than ignoring them', async () => {
+    const t = await setup();
     for (const options of ['at 09:00', 'tz Europe/Berlin', 'at 07:30 tz UTC']) {
-      expect(t.handle(`/digest watch robots ${options}`)).toMatchObject({
+      expect(await t.handle(`/digest watch robots ${options}`)).toMatchObject({
         kind: 'error',
         code: 'invalid_query',
         message: expect.stringMatching(/A watch has no time of day: .*every 15 minutes.*\/digest subscribe robots/),
       });
     }
-    expect(t.digests.listSubscriptions()).toEqual([]);
+    expect(await t.digests.listSubscriptions()).toEqual([]);
   });
 
-  it('H6 refuses a clock time with seconds rather than searching for it: at 09:00:00', () => {
-    const t = setup();
-    expect(t.handle('/digest subscribe robots at 09:00:00')).toMatchObject({
+  it('H6 refuses a clock time with seconds rather than searching for it: at 09:00:00', async () => {
+    const t = await setup();
+    expect(await t.handle('/digest subscribe robots at 09:00:00')).toMatchObject({
       kind: 'error',
       message: expect.stringMatching(/"at 09:00:00": expected a time like 09:00/),
     });
     expect(parseSubscribe('papers at 2023')).toMatchObject({ query: 'papers at 2023' });
   });
 
-  it('H6 stores a time zone under its proper name whatever case it was typed in', () => {
-    const t = setup();
-    expect(t.handle('/digest subscribe robots tz europe/berlin')).toMatchObject({
+  it('H6 stores a time zone under its proper name whatever case it was typed in', async () => {
+    const t = await setup();
+    expect(await t.handle('/digest subscribe robots tz europe/berlin')).toMatchObject({
       kind: 'notice',
       text: expect.stringContaining('daily at 09:00 Europe/Berlin'),
     });
     expect(parseSubscribe('tz utc')).toMatchObject({ query: '', tz: 'UTC' });
   });
 
-  it('H6 takes option words inside the query as query words: /digest subscribe look at transformers', () => {
-    const t = setup();
-    expect(t.handle('/digest subscribe look at transformers')).toMatchObject({
+  it('H6 takes option words inside the query as query words: /digest subscribe look at transformers', async () => {
+    const t = await setup();
+    expect(await t.handle('/digest subscribe look at transformers')).toMatchObject({
       kind: 'notice',
       text: expect.stringContaining('“look at transformers” · daily at 09:00 UTC'),
     });
-    t.handle('/digest subscribe empty chairs at night tz data');
-    t.handle('/digest subscribe papers at 2023');
-    expect(t.digests.listSubscriptions().map((s) => [s.query, s.time, s.tz, s.postEmpty])).toEqual([
+    await t.handle('/digest subscribe empty chairs at night tz data');
+    await t.handle('/digest subscribe papers at 2023');
+    expect((await t.digests.listSubscriptions()).map((s) => [s.query, s.time, s.tz, s.postEmpty])).toEqual([
       ['look at transformers', '09:00', 'UTC', false],
       ['empty chairs at night tz data', '09:00', 'UTC', false],
       ['papers at 2023', '09:00', 'UTC', false],
     ]);
-    expect(t.handle('/help digest')).toMatchObject({
+    expect(await t.handle('/help digest')).toMatchObject({
       kind: 'help',
       commands: [{ description: expect.stringMatching(/Options come last, after the query.*"quoted" word/) }],
     });
   });
 
-  it('H6 keeps a quoted word in the query: /digest subscribe "empty" results', () => {
-    const t = setup();
-    t.handle('/digest subscribe "empty" results');
-    t.handle('/digest subscribe results "empty"');
-    t.handle('/digest subscribe "empty" results empty');
-    t.handle('/digest subscribe "the empty set"');
-    t.handle('/digest subscribe "meetings at 09:00" tz Asia/Tokyo');
-    expect(t.digests.listSubscriptions().map((s) => [s.query, s.postEmpty, s.tz])).toEqual([
+  it('H6 keeps a quoted word in the query: /digest subscribe "empty" results', async () => {
+    const t = await setup();
+    await t.handle('/digest subscribe "empty" results');
+    await t.handle('/digest subscribe results "empty"');
+    await t.handle('/digest subscribe "empty" results empty');
+    await t.handle('/digest subscribe "the empty set"');
+    await t.handle('/digest subscribe "meetings at 09:00" tz Asia/Tokyo');
+    expect((await t.digests.listSubscriptions()).map((s) => [s.query, s.postEmpty, s.tz])).toEqual([
       ['"empty" results', false, 'UTC'],
       ['results "empty"', false, 'UTC'],
       ['"empty" results', true, 'UTC'],
@@ -99,10 +101,10 @@ describe('/digest subscribe and watch grammar', () => {
     ]);
   });
 
-  it('H6 reads options only as a trailing run, in any order, each once', () => {
-    const t = setup();
-    t.handle('/digest subscribe look at transformers empty tz Europe/Berlin at 7:30');
-    expect(t.digests.listSubscriptions().map((s) => [s.query, s.time, s.tz, s.postEmpty])).toEqual([
+  it('H6 reads options only as a trailing run, in any order, each once', async () => {
+    const t = await setup();
+    await t.handle('/digest subscribe look at transformers empty tz Europe/Berlin at 7:30');
+    expect((await t.digests.listSubscriptions()).map((s) => [s.query, s.time, s.tz, s.postEmpty])).toEqual([
       ['look at transformers', '07:30', 'Europe/Berlin', true],
     ]);
     expect(parseSubscribe('at 08:00 tz UTC')).toMatchObject({ query: '', time: '08:00', tz: 'UTC', postEmpty: false });
@@ -112,19 +114,19 @@ describe('/digest subscribe and watch grammar', () => {
     });
     // An option in the middle is part of the query; options after it still count.
     expect(parseSubscribe('llm empty prompts empty')).toMatchObject({ query: 'llm empty prompts', postEmpty: true });
-    expect(t.handle('/digest subscribe x at 08:00 at 09:00')).toMatchObject({
+    expect(await t.handle('/digest subscribe x at 08:00 at 09:00')).toMatchObject({
       kind: 'error',
       message: expect.stringMatching(/"at" is given twice/),
     });
-    expect(t.handle('/digest subscribe x at 9am')).toMatchObject({
+    expect(await t.handle('/digest subscribe x at 9am')).toMatchObject({
       kind: 'error',
       message: expect.stringMatching(/time like 09:00/),
     });
-    expect(t.handle('/digest subscribe x tz Europe/Berln')).toMatchObject({
+    expect(await t.handle('/digest subscribe x tz Europe/Berln')).toMatchObject({
       kind: 'error',
       message: expect.stringMatching(/time zone like Europe\/Berlin/),
     });
-    expect(t.digests.listSubscriptions()).toHaveLength(1);
+    expect(await t.digests.listSubscriptions()).toHaveLength(1);
   });
 });
 
@@ -138,14 +140,14 @@ describe('protectQuery: a query that arrived alone (a Discord option) stays the 
 });
 
 describe('a subscription query that asks for nothing', () => {
-  it('is refused rather than taken as "every new paper" (`???`), and says how to ask for all', () => {
-    const t = setup();
-    const reply = t.handle('/digest subscribe ???');
+  it('is refused rather than taken as "every new paper" (`???`), and says how to ask for all', async () => {
+    const t = await setup();
+    const reply = await t.handle('/digest subscribe ???');
     expect(reply).toMatchObject({ kind: 'error', code: 'invalid_query' });
     expect(JSON.stringify(reply)).toMatch(/no word or filter to match.*leave the query out/);
-    expect(t.handle('/digest watch ¿¡…')).toMatchObject({ kind: 'error', code: 'invalid_query' });
-    expect(t.digests.listSubscriptions()).toEqual([]);
-    expect(t.handle('/digest subscribe cat:CL')).toMatchObject({ kind: 'notice' });
+    expect(await t.handle('/digest watch ¿¡…')).toMatchObject({ kind: 'error', code: 'invalid_query' });
+    expect(await t.digests.listSubscriptions()).toEqual([]);
+    expect(await t.handle('/digest subscribe cat:CL')).toMatchObject({ kind: 'notice' });
   });
 });
 
@@ -193,22 +195,22 @@ describe('rhythm: daily, weekdays or weekly DAY as trailing options', () => {
     expect(() => parseSubscribe(text)).toThrow(message);
   });
 
-  it('saves the rhythm and /digest list shows it with the next due time in UTC', () => {
-    const t = setup();
-    expect(t.handle('/digest subscribe robots weekly fri at 16:00 tz Europe/Berlin')).toMatchObject({
+  it('saves the rhythm and /digest list shows it with the next due time in UTC', async () => {
+    const t = await setup();
+    expect(await t.handle('/digest subscribe robots weekly fri at 16:00 tz Europe/Berlin')).toMatchObject({
       kind: 'notice',
       text: 'Subscribed: #1 “robots” · weekly on Friday at 16:00 Europe/Berlin · next 2026-12-04 15:00 UTC. Papers already indexed are not new.',
     });
-    t.handle('/digest subscribe weekdays at 08:00');
-    t.handle('/digest subscribe llm daily');
-    t.handle('/digest subscribe');
-    expect(t.digests.listSubscriptions().map((s) => [s.rhythm, s.weekday])).toEqual([
+    await t.handle('/digest subscribe weekdays at 08:00');
+    await t.handle('/digest subscribe llm daily');
+    await t.handle('/digest subscribe');
+    expect((await t.digests.listSubscriptions()).map((s) => [s.rhythm, s.weekday])).toEqual([
       ['weekly', 5],
       ['weekdays', null],
       ['daily', null],
       ['daily', null],
     ]);
-    expect(t.handle('/digest list')).toMatchObject({
+    expect(await t.handle('/digest list')).toMatchObject({
       kind: 'notice',
       text: [
         'Digests here:',
@@ -221,31 +223,31 @@ describe('rhythm: daily, weekdays or weekly DAY as trailing options', () => {
     });
   });
 
-  it('refuses a wrong rhythm in the chat with the grammar’s message and saves nothing', () => {
-    const t = setup();
-    expect(t.handle('/digest subscribe robots weekly')).toMatchObject({
+  it('refuses a wrong rhythm in the chat with the grammar’s message and saves nothing', async () => {
+    const t = await setup();
+    expect(await t.handle('/digest subscribe robots weekly')).toMatchObject({
       kind: 'error',
       code: 'invalid_query',
       message: expect.stringContaining('"weekly" needs a day after it'),
     });
-    expect(t.handle('/digest watch robots weekly weds')).toMatchObject({
+    expect(await t.handle('/digest watch robots weekly weds')).toMatchObject({
       kind: 'error',
       code: 'invalid_query',
       message: expect.stringContaining('"weekly weds": expected a day'),
     });
-    expect(t.digests.listSubscriptions()).toEqual([]);
+    expect(await t.digests.listSubscriptions()).toEqual([]);
   });
 
-  it('a watch takes a rhythm, and with it a time, a zone and "empty"', () => {
-    const t = setup();
-    expect(t.handle('/digest watch robots weekly mon at 09:00 tz Asia/Tokyo empty')).toMatchObject({
+  it('a watch takes a rhythm, and with it a time, a zone and "empty"', async () => {
+    const t = await setup();
+    expect(await t.handle('/digest watch robots weekly mon at 09:00 tz Asia/Tokyo empty')).toMatchObject({
       kind: 'notice',
       text: expect.stringMatching(
         /^Watching: #1 “robots” · direct message weekly on Monday at 09:00 Asia\/Tokyo · also on days/,
       ),
     });
-    expect(t.handle('/digest watch robots daily')).toMatchObject({ kind: 'notice' });
-    expect(t.digests.listSubscriptions()).toMatchObject([
+    expect(await t.handle('/digest watch robots daily')).toMatchObject({ kind: 'notice' });
+    expect(await t.digests.listSubscriptions()).toMatchObject([
       { kind: 'watch', rhythm: 'weekly', weekday: 1, time: '09:00', tz: 'Asia/Tokyo', postEmpty: true },
       { kind: 'watch', rhythm: 'daily', weekday: null, postEmpty: false },
     ]);

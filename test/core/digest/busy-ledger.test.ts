@@ -10,6 +10,7 @@ import { createSearch } from '../../../src/core/search/search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../../../src/core/store/busy.ts';
 import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { dailySubscription, paperInput } from '../../helpers/digest-fixture.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
@@ -20,15 +21,19 @@ const MINUTE = 60_000;
  * A bot's connection (200 ms busy timeout per call) on a database file with one terminal subscription and three
  * new papers, and another connection ("an import") that can take the write lock.
  */
-function botWithImport(file: string) {
+async function botWithImport(file: string) {
   const store = createSqliteStore(file, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
   const digests = createSqliteDigests(store.db);
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
-  digests.addSubscription(
+  const search = createSearch({
+    store,
+    index: await PaperIndex.open({ store }),
+    text: createSqliteTextIndex(store.db),
+  });
+  await digests.addSubscription(
     dailySubscription({ platform: 'terminal', channel: 'terminal', createdBy: null }),
     new Date('2026-11-28T12:00:00Z'),
   );
-  store.savePapers(
+  await store.savePapers(
     [1, 2, 3].map((n) => paperInput(n)),
     new Date('2026-11-28T13:00:00Z'),
   );
@@ -66,16 +71,16 @@ function importHoldsLock(importer: Database.Database, ms: number): Promise<void>
 describe('ledger writes after a post, while another process holds the write lock', () => {
   const tempDir = useTempDir();
   const open: { store: { close(): void }; importer: Database.Database }[] = [];
-  afterEach(() => {
+  afterEach(async () => {
     for (const { store, importer } of open.splice(0)) {
       if (importer.inTransaction) importer.exec('ROLLBACK');
       importer.close();
-      store.close();
+      await store.close();
     }
   });
 
   it('H1 a terminal digest is printed once when the import takes the lock right after it was printed', async () => {
-    const bot = botWithImport(join(tempDir(), 'p.db'));
+    const bot = await botWithImport(join(tempDir(), 'p.db'));
     open.push(bot);
     const printed: string[] = [];
     let released: Promise<void> | undefined;
@@ -99,7 +104,7 @@ describe('ledger writes after a post, while another process holds the write lock
   });
 
   it('H1 a lease renewal that meets the lock while the lease has time left does not stop the poster mid-digest', async () => {
-    const bot = botWithImport(join(tempDir(), 'p.db'));
+    const bot = await botWithImport(join(tempDir(), 'p.db'));
     open.push(bot);
     const sent: string[] = [];
     let released: Promise<void> | undefined;

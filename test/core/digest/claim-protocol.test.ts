@@ -10,6 +10,7 @@ import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack.ts';
 import { slowReplies } from '../../fakes/faults.ts';
 import { crashingAfterPost, dailySubscription, paperInput } from '../../helpers/digest-fixture.ts';
@@ -22,10 +23,14 @@ const DAY2 = '2026-11-30T09:00:00Z';
 const MINUTE = 60_000;
 
 /** One runner: its own connection to the database file, its own search and its own Slack client. */
-function openRunner(file: string, slack: FakeSlack) {
+async function openRunner(file: string, slack: FakeSlack) {
   const store = createSqliteStore(file);
   const digests = createSqliteDigests(store.db);
-  const search = createSearch({ store, index: PaperIndex.open({ store }) });
+  const search = createSearch({
+    store,
+    index: await PaperIndex.open({ store }),
+    text: createSqliteTextIndex(store.db),
+  });
   const logs: string[] = [];
   const slackPoster = createSlackDigestPoster({
     token: 'xoxb-test',
@@ -65,15 +70,15 @@ function papersInThreads(slack: FakeSlack, channel: string): [number, number][] 
 }
 const summariesIn = (slack: FakeSlack, channel: string) => slack.history(channel).filter((m) => !m.thread_ts);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const unfinished = (runner: ReturnType<typeof openRunner>) =>
+const unfinished = (runner: Awaited<ReturnType<typeof openRunner>>) =>
   runner.store.db.prepare(`SELECT count(*) AS n FROM digest_runs WHERE status IN ('due', 'sending')`).get();
 
 describe('the claim protocol: several runners on one database', () => {
   const tempDir = useTempDir();
   let slack: FakeSlack | undefined;
-  const runners: ReturnType<typeof openRunner>[] = [];
+  const runners: Awaited<ReturnType<typeof openRunner>>[] = [];
   afterEach(async () => {
-    for (const runner of runners.splice(0)) runner.store.close();
+    for (const runner of runners.splice(0)) await runner.store.close();
     await slack?.stop();
   });
 
@@ -81,14 +86,14 @@ describe('the claim protocol: several runners on one database', () => {
   async function setup(papers: number, subscription: NewSubscription = CHANNEL) {
     slack = await startFakeSlack();
     const file = join(tempDir(), 'p.db');
-    const a = openRunner(file, slack);
-    const b = openRunner(file, slack);
+    const a = await openRunner(file, slack);
+    const b = await openRunner(file, slack);
     runners.push(a, b);
-    a.digests.addSubscription(subscription, new Date('2026-11-28T12:00:00Z'));
-    addPapers(a, 1, papers);
+    await a.digests.addSubscription(subscription, new Date('2026-11-28T12:00:00Z'));
+    await addPapers(a, 1, papers);
     return { a, b, slack };
   }
-  const addPapers = (runner: ReturnType<typeof openRunner>, from: number, to: number) =>
+  const addPapers = (runner: Awaited<ReturnType<typeof openRunner>>, from: number, to: number) =>
     runner.store.savePapers(
       range(from, to).map((n) => paperInput(n)),
       new Date('2026-11-28T13:00:00Z'),
@@ -139,38 +144,42 @@ describe('the claim protocol: several runners on one database', () => {
     const { a, b, slack } = await setup(3);
     // What a runner that died right after marking the digest "sending" leaves behind (nothing reached Slack).
     const t0 = Date.now();
-    const run = a.digests.openRun(1, new Date(DAY1), { fromSeq: 0, toSeq: 3, ids: [1, 2, 3] }, new Date(DAY1));
-    expect(a.digests.claimRun(run?.id ?? 0, { owner: 'dead', now: t0, ms: 2 * MINUTE })).toBeDefined();
-    expect(a.digests.markSending(run?.id ?? 0, 'dead', new Date(DAY1))).toBe(true);
+    const run = await a.digests.openRun(1, new Date(DAY1), { fromSeq: 0, toSeq: 3, ids: [1, 2, 3] }, new Date(DAY1));
+    expect(await a.digests.claimRun(run?.id ?? 0, { owner: 'dead', now: t0, ms: 2 * MINUTE })).toBeDefined();
+    expect(await a.digests.markSending(run?.id ?? 0, 'dead', new Date(DAY1))).toBe(true);
 
     expect((await b.run(DAY1, { clock: () => t0 + MINUTE })).map((o) => o.status)).toEqual(['busy']);
     expect(slack.history('C1')).toHaveLength(0);
     expect((await b.run(DAY1, { clock: () => t0 + 2 * MINUTE })).map((o) => o.status)).toEqual(['sent']);
     expect((await a.run(DAY1, { clock: () => t0 + 3 * MINUTE })).map((o) => o.status)).toEqual([]);
     expect(summariesIn(slack, 'C1')).toHaveLength(1);
-    expect(b.digests.getRun(1, new Date(DAY1))).toMatchObject({ status: 'sent', attempts: 2, leaseUntil: null });
+    expect(await b.digests.getRun(1, new Date(DAY1))).toMatchObject({ status: 'sent', attempts: 2, leaseUntil: null });
   });
 
   it('H1 a new ledger row is refused while an older one is unfinished, at or after a row already made, or after the watermark moved', async () => {
     const { a } = await setup(4);
     const papers = { fromSeq: 0, toSeq: 2, ids: [1, 2] };
-    const first = a.digests.openRun(1, new Date(DAY1), papers, new Date(DAY1));
+    const first = await a.digests.openRun(1, new Date(DAY1), papers, new Date(DAY1));
     expect(first?.status).toBe('due');
     // Another runner whose clock is a day ahead: the older row must finish first.
-    expect(a.digests.openRun(1, new Date(DAY2), { fromSeq: 0, toSeq: 4, ids: [1, 2, 3, 4] }, new Date(DAY2))).toBe(
-      undefined,
-    );
-    expect(a.digests.claimRun(first?.id ?? 0, { owner: 'me', now: Date.now(), ms: MINUTE })).toBeDefined();
-    expect(a.digests.claimRun(first?.id ?? 0, { owner: 'other', now: Date.now(), ms: MINUTE })).toBeUndefined();
-    expect(a.digests.markSent(first?.id ?? 0, 'other', 'ts', new Date(DAY1))).toBe(false);
-    expect(a.digests.markSent(first?.id ?? 0, 'me', 'ts', new Date(DAY1))).toBe(true);
+    expect(
+      await a.digests.openRun(1, new Date(DAY2), { fromSeq: 0, toSeq: 4, ids: [1, 2, 3, 4] }, new Date(DAY2)),
+    ).toBe(undefined);
+    expect(await a.digests.claimRun(first?.id ?? 0, { owner: 'me', now: Date.now(), ms: MINUTE })).toBeDefined();
+    expect(await a.digests.claimRun(first?.id ?? 0, { owner: 'other', now: Date.now(), ms: MINUTE })).toBeUndefined();
+    expect(await a.digests.markSent(first?.id ?? 0, 'other', 'ts', new Date(DAY1))).toBe(false);
+    expect(await a.digests.markSent(first?.id ?? 0, 'me', 'ts', new Date(DAY1))).toBe(true);
     // The watermark moved to 2: a row computed from 0 would carry papers 1 and 2 again.
-    expect(a.digests.openRun(1, new Date(DAY2), { fromSeq: 0, toSeq: 4, ids: [1, 2, 3, 4] }, new Date(DAY2))).toBe(
+    expect(
+      await a.digests.openRun(1, new Date(DAY2), { fromSeq: 0, toSeq: 4, ids: [1, 2, 3, 4] }, new Date(DAY2)),
+    ).toBe(undefined);
+    // A runner whose clock is behind: day 1 is done.
+    expect(await a.digests.openRun(1, new Date(DAY1), { fromSeq: 2, toSeq: 4, ids: [3, 4] }, new Date(DAY1))).toBe(
       undefined,
     );
-    // A runner whose clock is behind: day 1 is done.
-    expect(a.digests.openRun(1, new Date(DAY1), { fromSeq: 2, toSeq: 4, ids: [3, 4] }, new Date(DAY1))).toBe(undefined);
-    expect(a.digests.openRun(1, new Date(DAY2), { fromSeq: 2, toSeq: 4, ids: [3, 4] }, new Date(DAY2))).toMatchObject({
+    expect(
+      await a.digests.openRun(1, new Date(DAY2), { fromSeq: 2, toSeq: 4, ids: [3, 4] }, new Date(DAY2)),
+    ).toMatchObject({
       status: 'due',
       paperIds: [3, 4],
     });
@@ -179,13 +188,13 @@ describe('the claim protocol: several runners on one database', () => {
   it('a database busy for longer than the runner waits fails the tick, not the runner, and the next tick sends the digest once', async () => {
     const { a, b, slack } = await setup(2);
     b.store.db.pragma('busy_timeout = 50');
-    a.store.begin();
+    await a.store.begin();
     try {
       const outcomes = await b.run(DAY1, { busy: { maxWaitMs: 300 } });
       expect(outcomes.map((o) => o.status)).toEqual(['failed']);
       expect(b.logs.join('\n')).toMatch(/the database stayed locked by another process/);
     } finally {
-      a.store.commit();
+      await a.store.commit();
     }
     expect(slack.history('C1')).toHaveLength(0);
     expect((await b.run(DAY1)).map((o) => o.status)).toEqual(['sent']);
@@ -196,28 +205,28 @@ describe('the claim protocol: several runners on one database', () => {
 describe('every unfinished run is recovered before a newer one starts', () => {
   const tempDir = useTempDir();
   let slack: FakeSlack | undefined;
-  const runners: ReturnType<typeof openRunner>[] = [];
+  const runners: Awaited<ReturnType<typeof openRunner>>[] = [];
   afterEach(async () => {
-    for (const runner of runners.splice(0)) runner.store.close();
+    for (const runner of runners.splice(0)) await runner.store.close();
     await slack?.stop();
   });
   async function setup(subscription: NewSubscription = CHANNEL) {
     slack = await startFakeSlack();
-    const runner = openRunner(join(tempDir(), 'p.db'), slack);
+    const runner = await openRunner(join(tempDir(), 'p.db'), slack);
     runners.push(runner);
-    runner.digests.addSubscription(subscription, new Date('2026-11-28T12:00:00Z'));
+    await runner.digests.addSubscription(subscription, new Date('2026-11-28T12:00:00Z'));
     return { runner, slack };
   }
-  const addPapers = (runner: ReturnType<typeof openRunner>, from: number, to: number) =>
+  const addPapers = (runner: Awaited<ReturnType<typeof openRunner>>, from: number, to: number) =>
     runner.store.savePapers(
       range(from, to).map((n) => paperInput(n)),
       new Date(),
     );
 
   /** A digest at `at` that reaches Slack whole before its runner dies (the ledger never hears of it). */
-  const crashAfterPosting = async (runner: ReturnType<typeof openRunner>, at: string) => {
+  const crashAfterPosting = async (runner: Awaited<ReturnType<typeof openRunner>>, at: string) => {
     const outcomes = await runDueDigests({
-      ...optionsOf(runner),
+      ...(await optionsOf(runner)),
       posters: { slack: crashingAfterPost(runner.slackPoster) },
       now: new Date(at),
     });
@@ -226,10 +235,10 @@ describe('every unfinished run is recovered before a newer one starts', () => {
 
   it('H2 a digest left sending after its post is completed at the next day’s tick, and the new digest carries only new papers', async () => {
     const { runner, slack } = await setup();
-    addPapers(runner, 1, 3);
+    await addPapers(runner, 1, 3);
     // Day 1: everything reached Slack, then the runner failed before the ledger heard of it.
     await crashAfterPosting(runner, DAY1);
-    addPapers(runner, 4, 5);
+    await addPapers(runner, 4, 5);
     // Day 2, a day later: the old run is looked up and closed first, then day 2 goes out with papers 4 and 5.
     const day2 = await runner.run(DAY2);
     expect(day2.map((o) => [o.status, o.papers.map((p) => p.id)])).toEqual([
@@ -243,7 +252,7 @@ describe('every unfinished run is recovered before a newer one starts', () => {
 
   it('H2 a digest left sending is found and completed, not posted again, after 150 messages of chat in the channel', async () => {
     const { runner, slack } = await setup();
-    addPapers(runner, 1, 3);
+    await addPapers(runner, 1, 3);
     await crashAfterPosting(runner, DAY1);
     // The team talks on while the bot is down: the summary is no longer among the channel's latest messages.
     const people = new WebClient('xoxb-person', { slackApiUrl: slack.apiUrl });
@@ -258,9 +267,9 @@ describe('every unfinished run is recovered before a newer one starts', () => {
 
   it('H2 a watch left sending is recovered when the bot comes back 20 minutes later, not posted again', async () => {
     const { runner, slack } = await setup({ ...CHANNEL, kind: 'watch', channel: 'U7', query: 'tiny' });
-    addPapers(runner, 1, 2);
+    await addPapers(runner, 1, 2);
     await crashAfterPosting(runner, '2026-11-29T09:00:00Z');
-    addPapers(runner, 3, 3);
+    await addPapers(runner, 3, 3);
     // Back at 09:20: the 09:15 watch is due, but the 09:00 one is still "sending".
     const back = await runner.run('2026-11-29T09:20:00Z');
     expect(back.map((o) => [o.status, o.papers.map((p) => p.id)])).toEqual([
@@ -273,11 +282,11 @@ describe('every unfinished run is recovered before a newer one starts', () => {
 
   it('H2 a digest left sending that never reached Slack and is past the lateness limit is skipped; its papers go out next', async () => {
     const { runner, slack } = await setup();
-    addPapers(runner, 1, 2);
+    await addPapers(runner, 1, 2);
     slack.failNext('chat.postMessage', 500);
     expect((await runner.run(DAY1)).map((o) => o.status)).toEqual(['failed']);
     expect(slack.history('C1')).toHaveLength(0);
-    addPapers(runner, 3, 3);
+    await addPapers(runner, 3, 3);
     const next = await runner.run(DAY2);
     expect(next.map((o) => [o.status, o.papers.map((p) => p.id)])).toEqual([
       ['skipped', []],
@@ -289,11 +298,15 @@ describe('every unfinished run is recovered before a newer one starts', () => {
   });
 });
 
-function optionsOf(runner: ReturnType<typeof openRunner>) {
+async function optionsOf(runner: Awaited<ReturnType<typeof openRunner>>) {
   return {
     store: runner.store,
     digests: runner.digests,
-    search: createSearch({ store: runner.store, index: PaperIndex.open({ store: runner.store }) }),
+    search: createSearch({
+      store: runner.store,
+      index: await PaperIndex.open({ store: runner.store }),
+      text: createSqliteTextIndex(runner.store.db),
+    }),
     maxLateMinutes: 720,
     log: (line: string) => runner.logs.push(line),
   };

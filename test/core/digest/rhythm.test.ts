@@ -33,18 +33,18 @@ function recordingPoster() {
  * Paperboy on an in-memory database, a clock the test drives, one new paper ingested every day at 12:00 UTC
  * (so each paper's day is known from its title), and a runner ticking every `stepMinutes` (an hour unless told).
  */
-function week(start: string) {
+async function week(start: string) {
   let now = new Date(start);
   const store = createSqliteStore(':memory:');
-  const { chat, digests, search } = chatWithDigests(store, () => now);
+  const { chat, digests, search } = await chatWithDigests(store, () => now);
   const { poster, posted } = recordingPoster();
   const context = { platform: 'slack' as const, channel: 'C1', user: 'U1' };
   let papers = 0;
-  const addPaper = (noon: Date) => {
+  const addPaper = async (noon: Date) => {
     papers += 1;
-    store.begin();
-    store.savePapers([paperInput(papers, `Paper of ${noon.toISOString().slice(0, 10)} about tiny models`)], noon);
-    store.commit();
+    await store.begin();
+    await store.savePapers([paperInput(papers, `Paper of ${noon.toISOString().slice(0, 10)} about tiny models`)], noon);
+    await store.commit();
   };
   return {
     store,
@@ -61,7 +61,7 @@ function week(start: string) {
         const before = now.getTime();
         now = new Date(now.getTime() + stepMinutes * MINUTE);
         for (let noon = Math.floor(before / DAY) * DAY + 12 * HOUR; noon <= now.getTime(); noon += DAY) {
-          if (noon > before) addPaper(new Date(noon));
+          if (noon > before) await addPaper(new Date(noon));
         }
         await runDueDigests({
           store,
@@ -90,8 +90,8 @@ const dayName = (iso: string) => new Date(iso).toLocaleDateString('en-US', { wee
 
 describe('weekly digests: Mondays 09:00 Europe/Berlin', () => {
   it('posts on Mondays only, each with the week’s papers, across the March daylight-saving change', async () => {
-    const t = week('2026-03-14T00:00:00Z'); // a Saturday
-    expect(t.handle('/digest subscribe weekly mon at 09:00 tz Europe/Berlin')).toMatchObject({
+    const t = await week('2026-03-14T00:00:00Z'); // a Saturday
+    expect(await t.handle('/digest subscribe weekly mon at 09:00 tz Europe/Berlin')).toMatchObject({
       kind: 'notice',
       text: expect.stringContaining('weekly on Monday at 09:00 Europe/Berlin · next 2026-03-16 08:00 UTC'),
     });
@@ -124,8 +124,8 @@ describe('weekly digests: Mondays 09:00 Europe/Berlin', () => {
   });
 
   it('keeps 09:00 Berlin across the October change: 07:00 UTC, then 08:00 UTC, on Mondays only', async () => {
-    const t = week('2026-10-17T00:00:00Z');
-    t.handle('/digest subscribe tiny models weekly Monday at 09:00 tz Europe/Berlin');
+    const t = await week('2026-10-17T00:00:00Z');
+    await t.handle('/digest subscribe tiny models weekly Monday at 09:00 tz Europe/Berlin');
     await t.runUntil('2026-11-03T00:00:00Z');
     expect(t.posted.map((d) => d.dueAt)).toEqual([
       '2026-10-19T07:00:00.000Z',
@@ -145,8 +145,8 @@ describe('weekly digests: Mondays 09:00 Europe/Berlin', () => {
   });
 
   it('sends a week with no new papers as nothing, or as "No new papers … this week" when asked (empty)', async () => {
-    const t = week('2026-10-17T00:00:00Z');
-    t.handle('/digest subscribe "no such words" weekly mon empty');
+    const t = await week('2026-10-17T00:00:00Z');
+    await t.handle('/digest subscribe "no such words" weekly mon empty');
     await t.runUntil('2026-10-27T00:00:00Z');
     expect(t.posted.map((d) => [d.dueAt, d.heading])).toEqual([
       ['2026-10-19T09:00:00.000Z', 'No new papers on “"no such words"” this week.'],
@@ -155,8 +155,8 @@ describe('weekly digests: Mondays 09:00 Europe/Berlin', () => {
   });
 
   it('a bot down over Monday 09:00 sends that week’s digest late, or, past the limit, with the next week’s', async () => {
-    const t = week('2026-11-14T00:00:00Z'); // a Saturday
-    t.handle('/digest subscribe weekly mon at 09:00 tz Europe/Berlin');
+    const t = await week('2026-11-14T00:00:00Z'); // a Saturday
+    await t.handle('/digest subscribe weekly mon at 09:00 tz Europe/Berlin');
     await t.runUntil('2026-11-16T07:00:00Z');
     // Down from 07:00 to 15:00 UTC on Monday 16th: the first tick sends the digest due at 08:00 UTC, once.
     await t.runUntil('2026-11-16T15:00:00Z', 480);
@@ -190,8 +190,8 @@ describe('weekly digests: Mondays 09:00 Europe/Berlin', () => {
 
 describe('weekday digests', () => {
   it('post Monday to Friday and skip Saturday and Sunday, Monday holding the weekend’s papers', async () => {
-    const t = week('2026-11-13T00:00:00Z'); // a Friday
-    t.handle('/digest subscribe weekdays at 08:00 tz America/New_York');
+    const t = await week('2026-11-13T00:00:00Z'); // a Friday
+    await t.handle('/digest subscribe weekdays at 08:00 tz America/New_York');
     await t.runUntil('2026-11-28T00:00:00Z', 30);
     const days = t.posted.map((d) => `${dayName(d.dueAt)} ${d.dueAt.slice(0, 10)}`);
     // Made on Friday 13th at 00:00, so that Friday's 08:00 is its first.
@@ -219,12 +219,12 @@ describe('weekday digests', () => {
 
 describe('watches with a rhythm', () => {
   it('/digest watch QUERY weekly mon at 09:00 sends one direct message on Mondays with the week’s matches', async () => {
-    const t = week('2026-11-13T00:00:00Z');
-    expect(t.handle('/digest watch tiny models weekly mon at 09:00')).toMatchObject({
+    const t = await week('2026-11-13T00:00:00Z');
+    expect(await t.handle('/digest watch tiny models weekly mon at 09:00')).toMatchObject({
       kind: 'notice',
       text: expect.stringContaining('“tiny models” · direct message weekly on Monday at 09:00 UTC'),
     });
-    expect(t.digests.listSubscriptions()).toMatchObject([
+    expect(await t.digests.listSubscriptions()).toMatchObject([
       { kind: 'watch', channel: 'U1', rhythm: 'weekly', weekday: 1, time: '09:00' },
     ]);
     await t.runUntil('2026-11-24T00:00:00Z');
@@ -236,16 +236,16 @@ describe('watches with a rhythm', () => {
   });
 
   it('a watch without a rhythm stays every 15 minutes, and still refuses a time of day', async () => {
-    const t = week('2026-11-16T11:40:00Z');
-    t.handle('/digest watch tiny models');
-    expect(t.digests.listSubscriptions()).toMatchObject([{ rhythm: 'quarter-hourly', weekday: null }]);
-    expect(t.handle('/digest list')).toMatchObject({
+    const t = await week('2026-11-16T11:40:00Z');
+    await t.handle('/digest watch tiny models');
+    expect(await t.digests.listSubscriptions()).toMatchObject([{ rhythm: 'quarter-hourly', weekday: null }]);
+    expect(await t.handle('/digest list')).toMatchObject({
       text: expect.stringContaining('direct message as papers arrive'),
     });
     await t.runUntil('2026-11-16T12:30:00Z', 5);
     // The paper arrives at 12:00 and goes out at that quarter hour's tick.
     expect(t.posted.map((d) => d.dueAt)).toEqual(['2026-11-16T12:00:00.000Z']);
-    expect(t.handle('/digest watch tiny models at 09:00')).toMatchObject({
+    expect(await t.handle('/digest watch tiny models at 09:00')).toMatchObject({
       kind: 'error',
       message: expect.stringContaining('give the watch a rhythm (/digest watch tiny models daily at 09:00)'),
     });
@@ -272,13 +272,13 @@ describe('subscriptions made before rhythms', () => {
     const store = createSqliteStore(file);
     try {
       const digests = createSqliteDigests(store.db);
-      expect(digests.listSubscriptions()).toMatchObject([
+      expect(await digests.listSubscriptions()).toMatchObject([
         { kind: 'channel', rhythm: 'daily', weekday: null, time: '09:00' },
         { kind: 'watch', rhythm: 'quarter-hourly', weekday: null, postEmpty: false },
       ]);
-      const { chat, search } = chatWithDigests(store, () => new Date('2026-03-27T12:00:00Z'));
+      const { chat, search } = await chatWithDigests(store, () => new Date('2026-03-27T12:00:00Z'));
       expect(
-        chat.handle('/digest list', { platform: 'terminal', channel: 'terminal', user: 'terminal' }),
+        await chat.handle('/digest list', { platform: 'terminal', channel: 'terminal', user: 'terminal' }),
       ).toMatchObject({
         text: expect.stringMatching(
           /#1 all new papers · daily at 09:00 Europe\/Berlin.*\n#2 “tiny” · direct message as/,
@@ -295,14 +295,14 @@ describe('subscriptions made before rhythms', () => {
           maxLateMinutes: 720,
           log: () => {},
         });
-      const add = (n: number, iso: string) => {
-        store.begin();
-        store.savePapers([paperInput(n)], new Date(iso));
-        store.commit();
+      const add = async (n: number, iso: string) => {
+        await store.begin();
+        await store.savePapers([paperInput(n)], new Date(iso));
+        await store.commit();
       };
-      add(1, '2026-03-27T12:00:00Z');
+      await add(1, '2026-03-27T12:00:00Z');
       await run('2026-03-27T12:15:00Z');
-      add(2, '2026-03-27T12:50:00Z');
+      await add(2, '2026-03-27T12:50:00Z');
       await run('2026-03-27T13:00:00Z');
       await run('2026-03-28T08:00:00Z');
       expect(posted.map((d) => [d.subscription.kind, d.dueAt, d.cards.length])).toEqual([
@@ -312,7 +312,7 @@ describe('subscriptions made before rhythms', () => {
         ['channel', '2026-03-28T08:00:00.000Z', 1],
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -41,7 +41,7 @@ describe('ingestPaths', () => {
     expect(summary.totals).toEqual({ profiles: 2, papers: 8, newPapers: 8, updatedPapers: 0, unchangedPapers: 0 });
     const again = await ingestPaths([dir], { store, clock });
     expect(again.totals).toMatchObject({ newPapers: 0, unchangedPapers: 8 });
-    store.close();
+    await store.close();
   });
 
   it('rejects a file that is not a profile, naming it, while the others load', async () => {
@@ -57,8 +57,8 @@ describe('ingestPaths', () => {
     expect(byName['empty.txt']?.messages[0]?.message).toMatch(/empty\.txt.*empty/);
     expect(byName['missing.txt']?.messages[0]?.message).toMatch(/no such file/);
     expect(byName['person-0.txt']).toMatchObject({ status: 'ok', papers: 3, profile: 'Person 0' });
-    expect(store.counts()).toEqual({ profiles: 1, papers: 3 });
-    store.close();
+    expect(await store.counts()).toEqual({ profiles: 1, papers: 3 });
+    await store.close();
   });
 
   it('loads a page with a malformed block with a warning that names file and line', async () => {
@@ -73,7 +73,7 @@ describe('ingestPaths', () => {
     expect(summary.files[0]).toMatchObject({ status: 'warning', papers: 1 });
     expect(summary.files[0]?.messages[0]).toMatchObject({ line: 17, severity: 'warning' });
     expect(summary.files[0]?.messages[0]?.message).toMatch(/ann\.txt line 17: expected a category and a date/);
-    store.close();
+    await store.close();
   });
 
   it('imports JSON Lines records (plain and gzipped), keeping date precision and both categories', async () => {
@@ -89,12 +89,12 @@ describe('ingestPaths', () => {
     expect(summary.files[0]?.messages.map((m) => m.line)).toEqual([3, 4]);
     expect(summary.files[0]?.messages[1]?.message).toMatch(/line 4: not a paper record \(authors/);
     expect(summary.totals).toMatchObject({ papers: 3, newPapers: 3 });
-    const [first, second] = store.getPapers([1, 2]);
+    const [first, second] = await store.getPapers([1, 2]);
     expect(first).toMatchObject({ date: '2024-01-01', category: 'CL', categoryFull: 'cs.CL', arxivId: '2401.00001' });
     expect(first?.authors).toHaveLength(4);
     expect(first?.affiliations).toEqual(['mit']);
     expect(second).toMatchObject({ date: '2023', category: 'NeurIPS', categoryFull: 'NeurIPS 2023', venue: null });
-    store.close();
+    await store.close();
   });
 
   it('rejects a records file with no records and leaves the database as it was', async () => {
@@ -103,8 +103,8 @@ describe('ingestPaths', () => {
     const store = createSqliteStore(':memory:');
     const summary = await ingestPaths([dir], { store, clock });
     expect(summary.files[0]?.status).toBe('error');
-    expect(store.counts().papers).toBe(0);
-    store.close();
+    expect((await store.counts()).papers).toBe(0);
+    await store.close();
   });
 
   it('merges a page paper with the same paper from a corpus record', async () => {
@@ -114,19 +114,19 @@ describe('ingestPaths', () => {
     const store = createSqliteStore(':memory:');
     const summary = await ingestPaths([join(dir, 'ann.txt'), join(dir, 'r.jsonl')], { store, clock });
     expect(summary.totals).toMatchObject({ papers: 1, newPapers: 1 });
-    expect(store.getPapers([1])[0]).toMatchObject({
+    expect((await store.getPapers([1]))[0]).toMatchObject({
       title: 'Record Paper 1',
       authorsTruncated: false,
       arxivId: '2401.00001',
     });
-    store.close();
+    await store.close();
   });
 
   it('loads the sample page', async () => {
     const store = createSqliteStore(':memory:');
     const summary = await ingestPaths([SAMPLE_PAGE], { store, clock });
     expect(summary.files[0]).toMatchObject({ status: 'ok', papers: 18, profile: 'Zac Hatfield-Dodds' });
-    store.close();
+    await store.close();
   });
 });
 

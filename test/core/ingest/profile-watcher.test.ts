@@ -9,6 +9,7 @@ import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -21,13 +22,17 @@ describe('createProfileWatcher', () => {
     copyFileSync(SAMPLE_PAGE, join(folder, 'zac.txt'));
     const store = createSqliteStore(':memory:');
     const digests = createSqliteDigests(store.db);
-    const search = createSearch({ store, index: PaperIndex.open({ store }) });
+    const search = createSearch({
+      store,
+      index: await PaperIndex.open({ store }),
+      text: createSqliteTextIndex(store.db),
+    });
     const watcher = createProfileWatcher(store, folder);
     const clock = () => new Date('2026-11-28T12:00:00Z');
     expect((await watcher.loadChanged(clock()))?.totals.newPapers).toBe(18);
     expect(await watcher.loadChanged(clock())).toBeUndefined();
 
-    createChat({ store, search, digests: { digests, clock, defaultTz: 'UTC' } }).handle('/digest subscribe');
+    await createChat({ store, search, digests: { digests, clock, defaultTz: 'UTC' } }).handle('/digest subscribe');
     writeFileSync(join(folder, 'new.txt'), renderProfile(fakeProfile('New Person', [fakePaper(1), fakePaper(2)])));
     expect((await watcher.loadChanged(clock()))?.totals).toMatchObject({ profiles: 1, newPapers: 2 });
 
@@ -52,6 +57,6 @@ describe('createProfileWatcher', () => {
     });
     // Newest first (docs/digests.md): paper 2 is dated after paper 1.
     expect(posted[0]?.cards.map((c) => c.title)).toEqual([fakePaper(2).title, fakePaper(1).title]);
-    store.close();
+    await store.close();
   });
 });

@@ -34,8 +34,8 @@ describe.skipIf(!hasSharedData)(
       expect(summary.files.filter((f) => f.status !== 'ok')).toEqual([]);
       expect(summary.totals.profiles).toBe(1546);
       expect(summary.totals.papers).toBeGreaterThan(1300);
-      expect(store.counts()).toEqual({ profiles: 1546, papers: summary.totals.papers });
-      store.close();
+      expect(await store.counts()).toEqual({ profiles: 1546, papers: summary.totals.papers });
+      await store.close();
     });
   },
 );

@@ -58,7 +58,7 @@ describe('profiles folder with symbolic links', () => {
     rmSync(join(folder, '..2026_11_28_09_00_00.1'), { recursive: true });
     const update = await watcher.loadChanged(new Date('2026-11-28T10:01:00Z'));
     expect(update?.totals).toMatchObject({ newPapers: 1 });
-    expect(store.findProfile('Ann Example')?.papers).toBe(3);
-    store.close();
+    expect((await store.findProfile('Ann Example'))?.papers).toBe(3);
+    await store.close();
   });
 });

@@ -8,6 +8,7 @@ import { resolveRefs } from '../../../src/core/links/lookup.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 import { LINKED, writeLinkedRecords } from '../../helpers/link-papers.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
@@ -31,8 +32,12 @@ describe('link answers in the chat', () => {
   async function linkChat(arxiv?: (ids: readonly string[]) => Promise<ArxivEntry[]>) {
     const store = createSqliteStore(':memory:');
     await ingestPaths([SAMPLE_PAGE, writeLinkedRecords(tempDir())], { store, clock: () => NOW });
-    store.saveArxivEntries([arxivEntry(1, { doi: '10.1234/Held.Paper' })], 'lookup', NOW);
-    const search = createSearch({ store, index: PaperIndex.open({ store }) });
+    await store.saveArxivEntries([arxivEntry(1, { doi: '10.1234/Held.Paper' })], 'lookup', NOW);
+    const search = createSearch({
+      store,
+      index: await PaperIndex.open({ store }),
+      text: createSqliteTextIndex(store.db),
+    });
     const errors: unknown[] = [];
     const chat = createChat({ store, search, clock: () => NOW, arxiv, onLookupError: (e) => errors.push(e) });
     return { store, chat, errors };
@@ -82,20 +87,20 @@ describe('link answers in the chat', () => {
     const missing = arxivEntry(42, { arxivId: '2611.30042', title: 'Fetched from arXiv' });
     const arxiv = fakeLookup([missing]);
     const { chat, store } = await linkChat(arxiv.lookup);
-    expect(chat.mayWait('/paper 2611.30042v3')).toBe(true);
+    expect(await chat.mayWait('/paper 2611.30042v3')).toBe(true);
     expect(titles(await chat.answer('/paper 2611.30042v3'))).toEqual(['Fetched from arXiv']);
     expect(arxiv.calls).toEqual([['2611.30042']]);
-    const id = store.findByArxivIds(['2611.30042']).get('2611.30042');
+    const id = (await store.findByArxivIds(['2611.30042'])).get('2611.30042');
     expect(id).toBeDefined();
-    expect(store.getPapers([id as number])[0]?.announce).toBe(false);
-    expect(chat.mayWait('/paper 2611.30042')).toBe(false);
+    expect((await store.getPapers([id as number]))[0]?.announce).toBe(false);
+    expect(await chat.mayWait('/paper 2611.30042')).toBe(false);
     expect(titles(await chat.answer('/paper 2611.30042'))).toEqual(['Fetched from arXiv']);
     expect(arxiv.calls).toHaveLength(1);
   });
 
   it('with the lookup off, says the paper is not in the index and offers the search for its id', async () => {
     const { chat } = await linkChat();
-    expect(chat.mayWait('/paper 2611.30042')).toBe(false);
+    expect(await chat.mayWait('/paper 2611.30042')).toBe(false);
     const reply = await chat.answer('/paper 2611.30042');
     expect(reply).toMatchObject({
       kind: 'choices',
@@ -128,6 +133,6 @@ describe('link answers in the chat', () => {
     const { chat } = await linkChat();
     const reply = await chat.answer('/paper 2604.19544 doi:10.1234/held.paper');
     if (reply.kind !== 'papers') throw new Error(`expected cards, got ${reply.kind}`);
-    expect(titles(chat.act(reply.page.current))).toEqual(titles(reply));
+    expect(titles(await chat.act(reply.page.current))).toEqual(titles(reply));
   });
 });

@@ -8,16 +8,17 @@ import { createSearch, type Search, type SearchHit } from '../../../src/core/sea
 import { FUNCTION_WORDS, toWords } from '../../../src/core/search/tokenize.ts';
 import type { PaperStore } from '../../../src/core/store/paper-store.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { hasSharedData, SHARED_DATA, SHARED_SKIP_REASON } from '../../helpers/shared-data.ts';
 import { loadFixture } from './fixture.ts';
 import { createOracle, type Oracle, oracleSearch, oracleStrict } from './oracle.ts';
 
 /** Every result of a query, in order, page by page (paging must reach every match). */
-function everyResult(search: Search, text: string) {
-  const first = search.search(text, { pageSize: 100 });
+async function everyResult(search: Search, text: string) {
+  const first = await search.search(text, { pageSize: 100 });
   const hits: SearchHit[] = [...first.results];
   for (let page = 2; hits.length < first.total; page++) {
-    const next = search.search(text, { pageSize: 100, page });
+    const next = await search.search(text, { pageSize: 100, page });
     if (next.results.length === 0) break;
     hits.push(...next.results);
   }
@@ -84,13 +85,13 @@ function queryArbitrary(oracle: Oracle) {
 }
 
 /** A query the parser refuses is refused by the search too (and there is nothing to compare). */
-function refused(search: Search, text: string): boolean {
+async function refused(search: Search, text: string): Promise<boolean> {
   try {
     parseQuery(text);
     return false;
   } catch (error) {
     if (!isPaperboyError(error, 'invalid_query')) throw error;
-    expect(() => search.search(text)).toThrow(/invalid query/);
+    await expect(search.search(text)).rejects.toThrow(/invalid query/);
     return true;
   }
 }
@@ -102,15 +103,15 @@ interface Seen {
   large: number;
 }
 
-function checkAgainstOracle(search: Search, oracle: Oracle, text: string, seen: Seen) {
-  if (refused(search, text)) return;
+async function checkAgainstOracle(search: Search, oracle: Oracle, text: string, seen: Seen) {
+  if (await refused(search, text)) return;
   const expected = oracleSearch(oracle, text);
   if (expected.ids.size > 0) seen.matched++;
   if (expected.relaxed) seen.relaxed++;
   if (expected.ids.size > 200) seen.large++;
   if (parseQuery(text).terms.some((t, i) => !expected.spellings[i]?.includes(t) || expected.spellings[i]?.length !== 1))
     seen.alternatives++;
-  const { page, hits } = everyResult(search, text);
+  const { page, hits } = await everyResult(search, text);
   expect({ text, total: page.total, relaxed: page.relaxed }).toEqual({
     text,
     total: expected.ids.size,
@@ -160,21 +161,21 @@ function checkRanking(oracle: Oracle, text: string, hits: SearchHit[], expected:
 
 function describeCorpus(name: string, load: (store: PaperStore) => Promise<void> | void, runs: number) {
   describe(`the fast search agrees with the brute-force oracle (${name})`, () => {
-    let store: PaperStore;
+    let store: ReturnType<typeof createSqliteStore>;
     let search: Search;
     let oracle: Oracle;
     beforeAll(async () => {
       store = createSqliteStore(':memory:');
       await load(store);
-      search = createSearch({ store, index: PaperIndex.open({ store }) });
-      oracle = createOracle(store);
+      search = createSearch({ store, index: await PaperIndex.open({ store }), text: createSqliteTextIndex(store.db) });
+      oracle = await createOracle(store);
     });
     afterAll(() => store.close());
 
-    it('finds the same papers, the same total and the same relaxed flag, ranked by the ranking properties', () => {
+    it('finds the same papers, the same total and the same relaxed flag, ranked by the ranking properties', async () => {
       const seen: Seen = { matched: 0, relaxed: 0, alternatives: 0, large: 0 };
-      fc.assert(
-        fc.property(queryArbitrary(oracle), (text) => checkAgainstOracle(search, oracle, text, seen)),
+      await fc.assert(
+        fc.asyncProperty(queryArbitrary(oracle), (text) => checkAgainstOracle(search, oracle, text, seen)),
         { numRuns: runs, seed: 11 },
       );
       // The generated queries reach every part of the contract, not only empty answers.
@@ -185,7 +186,7 @@ function describeCorpus(name: string, load: (store: PaperStore) => Promise<void>
       expect(seen.large).toBeGreaterThan(0);
     });
 
-    it('answers any typed text, or refuses it with our own error, never crashing (FTS5 syntax included)', () => {
+    it('answers any typed text, or refuses it with our own error, never crashing (FTS5 syntax included)', async () => {
       const text = fc.oneof(
         fc.string({ unit: 'grapheme', maxLength: 40 }),
         fc.string({
@@ -193,11 +194,11 @@ function describeCorpus(name: string, load: (store: PaperStore) => Promise<void>
           maxLength: 30,
         }),
       );
-      fc.assert(
-        fc.property(text, (t) => {
+      await fc.assert(
+        fc.asyncProperty(text, async (t) => {
           try {
-            search.search(t);
-            search.filterMatching(t, [1, 2, 3]);
+            await search.search(t);
+            await search.filterMatching(t, [1, 2, 3]);
           } catch (error) {
             if (!isPaperboyError(error, 'invalid_query')) throw error;
           }
@@ -206,12 +207,12 @@ function describeCorpus(name: string, load: (store: PaperStore) => Promise<void>
       );
     });
 
-    it('judges new papers for digests by the strict rule only', () => {
+    it('judges new papers for digests by the strict rule only', async () => {
       const ids = oracle.papers.map((p) => p.paper.id);
-      fc.assert(
-        fc.property(queryArbitrary(oracle), (text) => {
-          if (refused(search, text)) return;
-          expect(new Set(search.filterMatching(text, ids))).toEqual(new Set(oracleStrict(oracle, text, ids)));
+      await fc.assert(
+        fc.asyncProperty(queryArbitrary(oracle), async (text) => {
+          if (await refused(search, text)) return;
+          expect(new Set(await search.filterMatching(text, ids))).toEqual(new Set(oracleStrict(oracle, text, ids)));
         }),
         { numRuns: Math.ceil(runs / 2), seed: 12 },
       );

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 
-function languageSearch() {
+async function languageSearch() {
   const store = createSqliteStore(':memory:');
-  store.saveProfile(
+  await store.saveProfile(
     fakeProfile('Ann', [
       fakePaper(1, { title: 'Language models of gravel' }),
       fakePaper(2, { title: 'Transformer language tricks' }),
@@ -14,31 +15,34 @@ function languageSearch() {
     { path: 'a', contentHash: '1' },
     new Date('2026-01-01T00:00:00Z'),
   );
-  return { store, search: createSearch({ store, index: PaperIndex.open({ store }) }) };
+  return {
+    store,
+    search: createSearch({ store, index: await PaperIndex.open({ store }), text: createSqliteTextIndex(store.db) }),
+  };
 }
 
 describe('did you mean', () => {
-  it('B4 corrects the misspelled word as typed, accents and capitals included, not the query unchanged', () => {
-    const { store, search } = languageSearch();
-    const page = search.search('Lañgauge qqqzzz');
+  it('B4 corrects the misspelled word as typed, accents and capitals included, not the query unchanged', async () => {
+    const { store, search } = await languageSearch();
+    const page = await search.search('Lañgauge qqqzzz');
     expect(page.relaxed).toBe(true);
     expect(page.didYouMean).toBe('language qqqzzz');
-    expect(search.search('TRÄNSFORMR qqqzzz').didYouMean).toBe('transformer qqqzzz');
-    store.close();
+    expect((await search.search('TRÄNSFORMR qqqzzz')).didYouMean).toBe('transformer qqqzzz');
+    await store.close();
   });
 
-  it('B4 corrects the free word, not the same letters in a filter, an exclusion or another word', () => {
-    const { store, search } = languageSearch();
-    expect(search.search('author:"langauge" langauge').didYouMean).toBe('author:"langauge" language');
-    expect(search.search('-langauge langauge qqqzzz').didYouMean).toBe('-langauge language qqqzzz');
+  it('B4 corrects the free word, not the same letters in a filter, an exclusion or another word', async () => {
+    const { store, search } = await languageSearch();
+    expect((await search.search('author:"langauge" langauge')).didYouMean).toBe('author:"langauge" language');
+    expect((await search.search('-langauge langauge qqqzzz')).didYouMean).toBe('-langauge language qqqzzz');
     // A quoted word is corrected inside its quotes.
-    expect(search.search('"langauge" qqqzzz').didYouMean).toBe('"language" qqqzzz');
-    store.close();
+    expect((await search.search('"langauge" qqqzzz')).didYouMean).toBe('"language" qqqzzz');
+    await store.close();
   });
 
-  it('B4 suggests nothing when no word has a correction', () => {
-    const { store, search } = languageSearch();
-    expect(search.search('qqqzzz zzzqqq').didYouMean).toBeUndefined();
-    store.close();
+  it('B4 suggests nothing when no word has a correction', async () => {
+    const { store, search } = await languageSearch();
+    expect((await search.search('qqqzzz zzzqqq')).didYouMean).toBeUndefined();
+    await store.close();
   });
 });

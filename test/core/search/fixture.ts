@@ -61,12 +61,12 @@ export function fixturePapers(count = 600): PaperInput[] {
 }
 
 /** Stores the fixture, and one profile (Owner Person) listing a few papers written by others. */
-export function loadFixture(store: PaperStore): void {
+export async function loadFixture(store: PaperStore): Promise<void> {
   const now = new Date('2026-01-01T00:00:00Z');
-  store.begin();
-  store.savePapers(fixturePapers(), now);
-  store.commit();
-  store.saveProfile(
+  await store.begin();
+  await store.savePapers(fixturePapers(), now);
+  await store.commit();
+  await store.saveProfile(
     fakeProfile('Owner Person', [fakePaper(1, { title: 'Reward hacking: part 3' }), fakePaper(2)]),
     { path: 'owner.txt', contentHash: 'owner' },
     now,

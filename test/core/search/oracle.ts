@@ -3,6 +3,7 @@
 // with the code under test (the tokenizer is checked against SQLite's own in tokenizer.test.ts).
 import { parseQuery, type SearchQuery } from '../../../src/core/search/query-parser.ts';
 import { toTerms, toWords } from '../../../src/core/search/tokenize.ts';
+import { toProfileKey } from '../../../src/core/store/identity.ts';
 import type { PaperStore, StoredPaper } from '../../../src/core/store/paper-store.ts';
 
 export interface OraclePaper {
@@ -54,8 +55,8 @@ function dateRange(date: string): [number, number] {
   return [day, day];
 }
 
-export function createOracle(store: PaperStore): Oracle {
-  const papers = store.papersChangedSince(0, 1_000_000).map((paper): OraclePaper => {
+export async function createOracle(store: PaperStore): Promise<Oracle> {
+  const papers = (await store.papersChangedSince(0, 1_000_000)).map((paper): OraclePaper => {
     const title = toWords(paper.title);
     const abstract = toWords(paper.abstract ?? '');
     // The store keeps author and affiliation lists as JSON text; their words are those of that text.
@@ -71,7 +72,11 @@ export function createOracle(store: PaperStore): Oracle {
   const vocabulary = new Map<string, number>();
   for (const p of papers)
     for (const w of new Set(toTerms(p.paper.title))) vocabulary.set(w, (vocabulary.get(w) ?? 0) + 1);
-  return { papers, vocabulary, profileIds: (name) => store.paperIdsOfProfile(name) };
+  // The profiles' papers, read once: the oracle answers synchronously, by the store's own name folding.
+  const byProfile = new Map<string, number[]>();
+  for (const name of await store.listProfileNames())
+    byProfile.set(toProfileKey(name), await store.paperIdsOfProfile(name));
+  return { papers, vocabulary, profileIds: (name) => byProfile.get(toProfileKey(name)) ?? [] };
 }
 
 const byCountThenAlphabet = (vocabulary: Map<string, number>) => (a: string, b: string) =>

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openSearch } from '../../../src/core/search/open-search.ts';
 import { snapshotPathFor } from '../../../src/core/search/paper-index.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
@@ -37,10 +38,10 @@ const DAMAGE: Record<string, (snapshot: Record<string, unknown>, text: string) =
 describe('a damaged search snapshot', () => {
   const tempDir = useTempDir();
 
-  it.each(Object.entries(DAMAGE))('B1 %s: is rebuilt from the database, never a crash', (_, damage) => {
+  it.each(Object.entries(DAMAGE))('B1 %s: is rebuilt from the database, never a crash', async (_, damage) => {
     const file = join(tempDir(), 'p.db');
     const store = createSqliteStore(file);
-    store.saveProfile(
+    await store.saveProfile(
       fakeProfile('Ann', [
         fakePaper(1, { title: 'Quantum gravel sorting', category: 'RO', date: '2024-03-01' }),
         fakePaper(2, { title: 'Gravel under pressure', category: 'CL', date: '2021-05-01' }),
@@ -48,20 +49,22 @@ describe('a damaged search snapshot', () => {
       { path: 'a', contentHash: '1' },
       clock(),
     );
-    openSearch(store, file).index.saveSnapshot();
+    await (await openSearch({ store, text: createSqliteTextIndex(store.db) }, file)).index.saveSnapshot();
     const path = snapshotPathFor(file) as string;
     const text = readFileSync(path, 'utf8');
     writeFileSync(path, damage(JSON.parse(text), text));
 
-    const { search, index } = openSearch(store, file);
+    const { search, index } = await openSearch({ store, text: createSqliteTextIndex(store.db) }, file);
     expect(index.size).toBe(2);
-    expect(search.search('gravel', { pageSize: 10 }).total).toBe(2);
-    expect(search.search('gravle').total).toBe(2);
-    expect(search.search('gravel cat:RO').results.map((r) => r.paper.title)).toEqual(['Quantum gravel sorting']);
-    expect(search.search('since:2024').total).toBe(1);
+    expect((await search.search('gravel', { pageSize: 10 })).total).toBe(2);
+    expect((await search.search('gravle')).total).toBe(2);
+    expect((await search.search('gravel cat:RO')).results.map((r) => r.paper.title)).toEqual([
+      'Quantum gravel sorting',
+    ]);
+    expect((await search.search('since:2024')).total).toBe(1);
     // Once saved again, the snapshot is whole and loads as it is.
-    index.saveSnapshot();
-    expect(openSearch(store, file).index.caughtUp).toBe(0);
-    store.close();
+    await index.saveSnapshot();
+    expect((await openSearch({ store, text: createSqliteTextIndex(store.db) }, file)).index.caughtUp).toBe(0);
+    await store.close();
   });
 });

@@ -38,10 +38,10 @@ function disagreements(store: ReturnType<typeof createSqliteStore>) {
 }
 
 describe('the words of a text are the same for the contract and for the SQLite text index', () => {
-  it('agrees on every field of the built-in fixture, accents and ligatures included', () => {
+  it('agrees on every field of the built-in fixture, accents and ligatures included', async () => {
     const store = createSqliteStore(':memory:');
-    loadFixture(store);
-    store.savePapers(
+    await loadFixture(store);
+    await store.savePapers(
       [
         {
           title: 'Efﬁcient naïve Caf\u0065\u0301 résumé',
@@ -62,7 +62,7 @@ describe('the words of a text are the same for the contract and for the SQLite t
       new Date(),
     );
     expect(disagreements(store).out).toEqual([]);
-    store.close();
+    await store.close();
   });
 
   it.skipIf(!hasSharedData)(
@@ -73,7 +73,7 @@ describe('the words of a text are the same for the contract and for the SQLite t
       const { out, fields } = disagreements(store);
       expect(fields).toBeGreaterThan(16_000);
       expect(out).toEqual([]);
-      store.close();
+      await store.close();
     },
   );
 });

@@ -27,7 +27,7 @@ describe('migrations beside another process', () => {
     expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(tableCount(store)).toBe(1);
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    store.close();
+    await store.close();
   });
 
   it('H4 three processes opening one fresh database at once all succeed, and it is migrated once', async () => {
@@ -59,6 +59,6 @@ describe('migrations beside another process', () => {
     const store = createSqliteStore(db);
     expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(tableCount(store)).toBe(1);
-    store.close();
+    await store.close();
   });
 });

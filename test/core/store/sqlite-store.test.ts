@@ -18,89 +18,96 @@ describe('paper identity', () => {
 });
 
 describe('createSqliteStore', () => {
-  it('stores a paper listed on two profiles once, linked to both, with the first spelling', () => {
+  it('stores a paper listed on two profiles once, linked to both, with the first spelling', async () => {
     const store = createSqliteStore(':memory:');
-    const a = store.saveProfile(fakeProfile('Ann', [fakePaper(1, { title: 'Deep Nets: A Study' })]), source('a'), now);
-    const b = store.saveProfile(
+    const a = await store.saveProfile(
+      fakeProfile('Ann', [fakePaper(1, { title: 'Deep Nets: A Study' })]),
+      source('a'),
+      now,
+    );
+    const b = await store.saveProfile(
       fakeProfile('Bob', [fakePaper(1, { title: 'deep nets -- a  study' })]),
       source('b'),
       now,
     );
     expect([...a.papers.values()]).toEqual(['new']);
     expect([...b.papers.values()]).toEqual(['unchanged']);
-    expect(store.counts()).toEqual({ profiles: 2, papers: 1 });
+    expect(await store.counts()).toEqual({ profiles: 2, papers: 1 });
     const [id] = a.papers.keys();
-    expect(store.getPapers([id as number])[0]?.title).toBe('Deep Nets: A Study');
-    expect(store.profileNamesFor([id as number]).get(id as number)).toEqual(['Ann', 'Bob']);
-    store.close();
+    expect((await store.getPapers([id as number]))[0]?.title).toBe('Deep Nets: A Study');
+    expect((await store.profileNamesFor([id as number])).get(id as number)).toEqual(['Ann', 'Bob']);
+    await store.close();
   });
 
-  it('keys a profile by name, ignoring case and spacing, whatever file it came from', () => {
+  it('keys a profile by name, ignoring case and spacing, whatever file it came from', async () => {
     const store = createSqliteStore(':memory:');
-    store.saveProfile(fakeProfile('Ann  Lee', [fakePaper(1)]), source('one/ann.txt', 'h1'), now);
-    store.saveProfile(fakeProfile('ann lee', [fakePaper(1)]), source('two/ann.txt', 'h2'), now);
-    expect(store.counts().profiles).toBe(1);
-    expect(store.findProfile('ANN LEE')?.sourcePath).toBe('two/ann.txt');
-    store.close();
+    await store.saveProfile(fakeProfile('Ann  Lee', [fakePaper(1)]), source('one/ann.txt', 'h1'), now);
+    await store.saveProfile(fakeProfile('ann lee', [fakePaper(1)]), source('two/ann.txt', 'h2'), now);
+    expect((await store.counts()).profiles).toBe(1);
+    expect((await store.findProfile('ANN LEE'))?.sourcePath).toBe('two/ann.txt');
+    await store.close();
   });
 
-  it('changes nothing when the same file comes again: no new sequence numbers', () => {
+  it('changes nothing when the same file comes again: no new sequence numbers', async () => {
     const store = createSqliteStore(':memory:');
     const profile = fakeProfile('Ann', [fakePaper(1), fakePaper(2)]);
-    store.saveProfile(profile, source('a', 'same'), now);
-    const before = { seq: store.maxSeq(), rev: store.maxRev() };
-    const again = store.saveProfile(profile, source('a', 'same'), now);
+    await store.saveProfile(profile, source('a', 'same'), now);
+    const before = { seq: await store.maxSeq(), rev: await store.maxRev() };
+    const again = await store.saveProfile(profile, source('a', 'same'), now);
     expect(again.profile).toBe('unchanged');
-    expect({ seq: store.maxSeq(), rev: store.maxRev() }).toEqual(before);
-    store.close();
+    expect({ seq: await store.maxSeq(), rev: await store.maxRev() }).toEqual(before);
+    await store.close();
   });
 
-  it('updates a changed page: adds papers, updates metrics, unlinks papers gone but keeps them', () => {
+  it('updates a changed page: adds papers, updates metrics, unlinks papers gone but keeps them', async () => {
     const store = createSqliteStore(':memory:');
-    store.saveProfile(fakeProfile('Ann', [fakePaper(1), fakePaper(2)]), source('a', 'v1'), now);
-    store.saveProfile(fakeProfile('Bob', [fakePaper(2)]), source('b', 'v1'), now);
-    const seqBefore = store.maxSeq();
-    const result = store.saveProfile(
+    await store.saveProfile(fakeProfile('Ann', [fakePaper(1), fakePaper(2)]), source('a', 'v1'), now);
+    await store.saveProfile(fakeProfile('Bob', [fakePaper(2)]), source('b', 'v1'), now);
+    const seqBefore = await store.maxSeq();
+    const result = await store.saveProfile(
       fakeProfile('Ann', [fakePaper(1), fakePaper(3)], { hIndex: 9 }),
       source('a', 'v2'),
       now,
     );
     expect(result.profile).toBe('updated');
-    expect(store.maxSeq()).toBe(seqBefore + 1);
-    const ann = store.findProfile('Ann');
+    expect(await store.maxSeq()).toBe(seqBefore + 1);
+    const ann = await store.findProfile('Ann');
     expect(ann).toMatchObject({ hIndex: 9, papers: 2 });
-    expect(store.counts().papers).toBe(3);
-    expect(store.getPapers(store.profilePaperIds(ann?.id ?? 0)).map((p) => p.title)).toEqual([
+    expect((await store.counts()).papers).toBe(3);
+    expect((await store.getPapers(await store.profilePaperIds(ann?.id ?? 0))).map((p) => p.title)).toEqual([
       fakePaper(3).title,
       fakePaper(1).title,
     ]);
-    store.close();
+    await store.close();
   });
 
-  it('fills gaps in a stored paper from a richer source and counts it updated', () => {
+  it('fills gaps in a stored paper from a richer source and counts it updated', async () => {
     const store = createSqliteStore(':memory:');
-    store.saveProfile(fakeProfile('Ann', [fakePaper(1, { abstract: null, hasCode: false })]), source('a'), now);
-    const result = store.saveProfile(fakeProfile('Bob', [fakePaper(1, { hasCode: true })]), source('b'), now);
+    await store.saveProfile(fakeProfile('Ann', [fakePaper(1, { abstract: null, hasCode: false })]), source('a'), now);
+    const result = await store.saveProfile(fakeProfile('Bob', [fakePaper(1, { hasCode: true })]), source('b'), now);
     expect([...result.papers.values()]).toEqual(['updated']);
     const [id] = result.papers.keys();
-    expect(store.getPapers([id as number])[0]).toMatchObject({ hasCode: true, abstract: fakePaper(1).abstract });
-    store.close();
+    expect((await store.getPapers([id as number]))[0]).toMatchObject({
+      hasCode: true,
+      abstract: fakePaper(1).abstract,
+    });
+    await store.close();
   });
 
-  it('gives each new paper a growing sequence number and a first-seen time', () => {
+  it('gives each new paper a growing sequence number and a first-seen time', async () => {
     const store = createSqliteStore(':memory:');
-    const saved = store.saveProfile(fakeProfile('Ann', [fakePaper(1), fakePaper(2)]), source('a'), now);
-    const papers = store.getPapers([...saved.papers.keys()]);
+    const saved = await store.saveProfile(fakeProfile('Ann', [fakePaper(1), fakePaper(2)]), source('a'), now);
+    const papers = await store.getPapers([...saved.papers.keys()]);
     expect(papers.map((p) => p.seq)).toEqual([1, 2]);
     expect(papers[0]?.firstSeenAt).toBe(now.toISOString());
-    store.close();
+    await store.close();
   });
 });
 
 describe('migrations', () => {
   const tempDir = useTempDir();
 
-  it('opens a database made by schema version 1 and upgrades it, keeping its data', () => {
+  it('opens a database made by schema version 1 and upgrades it, keeping its data', async () => {
     const file = join(tempDir(), 'old.db');
     const old = new Database(file);
     migrate(old, 1);
@@ -113,11 +120,11 @@ describe('migrations', () => {
 
     const store = createSqliteStore(file);
     expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(store.getPapers([7])[0]).toMatchObject({ title: 'Old Paper', seq: 5, rev: 5 });
-    expect(store.findProfile('ann')?.papers).toBe(1);
-    const next = store.saveProfile(fakeProfile('Bob', [fakePaper(1)]), source('b'), now);
-    expect(store.getPapers([...next.papers.keys()])[0]?.seq).toBe(6);
-    store.close();
+    expect((await store.getPapers([7]))[0]).toMatchObject({ title: 'Old Paper', seq: 5, rev: 5 });
+    expect((await store.findProfile('ann'))?.papers).toBe(1);
+    const next = await store.saveProfile(fakeProfile('Bob', [fakePaper(1)]), source('b'), now);
+    expect((await store.getPapers([...next.papers.keys()]))[0]?.seq).toBe(6);
+    await store.close();
   });
 
   it('refuses a database from a newer Paperboy with a clear message', () => {
@@ -130,16 +137,19 @@ describe('migrations', () => {
 });
 
 describe('one paper from several sources', () => {
-  it('keeps the categories of every source, so cat: finds a preprint that is also a conference paper', () => {
+  it('keeps the categories of every source, so cat: finds a preprint that is also a conference paper', async () => {
     const store = createSqliteStore(':memory:');
     const base = { ...fakePaper(1), categoryFull: null, codeUrl: null, arxivId: null, venue: null, citations: null };
-    const [id] = store.savePapers([{ ...base, category: 'CV', categoryFull: 'cs.CV' }], now).keys();
-    const again = store.savePapers([{ ...base, category: 'CVPR', categoryFull: 'CVPR 2025', date: '2025' }], now);
+    const [id] = (await store.savePapers([{ ...base, category: 'CV', categoryFull: 'cs.CV' }], now)).keys();
+    const again = await store.savePapers([{ ...base, category: 'CVPR', categoryFull: 'CVPR 2025', date: '2025' }], now);
     expect([...again.values()]).toEqual(['updated']);
-    expect(store.getPapers([id as number])[0]).toMatchObject({ category: 'CV', alsoCategories: ['CVPR', 'CVPR 2025'] });
-    expect([...store.savePapers([{ ...base, category: 'CVPR', categoryFull: 'CVPR 2025' }], now).values()]).toEqual([
-      'unchanged',
-    ]);
-    store.close();
+    expect((await store.getPapers([id as number]))[0]).toMatchObject({
+      category: 'CV',
+      alsoCategories: ['CVPR', 'CVPR 2025'],
+    });
+    expect([
+      ...(await store.savePapers([{ ...base, category: 'CVPR', categoryFull: 'CVPR 2025' }], now)).values(),
+    ]).toEqual(['unchanged']);
+    await store.close();
   });
 });
