@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asAsync } from '../src/adapters/postgres/async-contract.ts';
 import { PaperIndex, snapshotPathFor } from '../src/core/search/paper-index.ts';
 import { createSearch, type SearchPage } from '../src/core/search/search.ts';
 import type { TextIndex } from '../src/core/search/text-index.ts';
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
     const cpuBefore = process.cpuUsage();
     const coldStarted = performance.now();
     const cache = createSqliteTextCache(cacheFile, batchSize ? { batchSize } : {});
-    await cache.catchUp(asAsync(store));
+    await cache.catchUp(store);
     const coldMs = performance.now() - coldStarted;
     const cpu = process.cpuUsage(cpuBefore);
     const coldCpuMs = (cpu.user + cpu.system) / 1000;
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
     cache.close();
     const warmStarted = performance.now();
     const reopened = createSqliteTextCache(cacheFile);
-    await reopened.catchUp(asAsync(store));
+    await reopened.catchUp(store);
     const warmMs = performance.now() - warmStarted;
     console.error(`cold catchUp ${s(coldMs)}, reopen + catchUp ${s(warmMs)}`);
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AsyncArxivState } from '../../src/adapters/postgres/async-contract.ts';
+import type { ArxivState } from '../../src/core/arxiv/arxiv-state.ts';
 
 const FEED = 'cs.CL+cs.LG';
 const T0 = 1_800_000_000_000;
@@ -8,11 +8,11 @@ const MINUTE = 60_000;
 /** The arXiv source's state (feeds, their lease, backfill positions), run against every store. */
 export function describeArxivStateContract(
   name: string,
-  open: () => Promise<{ state: AsyncArxivState; close(): Promise<void> }>,
+  open: () => Promise<{ state: ArxivState; close(): Promise<void> }>,
 ) {
   describe(`arXiv state contract: ${name}`, () => {
-    let opened: { state: AsyncArxivState; close(): Promise<void> };
-    let state: AsyncArxivState;
+    let opened: { state: ArxivState; close(): Promise<void> };
+    let state: ArxivState;
     beforeEach(async () => {
       opened = await open();
       state = opened.state;

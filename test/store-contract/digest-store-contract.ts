@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AsyncDigestStore } from '../../src/adapters/postgres/async-contract.ts';
+import type { DigestStore } from '../../src/core/digest/digest-store.ts';
 import type { NewSubscription } from '../../src/core/digest/digest-store.ts';
 
 /** A paper as the ledger sees it: when it was first stored (`seq`), its date, whether digests announce it. */
@@ -10,7 +10,7 @@ export interface LedgerPaper {
 
 /** A digest store on a fresh, empty database, and a way to store papers in it (in order: seq grows). */
 export interface OpenDigestStore {
-  digests: AsyncDigestStore;
+  digests: DigestStore;
   /** Stores papers in this order; their ids and sequence numbers. */
   addPapers(papers: LedgerPaper[]): Promise<{ id: number; seq: number }[]>;
   close(): Promise<void>;
@@ -42,7 +42,7 @@ const channel = (changes: Partial<NewSubscription> = {}): NewSubscription => ({
 export function describeDigestStoreContract(name: string, open: () => Promise<OpenDigestStore>) {
   describe(`digest store contract: ${name}`, () => {
     let opened: OpenDigestStore;
-    let digests: AsyncDigestStore;
+    let digests: DigestStore;
     beforeEach(async () => {
       opened = await open();
       digests = opened.digests;
@@ -114,7 +114,7 @@ export function describeDigestStoreContract(name: string, open: () => Promise<Op
       const a = await digests.addSubscription(channel({ channel: 'C1' }), MADE);
       const b = await digests.addSubscription(channel({ platform: 'discord', channel: 'C1' }), MADE);
       const c = await digests.addSubscription(channel({ channel: 'C2' }), MADE);
-      const ids = async (filter?: Parameters<AsyncDigestStore['listSubscriptions']>[0]) =>
+      const ids = async (filter?: Parameters<DigestStore['listSubscriptions']>[0]) =>
         (await digests.listSubscriptions(filter)).map((s) => s.id);
       expect(await ids()).toEqual([a.id, b.id, c.id]);
       expect(await ids({ platform: 'slack' })).toEqual([a.id, c.id]);

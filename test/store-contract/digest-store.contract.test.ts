@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { asAsync } from '../../src/adapters/postgres/async-contract.ts';
 import { createPgArxivState } from '../../src/adapters/postgres/pg-arxiv-state.ts';
 import { createPgDigests } from '../../src/adapters/postgres/pg-digests.ts';
 import { migratePg } from '../../src/adapters/postgres/pg-migrations.ts';
@@ -40,11 +39,11 @@ function openSqlite() {
 
 describeDigestStoreContract('SQLite', async () => {
   const sqlite = openSqlite();
-  return { ...sqlite, digests: asAsync(createSqliteDigests(sqlite.store.db)) };
+  return { ...sqlite, digests: createSqliteDigests(sqlite.store.db) };
 });
 describeArxivStateContract('SQLite', async () => {
   const sqlite = openSqlite();
-  return { state: asAsync(createSqliteArxivState(sqlite.store.db)), close: sqlite.close };
+  return { state: createSqliteArxivState(sqlite.store.db), close: sqlite.close };
 });
 
 const postgres = testPostgres();

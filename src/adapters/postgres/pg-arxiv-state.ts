@@ -1,5 +1,5 @@
 import type { ArxivFeedRow, BackfillPosition } from '../../core/arxiv/arxiv-state.ts';
-import type { AsyncArxivState } from './async-contract.ts';
+import type { ArxivState } from '../../core/arxiv/arxiv-state.ts';
 import type { PgSession } from './pg-session.ts';
 
 interface FeedRow {
@@ -22,7 +22,7 @@ interface BackfillRow {
  * src/core/store/sqlite-arxiv-state.ts. Each write is one statement (an upsert), so it joins the session's open
  * transaction when there is one: `markSynced` and `saveBackfill` commit with the papers they go with.
  */
-export function createPgArxivState(session: PgSession): AsyncArxivState {
+export function createPgArxivState(session: PgSession): ArxivState {
   return {
     async feed(feed): Promise<ArxivFeedRow> {
       const { rows } = await session.query<FeedRow>(

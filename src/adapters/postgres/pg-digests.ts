@@ -1,6 +1,6 @@
 import type { DigestRun, Platform, Rhythm, Subscription } from '../../core/digest/digest-store.ts';
 import { PaperboyError } from '../../core/errors.ts';
-import type { AsyncDigestStore } from './async-contract.ts';
+import type { DigestStore } from '../../core/digest/digest-store.ts';
 import { inOwnTransaction } from './pg-atomic.ts';
 import type { PgSession } from './pg-session.ts';
 
@@ -85,7 +85,7 @@ const HELD = `id = $1 AND lease_owner = $2 AND status IN ('due', 'sending')`;
  * flow of the process has a transaction open on the same session (an ingest) must be seen by other instances at
  * once, and must not be undone if that transaction rolls back.
  */
-export function createPgDigests(session: PgSession): AsyncDigestStore {
+export function createPgDigests(session: PgSession): DigestStore {
   const { pool } = session;
   const runOf = async (subscriptionId: number, due: Date) => {
     const { rows } = await pool.query<RunRow>('SELECT * FROM digest_runs WHERE subscription_id = $1 AND due_at = $2', [

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type AsyncPaperStore, asAsync } from '../../../src/adapters/postgres/async-contract.ts';
 import type { ArxivEntry } from '../../../src/core/arxiv/arxiv-entry.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
@@ -15,11 +14,11 @@ import { useTempDir } from '../../helpers/temp-dir.ts';
 const now = new Date('2026-11-28T00:00:00Z');
 const tempDir = useTempDir();
 
-type Source = Pick<AsyncPaperStore, 'papersChangedSince' | 'identity' | 'maxRev'>;
+type Source = Pick<PaperStore, 'papersChangedSince' | 'identity' | 'maxRev'>;
 
 /** The store as an instance on the async contract sees it, with the revs it was asked for changes since. */
 function fed(store: PaperStore): { source: Source; asked: number[] } {
-  const async: Source = asAsync(store);
+  const async: Source = store;
   const asked: number[] = [];
   return {
     asked,
@@ -202,7 +201,7 @@ describe('createSqliteTextCache', () => {
 
   it('replaces, never doubles, a paper changed while the first fill reads', async () => {
     const store = storeWith(':memory:', 0, 50);
-    const async: Source = asAsync(store);
+    const async: Source = store;
     const [early] = store.papersChangedSince(0, 1);
     let calls = 0;
     const source: Source = {
@@ -258,7 +257,7 @@ describe('createSqliteTextCache', () => {
     await cache.catchUp(fed(store).source);
     addPapers(store, 20, 45);
     const revs = store.papersChangedSince(cache.rev(), 100).map((p) => p.rev);
-    const async: Source = asAsync(store);
+    const async: Source = store;
     let calls = 0;
     const failing: Source = {
       identity: () => async.identity(),
@@ -353,7 +352,7 @@ describe('createSqliteTextCache', () => {
     expect(asked).toEqual([0, revs[9], revs[19], revs[29]]);
     cache.close();
 
-    const async: Source = asAsync(store);
+    const async: Source = store;
     const closing = createSqliteTextCache(join(dir, 'closing.db'), { batchSize: 10 });
     let batches = 0;
     await closing.catchUp({
