@@ -1,0 +1,100 @@
+import type pg from 'pg';
+import type { PgSession } from './pg-session.ts';
+
+/** Runs one statement: the session's (its pinned client or the pool) or a write transaction's own client. */
+export type PgQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  values?: unknown[],
+) => Promise<pg.QueryResult<R>>;
+
+/**
+ * Runs a store method's writes as one transaction. Inside the caller's transaction (`begin` … `commit` on the
+ * session) it is a savepoint of it, so a failed call leaves no trace and the rest stands, as on SQLite. Otherwise
+ * it takes a client of its own: two methods called at once (two chat users saving) never share a transaction.
+ */
+export async function inWriteTransaction<T>(session: PgSession, work: (query: PgQuery) => Promise<T>): Promise<T> {
+  if (session.inTransaction()) return session.transaction(() => work(session.query));
+  const client = await session.pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    try {
+      const result = await work((text, values) => client.query(text, values));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    }
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** The counters every paper write moves: paper ids, sequence, revision, profile revision. */
+export interface Counters {
+  paper_id: number;
+  profile_rev: number;
+  rev: number;
+  seq: number;
+}
+
+/**
+ * Locks the counter rows, always in one order (so two writers never deadlock), and reads them. Held until the
+ * transaction ends, the lock makes paper writers take turns as SQLite's one writer does: a rev is given in commit
+ * order (a reader that saw 105 never later meets a 104), and a writer that waited sees what the other committed.
+ * Must be the first statement of the write: in READ COMMITTED each later statement sees everything committed
+ * before the lock was granted.
+ */
+export async function lockCounters(query: PgQuery): Promise<Counters> {
+  const { rows } = await query<{ name: keyof Counters; value: string }>(
+    `SELECT name, value FROM counters WHERE name IN ('paper_id', 'profile_rev', 'rev', 'seq') ORDER BY name FOR UPDATE`,
+  );
+  const counters: Counters = { paper_id: 0, profile_rev: 0, rev: 0, seq: 0 };
+  for (const row of rows) counters[row.name] = Number(row.value);
+  return counters;
+}
+
+/** A statement to send with others in one round trip ({@link runTogether}); `$1`… number its own values. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/** The statement that stores the counters that moved since `before`, or none. */
+export function saveCounters(before: Counters, after: Counters): Statement[] {
+  const names = (Object.keys(after) as (keyof Counters)[]).filter((name) => after[name] !== before[name]);
+  if (names.length === 0) return [];
+  return [
+    {
+      text: `UPDATE counters c SET value = u.value FROM unnest($1::text[], $2::bigint[]) AS u (name, value)
+             WHERE c.name = u.name`,
+      values: [names, names.map((name) => after[name])],
+    },
+  ];
+}
+
+/**
+ * Runs data-changing statements as one (`WITH s1 AS (…), s2 AS (…) SELECT`): one round trip instead of one
+ * each. They see the same snapshot, so they must not depend on each other's rows, except foreign keys, which
+ * PostgreSQL checks at the end of the statement.
+ */
+export async function runTogether(query: PgQuery, statements: readonly Statement[]): Promise<void> {
+  if (statements.length === 0) return;
+  if (statements.length === 1) {
+    const [only] = statements as [Statement];
+    await query(only.text, only.values);
+    return;
+  }
+  const values: unknown[] = [];
+  const parts = statements.map((statement, i) => {
+    const offset = values.length;
+    values.push(...statement.values);
+    // Our statements hold no `$` but their parameters (no dollar quoting), so renumbering them is safe.
+    const text = statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `s${i} AS (${text})`;
+  });
+  await query(`WITH ${parts.join(',\n')} SELECT 1`, values);
+}
