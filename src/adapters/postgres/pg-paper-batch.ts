@@ -22,27 +22,39 @@ export interface PaperBatch {
 const comesFirst = (a: StoredPaper, b: StoredPaper): boolean =>
   (a.arxivId === null) !== (b.arxivId === null) ? a.arxivId === null : a.seq < b.seq;
 
+/** A value to read in the same round trip as the papers: a scalar subquery whose `$1`… number its own values. */
+export interface ExtraRead {
+  sql: string;
+  values: unknown[];
+}
+
 /**
  * Reads every stored paper the incoming ones could be: by arXiv id, by title key, and by a title a paper had before
- * (for sources without arXiv ids). Call after {@link lockCounters}, which `counters` come from; the batch moves them.
+ * (for sources without arXiv ids), with `extra` in the same round trip. Call inside {@link inCounterTransaction},
+ * which `counters` come from; the batch moves them.
  */
 export async function loadPaperBatch(
   query: PgQuery,
   counters: Counters,
   incoming: readonly PaperInput[],
-): Promise<PaperBatch> {
+  extra: ExtraRead = { sql: 'NULL', values: [] },
+): Promise<{ batch: PaperBatch; extra: unknown }> {
   const arxivIds = [...new Set(incoming.flatMap((p) => (p.arxivId ? [p.arxivId] : [])))];
   const keys = [...new Set(incoming.map((p) => toPaperKey(p.title)))];
   const formerKeys = [...new Set(incoming.flatMap((p) => (p.arxivId ? [] : [toPaperKey(p.title)])))];
-  const { rows } = await query<PgPaperRow & { former_keys: string[] | null }>(
+  const extraSql = extra.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 3}`);
+  // One row at least (the extra value), with the matching papers joined to it.
+  const { rows } = await query<Partial<PgPaperRow> & { extra: unknown; former_keys: string[] | null }>(
     `WITH former AS (
        SELECT DISTINCT ON (old_title_key) old_title_key, paper_id FROM paper_retitles
        WHERE old_title_key = ANY($3::text[]) ORDER BY old_title_key, rev DESC
      )
-     SELECT p.*, (SELECT array_agg(f.old_title_key) FROM former f WHERE f.paper_id = p.id) AS former_keys
-     FROM papers p
-     WHERE p.arxiv_id = ANY($1::text[]) OR p.title_key = ANY($2::text[]) OR p.id IN (SELECT paper_id FROM former)`,
-    [arxivIds, keys, formerKeys],
+     SELECT (${extraSql}) AS extra, p.*,
+       (SELECT array_agg(f.old_title_key) FROM former f WHERE f.paper_id = p.id) AS former_keys
+     FROM (VALUES (1)) AS one (x)
+     LEFT JOIN papers p
+       ON p.arxiv_id = ANY($1::text[]) OR p.title_key = ANY($2::text[]) OR p.id IN (SELECT paper_id FROM former)`,
+    [arxivIds, keys, formerKeys, ...extra.values],
   );
 
   const papers = new Map<number, StoredPaper>();
@@ -63,15 +75,17 @@ export async function loadPaperBatch(
     byKey.get(keyOf.get(paper.id) as string)?.delete(paper.id);
   };
   for (const row of rows) {
-    index(toStoredPaper(row), row.title_key);
-    for (const key of row.former_keys ?? []) former.set(key, Number(row.id));
+    if (row.id === undefined || row.id === null) continue;
+    const paper = row as PgPaperRow;
+    index(toStoredPaper(paper), paper.title_key);
+    for (const key of row.former_keys ?? []) former.set(key, Number(paper.id));
   }
 
   const inserted = new Set<number>();
   const updated = new Set<number>();
   const retitles: { rev: number; paperId: number; oldTitle: string }[] = [];
 
-  return {
+  const batch: PaperBatch = {
     find(paper) {
       if (paper.arxivId) {
         const id = byArxivId.get(paper.arxivId);
@@ -161,4 +175,5 @@ export async function loadPaperBatch(
       return out;
     },
   };
+  return { batch, extra: rows[0]?.extra ?? null };
 }

@@ -23,20 +23,30 @@ import {
 } from './pg-paper-rows.ts';
 import { createPgReadingList } from './pg-reading-list.ts';
 import type { PgSession } from './pg-session.ts';
-import { inWriteTransaction, lockCounters, type PgQuery, runTogether, saveCounters } from './pg-write.ts';
+import { inCounterTransaction, type PgQuery, runTogether, type Statement, saveCounters } from './pg-write.ts';
 
-/** A stored profile with its links (paper id, position), by paper id as SQLite lists them. */
-type ProfileWithLinks = PgProfileRow & { links: [number, number][] };
+/** What a profile write reads of the stored profile: its id, content hash and links (paper id, position). */
+interface ProfileLinks {
+  id: number;
+  content_hash: string;
+  links: [number, number][];
+}
 
 const PROFILE_BY_KEY = `
   SELECT p.*, (SELECT count(*)::int FROM profile_papers l WHERE l.profile_id = p.id) AS papers
   FROM profiles p WHERE p.name_key = $1`;
 
-const PROFILE_WITH_LINKS = `
-  SELECT p.*, 0 AS papers,
+// Links by paper id, as SQLite lists them.
+const PROFILE_LINKS = `
+  SELECT json_build_object('id', p.id, 'content_hash', p.content_hash, 'links',
     coalesce((SELECT json_agg(json_build_array(l.paper_id, l.position) ORDER BY l.paper_id)
-      FROM profile_papers l WHERE l.profile_id = p.id), '[]') AS links
+      FROM profile_papers l WHERE l.profile_id = p.id), '[]')) AS profile
   FROM profiles p WHERE p.name_key = $1`;
+
+// Read with the page's papers: the stored profile, or the id a new one gets (its identity sequence).
+const PROFILE_FOR_WRITE = `SELECT json_build_object('profile', (${PROFILE_LINKS}), 'nextId',
+  CASE WHEN NOT EXISTS (SELECT 1 FROM profiles WHERE name_key = $1)
+    THEN nextval(pg_get_serial_sequence('profiles', 'id')) END)`;
 
 /**
  * One paper as a profile page or a record gives it, saved into the batch: found, merged and updated, or inserted
@@ -58,7 +68,7 @@ function savePaper(batch: PaperBatch, incoming: PaperInput, now: string): { id: 
 /**
  * The paper store on PostgreSQL, with the semantics of the SQLite store (sqlite-store.ts) method for method; the
  * store contract suite (test/store-contract) runs against both. Writers take turns on the counter rows
- * (pg-write.ts, `lockCounters`), so revs are given in commit order. Each write method is one transaction, or a
+ * (pg-write.ts, `inCounterTransaction`), so revs are given in commit order. Each write method is one transaction, or a
  * savepoint of the caller's (`begin` … `commit`). `close` ends the session (as SQLite's closes the database).
  */
 export function createPgPaperStore(session: PgSession): AsyncPaperStore {
@@ -69,21 +79,33 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
     Number((await one<{ value: string }>('SELECT value FROM counters WHERE name = $1', [name]))?.value ?? 0);
   let closed = false;
 
-  const unchangedResult = (existing: ProfileWithLinks): ProfileSaveResult => ({
+  const unchangedResult = (existing: ProfileLinks): ProfileSaveResult => ({
     profile: 'unchanged',
-    papers: new Map(existing.links.map(([id]) => [Number(id), 'unchanged' as const])),
+    papers: new Map(existing.links.map(([id]) => [id, 'unchanged' as const])),
   });
 
   return {
     saveProfile: (profile, source, at) =>
-      inWriteTransaction(session, async (query) => {
+      inCounterTransaction(session, async (query, before) => {
         const now = at.toISOString();
-        const before = await lockCounters(query);
         const counters = { ...before };
         const key = toProfileKey(profile.name);
-        const existing = (await query<ProfileWithLinks>(PROFILE_WITH_LINKS, [key])).rows[0];
+        const inputs = profile.papers.map(
+          (entry): PaperInput => ({
+            ...entry,
+            categoryFull: null,
+            codeUrl: null,
+            arxivId: null,
+            venue: null,
+            citations: null,
+          }),
+        );
+        const loaded = await loadPaperBatch(query, counters, inputs, { sql: PROFILE_FOR_WRITE, values: [key] });
+        const { profile: existing, nextId } = loaded.extra as { profile: ProfileLinks | null; nextId: number | null };
         if (existing && existing.content_hash === source.contentHash) return unchangedResult(existing);
+        const profileId = existing?.id ?? Number(nextId);
         const metrics = [
+          profileId,
           profile.name,
           profile.category,
           profile.hIndex,
@@ -96,41 +118,27 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
           source.contentHash,
           now,
         ];
-        const statements = [];
-        let profileId: number;
-        if (existing) {
-          profileId = existing.id;
-          statements.push({
-            text: `UPDATE profiles SET name = $1, category = $2, h_index = $3, paper_count = $4, citation_count = $5,
-                     novelty = $6, ai_score = $7, listed_count = $8, source_path = $9, content_hash = $10,
-                     updated_at = $11
-                   WHERE id = $12`,
-            values: [...metrics, profileId],
-          });
-        } else {
-          const inserted = await query<{ id: number }>(
-            `INSERT INTO profiles (name, category, h_index, paper_count, citation_count, novelty, ai_score,
-               listed_count, source_path, content_hash, created_at, updated_at, name_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
-            [...metrics, key],
-          );
-          profileId = (inserted.rows[0] as { id: number }).id;
-        }
+        const statements: Statement[] = [
+          existing
+            ? {
+                text: `UPDATE profiles SET name = $2, category = $3, h_index = $4, paper_count = $5,
+                         citation_count = $6, novelty = $7, ai_score = $8, listed_count = $9, source_path = $10,
+                         content_hash = $11, updated_at = $12
+                       WHERE id = $1`,
+                values: metrics,
+              }
+            : {
+                text: `INSERT INTO profiles (id, name, category, h_index, paper_count, citation_count, novelty,
+                         ai_score, listed_count, source_path, content_hash, created_at, updated_at, name_key)
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)`,
+                values: [...metrics, key],
+              },
+        ];
         // Every profile write moves the profile revision (SQLite: a trigger on profiles).
         counters.profile_rev++;
-        const inputs = profile.papers.map(
-          (entry): PaperInput => ({
-            ...entry,
-            categoryFull: null,
-            codeUrl: null,
-            arxivId: null,
-            venue: null,
-            citations: null,
-          }),
-        );
-        const batch = await loadPaperBatch(query, counters, inputs);
+        const { batch } = loaded;
         const papers = new Map<number, SaveOutcome>();
-        const linked = new Map((existing?.links ?? []).map(([id, position]) => [Number(id), position]));
+        const linked = new Map(existing?.links ?? []);
         // A paper the page lists twice is linked at its last place, as SQLite's upsert per entry leaves it.
         const links = new Map<number, number>();
         inputs.forEach((input, position) => {
@@ -154,21 +162,20 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
             values: [profileId, [...linked.keys()]],
           });
         }
-        await runTogether(query, [...batch.statements(), ...statements, ...saveCounters(before, counters)]);
+        await runTogether(query, [...statements, ...batch.statements(), ...saveCounters(before, counters)]);
         return { profile: existing ? 'updated' : 'new', papers };
       }),
 
     unchangedProfile: async (name, contentHash) => {
-      const existing = await one<ProfileWithLinks>(PROFILE_WITH_LINKS, [toProfileKey(name)]);
+      const existing = (await one<{ profile: ProfileLinks }>(PROFILE_LINKS, [toProfileKey(name)]))?.profile;
       return existing && existing.content_hash === contentHash ? unchangedResult(existing) : undefined;
     },
 
     savePapers: (inputs, at) =>
-      inWriteTransaction(session, async (query) => {
+      inCounterTransaction(session, async (query, before) => {
         const now = at.toISOString();
-        const before = await lockCounters(query);
         const counters = { ...before };
-        const batch = await loadPaperBatch(query, counters, inputs.map(withArxivKey));
+        const { batch } = await loadPaperBatch(query, counters, inputs.map(withArxivKey));
         const papers = new Map<number, SaveOutcome>();
         for (const input of inputs) {
           const { id, outcome } = savePaper(batch, input, now);
@@ -179,11 +186,10 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
       }),
 
     saveArxivEntries: (entries, source, at) =>
-      inWriteTransaction(session, async (query) => {
-        const before = await lockCounters(query);
+      inCounterTransaction(session, async (query, before) => {
         const counters = { ...before };
         const arxiv = entries.map((entry) => toArxivPaper(entry, at));
-        const batch = await loadPaperBatch(
+        const { batch } = await loadPaperBatch(
           query,
           counters,
           arxiv.map((a) => a.input),

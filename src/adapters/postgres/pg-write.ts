@@ -11,15 +11,37 @@ export type PgQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(
  * Runs a store method's writes as one transaction. Inside the caller's transaction (`begin` … `commit` on the
  * session) it is a savepoint of it, so a failed call leaves no trace and the rest stands, as on SQLite. Otherwise
  * it takes a client of its own: two methods called at once (two chat users saving) never share a transaction.
+ * `first`, a statement without parameters, goes in the same round trip as BEGIN or SAVEPOINT; its rows are given
+ * to `work`.
  */
-export async function inWriteTransaction<T>(session: PgSession, work: (query: PgQuery) => Promise<T>): Promise<T> {
-  if (session.inTransaction()) return session.transaction(() => work(session.query));
+export async function inWriteTransaction<T>(
+  session: PgSession,
+  work: (query: PgQuery, firstRows: pg.QueryResultRow[]) => Promise<T>,
+  first?: string,
+): Promise<T> {
+  const opening = (start: string) => (first ? `${start}; ${first}` : start);
+  const firstRows = (result: pg.QueryResult | pg.QueryResult[]) =>
+    Array.isArray(result) ? (result[1]?.rows ?? []) : [];
+  if (session.inTransaction()) {
+    const query: PgQuery = (text, values) => session.query(text, values);
+    // A simple-protocol query (no parameters) may hold several statements: one round trip for both.
+    const opened = (await session.query(opening(`SAVEPOINT ${SAVEPOINT}`))) as pg.QueryResult | pg.QueryResult[];
+    try {
+      const result = await work(query, firstRows(opened));
+      await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      return result;
+    } catch (error) {
+      // A connection that broke fails the caller's commit anyway: the error to report is the first one.
+      await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`).catch(() => {});
+      throw error;
+    }
+  }
   const client = await session.pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    const opened = (await client.query(opening('BEGIN'))) as pg.QueryResult | pg.QueryResult[];
     try {
-      const result = await work((text, values) => client.query(text, values));
+      const result = await work((text, values) => client.query(text, values), firstRows(opened));
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -32,6 +54,8 @@ export async function inWriteTransaction<T>(session: PgSession, work: (query: Pg
     client.release(broken);
   }
 }
+
+const SAVEPOINT = 'paperboy_write';
 
 /** The counters every paper write moves: paper ids, sequence, revision, profile revision. */
 export interface Counters {
@@ -48,13 +72,23 @@ export interface Counters {
  * Must be the first statement of the write: in READ COMMITTED each later statement sees everything committed
  * before the lock was granted.
  */
-export async function lockCounters(query: PgQuery): Promise<Counters> {
-  const { rows } = await query<{ name: keyof Counters; value: string }>(
-    `SELECT name, value FROM counters WHERE name IN ('paper_id', 'profile_rev', 'rev', 'seq') ORDER BY name FOR UPDATE`,
+const LOCK_COUNTERS = `SELECT name, value FROM counters WHERE name IN ('paper_id', 'profile_rev', 'rev', 'seq')
+  ORDER BY name FOR UPDATE`;
+
+/** {@link inWriteTransaction} for a paper write: its first statement locks the counters, which `work` gets. */
+export function inCounterTransaction<T>(
+  session: PgSession,
+  work: (query: PgQuery, counters: Counters) => Promise<T>,
+): Promise<T> {
+  return inWriteTransaction(
+    session,
+    (query, rows) => {
+      const counters: Counters = { paper_id: 0, profile_rev: 0, rev: 0, seq: 0 };
+      for (const row of rows as { name: keyof Counters; value: string }[]) counters[row.name] = Number(row.value);
+      return work(query, counters);
+    },
+    LOCK_COUNTERS,
   );
-  const counters: Counters = { paper_id: 0, profile_rev: 0, rev: 0, seq: 0 };
-  for (const row of rows) counters[row.name] = Number(row.value);
-  return counters;
 }
 
 /** A statement to send with others in one round trip ({@link runTogether}); `$1`… number its own values. */
