@@ -43,17 +43,21 @@ export async function loadPaperBatch(
   const keys = [...new Set(incoming.map((p) => toPaperKey(p.title)))];
   const formerKeys = [...new Set(incoming.flatMap((p) => (p.arxivId ? [] : [toPaperKey(p.title)])))];
   const extraSql = extra.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 3}`);
-  // One row at least (the extra value), with the matching papers joined to it.
+  // One row at least (the extra value), with the matching papers joined to it. Each way of finding a paper is
+  // its own index lookup: an OR across them would read the whole table.
   const { rows } = await query<Partial<PgPaperRow> & { extra: unknown; former_keys: string[] | null }>(
     `WITH former AS (
        SELECT DISTINCT ON (old_title_key) old_title_key, paper_id FROM paper_retitles
        WHERE old_title_key = ANY($3::text[]) ORDER BY old_title_key, rev DESC
+     ), found AS (
+       SELECT id FROM papers WHERE arxiv_id = ANY($1::text[])
+       UNION SELECT id FROM papers WHERE title_key = ANY($2::text[])
+       UNION SELECT paper_id FROM former
      )
      SELECT (${extraSql}) AS extra, p.*,
        (SELECT array_agg(f.old_title_key) FROM former f WHERE f.paper_id = p.id) AS former_keys
      FROM (VALUES (1)) AS one (x)
-     LEFT JOIN papers p
-       ON p.arxiv_id = ANY($1::text[]) OR p.title_key = ANY($2::text[]) OR p.id IN (SELECT paper_id FROM former)`,
+     LEFT JOIN (found JOIN papers p ON p.id = found.id) ON true`,
     [arxivIds, keys, formerKeys, ...extra.values],
   );
 

@@ -23,7 +23,7 @@ import {
 } from './pg-paper-rows.ts';
 import { createPgReadingList } from './pg-reading-list.ts';
 import type { PgSession } from './pg-session.ts';
-import { inCounterTransaction, type PgQuery, runTogether, type Statement, saveCounters } from './pg-write.ts';
+import { inCounterTransaction, preparedQuery, runTogether, type Statement, saveCounters } from './pg-write.ts';
 
 /** What a profile write reads of the stored profile: its id, content hash and links (paper id, position). */
 interface ProfileLinks {
@@ -72,7 +72,7 @@ function savePaper(batch: PaperBatch, incoming: PaperInput, now: string): { id: 
  * savepoint of the caller's (`begin` … `commit`). `close` ends the session (as SQLite's closes the database).
  */
 export function createPgPaperStore(session: PgSession): AsyncPaperStore {
-  const read: PgQuery = (text, values) => session.query(text, values);
+  const read = preparedQuery(session);
   const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
     (await read<R>(text, values)).rows[0];
   const counter = async (name: string) =>
