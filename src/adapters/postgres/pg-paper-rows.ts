@@ -180,3 +180,30 @@ export const withInput = (stored: StoredPaper, input: PaperInput): StoredPaper =
   doi: input.doi ?? null,
   journalRef: input.journalRef ?? null,
 });
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character PostgreSQL text refuses
+const NUL = /\u0000/g;
+
+/** Text PostgreSQL can hold: it refuses NUL characters, which SQLite stores (a stray one in a corpus record). */
+export const pgText = <T extends string | null | undefined>(text: T): T =>
+  (typeof text === 'string' && text.includes('\u0000') ? text.replace(NUL, '') : text) as T;
+
+/** A paper whose text PostgreSQL can hold ({@link pgText}), read as it will be stored. */
+export const pgPaper = <P extends PaperInput>(paper: P): P => {
+  const lists = (list: string[]) => (list.some((v) => v.includes('\u0000')) ? list.map(pgText) : list);
+  return {
+    ...paper,
+    title: pgText(paper.title),
+    authors: lists(paper.authors),
+    affiliations: lists(paper.affiliations),
+    abstract: pgText(paper.abstract),
+    date: pgText(paper.date),
+    category: pgText(paper.category),
+    categoryFull: pgText(paper.categoryFull),
+    codeUrl: pgText(paper.codeUrl),
+    arxivId: pgText(paper.arxivId),
+    venue: pgText(paper.venue),
+    doi: pgText(paper.doi),
+    journalRef: pgText(paper.journalRef),
+  };
+};

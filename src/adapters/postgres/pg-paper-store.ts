@@ -17,6 +17,8 @@ import {
   type PgIndexRow,
   type PgPaperRow,
   type PgProfileRow,
+  pgPaper,
+  pgText,
   toIndexRow,
   toStoredPaper,
   toStoredProfile,
@@ -53,7 +55,7 @@ const PROFILE_FOR_WRITE = `SELECT json_build_object('profile', (${PROFILE_LINKS}
  * (sqlite-store.ts, `savePaper`).
  */
 function savePaper(batch: PaperBatch, incoming: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
-  const paper = withArxivKey(incoming);
+  const paper = withArxivKey(pgPaper(incoming));
   const stored = batch.find(paper);
   if (!stored) return { id: batch.insert(paper, now, true), outcome: 'new' };
   const merged = mergePaper(stored, paper);
@@ -175,7 +177,11 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
       inCounterTransaction(session, async (query, before) => {
         const now = at.toISOString();
         const counters = { ...before };
-        const { batch } = await loadPaperBatch(query, counters, inputs.map(withArxivKey));
+        const { batch } = await loadPaperBatch(
+          query,
+          counters,
+          inputs.map((p) => withArxivKey(pgPaper(p))),
+        );
         const papers = new Map<number, SaveOutcome>();
         for (const input of inputs) {
           const { id, outcome } = savePaper(batch, input, now);
@@ -188,7 +194,10 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
     saveArxivEntries: (entries, source, at) =>
       inCounterTransaction(session, async (query, before) => {
         const counters = { ...before };
-        const arxiv = entries.map((entry) => toArxivPaper(entry, at));
+        const arxiv = entries.map((entry) => {
+          const { input, also } = toArxivPaper(entry, at);
+          return { input: pgPaper(input), also: also.map(pgText) };
+        });
         const { batch } = await loadPaperBatch(
           query,
           counters,
@@ -310,7 +319,7 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
       const ref = createHash('sha256').update(text).digest('base64url').slice(0, 16);
       await read('INSERT INTO saved_queries (ref, query, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
         ref,
-        text,
+        pgText(text),
         at.toISOString(),
       ]);
       return ref;
