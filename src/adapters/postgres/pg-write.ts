@@ -36,30 +36,15 @@ export async function inWriteTransaction<T>(
   work: (query: PgQuery, firstRows: pg.QueryResultRow[]) => Promise<T>,
   first?: string,
 ): Promise<T> {
-  const opening = (start: string) => (first ? `${start}; ${first}` : start);
-  const firstRows = (result: pg.QueryResult | pg.QueryResult[]) =>
-    Array.isArray(result) ? (result[1]?.rows ?? []) : [];
-  if (session.inTransaction()) {
-    const query = preparedQuery(session);
-    // A simple-protocol query (no parameters) may hold several statements: one round trip for both.
-    const opened = (await session.query(opening(`SAVEPOINT ${SAVEPOINT}`))) as pg.QueryResult | pg.QueryResult[];
-    try {
-      const result = await work(query, firstRows(opened));
-      await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-      return result;
-    } catch (error) {
-      // A connection that broke fails the caller's commit anyway: the error to report is the first one.
-      await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`).catch(() => {});
-      throw error;
-    }
-  }
+  if (session.inTransaction()) return inSavepoint(session, work, first);
   const client = await session.pool.connect();
   let broken: Error | undefined;
   try {
-    const opened = (await client.query(opening('BEGIN'))) as pg.QueryResult | pg.QueryResult[];
+    // A simple-protocol query (no parameters) may hold several statements: one round trip for them all.
+    const opened = await client.query(first ? `BEGIN; ${first}` : 'BEGIN');
     try {
       const own = preparedQuery({ query: (text, values) => client.query(text, values) });
-      const result = await work(own, firstRows(opened));
+      const result = await work(own, first ? (resultsOf(opened)[1]?.rows ?? []) : []);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -73,7 +58,55 @@ export async function inWriteTransaction<T>(
   }
 }
 
-const SAVEPOINT = 'paperboy_write';
+const resultsOf = (result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] =>
+  Array.isArray(result) ? result : [result];
+
+/** The savepoints of successful writes left open in the caller's transaction (its id): released every so often. */
+interface SavepointChain {
+  xid: string;
+  /** The outermost open savepoint: releasing it releases the whole chain. */
+  first: string | undefined;
+  depth: number;
+  made: number;
+}
+const chains = new WeakMap<PgSession, SavepointChain>();
+const CHAIN_LIMIT = 64;
+
+/**
+ * A write inside the caller's transaction, in a savepoint of its own: when it fails, it alone is undone. A
+ * successful write's savepoint is not released at once (a round trip per page of an ingest): they nest, and the
+ * chain is released in one statement every {@link CHAIN_LIMIT} writes, or committed with the transaction. The
+ * transaction id read with the savepoint tells whether the chain is still this transaction's.
+ */
+async function inSavepoint<T>(
+  session: PgSession,
+  work: (query: PgQuery, firstRows: pg.QueryResultRow[]) => Promise<T>,
+  first?: string,
+): Promise<T> {
+  const chain = chains.get(session) ?? { xid: '', first: undefined, depth: 0, made: 0 };
+  chains.set(session, chain);
+  const name = `paperboy_write_${++chain.made}`;
+  const opened = resultsOf(
+    await session.query(`SAVEPOINT ${name}; ${first ? `${first}; ` : ''}SELECT txid_current()::text AS xid`),
+  );
+  const xid = String(opened.at(-1)?.rows[0]?.xid);
+  if (xid !== chain.xid || chain.depth === 0) Object.assign(chain, { xid, first: name, depth: 0 });
+  chain.depth++;
+  try {
+    const result = await work(preparedQuery(session), first ? (opened[1]?.rows ?? []) : []);
+    if (chain.depth >= CHAIN_LIMIT && chain.first) {
+      await session.query(`RELEASE SAVEPOINT ${chain.first}`);
+      Object.assign(chain, { first: undefined, depth: 0 });
+    }
+    return result;
+  } catch (error) {
+    // A connection that broke fails the caller's commit anyway: the error to report is the first one.
+    await session.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).catch(() => {});
+    chain.depth--;
+    if (chain.depth === 0) chain.first = undefined;
+    throw error;
+  }
+}
 
 /** The counters every paper write moves: paper ids, sequence, revision, profile revision. */
 export interface Counters {
