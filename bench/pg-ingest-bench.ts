@@ -121,6 +121,11 @@ if (!existsSync(join(SHARED, 'data', 'corpus'))) {
 } else {
   const { files } = collectFiles([pagesDir()]);
   const cluster = process.env.DATABASE_URL ? undefined : await startCluster();
+  // Ctrl-C stops the throwaway cluster too.
+  process.once('SIGINT', () => {
+    cluster?.stop();
+    process.exit(130);
+  });
   const url = process.env.DATABASE_URL ?? (cluster?.url as string);
   const rows: string[] = [];
   const row = (store: string, run: string, r: Awaited<ReturnType<typeof ingest>>) =>
