@@ -25,7 +25,14 @@ import {
 } from './pg-paper-rows.ts';
 import { createPgReadingList } from './pg-reading-list.ts';
 import type { PgSession } from './pg-session.ts';
-import { inCounterTransaction, preparedQuery, runTogether, type Statement, saveCounters } from './pg-write.ts';
+import {
+  inCounterTransaction,
+  notePlanScale,
+  preparedQuery,
+  runTogether,
+  type Statement,
+  saveCounters,
+} from './pg-write.ts';
 
 /** What a profile write reads of the stored profile: its id, content hash and links (paper id, position). */
 interface ProfileLinks {
@@ -77,8 +84,12 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
   const read = preparedQuery(session);
   const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
     (await read<R>(text, values)).rows[0];
-  const counter = async (name: string) =>
-    Number((await one<{ value: string }>('SELECT value FROM counters WHERE name = $1', [name]))?.value ?? 0);
+  const counter = async (name: string) => {
+    const value = Number((await one<{ value: string }>('SELECT value FROM counters WHERE name = $1', [name]))?.value);
+    // A reader (a bot asks for maxRev at every search) learns how large the store has grown, for its plans.
+    notePlanScale(session, value || 0);
+    return value || 0;
+  };
   let closed = false;
 
   const unchangedResult = (existing: ProfileLinks): ProfileSaveResult => ({

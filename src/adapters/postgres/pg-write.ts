@@ -10,19 +10,29 @@ export type PgQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(
 
 /**
  * A statement with parameters as a prepared statement, named by its text: PostgreSQL parses and plans it once per
- * connection instead of at every call (planning the batch read costs more than running it).
+ * connection instead of at every call (planning the batch read costs more than running it). A plan made while the
+ * tables were nearly empty reads them whole: the name also holds the scale of the store
+ * ({@link notePlanScale}), so each doubling of the papers plans the statement again (a few dozen plans at most).
  */
-export const prepared = (text: string, values: unknown[]): pg.QueryConfig => ({
-  name: `paperboy_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`,
+export const prepared = (text: string, values: unknown[], scale = 0): pg.QueryConfig => ({
+  name: `paperboy_${createHash('sha1').update(text).digest('hex').slice(0, 20)}_${scale}`,
   text,
   values,
 });
 
-/** {@link PgQuery} on a session, or on a client, with every parameterised statement prepared. */
+const scales = new WeakMap<PgSession, number>();
+
+/** Tells the session's statements how many rows the store holds (any count that grows with the papers). */
+export function notePlanScale(session: PgSession, rows: number): void {
+  const scale = Math.floor(Math.log2(Math.max(1, rows)));
+  if (scale > (scales.get(session) ?? 0)) scales.set(session, scale);
+}
+
+/** {@link PgQuery} on a session (or on a client of its pool), with every parameterised statement prepared. */
 export const preparedQuery =
-  (target: Pick<PgSession, 'query'>): PgQuery =>
+  (session: PgSession, target: Pick<PgSession, 'query'> = session): PgQuery =>
   <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
-    values === undefined ? target.query<R>(text) : target.query<R>(prepared(text, values));
+    values === undefined ? target.query<R>(text) : target.query<R>(prepared(text, values, scales.get(session) ?? 0));
 
 /**
  * Runs a store method's writes as one transaction. Inside the caller's transaction (`begin` … `commit` on the
@@ -43,7 +53,7 @@ export async function inWriteTransaction<T>(
     // A simple-protocol query (no parameters) may hold several statements: one round trip for them all.
     const opened = await client.query(first ? `BEGIN; ${first}` : 'BEGIN');
     try {
-      const own = preparedQuery({ query: (text, values) => client.query(text, values) });
+      const own = preparedQuery(session, { query: (text, values) => client.query(text, values) });
       const result = await work(own, first ? (resultsOf(opened)[1]?.rows ?? []) : []);
       await client.query('COMMIT');
       return result;
@@ -136,6 +146,7 @@ export function inCounterTransaction<T>(
     (query, rows) => {
       const counters: Counters = { paper_id: 0, profile_rev: 0, rev: 0, seq: 0 };
       for (const row of rows as { name: keyof Counters; value: string }[]) counters[row.name] = Number(row.value);
+      notePlanScale(session, counters.paper_id);
       return work(query, counters);
     },
     LOCK_COUNTERS,
