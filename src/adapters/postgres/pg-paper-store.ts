@@ -26,6 +26,7 @@ import {
 import { createPgReadingList } from './pg-reading-list.ts';
 import type { PgSession } from './pg-session.ts';
 import {
+  analyzeWhenDoubled,
   inCounterTransaction,
   notePlanScale,
   preparedQuery,
@@ -176,6 +177,7 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
           });
         }
         await runTogether(query, [...statements, ...batch.statements(), ...saveCounters(before, counters)]);
+        await analyzeWhenDoubled(query, before, counters);
         return { profile: existing ? 'updated' : 'new', papers };
       }),
 
@@ -199,6 +201,7 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
           if (!papers.has(id)) papers.set(id, outcome);
         }
         await runTogether(query, [...batch.statements(), ...saveCounters(before, counters)]);
+        await analyzeWhenDoubled(query, before, counters);
         return papers;
       }),
 
@@ -245,6 +248,7 @@ export function createPgPaperStore(session: PgSession): AsyncPaperStore {
           seen.add(id);
         });
         await runTogether(query, [...batch.statements(), ...saveCounters(before, counters)]);
+        await analyzeWhenDoubled(query, before, counters);
         return result;
       }),
 

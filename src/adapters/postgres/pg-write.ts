@@ -194,3 +194,15 @@ export async function runTogether(query: PgQuery, statements: readonly Statement
   });
   await query(`WITH ${parts.join(',\n')} SELECT 1`, values);
 }
+
+/**
+ * Gathers the planner's statistics when this write doubled the papers (from 1,024 on).
+ * Autovacuum's first ANALYZE comes a minute or more after a large ingest starts; until then the planner guesses
+ * (foreign-key checks read whole tables), and a fresh ingest runs at half speed.
+ */
+export async function analyzeWhenDoubled(query: PgQuery, before: Counters, after: Counters): Promise<void> {
+  const doublings = (n: number) => Math.floor(Math.log2(Math.max(1, n)));
+  if (after.paper_id >= 1024 && doublings(after.paper_id) > doublings(before.paper_id)) {
+    await query('ANALYZE papers, profiles, profile_papers');
+  }
+}
