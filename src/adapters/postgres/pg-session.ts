@@ -7,7 +7,11 @@ import pg from 'pg';
  */
 export interface PgSession {
   readonly pool: pg.Pool;
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** `text` may be a config with a `name`: a prepared statement, parsed and planned once per connection. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string | pg.QueryConfig,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
@@ -35,7 +39,7 @@ export function createPgSession(url: string, options: PgSessionOptions = {}): Pg
   pool.on('error', () => {});
   let pinned: pg.PoolClient | undefined;
   let depth = 0;
-  const query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+  const query = <R extends pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]) =>
     (pinned ?? pool).query<R>(text, values as unknown[]);
   const release = (error?: Error) => {
     pinned?.release(error);

@@ -1,4 +1,5 @@
 import { toMatchKey } from '../text.ts';
+import type { PaperInput } from './paper-store.ts';
 
 /** The identity of a profile: its researcher's name, case and spacing folded. */
 export const toProfileKey = (name: string): string => name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
@@ -22,3 +23,10 @@ export const toDoiKey = (raw: string): string =>
     .trim()
     .replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)/i, '')
     .trim();
+
+/** What the identity rules (docs/storage.md) compare of an incoming paper: its arXiv id without version. */
+export function withArxivKey(paper: PaperInput): PaperInput {
+  if (!paper.arxivId) return { ...paper, arxivId: null };
+  const key = toArxivKey(paper.arxivId);
+  return { ...paper, arxivId: key.id, arxivVersion: paper.arxivVersion ?? key.version };
+}

@@ -7,7 +7,7 @@ import { PaperboyError } from '../errors.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 import { applyArxivPaper, toArxivPaper } from './arxiv-paper.ts';
 import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from './busy.ts';
-import { toArxivKey, toDoiKey, toPaperKey, toProfileKey } from './identity.ts';
+import { toArxivKey, toDoiKey, toPaperKey, toProfileKey, withArxivKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
@@ -115,11 +115,7 @@ const paperParams = (paper: PaperInput) => ({
 });
 
 /** The identity rules (docs/storage.md) need the arXiv id without version and the title key of what comes in. */
-const normalised = (paper: PaperInput): PaperInput => {
-  if (!paper.arxivId) return { ...paper, arxivId: null };
-  const key = toArxivKey(paper.arxivId);
-  return { ...paper, arxivId: key.id, arxivVersion: paper.arxivVersion ?? key.version };
-};
+const normalised = withArxivKey;
 
 export interface SqliteStoreOptions {
   /** Open without writing (no migrations): for readers beside a writer. Defaults to false. */
