@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type AsyncPaperStore, asAsync } from '../src/adapters/postgres/async-contract.ts';
+import type { PaperStore } from '../src/core/store/paper-store.ts';
 import { migratePg } from '../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../src/adapters/postgres/pg-session.ts';
@@ -86,7 +86,7 @@ async function startCluster(): Promise<{ url: string; stop: () => void }> {
 }
 
 /** Stores every page as ingest does: unchanged pages from a read, the rest committed every half second. */
-async function ingest(store: AsyncPaperStore, files: readonly string[]) {
+async function ingest(store: PaperStore, files: readonly string[]) {
   const started = performance.now();
   let openedAt: number | undefined;
   let written = 0;
@@ -154,7 +154,7 @@ if (!existsSync(join(SHARED, 'data', 'corpus'))) {
     }
     if (withSqlite) {
       const work = mkdtempSync(join(tmpdir(), 'paperboy-bench-sqlite-'));
-      const sqlite: AsyncPaperStore = asAsync(createSqliteStore(join(work, 'bench.db')));
+      const sqlite: PaperStore = createSqliteStore(join(work, 'bench.db'));
       try {
         row('SQLite', 'fresh database', await ingest(sqlite, files));
         row('SQLite', 'same pages again', await ingest(sqlite, files));

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AsyncPaperStore } from '../../src/adapters/postgres/async-contract.ts';
+import type { PaperStore } from '../../src/core/store/paper-store.ts';
 import type { ArxivEntry } from '../../src/core/arxiv/arxiv-entry.ts';
 import type { PaperInput } from '../../src/core/store/paper-store.ts';
 import { arxivEntry } from '../helpers/arxiv-entries.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 
 /** Opens an empty store of one kind; `close` closes it and removes what it made. */
-export type OpenStore = () => Promise<{ store: AsyncPaperStore; close(): Promise<void> }>;
+export type OpenStore = () => Promise<{ store: PaperStore; close(): Promise<void> }>;
 
 const now = new Date('2026-11-27T06:00:00Z');
 const source = (path: string, contentHash = path) => ({ path, contentHash });
@@ -32,7 +32,7 @@ function first<T>(values: Iterable<T>): T {
  */
 export function describePaperStoreContract(name: string, open: OpenStore): void {
   describe(`PaperStore contract: ${name}`, () => {
-    let store: AsyncPaperStore;
+    let store: PaperStore;
     let close: () => Promise<void>;
     beforeEach(async () => {
       ({ store, close } = await open());

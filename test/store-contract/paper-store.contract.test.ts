@@ -1,5 +1,4 @@
 import { describe } from 'vitest';
-import { asAsync } from '../../src/adapters/postgres/async-contract.ts';
 import { migratePg } from '../../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../../src/adapters/postgres/pg-session.ts';
@@ -9,7 +8,7 @@ import { describePaperStoreContract } from './paper-store-contract.ts';
 
 // One suite, both stores: what passes on one and fails on the other is a drift to fix.
 describePaperStoreContract('SQLite', async () => {
-  const store = asAsync(createSqliteStore(':memory:'));
+  const store = createSqliteStore(':memory:');
   return { store, close: () => store.close() };
 });
 

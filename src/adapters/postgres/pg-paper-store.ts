@@ -10,7 +10,7 @@ import type {
   SaveOutcome,
   StoredPaper,
 } from '../../core/store/paper-store.ts';
-import type { AsyncPaperStore } from './async-contract.ts';
+import type { PaperStore } from '../../core/store/paper-store.ts';
 import { loadPaperBatch, type PaperBatch } from './pg-paper-batch.ts';
 import {
   INDEX_COLUMNS,
@@ -81,7 +81,7 @@ function savePaper(batch: PaperBatch, incoming: PaperInput, now: string): { id: 
  * (pg-write.ts, `inCounterTransaction`), so revs are given in commit order. Each write method is one transaction, or a
  * savepoint of the caller's (`begin` … `commit`). `close` ends the session (as SQLite's closes the database).
  */
-export function createPgPaperStore(session: PgSession): AsyncPaperStore {
+export function createPgPaperStore(session: PgSession): PaperStore {
   const read = preparedQuery(session);
   const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
     (await read<R>(text, values)).rows[0];

@@ -1,5 +1,5 @@
 import type { Reader, SavedPaper, SaveResult } from '../../core/reading/reading-list-store.ts';
-import type { AsyncReadingListStore } from './async-contract.ts';
+import type { ReadingListStore } from '../../core/reading/reading-list-store.ts';
 import type { PgSession } from './pg-session.ts';
 import { inWriteTransaction } from './pg-write.ts';
 
@@ -10,7 +10,7 @@ const READER_LOCKS = 7_117_002;
  * Reading lists in PostgreSQL (`reading_list`, pg-papers-schema.ts), as sqlite-reading-list.ts keeps them: the
  * paper id and no foreign key, so a paper that leaves the index stays on the lists, shown as gone.
  */
-export function createPgReadingList(session: PgSession): AsyncReadingListStore {
+export function createPgReadingList(session: PgSession): ReadingListStore {
   const who = (reader: Reader) => [reader.platform, reader.space, reader.user];
   const countWith = async (query: PgSession['query'], reader: Reader) =>
     (

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AsyncPaperStore } from '../../../src/adapters/postgres/async-contract.ts';
+import type { PaperStore } from '../../../src/core/store/paper-store.ts';
 import { migratePg } from '../../../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../../../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../../../src/adapters/postgres/pg-session.ts';
@@ -23,7 +23,7 @@ const record = (n: number, overrides: Partial<PaperInput> = {}): PaperInput => (
 // behaviour both stores share is in test/store-contract.
 describe.skipIf(postgres.skip)('the PostgreSQL paper store', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const open: AsyncPaperStore[] = [];
+  const open: PaperStore[] = [];
   const instance = async () => {
     const session = createPgSession(db.url, { max: 3 });
     await migratePg(session.pool);

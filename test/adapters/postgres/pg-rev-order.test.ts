@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { AsyncPaperStore } from '../../../src/adapters/postgres/async-contract.ts';
+import type { PaperStore } from '../../../src/core/store/paper-store.ts';
 import { migratePg } from '../../../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../../../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../../../src/adapters/postgres/pg-session.ts';
@@ -12,7 +12,7 @@ const postgres = testPostgres();
 const now = new Date('2026-11-27T06:00:00Z');
 
 /** Pages of 3 new papers, stored in batches of 3 pages per transaction with pauses inside, as `ingest` commits. */
-async function ingestPages(store: AsyncPaperStore, first: number, pages: number): Promise<void> {
+async function ingestPages(store: PaperStore, first: number, pages: number): Promise<void> {
   for (let page = 0; page < pages; page += 3) {
     await store.begin();
     for (let k = page; k < Math.min(page + 3, pages); k++) {
@@ -26,7 +26,7 @@ async function ingestPages(store: AsyncPaperStore, first: number, pages: number)
 }
 
 /** Small saves, each its own transaction: records and arXiv listings. */
-async function ingestSmallSaves(store: AsyncPaperStore, first: number, saves: number): Promise<void> {
+async function ingestSmallSaves(store: PaperStore, first: number, saves: number): Promise<void> {
   for (let i = 0; i < saves; i++) {
     if (i % 2 === 0) {
       const paper = {
@@ -47,7 +47,7 @@ describe.skipIf(postgres.skip)('rev in commit order', () => {
   it('a reader polling by rev during two ingests at once meets every paper exactly once, revs only growing', async () => {
     const db = await createTestDatabase(postgres.url);
     const sessions = [1, 2, 3].map((n) => createPgSession(db.url, { max: 3, applicationName: `instance-${n}` }));
-    const [one, two, reader] = sessions.map(createPgPaperStore) as [AsyncPaperStore, AsyncPaperStore, AsyncPaperStore];
+    const [one, two, reader] = sessions.map(createPgPaperStore) as [PaperStore, PaperStore, PaperStore];
     try {
       await migratePg((sessions[0] as (typeof sessions)[number]).pool);
       let writing = true;
