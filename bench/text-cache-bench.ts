@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { PaperIndex, snapshotPathFor } from '../src/core/search/paper-index.ts';
 import { createSearch, type SearchPage } from '../src/core/search/search.ts';
 import type { TextIndex } from '../src/core/search/text-index.ts';
-import type { PaperStore } from '../src/core/store/paper-store.ts';
 import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
 import { createSqliteTextCache } from '../src/core/store/sqlite-text-cache.ts';
+import { createSqliteTextIndex } from '../src/core/store/sqlite-text-index.ts';
 import { makeIssueQueries, makeQueries, readCorpus } from './bench-queries.ts';
 import { CACHE_DIR } from './scale-corpus.ts';
 
@@ -49,8 +49,8 @@ type TextCall =
   | { kind: 'scoreText'; expression: string; among: readonly number[] | undefined }
   | { kind: 'hasTerm'; term: string };
 
-/** The store with its full-text answers taken from `text`, each call written down with its time. */
-function withText(store: PaperStore, text: Pick<TextIndex, 'matchText' | 'scoreText' | 'hasTerm'>) {
+/** The full-text answers of `text`, each call written down with its time. */
+function withText(text: TextIndex) {
   const calls: TextCall[] = [];
   const times: number[] = [];
   const timed = <T>(call: TextCall, work: () => T): T => {
@@ -60,15 +60,17 @@ function withText(store: PaperStore, text: Pick<TextIndex, 'matchText' | 'scoreT
     calls.push(call);
     return out;
   };
-  const wrapped: PaperStore = {
-    ...store,
+  const wrapped: TextIndex = {
+    rev: () => text.rev(),
+    catchUp: (store) => text.catchUp(store),
+    close: () => text.close(),
     matchText: (expression, among) =>
       timed({ kind: 'matchText', expression, among }, () => text.matchText(expression, among)),
     scoreText: (expression, among) =>
       timed({ kind: 'scoreText', expression, among }, () => text.scoreText(expression, among)),
     hasTerm: (term) => timed({ kind: 'hasTerm', term }, () => text.hasTerm(term)),
   };
-  return { store: wrapped, calls, times };
+  return { text: wrapped, calls, times };
 }
 
 const answer = (text: Pick<TextIndex, 'matchText' | 'scoreText' | 'hasTerm'>, call: TextCall): unknown =>
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
   }
   const dbFile = ingestedDatabase();
   const store = createSqliteStore(dbFile);
-  const { papers } = store.counts();
+  const { papers } = await store.counts();
   const work = mkdtempSync(join(tmpdir(), 'paperboy-bench-text-cache-'));
   const cacheFile = join(work, 'text-cache.db');
   try {
@@ -117,16 +119,17 @@ async function main(): Promise<void> {
     const corpus = await readCorpus(LARGE);
     const queries = [...makeQueries(corpus), ...makeIssueQueries(corpus)];
     const snapshotPath = snapshotPathFor(dbFile);
-    const index = PaperIndex.open(snapshotPath ? { store, snapshotPath } : { store });
-    const own = withText(store, store);
-    const cached = withText(store, reopened);
-    const ownSearch = createSearch({ index, store: own.store });
-    const cachedSearch = createSearch({ index, store: cached.store });
+    const index = await PaperIndex.open(snapshotPath ? { store, snapshotPath } : { store });
+    const ownText = createSqliteTextIndex(store.db);
+    const own = withText(ownText);
+    const cached = withText(reopened);
+    const ownSearch = createSearch({ index, store, text: own.text });
+    const cachedSearch = createSearch({ index, store, text: cached.text });
     let pagesDiffer = 0;
     for (const query of queries) {
       for (const page of [1, 2]) {
-        const a = JSON.stringify(pageOf(ownSearch.search(query.text, { pageSize: 10, page })));
-        const b = JSON.stringify(pageOf(cachedSearch.search(query.text, { pageSize: 10, page })));
+        const a = JSON.stringify(pageOf(await ownSearch.search(query.text, { pageSize: 10, page })));
+        const b = JSON.stringify(pageOf(await cachedSearch.search(query.text, { pageSize: 10, page })));
         if (a !== b) {
           pagesDiffer++;
           if (pagesDiffer <= 5) console.error(`page differs: ${query.text} (page ${page})\n  store ${a}\n  cache ${b}`);
@@ -136,15 +139,15 @@ async function main(): Promise<void> {
     // Every call the store's search made, asked again of both: the same answer, value for value.
     let callsDiffer = 0;
     for (const call of own.calls) {
-      if (JSON.stringify(answer(store, call)) !== JSON.stringify(answer(reopened, call))) {
+      if (JSON.stringify(answer(ownText, call)) !== JSON.stringify(answer(reopened, call))) {
         callsDiffer++;
         if (callsDiffer <= 5) console.error(`call differs: ${JSON.stringify(call).slice(0, 300)}`);
       }
     }
     const kinds = (kind: TextCall['kind']) => own.calls.filter((c) => c.kind === kind).length;
     // 1,000 papers changed since (here: the newest 1,000 again, at later revs): each row deleted and inserted.
-    const maxRev = store.maxRev();
-    const newest = store.papersChangedSince(maxRev - CHANGED, CHANGED);
+    const maxRev = await store.maxRev();
+    const newest = await store.papersChangedSince(maxRev - CHANGED, CHANGED);
     const changed = {
       identity: async () => store.identity(),
       maxRev: async () => maxRev + CHANGED,
@@ -158,7 +161,7 @@ async function main(): Promise<void> {
     await reopened.catchUp(changed);
     const changedMs = performance.now() - changedStarted;
     const afterChange = own.calls.filter(
-      (call) => JSON.stringify(answer(store, call)) !== JSON.stringify(answer(reopened, call)),
+      (call) => JSON.stringify(answer(ownText, call)) !== JSON.stringify(answer(reopened, call)),
     ).length;
     reopened.close();
     const size = statSync(cacheFile).size;

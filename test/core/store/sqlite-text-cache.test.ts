@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { ArxivEntry } from '../../../src/core/arxiv/arxiv-entry.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
+import type { TextIndex } from '../../../src/core/search/text-index.ts';
 import type { PaperInput, PaperStore } from '../../../src/core/store/paper-store.ts';
 import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { createSqliteTextCache, type SqliteTextCache } from '../../../src/core/store/sqlite-text-cache.ts';
+import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
@@ -81,18 +83,21 @@ function paper(n: number): PaperInput {
   };
 }
 
-function storeWith(file: string, from: number, to: number) {
+async function storeWith(file: string, from: number, to: number) {
   const store = createSqliteStore(file);
-  addPapers(store, from, to);
+  await addPapers(store, from, to);
   return store;
 }
 
-function addPapers(store: PaperStore, from: number, to: number): void {
+async function addPapers(store: PaperStore, from: number, to: number): Promise<void> {
   const papers = Array.from({ length: to - from }, (_, i) => paper(from + i));
-  store.begin();
-  store.savePapers(papers, now);
-  store.commit();
+  await store.begin();
+  await store.savePapers(papers, now);
+  await store.commit();
 }
+
+/** The store's own full-text index (FTS5 in its file): what the cache must answer the same as. */
+const ownText = (store: ReturnType<typeof createSqliteStore>): TextIndex => createSqliteTextIndex(store.db);
 
 const EXPRESSIONS = [
   '"reward"',
@@ -128,90 +133,96 @@ const EXPRESSIONS = [
   '"12"',
 ];
 
-function expectSameAnswers(cache: SqliteTextCache, store: PaperStore, ids: readonly number[]): void {
+function expectSameAnswers(cache: SqliteTextCache, own: TextIndex, ids: readonly number[]): void {
   const among = [ids.filter((id) => id % 3 === 0), ids.slice(0, 5), [], [999_999]];
   for (const expression of EXPRESSIONS) {
-    expect(cache.matchText(expression), expression).toEqual(store.matchText(expression));
-    expect(cache.scoreText(expression), expression).toEqual(store.scoreText(expression));
+    expect(cache.matchText(expression), expression).toEqual(own.matchText(expression));
+    expect(cache.scoreText(expression), expression).toEqual(own.scoreText(expression));
     for (const some of among) {
-      expect(cache.matchText(expression, some), expression).toEqual(store.matchText(expression, some));
-      expect(cache.scoreText(expression, some), expression).toEqual(store.scoreText(expression, some));
+      expect(cache.matchText(expression, some), expression).toEqual(own.matchText(expression, some));
+      expect(cache.scoreText(expression, some), expression).toEqual(own.scoreText(expression, some));
     }
   }
   for (const term of ['reward', 'naive', 'über', 'uber', 'cafe', 'bobby', 'zurich', 'absent', 'a"b', '"', '']) {
-    expect(cache.hasTerm(term), term).toBe(store.hasTerm(term));
+    expect(cache.hasTerm(term), term).toBe(own.hasTerm(term));
   }
 }
 
-const allIds = (store: PaperStore) => store.papersChangedSince(0, 1_000_000).map((p) => p.id);
+const allIds = async (store: PaperStore) => (await store.papersChangedSince(0, 1_000_000)).map((p) => p.id);
 
 describe('createSqliteTextCache', () => {
   it('answers every expression as the store’s own FTS5: words, phrases, prefixes, columns, NOT, among', async () => {
-    const store = storeWith(':memory:', 0, 120);
+    const store = await storeWith(':memory:', 0, 120);
     const { source } = fed(store);
     const cache = createSqliteTextCache(join(tempDir(), 'instance', 'text-cache.db'), { batchSize: 25 });
     await cache.catchUp(source);
-    expect(cache.rev()).toBe(store.maxRev());
-    expect(store.matchText('"reward"').length).toBeGreaterThan(10);
-    expectSameAnswers(cache, store, allIds(store));
+    expect(cache.rev()).toBe(await store.maxRev());
+    expect(ownText(store).matchText('"reward"').length).toBeGreaterThan(10);
+    expectSameAnswers(cache, ownText(store), await allIds(store));
 
     // The same pages from the search itself, over either.
-    const index = PaperIndex.open({ store });
-    const ownSearch = createSearch({ index, store });
-    const cachedSearch = createSearch({ index, store: { ...store, ...textOf(cache) } });
+    const index = await PaperIndex.open({ store });
+    const ownSearch = createSearch({ index, store, text: ownText(store) });
+    const cachedSearch = createSearch({ index, store, text: cache });
     for (const query of ['reward hacking', 'rewrad', 'transfor', '"language model" -graph', 'author:"Ann Lee" bayes']) {
-      expect(cachedSearch.search(query, { pageSize: 20 }), query).toEqual(ownSearch.search(query, { pageSize: 20 }));
+      expect(await cachedSearch.search(query, { pageSize: 20 }), query).toEqual(
+        await ownSearch.search(query, { pageSize: 20 }),
+      );
     }
     cache.close();
-    store.close();
+    await store.close();
   });
 
   it('fills in memory too, and then follows papers added and changed', async () => {
-    const store = storeWith(':memory:', 0, 40);
+    const store = await storeWith(':memory:', 0, 40);
     const { source } = fed(store);
     const cache = createSqliteTextCache(':memory:');
     await cache.catchUp(source);
-    addPapers(store, 40, 70);
+    await addPapers(store, 40, 70);
     await cache.catchUp(source);
-    expect(cache.rev()).toBe(store.maxRev());
-    expectSameAnswers(cache, store, allIds(store));
+    expect(cache.rev()).toBe(await store.maxRev());
+    expectSameAnswers(cache, ownText(store), await allIds(store));
     cache.close();
-    store.close();
+    await store.close();
   });
 
   it('finds a retitled paper by its new words and not by its old ones after the next catchUp', async () => {
-    const store = storeWith(':memory:', 0, 30);
+    const store = await storeWith(':memory:', 0, 30);
     const entry = (overrides: Partial<ArxivEntry>) => arxivEntry(1, { abstract: 'A study.', ...overrides });
-    const first = store.saveArxivEntries([entry({ title: 'Zebra striping of okapis' })], 'listing', now);
+    const first = await store.saveArxivEntries([entry({ title: 'Zebra striping of okapis' })], 'listing', now);
     const [id] = first.paperIds;
     const { source } = fed(store);
     const cache = createSqliteTextCache(join(tempDir(), 'text-cache.db'));
     await cache.catchUp(source);
     expect(cache.matchText('"zebra"')).toEqual([id]);
 
-    store.saveArxivEntries([entry({ title: 'Quokka gaits', version: 2, announceType: 'replace' })], 'listing', now);
+    await store.saveArxivEntries(
+      [entry({ title: 'Quokka gaits', version: 2, announceType: 'replace' })],
+      'listing',
+      now,
+    );
     await cache.catchUp(source);
     expect(cache.matchText('"quokka"')).toEqual([id]);
     expect(cache.matchText('"zebra"')).toEqual([]);
     expect(cache.hasTerm('okapis')).toBe(false);
-    expectSameAnswers(cache, store, allIds(store));
+    expectSameAnswers(cache, ownText(store), await allIds(store));
     cache.close();
-    store.close();
+    await store.close();
   });
 
   it('replaces, never doubles, a paper changed while the first fill reads', async () => {
-    const store = storeWith(':memory:', 0, 50);
+    const store = await storeWith(':memory:', 0, 50);
     const async: Source = store;
-    const [early] = store.papersChangedSince(0, 1);
+    const [early] = await store.papersChangedSince(0, 1);
     let calls = 0;
     const source: Source = {
       identity: () => async.identity(),
       maxRev: () => async.maxRev(),
-      papersChangedSince: (rev, limit) => {
+      papersChangedSince: async (rev, limit) => {
         // Between the first batch and the second, a paper of the first batch gets a new title (a new rev).
         if (++calls === 2 && early) {
-          store.saveArxivEntries([arxivEntry(7, { title: early.title })], 'listing', now);
-          store.saveArxivEntries([arxivEntry(7, { title: 'Wombat burrows', version: 2 })], 'listing', now);
+          await store.saveArxivEntries([arxivEntry(7, { title: early.title })], 'listing', now);
+          await store.saveArxivEntries([arxivEntry(7, { title: 'Wombat burrows', version: 2 })], 'listing', now);
         }
         return async.papersChangedSince(rev, limit);
       },
@@ -219,16 +230,16 @@ describe('createSqliteTextCache', () => {
     const cache = createSqliteTextCache(join(tempDir(), 'text-cache.db'), { batchSize: 10 });
     await cache.catchUp(source);
     expect(calls).toBeGreaterThan(2);
-    expect(cache.matchText('"wombat"')).toEqual(store.matchText('"wombat"'));
+    expect(cache.matchText('"wombat"')).toEqual(ownText(store).matchText('"wombat"'));
     expect(cache.matchText('"wombat"')).toHaveLength(1);
-    expectSameAnswers(cache, store, allIds(store));
+    expectSameAnswers(cache, ownText(store), await allIds(store));
     cache.close();
-    store.close();
+    await store.close();
   });
 
   it('resumes from its rev when reopened: reads only the papers changed since, and nothing when none did', async () => {
     const dir = tempDir();
-    const store = storeWith(join(dir, 'paperboy.db'), 0, 60);
+    const store = await storeWith(join(dir, 'paperboy.db'), 0, 60);
     const file = join(dir, 'text-cache.db');
     const first = createSqliteTextCache(file, { batchSize: 25 });
     await first.catchUp(fed(store).source);
@@ -241,22 +252,22 @@ describe('createSqliteTextCache', () => {
     await again.catchUp(unchanged.source);
     expect(unchanged.asked).toEqual([]);
 
-    addPapers(store, 60, 63);
+    await addPapers(store, 60, 63);
     const later = fed(store);
     await again.catchUp(later.source);
     expect(later.asked).toEqual([rev]);
-    expect(again.rev()).toBe(store.maxRev());
-    expectSameAnswers(again, store, allIds(store));
+    expect(again.rev()).toBe(await store.maxRev());
+    expectSameAnswers(again, ownText(store), await allIds(store));
     again.close();
-    store.close();
+    await store.close();
   });
 
   it('keeps what a catchUp wrote before the store failed, and resumes after it', async () => {
-    const store = storeWith(':memory:', 0, 20);
+    const store = await storeWith(':memory:', 0, 20);
     const cache = createSqliteTextCache(join(tempDir(), 'text-cache.db'), { batchSize: 10 });
     await cache.catchUp(fed(store).source);
-    addPapers(store, 20, 45);
-    const revs = store.papersChangedSince(cache.rev(), 100).map((p) => p.rev);
+    await addPapers(store, 20, 45);
+    const revs = (await store.papersChangedSince(cache.rev(), 100)).map((p) => p.rev);
     const async: Source = store;
     let calls = 0;
     const failing: Source = {
@@ -270,16 +281,16 @@ describe('createSqliteTextCache', () => {
     const again = fed(store);
     await cache.catchUp(again.source);
     expect(again.asked[0]).toBe(revs[9]);
-    expect(cache.rev()).toBe(store.maxRev());
-    expectSameAnswers(cache, store, allIds(store));
+    expect(cache.rev()).toBe(await store.maxRev());
+    expectSameAnswers(cache, ownText(store), await allIds(store));
     cache.close();
-    store.close();
+    await store.close();
   });
 
   it('drops a cache file fed from another database and fills it from this one', async () => {
     const dir = tempDir();
     const file = join(dir, 'text-cache.db');
-    const one = storeWith(join(dir, 'one.db'), 0, 40);
+    const one = await storeWith(join(dir, 'one.db'), 0, 40);
     const other = createSqliteStore(join(dir, 'other.db'));
     other.begin();
     other.savePapers([{ ...paper(1000), title: 'Capybara herds' }, paper(1001)], now);
@@ -292,33 +303,33 @@ describe('createSqliteTextCache', () => {
     const fromOther = fed(other);
     await reopened.catchUp(fromOther.source);
     expect(fromOther.asked).toEqual([0]);
-    expect(reopened.rev()).toBe(other.maxRev());
+    expect(reopened.rev()).toBe(await other.maxRev());
     expect(reopened.matchText('"capybara"')).toHaveLength(1);
-    expectSameAnswers(reopened, other, allIds(other));
+    expectSameAnswers(reopened, ownText(other), await allIds(other));
     reopened.close();
-    one.close();
-    other.close();
+    await one.close();
+    await other.close();
   });
 
   it('refills when the store’s rev went back (a backup put back in its place)', async () => {
     const dir = tempDir();
-    const store = storeWith(join(dir, 'paperboy.db'), 0, 30);
+    const store = await storeWith(join(dir, 'paperboy.db'), 0, 30);
     const backupFile = join(dir, 'backup.db');
     store.db.exec(`VACUUM INTO '${backupFile}'`);
-    addPapers(store, 30, 45);
+    await addPapers(store, 30, 45);
     const cache = createSqliteTextCache(join(dir, 'text-cache.db'));
     await cache.catchUp(fed(store).source);
-    const identity = store.identity();
-    store.close();
+    const identity = await store.identity();
+    await store.close();
 
     const backup = createSqliteStore(backupFile);
-    expect(backup.identity()).toBe(identity);
-    expect(backup.maxRev()).toBeLessThan(cache.rev());
+    expect(await backup.identity()).toBe(identity);
+    expect(await backup.maxRev()).toBeLessThan(cache.rev());
     await cache.catchUp(fed(backup).source);
-    expect(cache.rev()).toBe(backup.maxRev());
-    expectSameAnswers(cache, backup, allIds(backup));
+    expect(cache.rev()).toBe(await backup.maxRev());
+    expectSameAnswers(cache, ownText(backup), await allIds(backup));
     cache.close();
-    backup.close();
+    await backup.close();
   });
 
   it('removes a damaged cache file and a fill left by a dead process, then fills anew', async () => {
@@ -328,23 +339,23 @@ describe('createSqliteTextCache', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const leftover = `${file}.filling-${dead}-1700000000000`;
     writeFileSync(leftover, 'half a fill');
-    const store = storeWith(':memory:', 0, 20);
+    const store = await storeWith(':memory:', 0, 20);
     const cache = createSqliteTextCache(file);
     expect(existsSync(leftover)).toBe(false);
     expect(cache.rev()).toBe(0);
     expect(cache.matchText('"reward"')).toEqual([]);
     await cache.catchUp(fed(store).source);
-    expectSameAnswers(cache, store, allIds(store));
+    expectSameAnswers(cache, ownText(store), await allIds(store));
     expect(readdirSync(dir)).toEqual(expect.arrayContaining(['text-cache.db']));
     expect(readdirSync(dir).filter((name) => name.includes('.filling-'))).toEqual([]);
     cache.close();
-    store.close();
+    await store.close();
   });
 
   it('runs catchUp calls one after another, and a close during a fill leaves no file behind', async () => {
     const dir = tempDir();
-    const store = storeWith(':memory:', 0, 30);
-    const revs = store.papersChangedSince(0, 100).map((p) => p.rev);
+    const store = await storeWith(':memory:', 0, 30);
+    const revs = (await store.papersChangedSince(0, 100)).map((p) => p.rev);
     const { source, asked } = fed(store);
     const cache = createSqliteTextCache(join(dir, 'text-cache.db'), { batchSize: 10 });
     await Promise.all([cache.catchUp(source), cache.catchUp(source)]);
@@ -365,12 +376,6 @@ describe('createSqliteTextCache', () => {
     });
     expect(batches).toBe(2);
     expect(readdirSync(dir).filter((name) => name.startsWith('closing'))).toEqual([]);
-    store.close();
+    await store.close();
   });
-});
-
-const textOf = (cache: SqliteTextCache): Pick<PaperStore, 'matchText' | 'scoreText' | 'hasTerm'> => ({
-  matchText: cache.matchText,
-  scoreText: cache.scoreText,
-  hasTerm: cache.hasTerm,
 });
