@@ -12,12 +12,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { PaperStore } from '../src/core/store/paper-store.ts';
 import { migratePg } from '../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../src/adapters/postgres/pg-session.ts';
 import { collectFiles } from '../src/core/ingest/ingest-files.ts';
 import { parseProfile } from '../src/core/profile/parse-profile.ts';
+import type { PaperStore } from '../src/core/store/paper-store.ts';
 import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
 
 const ROOT = join(import.meta.dirname, '..');

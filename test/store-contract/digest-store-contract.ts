@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DigestStore } from '../../src/core/digest/digest-store.ts';
-import type { NewSubscription } from '../../src/core/digest/digest-store.ts';
+import type { DigestStore, NewSubscription } from '../../src/core/digest/digest-store.ts';
 
 /** A paper as the ledger sees it: when it was first stored (`seq`), its date, whether digests announce it. */
 export interface LedgerPaper {

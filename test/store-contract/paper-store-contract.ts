@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PaperStore } from '../../src/core/store/paper-store.ts';
 import type { ArxivEntry } from '../../src/core/arxiv/arxiv-entry.ts';
-import type { PaperInput } from '../../src/core/store/paper-store.ts';
+import type { PaperInput, PaperStore } from '../../src/core/store/paper-store.ts';
 import { arxivEntry } from '../helpers/arxiv-entries.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 

@@ -1,5 +1,4 @@
-import type { ArxivFeedRow, BackfillPosition } from '../../core/arxiv/arxiv-state.ts';
-import type { ArxivState } from '../../core/arxiv/arxiv-state.ts';
+import type { ArxivFeedRow, ArxivState, BackfillPosition } from '../../core/arxiv/arxiv-state.ts';
 import type { PgSession } from './pg-session.ts';
 
 interface FeedRow {

@@ -1,6 +1,5 @@
-import type { DigestRun, Platform, Rhythm, Subscription } from '../../core/digest/digest-store.ts';
+import type { DigestRun, DigestStore, Platform, Rhythm, Subscription } from '../../core/digest/digest-store.ts';
 import { PaperboyError } from '../../core/errors.ts';
-import type { DigestStore } from '../../core/digest/digest-store.ts';
 import { inOwnTransaction } from './pg-atomic.ts';
 import type { PgSession } from './pg-session.ts';
 

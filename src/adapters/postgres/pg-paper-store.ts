@@ -6,11 +6,11 @@ import { mergePaper } from '../../core/store/merge-paper.ts';
 import type {
   ArxivSaveResult,
   PaperInput,
+  PaperStore,
   ProfileSaveResult,
   SaveOutcome,
   StoredPaper,
 } from '../../core/store/paper-store.ts';
-import type { PaperStore } from '../../core/store/paper-store.ts';
 import { loadPaperBatch, type PaperBatch } from './pg-paper-batch.ts';
 import {
   INDEX_COLUMNS,

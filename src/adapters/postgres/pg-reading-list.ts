@@ -1,5 +1,4 @@
-import type { Reader, SavedPaper, SaveResult } from '../../core/reading/reading-list-store.ts';
-import type { ReadingListStore } from '../../core/reading/reading-list-store.ts';
+import type { Reader, ReadingListStore, SavedPaper, SaveResult } from '../../core/reading/reading-list-store.ts';
 import type { PgSession } from './pg-session.ts';
 import { inWriteTransaction } from './pg-write.ts';
 

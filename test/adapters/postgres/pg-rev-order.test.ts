@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { PaperStore } from '../../../src/core/store/paper-store.ts';
 import { migratePg } from '../../../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../../../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../../../src/adapters/postgres/pg-session.ts';
+import type { PaperStore } from '../../../src/core/store/paper-store.ts';
 import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { createTestDatabase, testPostgres } from '../../helpers/pg.ts';
