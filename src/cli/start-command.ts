@@ -31,6 +31,7 @@ import { linkLookupFrom } from './link-lookup.ts';
 import { platformPosters } from './platform-posters.ts';
 import { secretsOf } from './secrets.ts';
 import { stopTakingDigests } from './shutdown.ts';
+import { leaseOf, tickEveryOf } from './timing-knobs.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
 // How long a tick waits for another process's write lock, on a timer, before leaving its work to the next
@@ -46,6 +47,9 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   const config = loadConfig(io.env);
   const dbPath = resolveDbPath(flags.db, io.env);
   const platforms = platformsOf(config);
+  // Test knobs (tests that kill or run several instances): a shorter digest lease, a faster tick.
+  const lease = leaseOf(io.env);
+  const tickEvery = tickEveryOf(io.env);
   // Each SQLite call waits only briefly for another process's lock (the wait blocks the event loop);
   // the ticker waits the rest out on a timer and chat commands answer that the database is busy.
   const store = createSqliteStore(dbPath, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
@@ -90,6 +94,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
           now: io.clock(),
           maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
           log,
+          ...lease,
         });
       },
       clock: io.clock,
@@ -125,6 +130,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const ticker = startTicker(
       () => bot.tick(TICK_BUSY_WAIT_MS),
       (error) => logger.error('paperboy digest_failed:', error),
+      tickEvery,
     );
     try {
       if (serving) {
