@@ -64,6 +64,11 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const slackHttp = config.SLACK_BOT_TOKEN !== undefined && !config.SLACK_APP_TOKEN;
     if (explicitPort(io.env) || slackHttp) health = await startHealthServer(config.PORT, readiness, logger);
     const report = (summary: IngestSummary | undefined) => {
+      // Which instance loaded a page (on PostgreSQL, the one holding the watcher's lock).
+      if (summary?.files.length)
+        logger.info(
+          `paperboy: loaded ${summary.files.length} new or changed profile page(s) from ${profiles}: ${summary.totals.newPapers} new paper(s)`,
+        );
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
       }
