@@ -128,6 +128,35 @@ describe.skipIf(pg.skip)('every command on PostgreSQL', () => {
     expect(JSON.parse(after.stdout).results.map((r: { title: string }) => r.title)).toEqual([record.title]);
   });
 
+  it('doctor checks PostgreSQL: connects, schema version and counts; names host and port, never the password, when it cannot', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const url = await database();
+    const env = { DATABASE_URL: url, PAPERBOY_SEARCH_CACHE: join(dir, 'cache.sqlite') };
+    expect((await runPaperboy(['ingest', PROFILES], { env })).code).toBe(0);
+    const run = await runPaperboy(['doctor', '--json'], { env });
+    const checks = new Map(
+      (JSON.parse(run.stdout).checks as { id: string; status: string; message: string }[]).map((c) => [c.id, c]),
+    );
+    expect(checks.get('database')).toMatchObject({ status: 'ok' });
+    expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profiles/);
+    expect(checks.get('migrations')).toMatchObject({ status: 'ok', message: 'PostgreSQL schema version 1, current' });
+    expect(checks.get('search_snapshot')?.status).toBe('ok');
+    expect(checks.get('subscription_time_zones')?.status).toBe('ok');
+
+    const away = { DATABASE_URL: 'postgres://paperboy:s3cret-pw@127.0.0.1:1/paperboy' };
+    const down = await runPaperboy(['doctor', '--json'], { env: away });
+    expect(down.code).toBe(1);
+    expect(down.stdout).not.toContain('s3cret-pw');
+    const check = (
+      JSON.parse(down.stdout).checks as { id: string; status: string; message: string; fix: string }[]
+    ).find((c) => c.id === 'database');
+    expect(check?.status).toBe('fail');
+    expect(check?.message).toMatch(/127\.0\.0\.1:1 \(DATABASE_URL\)/);
+    expect(check?.fix).toMatch(/127\.0\.0\.1:1/);
+  });
+
   it('backup exits 1 and points to pg_dump', async () => {
     const url = await database();
     const run = await runPaperboy(['backup', join(tempDir(), 'copy.db')], { env: { DATABASE_URL: url } });
