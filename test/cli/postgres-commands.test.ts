@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, resolveStoreTarget } from '../../src/config.ts';
-import { writeFakePages } from '../helpers/make-pages.ts';
+import { renderProfile } from '../../src/core/profile/render-profile.ts';
+import { startFakeArxiv } from '../fakes/fake-arxiv.ts';
+import { fakePaper, fakeProfile, writeFakePages } from '../helpers/make-pages.ts';
 import { createTestDatabase, testPostgres } from '../helpers/pg.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -155,6 +157,50 @@ describe.skipIf(pg.skip)('every command on PostgreSQL', () => {
     expect(check?.status).toBe('fail');
     expect(check?.message).toMatch(/127\.0\.0\.1:1 \(DATABASE_URL\)/);
     expect(check?.fix).toMatch(/127\.0\.0\.1:1/);
+  });
+
+  it('digests: subscribed in the chat, `digest run` posts the due digest once', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const env = { DATABASE_URL: await database(), PAPERBOY_SEARCH_CACHE: join(dir, 'cache.sqlite') };
+    const now = new Date('2026-11-28T12:00:00Z');
+    const chat = await runPaperboy(['start', '--profiles', join(dir, 'none')], {
+      env,
+      stdin: '/digest subscribe sycophancy at 09:00 tz Europe/Berlin\n',
+      now,
+    });
+    expect(chat.stdout).toMatch(/Subscribed: #1 “sycophancy” · daily at 09:00 Europe\/Berlin/);
+    const page = join(dir, 'new.txt');
+    writeFileSync(
+      page,
+      renderProfile(fakeProfile('New Person', [fakePaper(1, { title: 'Sycophancy in tiny models' }), fakePaper(2)])),
+    );
+    expect((await runPaperboy(['ingest', page], { env, now })).code).toBe(0);
+    const due = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:00:00+01:00'], { env });
+    expect(due.code, due.stderr).toBe(0);
+    expect(due.stdout).toContain('Digest #1: 1 new paper on “sycophancy”');
+    expect(due.stdout).toContain('1. Sycophancy in tiny models');
+    const again = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:05:00+01:00', '--json'], { env });
+    expect(JSON.parse(again.stdout)).toEqual({ digests: [] });
+  });
+
+  it('arxiv sync stores the listing in PostgreSQL, with the counts SQLite gives', { timeout: 60_000 }, async () => {
+    const arxiv = await startFakeArxiv();
+    try {
+      const dir = tempDir();
+      const env = { ...arxiv.env, PAPERBOY_CONTACT: 'ops@example.org' };
+      const onPg = { ...env, DATABASE_URL: await database(), PAPERBOY_SEARCH_CACHE: join(dir, 'cache.sqlite') };
+      const a = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--json'], { env: onPg });
+      const b = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--json', '--db', join(dir, 'p.db')], {
+        env,
+      });
+      expect(a.code, a.stderr).toBe(0);
+      expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
+      expect(JSON.parse(a.stdout).newPapers).toBeGreaterThan(0);
+      const quiet = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--json'], { env: onPg });
+      expect(JSON.parse(quiet.stdout)).toMatchObject({ quiet: true, newPapers: 0 });
+    } finally {
+      await arxiv.stop();
+    }
   });
 
   it('backup exits 1 and points to pg_dump', async () => {
