@@ -7,12 +7,12 @@ import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts'
 import { PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { toPaperJson } from '../core/search/search-json.ts';
+import { leaseOf } from './digest-lease-env.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import { openStores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
 import { secretsOf } from './secrets.ts';
 import { interruptedExit, stopTakingDigests } from './shutdown.ts';
-import { leaseOf } from './timing-knobs.ts';
 
 /**
  * `paperboy digest run [--now ISO] [--json]`: runs whatever is due at that time once, then exits: 0 when every

@@ -12,6 +12,7 @@ import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/a
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import { runDueDigests } from '../core/digest/run-digests.ts';
 import { startTicker } from '../core/digest/ticker.ts';
+import { PaperboyError } from '../core/errors.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
@@ -19,6 +20,7 @@ import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
 import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
+import { leaseOf } from './digest-lease-env.ts';
 import { discordSettings } from './discord-settings.ts';
 import { createReadiness, type Readiness, startHealthServer } from './health-server.ts';
 import { type CliIo, EXIT } from './io.ts';
@@ -27,7 +29,6 @@ import { openStores, type Stores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
 import { secretsOf } from './secrets.ts';
 import { stopTakingDigests } from './shutdown.ts';
-import { leaseOf, tickEveryOf } from './timing-knobs.ts';
 
 const DEFER_WHEN_BEHIND = 20_000;
 // How long a tick waits for another process's write lock, on a timer, before leaving its work to the next
@@ -42,9 +43,8 @@ const START_BUSY_WAIT_MS = 30_000;
 export async function runStart(io: CliIo, flags: { db?: string; profiles?: string }): Promise<number> {
   const config = loadConfig(io.env);
   const platforms = platformsOf(config);
-  // Test knobs (tests that kill or run several instances): a shorter digest lease, a faster tick.
+  // Test knob (tests that kill an instance mid-post): a shorter digest lease.
   const lease = leaseOf(io.env);
-  const tickEvery = tickEveryOf(io.env);
   const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
   // Each SQLite call waits only briefly for another process's lock (the wait blocks the event loop);
   // the ticker waits the rest out on a timer and chat commands answer that the database is busy.
@@ -144,7 +144,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const ticker = startTicker(
       () => bot.tick(TICK_BUSY_WAIT_MS),
       (error) => logger.error('paperboy digest_failed:', error),
-      tickEvery,
+      tickSecondsOf(io.env),
     );
     try {
       if (serving) {
@@ -245,6 +245,22 @@ function arxivDailySync(
       warn(`paperboy arxiv_sync_failed: ${(error as Error).message} (tried again in 30 minutes)`);
     }
   };
+}
+
+/**
+ * `PAPERBOY_TICK_SECONDS` (1 to 59) ticks that often instead of every minute: for tests of another instance taking
+ * over the watcher or the arXiv sync. Unset in production.
+ */
+function tickSecondsOf(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = envValue(env, 'PAPERBOY_TICK_SECONDS');
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 59)
+    throw new PaperboyError(
+      'usage',
+      `PAPERBOY_TICK_SECONDS "${raw}" is not a whole number of seconds from 1 to 59. Unset it (every minute).`,
+    );
+  return seconds;
 }
 
 const platformNames = (platforms: { discord: boolean; slack: boolean }) =>

@@ -48,7 +48,7 @@ describe.skipIf(postgres?.skip !== false)('several `paperboy start` processes on
         SLACK_API_URL: slack.apiUrl,
         PORT: '0',
         PAPERBOY_ARXIV_LOOKUP: 'off',
-        PAPERBOY_TICK_MS: '300',
+        PAPERBOY_TICK_SECONDS: '1',
         ...env,
       });
       cleanups.push(started.kill);
