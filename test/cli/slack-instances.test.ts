@@ -108,9 +108,19 @@ describe.each(storeKinds())('Slack with several `paperboy start` processes on on
       await new Promise((resolve) => setTimeout(resolve, 500));
       for (const ts of threads) expect(postsIn(ts)).toHaveLength(1);
       expect(unfurls()).toHaveLength(1);
-      // The instance that got the retry logged that it was answered already.
-      expect(instances[1]?.log()).toMatch(/event EvI0 delivered again; answered once already/);
-      expect(instances[0]?.log()).toMatch(/event EvI1 delivered again; answered once already/);
+      // One instance answered each mention and the other logged that it was answered already. Which is a race:
+      // Bolt acknowledges an event before its listener runs, so the retry sent right after may reach the ledger
+      // first (on PostgreSQL, a round trip away, it sometimes does).
+      for (const id of ['EvI0', 'EvI1']) {
+        const answered = instances.filter((p) =>
+          p.lines().some((l) => l.requestId === id && l.msg === 'paperboy: answered'),
+        );
+        const declined = instances.filter((p) =>
+          new RegExp(`event ${id} delivered again; answered once already`).test(p.log()),
+        );
+        expect([answered.length, declined.length]).toEqual([1, 1]);
+        expect(answered[0]).not.toBe(declined[0]);
+      }
 
       for (const p of instances) expect(await p.stop()).toBe(0);
     },
