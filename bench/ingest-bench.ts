@@ -83,19 +83,6 @@ const size = (db: string) =>
 
 const mb = (n: number) => `${Math.round(n).toLocaleString('en-US')} MB`;
 
-/** The PostgreSQL database's size and its search cache beside it. */
-async function pgSize(url: string, cache: string): Promise<string> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
-    return `${mb(Number(rows[0]?.bytes ?? 0) / 1e6)} + cache ${mb(size(cache))}`;
-  } finally {
-    await client.end();
-  }
-}
-
 if (!existsSync(join(SHARED, 'data', 'corpus'))) {
   console.log(`skipped: ${join(SHARED, 'data')} is absent (the ingest benchmark needs the shared corpus).`);
 } else if (withPg && pgMissing()) {
@@ -120,7 +107,7 @@ if (!existsSync(join(SHARED, 'data', 'corpus'))) {
     const target = { url: await postgres.database('paperboy_bench_ingest'), cache: join(work, 'search-cache.sqlite') };
     console.error('PostgreSQL: DATABASE_URL=… paperboy ingest …');
     const pgFresh = await ingest(pages, target);
-    const pgDbSize = await pgSize(target.url, target.cache);
+    const pgDbSize = `${mb((await postgres.size(target.url)) / 1e6)} + cache ${mb(size(target.cache))}`;
     row('PostgreSQL', 'fresh database', pgFresh, pgDbSize);
     row('PostgreSQL', 'same pages again', await ingest(pages, target), pgDbSize);
   } finally {

@@ -62,6 +62,8 @@ async function startCluster(): Promise<{ url: string; stop: () => void }> {
 export interface BenchPostgres {
   /** A URL to a new, empty database `name` (on DATABASE_URL's server: a database of that name is dropped first). */
   database(name: string): Promise<string>;
+  /** The size of the database at `url`, in bytes. */
+  size(url: string): Promise<number>;
   /** Drops the databases made by `database` (DATABASE_URL) or stops the throwaway cluster. */
   stop(): Promise<void>;
 }
@@ -76,11 +78,11 @@ export async function benchPostgres(): Promise<BenchPostgres> {
     process.exit(130);
   };
   process.once('SIGINT', onSigint);
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
+  const run = async (sql: string, url = admin) => {
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      await client.query(sql);
+      return await client.query(sql);
     } finally {
       await client.end();
     }
@@ -96,6 +98,10 @@ export async function benchPostgres(): Promise<BenchPostgres> {
       await run(`CREATE DATABASE ${name}`);
       made.push(name);
       return withDatabase(name);
+    },
+    async size(url) {
+      const { rows } = await run('SELECT pg_database_size(current_database()) AS bytes', url);
+      return Number(rows[0]?.bytes ?? 0);
     },
     async stop() {
       process.off('SIGINT', onSigint);

@@ -1,11 +1,14 @@
 // npm run bench:scale [-- 1m 191k small] [--before DIR] [--no-build]: Paperboy at one million papers and at the large corpus
 // (191k), the whole CLI in separate processes, as a user runs it. Prints one table for the issue note.
+// `--pg [small]`: search on an instance backed by PostgreSQL beside SQLite, at 191k (bench/pg-search-bench.ts).
 // `--before DIR` runs the same 191k rows with the `bin/paperboy.js` of another checkout (say, the commit before
 // a change), in the same run. Needs ../shared/data (skips without it). Speed and memory only.
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchQuery, makeIssueQueries, makeQueries } from './bench-queries.ts';
 import { paperboy, percentile, run, startSearch } from './cli-process.ts';
+import { pgMissing } from './pg-cluster.ts';
+import { benchPgSearch } from './pg-search-bench.ts';
 import { CACHE_DIR, makeScaleCorpus, sampleCorpus } from './scale-corpus.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -120,6 +123,19 @@ const wanted = sizes.length ? sizes : ['1m', '191k'];
 
 if (!existsSync(LARGE)) {
   console.log(`skipped: ${LARGE} is absent (the scale benchmark needs the shared corpus).`);
+} else if (args.includes('--pg') && pgMissing()) {
+  console.log(`skipped: ${pgMissing()} (the PostgreSQL search benchmark needs one).`);
+} else if (args.includes('--pg')) {
+  // Search on an instance backed by PostgreSQL, beside SQLite (bench/pg-search-bench.ts): 191k, or `small`.
+  const bin = join(ROOT, 'bin', 'paperboy.js');
+  const work = join(CACHE_DIR, `work-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    if (!args.includes('--no-build')) await run('npm', ['run', 'build', '--silent']);
+    await benchPgSearch(bin, wanted.includes('small') ? LARGE.replace('large', 'small') : LARGE, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 } else {
   const bin = join(ROOT, 'bin', 'paperboy.js');
   const work = join(CACHE_DIR, `work-${process.pid}`);
