@@ -33,6 +33,44 @@ export const readEnvFile = (envFile = defaultEnvFile()): NodeJS.ProcessEnv =>
 export const resolveDbPath = (flag: string | undefined, env: NodeJS.ProcessEnv, envFile = defaultEnvFile()): string =>
   flag ?? envValue(env, 'PAPERBOY_DB') ?? envValue(readEnvFile(envFile), 'PAPERBOY_DB') ?? DEFAULT_DB;
 
+/** Where the store lives: a SQLite file, or a PostgreSQL database shared by any number of instances. */
+export type StoreTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/**
+ * The store every command uses (issue 17): `--db FILE` forces SQLite at that file; else `DATABASE_URL` (the
+ * environment, then `.env`) when set and non-empty; else `PAPERBOY_DB` or `data/paperboy.db`, as {@link resolveDbPath}.
+ *
+ * @throws PaperboyError `invalid_config` when `DATABASE_URL` is not a `postgres://` or `postgresql://` URL
+ */
+export function resolveStoreTarget(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  envFile = defaultEnvFile(),
+): StoreTarget {
+  if (flag !== undefined) return { kind: 'sqlite', file: flag };
+  const url = envValue(env, 'DATABASE_URL') ?? envValue(readEnvFile(envFile), 'DATABASE_URL');
+  if (url === undefined) return { kind: 'sqlite', file: resolveDbPath(undefined, env, envFile) };
+  if (!/^postgres(?:ql)?:\/\//i.test(url)) {
+    // Exit 2, as a usage error: nothing ran.
+    throw new PaperboyError(
+      'usage',
+      `the configuration is not valid:\n✖ DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/paperboy (it starts with "${url.split(':')[0]?.slice(0, 20)}:")\nFix DATABASE_URL in the environment or in ${envFile}, or unset it to use the SQLite file (PAPERBOY_DB).`,
+    );
+  }
+  return { kind: 'postgres', url };
+}
+
+/** A PostgreSQL URL fit for logs and messages: the password replaced by `***`. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:\/\/([^:@/]*):[^@/]*@/, '://$1:***@');
+  }
+}
+
 const isTimeZone = (zone: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

@@ -6,13 +6,13 @@ import { runBackfill } from '../core/arxiv/arxiv-backfill.ts';
 import { type SyncResult, syncListing } from '../core/arxiv/arxiv-sync.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { recogniseLinks } from '../core/links/recognise-links.ts';
-import { createSqliteArxivState } from '../core/store/sqlite-arxiv-state.ts';
-import type { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
+import type { Stores } from './open-stores.ts';
 import { interruptedExit } from './shutdown.ts';
 
-type Store = ReturnType<typeof createSqliteStore>;
+/** The store and the arXiv state beside it (SQLite or PostgreSQL). */
+type Store = Pick<Stores, 'store' | 'arxiv'>;
 
 /** The arXiv client the configuration asks for; retries and waits are told on standard error. */
 export const arxivClientFor = (config: Config, log: (line: string) => void) =>
@@ -65,15 +65,15 @@ const stderrLog = (io: CliIo) => (line: string) => io.stderr.write(toPrintable(`
 /** `paperboy arxiv sync`: one fetch of the daily listing, stored in one transaction. */
 export async function runArxivSync(
   io: CliIo,
-  store: Store,
+  stores: Store,
   config: Config,
   options: { categories?: string; json?: boolean },
 ): Promise<number> {
   const categories = categoriesOf(options.categories, config, 'sync');
   const client = arxivClientFor(config, stderrLog(io));
   const result = await syncListing({
-    store,
-    state: createSqliteArxivState(store.db),
+    store: stores.store,
+    state: stores.arxiv,
     fetchListing: (cats) => client.fetchListing(cats, io.signal).catch(stoppedBy(io)),
     categories,
     now: io.clock(),
@@ -94,7 +94,7 @@ export function describeSync(r: SyncResult): string {
 /** `paperboy arxiv add ID_OR_LINK...`: looks papers up through arXiv's API and stores them, not announced. */
 export async function runArxivAdd(
   io: CliIo,
-  store: Store,
+  stores: Store,
   config: Config,
   args: readonly string[],
   options: { json?: boolean },
@@ -120,7 +120,7 @@ export async function runArxivAdd(
   }
   const client = arxivClientFor(config, stderrLog(io));
   const result = await addArxivPapers(ids, {
-    store,
+    store: stores.store,
     lookup: (list) => client.lookup(list, io.signal).catch(stoppedBy(io)),
     now: io.clock(),
   });
@@ -145,7 +145,7 @@ const isDay = (value: string) =>
 /** `paperboy arxiv backfill --from DAY`: earlier papers through OAI-PMH, resumable, not announced. */
 export async function runArxivBackfill(
   io: CliIo,
-  store: Store,
+  stores: Store,
   config: Config,
   options: { from: string; until?: string; categories?: string; json?: boolean },
 ): Promise<number> {
@@ -162,8 +162,8 @@ export async function runArxivBackfill(
   const client = arxivClientFor(config, stderrLog(io));
   const bar = createProgressBar(io.stderr, 'backfill (categories done)');
   const result = await runBackfill({
-    store,
-    state: createSqliteArxivState(store.db),
+    store: stores.store,
+    state: stores.arxiv,
     fetchPage: (request, signal) =>
       client.fetchOaiPage(
         'resumptionToken' in request ? request : { ...request, set: oaiSetOf(request.category) },

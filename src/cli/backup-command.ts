@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { resolveDbPath } from '../config.ts';
+import { resolveStoreTarget } from '../config.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { type CliIo, EXIT } from './io.ts';
@@ -11,7 +11,15 @@ import { type CliIo, EXIT } from './io.ts';
  * renamed once it passes `quick_check`, so FILE is never half a database.
  */
 export async function runBackup(io: CliIo, file: string, flags: { db?: string }): Promise<number> {
-  const dbPath = resolveDbPath(flags.db, io.env);
+  const target = resolveStoreTarget(flags.db, io.env);
+  if (target.kind === 'postgres') {
+    // The variable's name in the example, never its value: the command is pasted as it is, in a shell that has it.
+    io.stderr.write(
+      'backup: the store is PostgreSQL (DATABASE_URL); back it up with pg_dump, for example: pg_dump --format=custom --file=paperboy.dump "$DATABASE_URL"\n',
+    );
+    return EXIT.failed;
+  }
+  const dbPath = target.file;
   if (!existsSync(dbPath))
     throw new PaperboyError(
       'not_found',

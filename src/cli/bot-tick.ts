@@ -6,6 +6,8 @@ export interface BotTickOptions {
   watcher: ReturnType<typeof createProfileWatcher>;
   /** Posts the digests that are due; safe to run again after a failure (the ledger says what went out). */
   runDigests: () => Promise<unknown>;
+  /** Asked before each load of the folder: false when another instance runs the watcher (PostgreSQL). */
+  mayWatch?: () => Promise<boolean>;
   clock: () => Date;
   report: (summary: IngestSummary | undefined) => void;
   log: (line: string) => void;
@@ -20,7 +22,7 @@ export interface BotTickOptions {
  * outlasts that, the step is left for the next tick (pages not stored are not marked seen) and nothing
  * crashes. Other errors are thrown as before.
  */
-export function createBotTick({ watcher, runDigests, clock, report, log, signal }: BotTickOptions) {
+export function createBotTick({ watcher, runDigests, mayWatch, clock, report, log, signal }: BotTickOptions) {
   const busyFor = (maxWaitMs: number): BusyRetryOptions => {
     let told = false;
     return {
@@ -36,11 +38,13 @@ export function createBotTick({ watcher, runDigests, clock, report, log, signal 
     if (!isDatabaseBusy(error)) throw error;
     log(`paperboy database_busy: ${what} at the next tick. ${(error as Error).message}`);
   };
-  const loadPages = (maxWaitMs: number): Promise<void> =>
-    watcher
+  const loadPages = async (maxWaitMs: number): Promise<void> => {
+    if (mayWatch && !(await mayWatch())) return;
+    await watcher
       .loadChanged(clock(), busyFor(maxWaitMs))
       .then(report)
       .catch(leaveForNextTick('new or changed profile pages load'));
+  };
   const postDigests = (maxWaitMs: number): Promise<void> =>
     whenNotBusy(runDigests, busyFor(maxWaitMs)).then(() => {}, leaveForNextTick('due digests go out'));
   return {

@@ -1,16 +1,14 @@
 import { createLogger } from '../adapters/logger.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
-import { loadConfig, resolveDbPath } from '../config.ts';
+import { loadConfig, resolveStoreTarget } from '../config.ts';
 import type { Platform } from '../core/digest/digest-store.ts';
 import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { toPaperJson } from '../core/search/search-json.ts';
-import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
-import { createSqliteStore } from '../core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../core/store/sqlite-text-index.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
+import { openStores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
 import { secretsOf } from './secrets.ts';
 import { interruptedExit, stopTakingDigests } from './shutdown.ts';
@@ -46,10 +44,13 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       `--now "${flags.now}" is not a time. Use ISO 8601, like 2026-03-30T09:00:00+02:00.`,
     );
   }
-  const dbPath = resolveDbPath(flags.db, io.env);
-  const store = createSqliteStore(dbPath);
+  const stores = await openStores(resolveStoreTarget(flags.db, io.env), {
+    env: io.env,
+    log: (line) => io.stderr.write(`${line}\n`),
+  });
+  const { store } = stores;
   try {
-    const { search } = await openSearch({ store, text: createSqliteTextIndex(store.db) }, dbPath);
+    const { search } = await openSearch({ store, text: stores.text }, stores.searchPath);
     const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
     const all: Partial<Record<Platform, DigestPoster>> = {
@@ -62,7 +63,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
     const posters = io.signal ? stopTakingDigests(all, io.signal) : all;
     const outcomes = await runDueDigests({
       store,
-      digests: createSqliteDigests(store.db),
+      digests: stores.digests,
       search,
       posters,
       now,
@@ -100,6 +101,6 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
     );
     return EXIT.failed;
   } finally {
-    await store.close();
+    await stores.close();
   }
 }

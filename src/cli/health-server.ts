@@ -19,41 +19,96 @@ export interface HealthAnswer {
  * {@link READY_WITHIN_PAPERS} papers of it, each configured platform is connected, and the process is not
  * shutting down. The serving code tells it as each part comes up.
  */
-export function createReadiness(store: PaperStore & { db: Database.Database }, platforms: readonly string[]) {
+/**
+ * What readiness asks of the store: how many papers changed after a rev (one cheap query). It throws when the
+ * store does not answer. Synchronous on purpose: on PostgreSQL it answers from the last query and starts the next
+ * ({@link probeOf}).
+ */
+export interface StoreProbe {
+  behind(rev: number): number;
+}
+
+/**
+ * A {@link StoreProbe} over an asynchronous count (PostgreSQL): each call answers what the last query found and
+ * asks again, so `/readyz` never waits on the network; it throws the last query's error while the store does not
+ * answer.
+ */
+export function probeOf(papersAfter: (rev: number) => Promise<number>): StoreProbe {
+  let last: { n: number } | { error: Error } = { n: 0 };
+  let asking = false;
+  const ask = (rev: number) => {
+    if (asking) return;
+    asking = true;
+    papersAfter(rev).then(
+      (n) => {
+        last = { n };
+        asking = false;
+      },
+      (error: Error) => {
+        last = { error };
+        asking = false;
+      },
+    );
+  };
+  return {
+    behind(rev) {
+      ask(rev);
+      if ('error' in last) throw last.error;
+      return last.n;
+    },
+  };
+}
+
+const CLOSED = 'the database is closed';
+
+/** The {@link StoreProbe} of a SQLite database: the count itself, at once. */
+export function sqliteProbe(db: Database.Database): StoreProbe {
+  return {
+    behind: (rev) => {
+      if (!db.open) throw new Error(CLOSED);
+      return db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM papers WHERE rev > ?').get(rev)?.n ?? 0;
+    },
+  };
+}
+
+export function createReadiness(
+  store: StoreProbe | (PaperStore & { db: Database.Database }),
+  platforms: readonly string[],
+) {
   let index: PaperIndex | undefined;
   let stopping = false;
   let catchingUp = false;
   const connected = new Map<string, () => boolean>();
-  const behind = (rev: number) =>
-    store.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM papers WHERE rev > ?').get(rev) ?? { n: 0 };
+  const probe: StoreProbe = 'db' in store ? sqliteProbe(store.db) : store;
 
   const reasons = (): string[] => {
     if (stopping) return ['shutting down'];
-    if (!store.db.open) return ['the database is closed'];
     const found: string[] = [];
     try {
+      // The store answers (a cheap count), also while the index loads.
+      const n = probe.behind(index?.rev ?? Number.MAX_SAFE_INTEGER);
       if (!index) found.push('loading the profiles folder and the search index');
       else {
-        const { n } = behind(index.rev);
         if (n > READY_WITHIN_PAPERS) {
           found.push(`the search index is ${n.toLocaleString('en-US')} papers behind the database`);
           // Catch up now rather than at the next query, so an idle bot becomes ready again by itself.
           if (!catchingUp) {
             catchingUp = true;
             setImmediate(() => {
-              try {
-                index?.sync();
-              } catch {
-                // A busy database: the next probe asks again.
-              } finally {
-                catchingUp = false;
-              }
+              // A busy or unreachable database: the next probe asks again.
+              Promise.resolve()
+                .then(() => index?.sync())
+                .catch(() => {})
+                .finally(() => {
+                  catchingUp = false;
+                });
             });
           }
         }
       }
     } catch (error) {
-      found.push(`the database does not answer: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      found.push(message === CLOSED ? CLOSED : `the database does not answer: ${message}`);
     }
     for (const platform of platforms) {
       const isConnected = connected.get(platform);

@@ -4,9 +4,9 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { isDatabaseBusy } from '../core/store/busy.ts';
-import type { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
+import type { Stores } from './open-stores.ts';
 import { interruptedExit } from './shutdown.ts';
 
 function positiveInt(value: string): number {
@@ -16,7 +16,8 @@ function positiveInt(value: string): number {
   return n;
 }
 
-const DB_HELP = 'database file (default: $PAPERBOY_DB from the environment or .env, else data/paperboy.db)';
+const DB_HELP =
+  'SQLite database file, even when DATABASE_URL is set (default: $DATABASE_URL, else $PAPERBOY_DB from the environment or .env, else data/paperboy.db)';
 
 interface DbOptions {
   db?: string;
@@ -29,20 +30,19 @@ interface DbOptions {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
-  const withStore = async (
-    options: DbOptions,
-    run: (store: ReturnType<typeof createSqliteStore>, dbPath: string) => Promise<number> | number,
-  ) => {
-    const [{ resolveDbPath }, { createSqliteStore }] = await Promise.all([
+  const withStore = async (options: DbOptions, run: (stores: Stores) => Promise<number> | number) => {
+    const [{ resolveStoreTarget }, { openStores }] = await Promise.all([
       import('../config.ts'),
-      import('../core/store/sqlite-store.ts'),
+      import('./open-stores.ts'),
     ]);
-    const dbPath = resolveDbPath(options.db, io.env);
-    const store = createSqliteStore(dbPath);
+    const stores = await openStores(resolveStoreTarget(options.db, io.env), {
+      env: io.env,
+      log: (line) => io.stderr.write(`${line}\n`),
+    });
     try {
-      code = await run(store, dbPath);
+      code = await run(stores);
     } finally {
-      await store.close();
+      await stores.close();
     }
   };
   const program = new Command('paperboy')
@@ -59,7 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print one JSON object with per-file results and totals')
     .action(async (paths: string[], options: DbOptions) => {
       const { runIngest } = await import('./ingest-command.ts');
-      return withStore(options, (store, dbPath) => runIngest(paths, store, io, !!options.json, dbPath));
+      return withStore(options, ({ store, searchPath }) => runIngest(paths, store, io, !!options.json, searchPath));
     });
 
   program
@@ -70,7 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON')
     .action(async (name: string[], options: DbOptions) => {
       const { runAuthor } = await import('./author-command.ts');
-      return withStore(options, (store) => runAuthor(name.join(' '), store, io, !!options.json));
+      return withStore(options, ({ store }) => runAuthor(name.join(' '), store, io, !!options.json));
     });
 
   program
@@ -89,13 +89,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
       const mistyped = words.find((w) => /^--[^\s"]/.test(w));
       if (mistyped) command.error(`error: unknown option '${mistyped}'`, { code: 'commander.unknownOption' });
-      const [{ openSearch }, { runSearch }, { createSqliteTextIndex }] = await Promise.all([
+      const [{ openSearch }, { runSearch }] = await Promise.all([
         import('../core/search/open-search.ts'),
         import('./search-command.ts'),
-        import('../core/store/sqlite-text-index.ts'),
       ]);
-      return withStore(options, async (store, dbPath) => {
-        const { search } = await openSearch({ store, text: createSqliteTextIndex(store.db) }, dbPath);
+      return withStore(options, async ({ store, text, searchPath }) => {
+        const { search } = await openSearch({ store, text }, searchPath);
         return runSearch(words.join(' '), search, io, {
           limit: options.limit,
           page: options.page,
@@ -111,7 +110,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file>', DB_HELP)
     .action(async (ids: string[], options: DbOptions) => {
       const { runBibtex } = await import('./bibtex-command.ts');
-      return withStore(options, (store) => runBibtex(ids, store, io));
+      return withStore(options, ({ store }) => runBibtex(ids, store, io));
     });
 
   program
@@ -125,7 +124,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         import('./paper-command.ts'),
         import('./link-lookup.ts'),
       ]);
-      return withStore(options, (store) =>
+      return withStore(options, ({ store }) =>
         runPaper(link.join(' '), store, io, { json: !!options.json, arxiv: linkLookupFor(io.env) }),
       );
     });
@@ -171,7 +170,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         import('./arxiv-command.ts'),
       ]);
       const config = loadConfig(io.env);
-      return withStore(options, (store) => runArxivSync(io, store, config, options));
+      return withStore(options, (stores) => runArxivSync(io, stores, config, options));
     });
   arxiv
     .command('add')
@@ -185,7 +184,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         import('./arxiv-command.ts'),
       ]);
       const config = loadConfig(io.env);
-      return withStore(options, (store) => runArxivAdd(io, store, config, ids, options));
+      return withStore(options, (stores) => runArxivAdd(io, stores, config, ids, options));
     });
   arxiv
     .command('backfill')
@@ -201,7 +200,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         import('./arxiv-command.ts'),
       ]);
       const config = loadConfig(io.env);
-      return withStore(options, (store) => runArxivBackfill(io, store, config, options));
+      return withStore(options, (stores) => runArxivBackfill(io, stores, config, options));
     });
 
   program

@@ -7,7 +7,7 @@ import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
-import { type Config, envValue, loadConfig, platformsOf, readEnvFile, resolveDbPath } from '../config.ts';
+import { type Config, envValue, loadConfig, platformsOf, readEnvFile, resolveStoreTarget } from '../config.ts';
 import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/arxiv-sync.ts';
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import { runDueDigests } from '../core/digest/run-digests.ts';
@@ -17,17 +17,13 @@ import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
-import { createSqliteArxivState } from '../core/store/sqlite-arxiv-state.ts';
-import { createSqliteDigests } from '../core/store/sqlite-digests.ts';
-import { createSqliteEventLedger } from '../core/store/sqlite-event-ledger.ts';
-import { createSqliteStore } from '../core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../core/store/sqlite-text-index.ts';
 import { toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
 import { discordSettings } from './discord-settings.ts';
 import { createReadiness, type Readiness, startHealthServer } from './health-server.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFrom } from './link-lookup.ts';
+import { openStores, type Stores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
 import { secretsOf } from './secrets.ts';
 import { stopTakingDigests } from './shutdown.ts';
@@ -44,14 +40,18 @@ const START_BUSY_WAIT_MS = 30_000;
  */
 export async function runStart(io: CliIo, flags: { db?: string; profiles?: string }): Promise<number> {
   const config = loadConfig(io.env);
-  const dbPath = resolveDbPath(flags.db, io.env);
   const platforms = platformsOf(config);
+  const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
   // Each SQLite call waits only briefly for another process's lock (the wait blocks the event loop);
   // the ticker waits the rest out on a timer and chat commands answer that the database is busy.
-  const store = createSqliteStore(dbPath, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
+  const stores = await openStores(resolveStoreTarget(flags.db, io.env), {
+    busyTimeoutMs: BOT_BUSY_TIMEOUT_MS,
+    env: io.env,
+    log: (line) => logger.info(line),
+  });
+  const { store, digests, text } = stores;
   const profiles = flags.profiles ?? config.PAPERBOY_PROFILES;
-  const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
-  const readiness = createReadiness(store, platformNames(platforms));
+  const readiness = createReadiness(stores.probe, platformNames(platforms));
   // GET /healthz and /readyz when PORT is set; in Slack HTTP mode Bolt serves them on that port instead.
   let health: { stop(): Promise<void> } | undefined;
   try {
@@ -74,11 +74,22 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       );
     // arXiv (issue 12): with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
     // so its papers reach them; a failure is logged and leaves the digests to go out as usual.
-    const syncArxiv = arxivDailySync(config, store, io, log, (line) => logger.warn(line));
+    // On PostgreSQL the arXiv sync and the folder watcher run on one instance at a time: the one holding the
+    // lock, asked again at each tick, so another takes over when the holder dies (docs/instances.md).
+    const holds = (name: string, what: string) => lockGate(stores, name, what, log, (line) => logger.warn(line));
+    const syncArxiv = arxivDailySync(
+      config,
+      stores,
+      io,
+      log,
+      (line) => logger.warn(line),
+      holds('arxiv-sync', 'the arXiv daily sync'),
+    );
     // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
     // Papers ingested by another process are already in the database; the index catches up at the next query.
     const bot = createBotTick({
       watcher: createProfileWatcher(store, profiles),
+      mayWatch: holds('profile-watcher', `the profile-folder watcher (${profiles})`),
       // Called only after the search and the posters below exist.
       runDigests: async () => {
         await syncArxiv();
@@ -98,10 +109,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       signal: stopping.signal,
     });
     await bot.loadPages(START_BUSY_WAIT_MS);
-    const text = createSqliteTextIndex(store.db);
-    const { search, index } = await openSearch({ store, text }, dbPath);
+    const { search, index } = await openSearch({ store, text }, stores.searchPath);
     readiness.indexReady(index);
-    const digests = createSqliteDigests(store.db);
     const chat = createChat({
       store,
       search,
@@ -131,8 +140,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
         // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
         // The text index reads the store's rev without a round trip: Discord's 3 s deadline is decided at once.
         const expectSlow = () => text.rev() - index.rev > DEFER_WHEN_BEHIND;
-        const events = createSqliteEventLedger(store.db);
-        await servePlatforms(chat, config, io, logger, expectSlow, readiness, events, async () => {
+        await servePlatforms(chat, config, io, logger, expectSlow, readiness, stores.events, async () => {
           await health?.stop();
           health = undefined;
         });
@@ -155,8 +163,41 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
   } finally {
     readiness.stopping();
     await health?.stop();
-    await store.close();
+    // Closes the pool and gives up this instance's locks, so another instance takes them at its next tick.
+    await stores.close();
   }
+}
+
+/**
+ * Whether this instance may run `what` now: it holds the instance lock `name` (always on SQLite). Logged when that
+ * changes, on PostgreSQL; a store that cannot be asked counts as not holding it (the next tick asks again).
+ */
+function lockGate(
+  stores: Pick<Stores, 'kind' | 'locks'>,
+  name: string,
+  what: string,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): () => Promise<boolean> {
+  let last: boolean | undefined;
+  return async () => {
+    let held = false;
+    try {
+      held = await stores.locks.tryHold(name);
+    } catch (error) {
+      warn(
+        `paperboy lock_failed: could not ask for the lock ${name}: ${(error as Error).message} (asked again at the next tick)`,
+      );
+    }
+    if (held !== last && stores.kind === 'postgres')
+      log(
+        held
+          ? `paperboy: this instance runs ${what} (it holds the lock ${name})`
+          : `paperboy: another instance runs ${what} (it holds the lock ${name}); this one takes over when it stops`,
+      );
+    last = held;
+    return held;
+  };
 }
 
 /**
@@ -166,18 +207,20 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
  */
 function arxivDailySync(
   config: Config,
-  store: ReturnType<typeof createSqliteStore>,
+  stores: Pick<Stores, 'store' | 'arxiv'>,
   io: CliIo,
   log: (line: string) => void,
   warn: (line: string) => void,
+  mayRun: () => Promise<boolean>,
 ): () => Promise<void> {
   const categories = config.PAPERBOY_ARXIV_CATEGORIES ?? [];
   if (!categories.length) return async () => {};
   // Loaded only when arXiv is on: a bot without it does not load the XML parser.
   const client = import('./arxiv-command.ts').then(({ arxivClientFor }) => arxivClientFor(config, log));
-  const state = createSqliteArxivState(store.db);
+  const { store, arxiv: state } = stores;
   const runner = { owner: `runner-${randomUUID()}`, leaseMs: ARXIV_LEASE_MS, clock: () => io.clock().getTime() };
   return async () => {
+    if (!(await mayRun())) return;
     try {
       const result = await runDailySync({
         store,

@@ -8,6 +8,7 @@ export type PaperboyErrorCode =
   | 'not_found'
   | 'database_too_new'
   | 'database_busy'
+  | 'database_unreachable'
   | 'lease_lost'
   // arXiv (issue 12): the service could not be reached, sent what is not its format, or refused the request.
   | 'arxiv_unavailable'

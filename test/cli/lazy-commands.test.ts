@@ -48,5 +48,10 @@ describe('a command loads only what it uses', () => {
       expect(loads(search, sdk)).toBe(false);
     }
     expect(loads(search, '/src/core/ingest/')).toBe(false);
+    // Issue 17: on SQLite neither command loads node-postgres nor the PostgreSQL stores.
+    for (const modules of [ingest, search]) {
+      expect(loads(modules, '/node_modules/pg/')).toBe(false);
+      expect(loads(modules, '/src/adapters/postgres/')).toBe(false);
+    }
   });
 });
