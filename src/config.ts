@@ -60,6 +60,16 @@ export function resolveStoreTarget(
   return { kind: 'postgres', url };
 }
 
+/** `host:port` of a PostgreSQL URL (never its user or password). */
+export function pgAddressOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}`;
+  } catch {
+    return 'the server';
+  }
+}
+
 /** A PostgreSQL URL fit for logs and messages: the password replaced by `***`. */
 export function maskUrl(url: string): string {
   try {

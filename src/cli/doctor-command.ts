@@ -1,4 +1,4 @@
-import { envValue, loadConfig, readEnvFile, resolveDbPath, SAMPLE_PROFILES } from '../config.ts';
+import { envValue, loadConfig, readEnvFile, resolveStoreTarget, SAMPLE_PROFILES } from '../config.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import { createSqliteStore, inspectSqliteFile } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
@@ -17,14 +17,23 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
   const setting: Setting = (name) => envValue(io.env, name) ?? envValue(fromFile, name);
   const secrets = secretValues(setting);
   const checks: DoctorCheck[] = [checkNode(), checkConfig(io.env)];
-  const dbPath = resolveDbPath(options.db, io.env);
-  checks.push(
-    ...(await checkDatabase(
-      dbPath,
-      () => createSqliteStore(dbPath, { readonly: true }),
-      () => inspectSqliteFile(dbPath),
-    )),
-  );
+  const target = resolveStoreTarget(options.db, io.env);
+  if (target.kind === 'postgres') {
+    const [{ checkPgDatabase }, { searchCachePath }] = await Promise.all([
+      import('./doctor-postgres.ts'),
+      import('./open-stores.ts'),
+    ]);
+    checks.push(...(await checkPgDatabase(target.url, searchCachePath(io.env))));
+  } else {
+    const dbPath = target.file;
+    checks.push(
+      ...(await checkDatabase(
+        dbPath,
+        () => createSqliteStore(dbPath, { readonly: true }),
+        () => inspectSqliteFile(dbPath),
+      )),
+    );
+  }
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
   const [slack, discord, arxiv] = await Promise.all([
     checkSlack(setting),

@@ -41,6 +41,7 @@ export interface OpenStoresOptions {
  */
 export async function openStores(target: StoreTarget, options: OpenStoresOptions = {}): Promise<Stores> {
   if (target.kind === 'postgres') {
+    openedPgUrl = target.url;
     const [{ openPgStores }, { takeSearchCache }] = await Promise.all([
       import('../adapters/postgres/open-pg-stores.ts'),
       import('./search-cache-lock.ts'),
@@ -103,6 +104,14 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     },
   };
 }
+
+let openedPgUrl: string | undefined;
+
+/**
+ * The PostgreSQL URL this process opened, if any: a connection lost in the middle of a command is reported with
+ * its host and port (program.ts), not as a stack trace.
+ */
+export const pgUrlInUse = (): string | undefined => openedPgUrl;
 
 /**
  * The local search cache of an instance on PostgreSQL: `PAPERBOY_SEARCH_CACHE` (environment, then `.env`), else

@@ -274,6 +274,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ? EXIT.ok
         : EXIT.usage;
     }
+    // PostgreSQL went away in the middle of a command: its host and port, never a stack trace or the password.
+    const pgUrl = (await import('./open-stores.ts')).pgUrlInUse();
+    if (pgUrl) {
+      const { isPgUnreachable, pgUnreachable } = await import('../adapters/postgres/open-pg-stores.ts');
+      if (isPgUnreachable(error)) {
+        io.stderr.write(toPrintable(`error: ${pgUnreachable(error, pgUrl).message}\n`));
+        return EXIT.failed;
+      }
+    }
     throw error;
   }
   return code;

@@ -12,6 +12,7 @@ import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/a
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import { runDueDigests } from '../core/digest/run-digests.ts';
 import { startTicker } from '../core/digest/ticker.ts';
+import { PaperboyError } from '../core/errors.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
@@ -134,6 +135,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const ticker = startTicker(
       () => bot.tick(TICK_BUSY_WAIT_MS),
       (error) => logger.error('paperboy digest_failed:', error),
+      tickSecondsOf(io.env),
     );
     try {
       if (serving) {
@@ -234,6 +236,22 @@ function arxivDailySync(
       warn(`paperboy arxiv_sync_failed: ${(error as Error).message} (tried again in 30 minutes)`);
     }
   };
+}
+
+/**
+ * `PAPERBOY_TICK_SECONDS` (1 to 59) ticks that often instead of every minute: for tests of another instance taking
+ * over the watcher or the arXiv sync. Unset in production.
+ */
+function tickSecondsOf(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = envValue(env, 'PAPERBOY_TICK_SECONDS');
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 59)
+    throw new PaperboyError(
+      'usage',
+      `PAPERBOY_TICK_SECONDS "${raw}" is not a whole number of seconds from 1 to 59. Unset it (every minute).`,
+    );
+  return seconds;
 }
 
 const platformNames = (platforms: { discord: boolean; slack: boolean }) =>

@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, resolveStoreTarget } from '../../src/config.ts';
-import { writeFakePages } from '../helpers/make-pages.ts';
+import { renderProfile } from '../../src/core/profile/render-profile.ts';
+import { startFakeArxiv } from '../fakes/fake-arxiv.ts';
+import { fakePaper, fakeProfile, writeFakePages } from '../helpers/make-pages.ts';
 import { createTestDatabase, testPostgres } from '../helpers/pg.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -126,6 +128,79 @@ describe.skipIf(pg.skip)('every command on PostgreSQL', () => {
     expect((await runPaperboy(['ingest', join(dir, 'new.jsonl')], { env: writer })).code).toBe(0);
     const after = await runPaperboy(['search', 'zanzibarian', 'quokkas', '--json'], { env: reader });
     expect(JSON.parse(after.stdout).results.map((r: { title: string }) => r.title)).toEqual([record.title]);
+  });
+
+  it('doctor checks PostgreSQL: connects, schema version and counts; names host and port, never the password, when it cannot', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const url = await database();
+    const env = { DATABASE_URL: url, PAPERBOY_SEARCH_CACHE: join(dir, 'cache.sqlite') };
+    expect((await runPaperboy(['ingest', PROFILES], { env })).code).toBe(0);
+    const run = await runPaperboy(['doctor', '--json'], { env });
+    const checks = new Map(
+      (JSON.parse(run.stdout).checks as { id: string; status: string; message: string }[]).map((c) => [c.id, c]),
+    );
+    expect(checks.get('database')).toMatchObject({ status: 'ok' });
+    expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profiles/);
+    expect(checks.get('migrations')).toMatchObject({ status: 'ok', message: 'PostgreSQL schema version 1, current' });
+    expect(checks.get('search_snapshot')?.status).toBe('ok');
+    expect(checks.get('subscription_time_zones')?.status).toBe('ok');
+
+    const away = { DATABASE_URL: 'postgres://paperboy:s3cret-pw@127.0.0.1:1/paperboy' };
+    const down = await runPaperboy(['doctor', '--json'], { env: away });
+    expect(down.code).toBe(1);
+    expect(down.stdout).not.toContain('s3cret-pw');
+    const check = (
+      JSON.parse(down.stdout).checks as { id: string; status: string; message: string; fix: string }[]
+    ).find((c) => c.id === 'database');
+    expect(check?.status).toBe('fail');
+    expect(check?.message).toMatch(/127\.0\.0\.1:1 \(DATABASE_URL\)/);
+    expect(check?.fix).toMatch(/127\.0\.0\.1:1/);
+  });
+
+  it('digests: subscribed in the chat, `digest run` posts the due digest once', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const env = { DATABASE_URL: await database(), PAPERBOY_SEARCH_CACHE: join(dir, 'cache.sqlite') };
+    const now = new Date('2026-11-28T12:00:00Z');
+    const chat = await runPaperboy(['start', '--profiles', join(dir, 'none')], {
+      env,
+      stdin: '/digest subscribe sycophancy at 09:00 tz Europe/Berlin\n',
+      now,
+    });
+    expect(chat.stdout).toMatch(/Subscribed: #1 “sycophancy” · daily at 09:00 Europe\/Berlin/);
+    const page = join(dir, 'new.txt');
+    writeFileSync(
+      page,
+      renderProfile(fakeProfile('New Person', [fakePaper(1, { title: 'Sycophancy in tiny models' }), fakePaper(2)])),
+    );
+    expect((await runPaperboy(['ingest', page], { env, now })).code).toBe(0);
+    const due = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:00:00+01:00'], { env });
+    expect(due.code, due.stderr).toBe(0);
+    expect(due.stdout).toContain('Digest #1: 1 new paper on “sycophancy”');
+    expect(due.stdout).toContain('1. Sycophancy in tiny models');
+    const again = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:05:00+01:00', '--json'], { env });
+    expect(JSON.parse(again.stdout)).toEqual({ digests: [] });
+  });
+
+  it('arxiv sync stores the listing in PostgreSQL, with the counts SQLite gives', { timeout: 60_000 }, async () => {
+    const arxiv = await startFakeArxiv();
+    try {
+      const dir = tempDir();
+      const env = { ...arxiv.env, PAPERBOY_CONTACT: 'ops@example.org' };
+      const onPg = { ...env, DATABASE_URL: await database(), PAPERBOY_SEARCH_CACHE: join(dir, 'cache.sqlite') };
+      const a = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--json'], { env: onPg });
+      const b = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--json', '--db', join(dir, 'p.db')], {
+        env,
+      });
+      expect(a.code, a.stderr).toBe(0);
+      expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
+      expect(JSON.parse(a.stdout).newPapers).toBeGreaterThan(0);
+      const quiet = await runPaperboy(['arxiv', 'sync', '--categories', 'cs.CL', '--json'], { env: onPg });
+      expect(JSON.parse(quiet.stdout)).toMatchObject({ quiet: true, newPapers: 0 });
+    } finally {
+      await arxiv.stop();
+    }
   });
 
   it('backup exits 1 and points to pg_dump', async () => {

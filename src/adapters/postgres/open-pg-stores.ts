@@ -1,4 +1,5 @@
 import type { Stores } from '../../cli/open-stores.ts';
+import { pgAddressOf } from '../../config.ts';
 import { PaperboyError } from '../../core/errors.ts';
 import { createSqliteTextCache } from '../../core/store/sqlite-text-cache.ts';
 import { createPgArxivState } from './pg-arxiv-state.ts';
@@ -24,16 +25,6 @@ const UNREACHABLE = new Set([
   '3D000',
 ]);
 
-/** `host:port` of a PostgreSQL URL (never its user or password). */
-export function pgAddress(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}`;
-  } catch {
-    return 'the server';
-  }
-}
-
 /** True for an error that says PostgreSQL cannot be reached or refused the login. */
 export function isPgUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -51,7 +42,7 @@ export function pgUnreachable(error: unknown, url: string): PaperboyError {
   } catch {}
   return new PaperboyError(
     'database_unreachable',
-    `cannot reach PostgreSQL at ${pgAddress(url)} (DATABASE_URL): ${reason}. Check that the server runs and accepts connections there, and the user, password and database name in DATABASE_URL; or unset DATABASE_URL to use the SQLite file (PAPERBOY_DB).`,
+    `cannot reach PostgreSQL at ${pgAddressOf(url)} (DATABASE_URL): ${reason}. Check that the server runs and accepts connections there, and the user, password and database name in DATABASE_URL; or unset DATABASE_URL to use the SQLite file (PAPERBOY_DB).`,
   );
 }
 
