@@ -1,17 +1,14 @@
 // npx tsx bench/pg-ingest-bench.ts [small|large] [--sqlite]: the ~42,000 pages made from the large corpus stored
 // into a fresh PostgreSQL database through createPgPaperStore, the way `paperboy ingest` stores pages (an
 // unchanged page answered from a read, the others in one transaction per half second), then the same pages again
-// (nothing changed). Issue 17's target: under 2 minutes. With --sqlite the same loop runs on the SQLite store too,
-// for a figure from the same run. The store-level loop stands in for `paperboy ingest --pg` until the CLI takes
-// DATABASE_URL. PostgreSQL: DATABASE_URL if set (a database it may fill), else a throwaway cluster with default
-// durability settings (fsync on), from the PostgreSQL 15 binaries. Needs ../shared/data.
+// (nothing changed). With --sqlite the same loop runs on the SQLite store too, for a figure from the same run.
+// The store alone, for profiling it: `npm run bench:ingest -- --pg` measures the whole `paperboy ingest` command.
+// PostgreSQL: see bench/pg-cluster.ts. Needs ../shared/data.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { migratePg } from '../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../src/adapters/postgres/pg-session.ts';
@@ -19,12 +16,12 @@ import { collectFiles } from '../src/core/ingest/ingest-files.ts';
 import { parseProfile } from '../src/core/profile/parse-profile.ts';
 import type { PaperStore } from '../src/core/store/paper-store.ts';
 import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
+import { benchPostgres, pgMissing } from './pg-cluster.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SHARED = join(ROOT, '..', 'shared');
 const corpus = process.argv.includes('small') ? 'small' : 'large';
 const withSqlite = process.argv.includes('--sqlite');
-const BIN = process.env.PAPERBOY_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const BATCH_MS = 500;
 
 function pagesDir(): string {
@@ -40,49 +37,6 @@ function pagesDir(): string {
     ]);
   }
   return dir;
-}
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-/** A throwaway cluster, as test/support/pg-cluster.ts makes one, but with PostgreSQL's default durability. */
-async function startCluster(): Promise<{ url: string; stop: () => void }> {
-  const root = process.getuid?.() === 0;
-  const asOwner = (args: string[]) =>
-    root
-      ? execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe' })
-      : execFileSync(args[0] as string, args.slice(1), { stdio: 'pipe' });
-  const dir = mkdtempSync(join(tmpdir(), 'paperboy-pg-bench-'));
-  chmodSync(dir, 0o700);
-  if (root) {
-    chownSync(
-      dir,
-      Number(execFileSync('id', ['-u', 'postgres']).toString()),
-      Number(execFileSync('id', ['-g', 'postgres']).toString()),
-    );
-  }
-  const data = join(dir, 'data');
-  const port = await freePort();
-  asOwner([join(BIN, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
-  asOwner([join(BIN, 'pg_ctl'), '-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      try {
-        asOwner([join(BIN, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
 }
 
 /** Stores every page as ingest does: unchanged pages from a read, the rest committed every half second. */
@@ -116,30 +70,18 @@ async function ingest(store: PaperStore, files: readonly string[]) {
 
 if (!existsSync(join(SHARED, 'data', 'corpus'))) {
   console.log(`skipped: ${join(SHARED, 'data')} is absent (the ingest benchmark needs the shared corpus).`);
-} else if (!process.env.DATABASE_URL && !existsSync(join(BIN, 'initdb'))) {
-  console.log(`skipped: no DATABASE_URL and no PostgreSQL binaries in ${BIN}.`);
+} else if (pgMissing()) {
+  console.log(`skipped: ${pgMissing()}.`);
 } else {
   const { files } = collectFiles([pagesDir()]);
-  const cluster = process.env.DATABASE_URL ? undefined : await startCluster();
-  // Ctrl-C stops the throwaway cluster too.
-  process.once('SIGINT', () => {
-    cluster?.stop();
-    process.exit(130);
-  });
-  const url = process.env.DATABASE_URL ?? (cluster?.url as string);
+  const postgres = await benchPostgres();
   const rows: string[] = [];
   const row = (store: string, run: string, r: Awaited<ReturnType<typeof ingest>>) =>
     rows.push(
       `| ${store} | ${run} | ${files.length.toLocaleString('en-US')} | ${r.written.toLocaleString('en-US')} | ${r.papers.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} s | ${Math.round(files.length / r.seconds).toLocaleString('en-US')} |`,
     );
   try {
-    if (cluster) {
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query('CREATE DATABASE paperboy_bench');
-      await admin.end();
-    }
-    const session = createPgSession(cluster ? url.replace(/\/postgres$/, '/paperboy_bench') : url, { max: 4 });
+    const session = createPgSession(await postgres.database('paperboy_bench_store'), { max: 4 });
     await migratePg(session.pool);
     const store = createPgPaperStore(session);
     try {
@@ -164,7 +106,7 @@ if (!existsSync(join(SHARED, 'data', 'corpus'))) {
       }
     }
   } finally {
-    cluster?.stop();
+    await postgres.stop();
   }
   console.log(`\n## pages from the ${corpus} corpus stored through the paper store (issue 17 target: < 120 s)\n`);
   console.log('| store | run | pages | pages written | distinct papers | wall time | pages/s |');

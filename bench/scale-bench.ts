@@ -1,83 +1,21 @@
 // npm run bench:scale [-- 1m 191k small] [--before DIR] [--no-build]: Paperboy at one million papers and at the large corpus
 // (191k), the whole CLI in separate processes, as a user runs it. Prints one table for the issue note.
+// `--pg [small]`: search on an instance backed by PostgreSQL beside SQLite, at 191k (bench/pg-search-bench.ts).
 // `--before DIR` runs the same 191k rows with the `bin/paperboy.js` of another checkout (say, the commit before
 // a change), in the same run. Needs ../shared/data (skips without it). Speed and memory only.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { type BenchQuery, makeIssueQueries, makeQueries } from './bench-queries.ts';
+import { paperboy, percentile, run, startSearch } from './cli-process.ts';
+import { pgMissing } from './pg-cluster.ts';
+import { benchPgSearch } from './pg-search-bench.ts';
 import { CACHE_DIR, makeScaleCorpus, sampleCorpus } from './scale-corpus.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const LARGE = join(ROOT, '..', 'shared', 'data', 'corpus', 'large.jsonl.gz');
-const RSS = join(ROOT, 'bench', 'report-rss.mjs');
 const SAMPLE = 50_000;
 
-interface Run {
-  ms: number;
-  rssMb: number;
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs a command to its end: wall time from spawn to exit, peak RSS as the process reports it on exit. */
-function run(command: string, args: string[], input?: string): Promise<Run> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c;
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const rss = Number(/PEAK_RSS_KB (\d+)/.exec(err)?.[1] ?? 0);
-      resolve({ ms: performance.now() - started, rssMb: rss / 1024, code, out, err });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
-const paperboy = (bin: string, args: string[], input?: string) =>
-  run(process.execPath, ['--import', RSS, bin, ...args], input);
-
-/** A running `paperboy search -`: one query a line in, one JSON answer a line out. */
-function startSearch(bin: string, db: string) {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', RSS, bin, 'search', '-', '--db', db, '--limit', '10'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  }) as ChildProcessWithoutNullStreams;
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => {
-    err += c;
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    started,
-    async ask(text: string): Promise<{ ms: number; answer: { total?: number; results?: { title: string }[] } }> {
-      const at = performance.now();
-      child.stdin.write(`${text.replaceAll('\n', ' ')}\n`);
-      const next = await lines.next();
-      if (next.done) throw new Error(`search - ended: ${err.slice(-2000)}`);
-      return { ms: performance.now() - at, answer: JSON.parse(next.value as string) };
-    },
-    async stop(): Promise<number> {
-      child.stdin.end();
-      await new Promise((r) => child.once('exit', r));
-      return Number(/PEAK_RSS_KB (\d+)/.exec(err)?.[1] ?? 0) / 1024;
-    },
-  };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const sizeMb = (file: string) => (existsSync(file) ? statSync(file).size / 1e6 : 0);
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (n: number) => `${Math.round(n).toLocaleString('en-US')} MB`;
@@ -122,7 +60,7 @@ async function measure(label: string, bin: string, corpus: string, added: string
     (JSON.parse(cold.out) as { results: { title: string }[] }).results.some((r) => r.title === first.target);
 
   console.error(`[${label}] ${queries.length} queries …`);
-  const search = startSearch(bin, db);
+  const search = startSearch(bin, ['--db', db]);
   await search.ask(first.text);
   const latencies: number[] = [];
   for (const q of queries.slice(1)) latencies.push((await search.ask(q.text)).ms);
@@ -185,6 +123,19 @@ const wanted = sizes.length ? sizes : ['1m', '191k'];
 
 if (!existsSync(LARGE)) {
   console.log(`skipped: ${LARGE} is absent (the scale benchmark needs the shared corpus).`);
+} else if (args.includes('--pg') && pgMissing()) {
+  console.log(`skipped: ${pgMissing()} (the PostgreSQL search benchmark needs one).`);
+} else if (args.includes('--pg')) {
+  // Search on an instance backed by PostgreSQL, beside SQLite (bench/pg-search-bench.ts): 191k, or `small`.
+  const bin = join(ROOT, 'bin', 'paperboy.js');
+  const work = join(CACHE_DIR, `work-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    if (!args.includes('--no-build')) await run('npm', ['run', 'build', '--silent']);
+    await benchPgSearch(bin, wanted.includes('small') ? LARGE.replace('large', 'small') : LARGE, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 } else {
   const bin = join(ROOT, 'bin', 'paperboy.js');
   const work = join(CACHE_DIR, `work-${process.pid}`);

@@ -15,8 +15,11 @@ export async function openSearch(
   dbPath: string,
 ): Promise<{ index: PaperIndex; search: Search }> {
   const snapshotPath = snapshotPathFor(dbPath);
-  const index = await PaperIndex.open(snapshotPath ? { store, snapshotPath } : { store });
-  await text.catchUp(store);
+  // At once: a cold start against a remote store (PostgreSQL, no cache yet) builds one while the other reads.
+  const [index] = await Promise.all([
+    PaperIndex.open(snapshotPath ? { store, snapshotPath } : { store }),
+    text.catchUp(store),
+  ]);
   if (index.caughtUp >= RESNAPSHOT_AFTER) {
     // The snapshot only makes the next start faster: a failed write (a full disk, a folder in the way) must
     // not keep this one from answering. Doctor reports the snapshot, and ingest names the error.
