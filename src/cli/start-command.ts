@@ -149,8 +149,17 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     try {
       if (serving) {
         // Catching up this many changed papers takes about a second: answer Discord with a deferred reply then.
-        // The text index reads the store's rev without a round trip: Discord's 3 s deadline is decided at once.
-        const expectSlow = () => text.rev() - index.rev > DEFER_WHEN_BEHIND;
+        // On SQLite the text index reads the store's rev without a round trip: Discord's 3 s deadline is decided at
+        // once. On PostgreSQL the store's rev is a round trip away: the probe's last count of papers past what this
+        // instance holds (asked again in the background) decides, and a store that does not answer means defer.
+        const expectSlow = () => {
+          if (stores.kind === 'sqlite') return text.rev() - index.rev > DEFER_WHEN_BEHIND;
+          try {
+            return stores.probe.behind(Math.min(text.rev(), index.rev)) > DEFER_WHEN_BEHIND;
+          } catch {
+            return true;
+          }
+        };
         await servePlatforms(chat, config, io, logger, expectSlow, readiness, stores.events, async () => {
           await health?.stop();
           health = undefined;
