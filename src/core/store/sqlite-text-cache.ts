@@ -1,8 +1,9 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { TextIndex, TextMatch } from '../search/text-index.ts';
+import type { TextIndex } from '../search/text-index.ts';
 import type { PaperStore, StoredPaper } from './paper-store.ts';
+import { ftsQueries } from './sqlite-text-index.ts';
 
 /**
  * What a cache reads of the store it is fed from: {@link PaperStore}'s methods of those names, as Promises (the
@@ -294,29 +295,7 @@ export function createSqliteTextCache(file: string, options: SqliteTextCacheOpti
   }
 
   return {
-    matchText: (expression, among) =>
-      (among === undefined
-        ? prepared<[string], number>('SELECT rowid FROM paper_text WHERE paper_text MATCH ?').pluck().all(expression)
-        : among.length === 0
-          ? []
-          : prepared<[string, string], number>(
-              'SELECT rowid FROM paper_text WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))',
-            )
-              .pluck()
-              .all(expression, JSON.stringify(among))) as number[],
-    scoreText: (expression, among) =>
-      among === undefined
-        ? prepared<[string], TextMatch>(
-            'SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text WHERE paper_text MATCH ?',
-          ).all(expression)
-        : prepared<[string, string], TextMatch>(
-            `SELECT rowid AS id, -bm25(paper_text, 3.0, 2.0, 1.0, 1.0) AS score FROM paper_text
-               WHERE paper_text MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
-          ).all(expression, JSON.stringify(among)),
-    hasTerm: (term) =>
-      prepared<[string], number>('SELECT 1 FROM paper_text WHERE paper_text MATCH ? LIMIT 1')
-        .pluck()
-        .get(`"${term.replaceAll('"', '""')}"`) !== undefined,
+    ...ftsQueries(prepared),
     rev: () => state.rev,
     catchUp: (store) => {
       const run = queue.then(() => catchUpNow(store));

@@ -18,6 +18,23 @@ export function createSqliteTextIndex(db: Database.Database): TextIndex {
     return statement as unknown as Database.Statement<P, R>;
   };
   return {
+    ...ftsQueries(prepared),
+    rev: () => prepared<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
+    // The triggers keep `paper_text` in step with every write, in the writer's own transaction.
+    catchUp: async () => {},
+    close: () => {},
+  };
+}
+
+/** Compiles a statement once per connection (the caller's cache). */
+export type Prepare = <P extends unknown[] = unknown[], R = unknown>(source: string) => Database.Statement<P, R>;
+
+/**
+ * The three queries of a text index over an FTS5 table `paper_text` (title 3, authors 2, affiliations 1,
+ * abstract 1): the store's own index and each instance's cache (`createSqliteTextCache`) answer alike.
+ */
+export function ftsQueries(prepared: Prepare): Pick<TextIndex, 'matchText' | 'scoreText' | 'hasTerm'> {
+  return {
     matchText: (expression, among) =>
       (among === undefined
         ? prepared<[string], number>('SELECT rowid FROM paper_text WHERE paper_text MATCH ?').pluck().all(expression)
@@ -43,9 +60,5 @@ export function createSqliteTextIndex(db: Database.Database): TextIndex {
       prepared<[string], number>('SELECT 1 FROM paper_text WHERE paper_text MATCH ? LIMIT 1')
         .pluck()
         .get(`"${term.replaceAll('"', '""')}"`) !== undefined,
-    rev: () => prepared<[], { v: number }>("SELECT value AS v FROM counters WHERE name = 'rev'").get()?.v ?? 0,
-    // The triggers keep `paper_text` in step with every write, in the writer's own transaction.
-    catchUp: async () => {},
-    close: () => {},
   };
 }
