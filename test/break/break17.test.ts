@@ -1,0 +1,83 @@
+// Break-it session on issue 17 (PostgreSQL, several instances): each test names a defect found and fixed.
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.ts';
+import { createTestDatabase, testPostgres } from '../helpers/pg.ts';
+import { runPaperboy } from '../helpers/run-cli.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+const pg = testPostgres();
+const BIN = join(PROJECT_ROOT, 'bin', 'paperboy.js');
+const PROFILES = join(PROJECT_ROOT, 'data', 'profiles');
+
+const runBin = (args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) =>
+  new Promise<{ code: number | null; stderr: string; ms: number }>((resolve) => {
+    const started = Date.now();
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, ...env }, timeout: timeoutMs },
+      (error, _out, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr, ms: Date.now() - started }),
+    );
+    child.stdin?.end();
+  });
+
+describe('B1 a PostgreSQL that accepts the connection and never answers', () => {
+  const tempDir = useTempDir();
+  let server: Server | undefined;
+  afterEach(() => {
+    server?.close();
+    server = undefined;
+  });
+
+  it('B1 fails the command within PGCONNECT_TIMEOUT, naming host and port, never the password', {
+    timeout: 60_000,
+  }, async () => {
+    const sockets: import('node:net').Socket[] = [];
+    server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const run = await runBin(
+      ['search', 'x'],
+      {
+        DATABASE_URL: `postgres://u:hunter2secret@127.0.0.1:${port}/db`,
+        PGCONNECT_TIMEOUT: '2',
+        PAPERBOY_SEARCH_CACHE: join(tempDir(), 'cache.sqlite'),
+      },
+      40_000,
+    );
+    for (const socket of sockets) socket.destroy();
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.ms).toBeLessThan(20_000);
+    expect(run.stderr).toContain(`127.0.0.1:${port}`);
+    expect(run.stderr).not.toContain('hunter2secret');
+  });
+});
+
+describe.skipIf(pg.skip)('B2 NUL characters typed into commands on PostgreSQL', () => {
+  const tempDir = useTempDir();
+  const drops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const drop of drops.splice(0)) await drop();
+  });
+
+  it('B2 a NUL in /digest subscribe, /save and a search neither crashes the bot nor fails the command', {
+    timeout: 120_000,
+  }, async () => {
+    const made = await createTestDatabase(pg.url);
+    drops.push(made.drop);
+    const env = { DATABASE_URL: made.url, PAPERBOY_SEARCH_CACHE: join(tempDir(), 'cache.sqlite') };
+    expect((await runPaperboy(['ingest', PROFILES], { env })).code).toBe(0);
+    const run = await runPaperboy(['start'], {
+      env: { ...env, PAPERBOY_PROFILES: join(tempDir(), 'none') },
+      stdin: '/digest subscribe syco\u0000phancy at 09:00\n/digest list\n/search syco\u0000phancy\n',
+    });
+    expect(run.stderr).not.toMatch(/failed unexpectedly|invalid byte sequence/);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Subscribed: #1');
+    expect(run.stdout).toMatch(/#1 “sycophancy”/);
+  });
+});
