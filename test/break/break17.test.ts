@@ -81,3 +81,16 @@ describe.skipIf(pg.skip)('B2 NUL characters typed into commands on PostgreSQL', 
     expect(run.stdout).toMatch(/#1 “sycophancy”/);
   });
 });
+
+describe('B3 a DATABASE_URL that is not a URL', () => {
+  it('B3 a libpq key=value string is refused without printing any of it (its password)', async () => {
+    const run = await runPaperboy(['search', 'x'], {
+      env: { DATABASE_URL: 'password=hunter2 host=db user=pb dbname=pb' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/DATABASE_URL must be a PostgreSQL URL/);
+    expect(run.stderr).not.toContain('hunter2');
+    const scheme = await runPaperboy(['search', 'x'], { env: { DATABASE_URL: 'mysql://u:hunter2@h/db' } });
+    expect(scheme.stderr).toContain('it starts with "mysql:"');
+  });
+});
