@@ -57,6 +57,14 @@ export function resolveStoreTarget(
       `the configuration is not valid:\n✖ DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/paperboy (${describeScheme(url)})\nFix DATABASE_URL in the environment or in ${envFile}, or unset it to use the SQLite file (PAPERBOY_DB).`,
     );
   }
+  try {
+    new URL(url);
+  } catch {
+    throw new PaperboyError(
+      'usage',
+      `the configuration is not valid:\n✖ DATABASE_URL is not a valid URL: percent-encode the special characters of the user and password (# as %23, / as %2F, ? as %3F, @ as %40, : as %3A)\nFix DATABASE_URL in the environment or in ${envFile}, or unset it to use the SQLite file (PAPERBOY_DB).`,
+    );
+  }
   return { kind: 'postgres', url };
 }
 

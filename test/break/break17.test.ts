@@ -94,3 +94,14 @@ describe('B3 a DATABASE_URL that is not a URL', () => {
     expect(scheme.stderr).toContain('it starts with "mysql:"');
   });
 });
+
+describe('B4 a DATABASE_URL whose password holds #, / or ?', () => {
+  it('B4 is a usage error saying to percent-encode, not a crash with a stack trace', async () => {
+    for (const url of ['postgres://pb:S3c/r3t#Pw@127.0.0.1:5432/pb', 'postgres://pb:ab?cd@127.0.0.1:5432/pb']) {
+      const run = await runPaperboy(['search', 'x'], { env: { DATABASE_URL: url } });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/DATABASE_URL is not a valid URL: percent-encode/);
+      expect(run.stderr).not.toMatch(/S3c|ab\?cd|at new URL/);
+    }
+  });
+});
