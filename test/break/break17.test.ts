@@ -105,3 +105,41 @@ describe('B4 a DATABASE_URL whose password holds #, / or ?', () => {
     }
   });
 });
+
+describe.skipIf(pg.skip)('B5 a 40,000-character title on PostgreSQL', () => {
+  const tempDir = useTempDir();
+  it('B5 is stored and found, as on SQLite, instead of failing the page on an index row size', {
+    timeout: 120_000,
+  }, async () => {
+    const made = await createTestDatabase(pg.url);
+    try {
+      const dir = tempDir();
+      const big = (c: string) =>
+        Array.from({ length: 8000 }, (_, i) => `${c}${i.toString(36)}`)
+          .join(' ')
+          .slice(0, 40_000);
+      const { renderProfile } = await import('../../src/core/profile/render-profile.ts');
+      const { fakePaper, fakeProfile } = await import('../helpers/make-pages.ts');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(
+        join(dir, 'long.txt'),
+        renderProfile(
+          fakeProfile('Longname Person', [
+            fakePaper(1, { title: `Zebracorn ${big('t')}`, abstract: big('a'), authors: [big('w'), 'Shared Person'] }),
+            fakePaper(2, { title: 'Markup <script>alert(1)</script> *bold* <!channel>' }),
+          ]),
+        ),
+      );
+      const env = { DATABASE_URL: made.url, PAPERBOY_SEARCH_CACHE: join(dir, 'cache.sqlite') };
+      const ingest = await runPaperboy(['ingest', join(dir, 'long.txt')], { env });
+      expect(ingest.stderr).not.toMatch(/index row/);
+      expect(ingest.code, ingest.stderr).toBe(0);
+      const again = await runPaperboy(['ingest', join(dir, 'long.txt')], { env });
+      expect(again.stdout).toMatch(/2 unchanged/);
+      const found = await runPaperboy(['search', 'zebracorn', '--json'], { env });
+      expect(JSON.parse(found.stdout).total).toBe(1);
+    } finally {
+      await made.drop();
+    }
+  });
+});
