@@ -143,3 +143,25 @@ describe.skipIf(pg.skip)('B5 a 40,000-character title on PostgreSQL', () => {
     }
   });
 });
+
+describe.skipIf(pg.skip)('B6 PostgreSQL refusing the work (a statement_timeout on the role)', () => {
+  const tempDir = useTempDir();
+  it('B6 exits 1 naming the server and the SQLSTATE, without a stack trace or the password', {
+    timeout: 60_000,
+  }, async () => {
+    const made = await createTestDatabase(pg.url);
+    try {
+      const url = new URL(made.url);
+      url.searchParams.set('options', '-c statement_timeout=1');
+      const env = { DATABASE_URL: url.toString(), PAPERBOY_SEARCH_CACHE: join(tempDir(), 'cache.sqlite') };
+      const run = await runPaperboy(['ingest', PROFILES], { env });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(
+        /refused the command: canceling statement due to statement timeout \(SQLSTATE 57014\)/,
+      );
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await made.drop();
+    }
+  });
+});
