@@ -54,11 +54,28 @@ export function resolveStoreTarget(
     // Exit 2, as a usage error: nothing ran.
     throw new PaperboyError(
       'usage',
-      `the configuration is not valid:\n✖ DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/paperboy (it starts with "${url.split(':')[0]?.slice(0, 20)}:")\nFix DATABASE_URL in the environment or in ${envFile}, or unset it to use the SQLite file (PAPERBOY_DB).`,
+      `the configuration is not valid:\n✖ DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/paperboy (${describeScheme(url)})\nFix DATABASE_URL in the environment or in ${envFile}, or unset it to use the SQLite file (PAPERBOY_DB).`,
+    );
+  }
+  try {
+    new URL(url);
+  } catch {
+    throw new PaperboyError(
+      'usage',
+      `the configuration is not valid:\n✖ DATABASE_URL is not a valid URL: percent-encode the special characters of the user and password (# as %23, / as %2F, ? as %3F, @ as %40, : as %3A)\nFix DATABASE_URL in the environment or in ${envFile}, or unset it to use the SQLite file (PAPERBOY_DB).`,
     );
   }
   return { kind: 'postgres', url };
 }
+
+/**
+ * What a wrong `DATABASE_URL` starts with, for its error: the scheme when it has one, and otherwise nothing of it
+ * (a libpq string like `password=… host=…` or a pasted secret must not be printed).
+ */
+const describeScheme = (url: string): string => {
+  const scheme = /^([a-z][a-z0-9+.-]{0,19}):/i.exec(url)?.[1];
+  return scheme ? `it starts with "${scheme}:"` : 'it is not a URL';
+};
 
 /** `host:port` of a PostgreSQL URL (never its user or password). */
 export function pgAddressOf(url: string): string {

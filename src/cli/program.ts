@@ -282,6 +282,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stderr.write(toPrintable(`error: ${pgUnreachable(error, pgUrl).message}\n`));
         return EXIT.failed;
       }
+      // PostgreSQL refused the work (a statement_timeout set on the role, too many connections, a lock timeout):
+      // its message and SQLSTATE, not a stack trace.
+      const db = error as { severity?: unknown; code?: unknown; message?: string };
+      if (typeof db.severity === 'string' && typeof db.code === 'string' && /^[0-9A-Z]{5}$/.test(db.code)) {
+        const { pgAddressOf } = await import('../config.ts');
+        io.stderr.write(
+          toPrintable(
+            `error: PostgreSQL at ${pgAddressOf(pgUrl)} (DATABASE_URL) refused the command: ${db.message} (SQLSTATE ${db.code}). Check the server's limits and settings for this user (statement_timeout, max_connections), then run the command again.\n`,
+          ),
+        );
+        return EXIT.failed;
+      }
     }
     throw error;
   }

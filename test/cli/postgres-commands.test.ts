@@ -143,7 +143,7 @@ describe.skipIf(pg.skip)('every command on PostgreSQL', () => {
     );
     expect(checks.get('database')).toMatchObject({ status: 'ok' });
     expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profiles/);
-    expect(checks.get('migrations')).toMatchObject({ status: 'ok', message: 'PostgreSQL schema version 1, current' });
+    expect(checks.get('migrations')).toMatchObject({ status: 'ok', message: 'PostgreSQL schema version 2, current' });
     expect(checks.get('search_snapshot')?.status).toBe('ok');
     expect(checks.get('subscription_time_zones')?.status).toBe('ok');
 

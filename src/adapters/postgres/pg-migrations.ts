@@ -9,7 +9,15 @@ import { PAPERS_SCHEMA } from './pg-papers-schema.ts';
  * (pg-papers-schema.ts), and subscriptions, the digest ledger, arXiv feeds, leases and seen events
  * (pg-coordination-schema.ts).
  */
-export const PG_MIGRATIONS: readonly string[] = [`${PAPERS_SCHEMA}\n${COORDINATION_SCHEMA}`];
+export const PG_MIGRATIONS: readonly string[] = [
+  `${PAPERS_SCHEMA}\n${COORDINATION_SCHEMA}`,
+  // 2: title keys are looked up by equality only, and a B-tree entry holds at most ~2.7 kB: a 40,000-character
+  // title (which SQLite stores) failed its whole page ("index row requires … bytes"). Hash indexes have no limit.
+  `DROP INDEX papers_by_title_key;
+   CREATE INDEX papers_by_title_key ON papers USING hash (title_key);
+   DROP INDEX paper_retitles_by_key;
+   CREATE INDEX paper_retitles_by_key ON paper_retitles USING hash (old_title_key);`,
+];
 
 /** The advisory lock every instance takes to migrate: instances starting together migrate once. */
 const MIGRATION_LOCK = 7_117_000_001;

@@ -1,5 +1,38 @@
 import pg from 'pg';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character PostgreSQL text refuses
+const NUL = /\u0000/g;
+const stripNul = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? value.includes('\u0000')
+      ? value.replace(NUL, '')
+      : value
+    : Array.isArray(value)
+      ? value.map(stripNul)
+      : value;
+
+/**
+ * Every connection of a session. Its parameters lose NUL characters: PostgreSQL refuses them in text ("invalid
+ * byte sequence"), SQLite stores them, and one typed into a slash command, a saved query or a note must not fail
+ * the command (as pg-paper-rows does for papers). Its connection attempt gives up after `PGCONNECT_TIMEOUT`
+ * seconds (10 by default): a server that accepts the connection and never answers fails the command instead of
+ * hanging it.
+ */
+class PaperboyClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    const seconds = Number(process.env.PGCONNECT_TIMEOUT);
+    super({ ...config, connectionTimeoutMillis: (seconds > 0 ? seconds : 10) * 1000 });
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has many overloads; this one forwards them all
+  override query(config: any, values?: any, callback?: any): any {
+    if (Array.isArray(values)) return super.query(config, values.map(stripNul), callback);
+    if (config && typeof config === 'object' && typeof config.submit !== 'function' && Array.isArray(config.values)) {
+      return super.query({ ...config, values: config.values.map(stripNul) }, values, callback);
+    }
+    return super.query(config, values, callback);
+  }
+}
+
 /**
  * One connection pool, and the transaction a store object has open. While a transaction is open every query of
  * this session runs on its pinned client (so `begin`/`commit` around several store calls is one transaction, as on
@@ -31,6 +64,7 @@ export interface PgSessionOptions {
 export function createPgSession(url: string, options: PgSessionOptions = {}): PgSession {
   const pool = new pg.Pool({
     connectionString: url,
+    Client: PaperboyClient,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'paperboy',
   });
