@@ -190,9 +190,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
 
 /**
  * Whether this instance may run `what` now: it holds the instance lock `name` (always on SQLite). Logged when that
- * changes, on PostgreSQL; a store that cannot be asked counts as not holding it (the next tick asks again).
+ * changes, on PostgreSQL; a store that cannot be asked counts as not holding it, logged as that and not as
+ * another instance's hold (the next tick asks again).
  */
-function lockGate(
+export function lockGate(
   stores: Pick<Stores, 'kind' | 'locks'>,
   name: string,
   what: string,
@@ -208,6 +209,8 @@ function lockGate(
       warn(
         `paperboy lock_failed: could not ask for the lock ${name}: ${(error as Error).message} (asked again at the next tick)`,
       );
+      // Not "another instance runs it": nobody may. Nothing runs until the store answers again.
+      return false;
     }
     if (held !== last && stores.kind === 'postgres')
       log(
