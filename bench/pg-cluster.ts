@@ -1,63 +1,15 @@
 // The PostgreSQL a benchmark runs against: DATABASE_URL when set (a database it may fill), else a throwaway
 // cluster from the PostgreSQL 15 binaries with PostgreSQL's default durability (fsync on, unlike the tests'
 // cluster), started here and stopped by `stop()` (and on Ctrl-C). Each benchmark run gets fresh databases.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-
-const BIN = process.env.PAPERBOY_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+import { hasPgBinaries, PG_BIN, startThrowawayPostgres } from '../test/support/throwaway-postgres.ts';
 
 /** Why no PostgreSQL is at hand for a benchmark, or undefined when there is one. */
 export const pgMissing = (): string | undefined =>
-  process.env.DATABASE_URL || existsSync(join(BIN, 'initdb'))
-    ? undefined
-    : `no DATABASE_URL and no PostgreSQL binaries in ${BIN}`;
+  process.env.DATABASE_URL || hasPgBinaries() ? undefined : `no DATABASE_URL and no PostgreSQL binaries in ${PG_BIN}`;
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-/** A throwaway cluster, as test/support/pg-cluster.ts makes one, but with PostgreSQL's default durability. */
-async function startCluster(): Promise<{ url: string; stop: () => void }> {
-  const root = process.getuid?.() === 0;
-  const asOwner = (args: string[]) =>
-    root
-      ? execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe' })
-      : execFileSync(args[0] as string, args.slice(1), { stdio: 'pipe' });
-  const dir = mkdtempSync(join(tmpdir(), 'paperboy-pg-bench-'));
-  chmodSync(dir, 0o700);
-  if (root) {
-    chownSync(
-      dir,
-      Number(execFileSync('id', ['-u', 'postgres']).toString()),
-      Number(execFileSync('id', ['-g', 'postgres']).toString()),
-    );
-  }
-  const data = join(dir, 'data');
-  const port = await freePort();
-  asOwner([join(BIN, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
-  asOwner([join(BIN, 'pg_ctl'), '-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      try {
-        asOwner([join(BIN, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
+/** A throwaway cluster, as the tests' (test/support/throwaway-postgres.ts), but with PostgreSQL's default durability. */
+const startCluster = () => startThrowawayPostgres({ prefix: 'paperboy-pg-bench-', stopMode: 'fast' });
 
 export interface BenchPostgres {
   /** A URL to a new, empty database `name` (on DATABASE_URL's server: a database of that name is dropped first). */
