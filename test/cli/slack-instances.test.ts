@@ -51,32 +51,43 @@ describe.each(storeKinds())('Slack with several `paperboy start` processes on on
   const itOn = it.skipIf(kind.skip);
   const tempDir = useTempDir();
 
+  /**
+   * The fake Slack, the store with the linked records ingested, and `count` `start` processes on it, each with its
+   * own instance environment: in HTTP mode (each on a port of its own, `bases`) or in Socket Mode.
+   */
+  async function slackInstances(count: number, mode: 'http' | 'socket') {
+    const slack: FakeSlack = await startFakeSlack();
+    cleanups.push(slack.stop);
+    const dir = tempDir();
+    const store = await kind.create(dir);
+    cleanups.push(store.drop);
+    const ingested = await runPaperboy(['ingest', writeLinkedRecords(dir), ...store.args], { env: store.env(9) });
+    expect(ingested.code).toBe(0);
+    const platform =
+      mode === 'http'
+        ? { SLACK_SIGNING_SECRET: SECRET, PORT: '0', PAPERBOY_ARXIV_LOOKUP: 'off' }
+        : { SLACK_APP_TOKEN: 'xapp-instances' };
+    const instances: PaperboyProcess[] = Array.from({ length: count }, (_, n) => {
+      const started = startPaperboyProcess(['start', ...store.args, '--profiles', join(dir, 'no-profiles')], {
+        ...store.env(n),
+        SLACK_BOT_TOKEN: 'xoxb-instances',
+        SLACK_API_URL: slack.apiUrl,
+        ...platform,
+      });
+      cleanups.push(started.kill);
+      return started;
+    });
+    const ready = await Promise.all(
+      instances.map((p) => p.ready(mode === 'http' ? /HTTP mode on port (\d+)/ : /Slack in Socket Mode/)),
+    );
+    const bases = mode === 'http' ? ready.map((match) => `http://127.0.0.1:${match[1]}`) : [];
+    return { slack, instances, bases };
+  }
+
   itOn(
     'HTTP mode behind a load balancer: an event Slack delivers again (X-Slack-Retry-Num: 1) to the other instance is answered once',
     async () => {
-      const slack: FakeSlack = await startFakeSlack();
-      cleanups.push(slack.stop);
-      const dir = tempDir();
-      const store = await kind.create(dir);
-      cleanups.push(store.drop);
-      const ingested = await runPaperboy(['ingest', writeLinkedRecords(dir), ...store.args], { env: store.env(9) });
-      expect(ingested.code).toBe(0);
-      const instance = (n: number) => {
-        const started = startPaperboyProcess(['start', ...store.args, '--profiles', join(dir, 'no-profiles')], {
-          ...store.env(n),
-          SLACK_BOT_TOKEN: 'xoxb-instances',
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          PORT: '0',
-          PAPERBOY_ARXIV_LOOKUP: 'off',
-        });
-        cleanups.push(started.kill);
-        return started;
-      };
-      const instances: PaperboyProcess[] = [instance(0), instance(1)];
-      const bases = await Promise.all(
-        instances.map(async (p) => `http://127.0.0.1:${(await p.ready(/HTTP mode on port (\d+)/))[1]}`),
-      );
+      const { slack, instances, bases } = await slackInstances(2, 'http');
       const post = (base: string | undefined, body: string, retry?: number) =>
         fetch(`${base}/slack/events`, {
           method: 'POST',
@@ -130,24 +141,7 @@ describe.each(storeKinds())('Slack with several `paperboy start` processes on on
   itOn(
     'Socket Mode: each instance opens its own connection; an event retried on the other connection is answered once',
     async () => {
-      const slack: FakeSlack = await startFakeSlack();
-      cleanups.push(slack.stop);
-      const dir = tempDir();
-      const store = await kind.create(dir);
-      cleanups.push(store.drop);
-      const ingested = await runPaperboy(['ingest', writeLinkedRecords(dir), ...store.args], { env: store.env(9) });
-      expect(ingested.code).toBe(0);
-      const instances = [0, 1].map((n) => {
-        const started = startPaperboyProcess(['start', ...store.args, '--profiles', join(dir, 'no-profiles')], {
-          ...store.env(n),
-          SLACK_BOT_TOKEN: 'xoxb-instances',
-          SLACK_APP_TOKEN: 'xapp-instances',
-          SLACK_API_URL: slack.apiUrl,
-        });
-        cleanups.push(started.kill);
-        return started;
-      });
-      await Promise.all(instances.map((p) => p.ready(/Slack in Socket Mode/)));
+      const { slack, instances } = await slackInstances(2, 'socket');
       await waitFor(() => slack.connected() === 2, 20_000);
 
       const ts = '1700000800.000100';
@@ -177,28 +171,7 @@ describe.each(storeKinds())('Slack with several `paperboy start` processes on on
   itOn(
     'three instances behind a round robin: 150 slash commands and 75 events each sent twice (300 requests) are each answered once',
     async () => {
-      const slack: FakeSlack = await startFakeSlack();
-      cleanups.push(slack.stop);
-      const dir = tempDir();
-      const store = await kind.create(dir);
-      cleanups.push(store.drop);
-      const ingested = await runPaperboy(['ingest', writeLinkedRecords(dir), ...store.args], { env: store.env(9) });
-      expect(ingested.code).toBe(0);
-      const instances = [0, 1, 2].map((n) => {
-        const started = startPaperboyProcess(['start', ...store.args, '--profiles', join(dir, 'no-profiles')], {
-          ...store.env(n),
-          SLACK_BOT_TOKEN: 'xoxb-instances',
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          PORT: '0',
-          PAPERBOY_ARXIV_LOOKUP: 'off',
-        });
-        cleanups.push(started.kill);
-        return started;
-      });
-      const bases = await Promise.all(
-        instances.map(async (p) => `http://127.0.0.1:${(await p.ready(/HTTP mode on port (\d+)/))[1]}`),
-      );
+      const { slack, instances, bases } = await slackInstances(3, 'http');
       const slash = (id: string) =>
         new URLSearchParams({
           command: '/paper',
