@@ -2,10 +2,10 @@
 // large corpus, run through Paperboy's search on DB (a database ingested from that corpus), printing each query
 // whose target is not first: where it came and what came first. For studying ranking, not for the table.
 import { join } from 'node:path';
+import { createSqliteStore } from '../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../src/adapters/sqlite/sqlite-text-index.ts';
 import { openSearch } from '../src/core/search/open-search.ts';
 import { toPaperKey } from '../src/core/store/identity.ts';
-import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../src/core/store/sqlite-text-index.ts';
 import { makeIssueQueries, makeQueries, type QueryKind, readCorpus } from './bench-queries.ts';
 
 const [db = '', kind = 'author-word'] = process.argv.slice(2);

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { migratePg } from '../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../src/adapters/postgres/pg-session.ts';
+import { createSqliteStore } from '../src/adapters/sqlite/sqlite-store.ts';
 import { collectFiles } from '../src/core/ingest/ingest-files.ts';
 import { parseProfile } from '../src/core/profile/parse-profile.ts';
 import type { PaperStore } from '../src/core/store/paper-store.ts';
-import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
 import { benchPostgres, pgMissing } from './pg-cluster.ts';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -4,13 +4,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import MiniSearch from 'minisearch';
+import { createSqliteStore } from '../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../src/adapters/sqlite/sqlite-text-index.ts';
 import { createChat } from '../src/core/commands/chat.ts';
 import { ingestPaths } from '../src/core/ingest/ingest-files.ts';
 import { INPUT_LIMITS } from '../src/core/input-limits.ts';
 import { openSearch } from '../src/core/search/open-search.ts';
 import type { Search } from '../src/core/search/search.ts';
-import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../src/core/store/sqlite-text-index.ts';
 import { type BenchQuery, benchWords, FUNCTION_WORDS, readCorpus } from './bench-queries.ts';
 
 type Engine = 'minisearch' | 'minisearch-fuzzy' | 'fts5' | 'paperboy';

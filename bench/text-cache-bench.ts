@@ -7,12 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSqliteStore } from '../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextCache } from '../src/adapters/sqlite/sqlite-text-cache.ts';
+import { createSqliteTextIndex } from '../src/adapters/sqlite/sqlite-text-index.ts';
 import { PaperIndex, snapshotPathFor } from '../src/core/search/paper-index.ts';
 import { createSearch, type SearchPage } from '../src/core/search/search.ts';
 import type { TextIndex } from '../src/core/search/text-index.ts';
-import { createSqliteStore } from '../src/core/store/sqlite-store.ts';
-import { createSqliteTextCache } from '../src/core/store/sqlite-text-cache.ts';
-import { createSqliteTextIndex } from '../src/core/store/sqlite-text-index.ts';
 import { makeIssueQueries, makeQueries, readCorpus } from './bench-queries.ts';
 import { CACHE_DIR } from './scale-corpus.ts';
 

@@ -23,11 +23,11 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('lets only the SQLite store touch better-sqlite3', () => {
-    const users = files(CORE)
-      .filter((file) => importsOf(file).some((spec) => spec === 'better-sqlite3' || spec.endsWith('sqlite-store.ts')))
-      .map((file) => relative(CORE, file));
-    expect(users.every((file) => /^store\/sqlite-[a-z-]+\.ts$/.test(file))).toBe(true);
-    expect(users).toContain('store/sqlite-store.ts');
+  it('keeps the storage engines out of core and the CLI: they live in src/adapters/sqlite and src/adapters/postgres', () => {
+    const users = [CORE, join(PROJECT_ROOT, 'src', 'cli')]
+      .flatMap(files)
+      .filter((file) => importsOf(file).some((spec) => spec === 'better-sqlite3' || spec === 'pg'))
+      .map((file) => relative(PROJECT_ROOT, file));
+    expect(users).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createSqliteStore } from '../adapters/sqlite/sqlite-store.ts';
 import { resolveStoreTarget } from '../config.ts';
 import { PaperboyError } from '../core/errors.ts';
-import { createSqliteStore } from '../core/store/sqlite-store.ts';
 import { type CliIo, EXIT } from './io.ts';
 
 /**

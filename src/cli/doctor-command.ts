@@ -1,6 +1,6 @@
+import { createSqliteStore, inspectSqliteFile } from '../adapters/sqlite/sqlite-store.ts';
 import { envValue, loadConfig, readEnvFile, resolveStoreTarget, SAMPLE_PROFILES } from '../config.ts';
 import { isPaperboyError } from '../core/errors.ts';
-import { createSqliteStore, inspectSqliteFile } from '../core/store/sqlite-store.ts';
 import { toPrintable } from '../core/text.ts';
 import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok } from './doctor-check.ts';
 import { checkDatabase, checkNode, checkProfiles } from './doctor-local.ts';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
+import { MIGRATIONS } from '../adapters/sqlite/sqlite-migrations.ts';
 import { collectFiles } from '../core/ingest/ingest-files.ts';
-import { MIGRATIONS } from '../core/store/migrations.ts';
 import type { PaperStore } from '../core/store/paper-store.ts';
 import { type DoctorCheck, type DoctorCheckId, fail, ok, warn } from './doctor-check.ts';
 import { readSnapshotStamp } from './snapshot-stamp.ts';

@@ -73,12 +73,12 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     { createLocalInstanceLocks },
     { createSqliteTextIndex },
   ] = await Promise.all([
-    import('../core/store/sqlite-store.ts'),
-    import('../core/store/sqlite-digests.ts'),
-    import('../core/store/sqlite-arxiv-state.ts'),
-    import('../core/store/sqlite-event-ledger.ts'),
+    import('../adapters/sqlite/sqlite-store.ts'),
+    import('../adapters/sqlite/sqlite-digests.ts'),
+    import('../adapters/sqlite/sqlite-arxiv-state.ts'),
+    import('../adapters/sqlite/sqlite-event-ledger.ts'),
     import('../core/store/instance-locks.ts'),
-    import('../core/store/sqlite-text-index.ts'),
+    import('../adapters/sqlite/sqlite-text-index.ts'),
   ]);
   const store = createSqliteStore(
     target.file,

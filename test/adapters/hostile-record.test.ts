@@ -5,6 +5,8 @@ import { DISCORD_LIMITS, type DiscordMessage, renderDiscord } from '../../src/ad
 import { createLogger } from '../../src/adapters/logger.ts';
 import { createSlackDigestPoster } from '../../src/adapters/slack/digest-poster.ts';
 import { renderSlack, SLACK_LIMITS } from '../../src/adapters/slack/render.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../src/adapters/sqlite/sqlite-text-index.ts';
 import { createTerminalPoster } from '../../src/adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN, renderReply } from '../../src/adapters/terminal/render.ts';
 import { createChat } from '../../src/core/commands/chat.ts';
@@ -12,8 +14,6 @@ import type { Reply } from '../../src/core/commands/reply.ts';
 import { PaperRecordSchema, toPaperInput } from '../../src/core/ingest/paper-record.ts';
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
 import { createSearch } from '../../src/core/search/search.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../src/core/store/sqlite-text-index.ts';
 import { CHANNEL_ID, type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
 import { unescaped } from '../helpers/cards.ts';

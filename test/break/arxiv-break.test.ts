@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteArxivState } from '../../src/adapters/sqlite/sqlite-arxiv-state.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { type FetchOaiPage, runBackfill } from '../../src/core/arxiv/arxiv-backfill.ts';
 import { runDailySync } from '../../src/core/arxiv/arxiv-sync.ts';
 import { parseArxivListing } from '../../src/core/arxiv/parse-listing.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../../src/core/store/busy.ts';
-import { createSqliteArxivState } from '../../src/core/store/sqlite-arxiv-state.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { FAKE_PAPERS, listingXml } from '../fakes/arxiv-formats.ts';
 import { FAKE_UPDATED, type FakeArxiv, startFakeArxiv } from '../fakes/fake-arxiv.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { migrate } from '../../src/adapters/sqlite/sqlite-store.ts';
 import type { DoctorCheck } from '../../src/cli/doctor-check.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
-import { migrate } from '../../src/core/store/sqlite-store.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import type { ArxivEntry } from '../../src/core/arxiv/arxiv-entry.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 
 const entry = (over: Partial<ArxivEntry>): ArxivEntry => ({

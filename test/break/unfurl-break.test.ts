@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { unfurlBlocks } from '../../src/adapters/slack/render.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { toCards } from '../../src/core/links/link-reply.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { arxivEntry } from '../helpers/arxiv-entries.ts';
 
 it('B8 a paper arXiv sent without a title (or with only control characters) unfurls with a header Slack accepts', async () => {

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { createBotTick } from '../../src/cli/bot-tick.ts';
 import type { IngestSummary } from '../../src/core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../../src/core/ingest/profile-watcher.ts';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../../src/core/store/busy.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { chatWithDigests } from '../helpers/digest-fixture.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';

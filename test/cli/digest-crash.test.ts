@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteDigests } from '../../src/adapters/sqlite/sqlite-digests.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
-import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
 import { dailySubscription, paperInput } from '../helpers/digest-fixture.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';

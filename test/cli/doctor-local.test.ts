@@ -2,11 +2,11 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { DOCTOR_CHECK_IDS, type DoctorCheck } from '../../src/cli/doctor-check.ts';
 import { checkNode } from '../../src/cli/doctor-local.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 

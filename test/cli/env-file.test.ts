@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { createReadiness, READY_WITHIN_PAPERS } from '../../src/cli/health-server.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { ingestPaths } from '../../src/core/ingest/ingest-files.ts';
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { startFakeDiscord } from '../fakes/fake-discord.ts';
 import { startFakeSlack } from '../fakes/fake-slack.ts';
 import { servePaperboy } from '../helpers/serve.ts';

@@ -1,8 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { PaperIndex, snapshotPathFor } from '../../src/core/search/paper-index.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { SAMPLE_PAGE } from '../helpers/shared-data.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { parseProfile } from '../../src/core/profile/parse-profile.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
 import { writeFakePages } from '../helpers/make-pages.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 

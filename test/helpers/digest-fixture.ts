@@ -1,3 +1,6 @@
+import { createSqliteDigests } from '../../src/adapters/sqlite/sqlite-digests.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../src/adapters/sqlite/sqlite-text-index.ts';
 import { createChat } from '../../src/core/commands/chat.ts';
 import type { ChatContext } from '../../src/core/commands/digest-commands.ts';
 import type { NewSubscription, Platform } from '../../src/core/digest/digest-store.ts';
@@ -5,9 +8,6 @@ import { type DigestPoster, runDueDigests } from '../../src/core/digest/run-dige
 import { PaperIndex } from '../../src/core/search/paper-index.ts';
 import { createSearch } from '../../src/core/search/search.ts';
 import type { PaperInput, PaperStore } from '../../src/core/store/paper-store.ts';
-import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../src/core/store/sqlite-text-index.ts';
 
 export const paperInput = (n: number, title = `Digest paper ${n} about tiny models`): PaperInput => ({
   title,

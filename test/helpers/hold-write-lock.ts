@@ -3,7 +3,7 @@
 // migration inside that transaction first, as a Paperboy that is migrating a fresh database does.
 // Usage: node --import tsx test/helpers/hold-write-lock.ts DB MS [--migrate]
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../../src/core/store/migrations.ts';
+import { MIGRATIONS } from '../../src/adapters/sqlite/sqlite-migrations.ts';
 
 const [file, ms, flag] = process.argv.slice(2);
 if (!file || !ms) throw new Error('usage: hold-write-lock.ts DB MS [--migrate]');

@@ -3,9 +3,9 @@ import { createPgArxivState } from '../../src/adapters/postgres/pg-arxiv-state.t
 import { createPgDigests } from '../../src/adapters/postgres/pg-digests.ts';
 import { migratePg } from '../../src/adapters/postgres/pg-migrations.ts';
 import { createPgSession, type PgSession } from '../../src/adapters/postgres/pg-session.ts';
-import { createSqliteArxivState } from '../../src/core/store/sqlite-arxiv-state.ts';
-import { createSqliteDigests } from '../../src/core/store/sqlite-digests.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { createSqliteArxivState } from '../../src/adapters/sqlite/sqlite-arxiv-state.ts';
+import { createSqliteDigests } from '../../src/adapters/sqlite/sqlite-digests.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { paperInput } from '../helpers/digest-fixture.ts';
 import { createTestDatabase, testPostgres } from '../helpers/pg.ts';
 import { ensureLedgerPapersTable, insertLedgerPapers } from '../helpers/pg-ledger-papers.ts';

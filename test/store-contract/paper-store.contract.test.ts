@@ -2,7 +2,7 @@ import { describe } from 'vitest';
 import { migratePg } from '../../src/adapters/postgres/pg-migrations.ts';
 import { createPgPaperStore } from '../../src/adapters/postgres/pg-paper-store.ts';
 import { createPgSession } from '../../src/adapters/postgres/pg-session.ts';
-import { createSqliteStore } from '../../src/core/store/sqlite-store.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { createTestDatabase, testPostgres } from '../helpers/pg.ts';
 import { describePaperStoreContract } from './paper-store-contract.ts';
 

@@ -1,7 +1,7 @@
 import type { Stores } from '../../cli/open-stores.ts';
 import { pgAddressOf } from '../../config.ts';
 import { PaperboyError } from '../../core/errors.ts';
-import { createSqliteTextCache } from '../../core/store/sqlite-text-cache.ts';
+import { createSqliteTextCache } from '../sqlite/sqlite-text-cache.ts';
 import { createPgArxivState } from './pg-arxiv-state.ts';
 import { createPgDigests } from './pg-digests.ts';
 import { createPgEventLedger } from './pg-event-ledger.ts';

@@ -18,7 +18,7 @@ interface BackfillRow {
 
 /**
  * The arXiv source's state in PostgreSQL (tables `arxiv_feeds` and `arxiv_backfills`), with the semantics of
- * src/core/store/sqlite-arxiv-state.ts. Each write is one statement (an upsert), so it joins the session's open
+ * src/adapters/sqlite/sqlite-arxiv-state.ts. Each write is one statement (an upsert), so it joins the session's open
  * transaction when there is one: `markSynced` and `saveBackfill` commit with the papers they go with.
  */
 export function createPgArxivState(session: PgSession): ArxivState {

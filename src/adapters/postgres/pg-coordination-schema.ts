@@ -1,6 +1,6 @@
 /**
  * PostgreSQL tables of subscriptions, the digest ledger, arXiv feeds and backfills, leases and seen platform
- * events: part of migration 1 (pg-migrations.ts). Mirrors SQLite's final schema (src/core/store/migrations.ts:
+ * events: part of migration 1 (pg-migrations.ts). Mirrors SQLite's final schema (src/adapters/sqlite/sqlite-migrations.ts:
  * 4, 8, 9, 10, 11). Times SQLite keeps as ISO text are timestamptz here (read back as the same ISO strings);
  * lease and try times stay wall-clock milliseconds (bigint). Paper ids in a ledger row are the papers table's ids,
  * without a foreign key, as in SQLite (a paper that leaves the index does not rewrite the ledger).

@@ -77,7 +77,7 @@ const HELD = `id = $1 AND lease_owner = $2 AND status IN ('due', 'sending')`;
 
 /**
  * Subscriptions and the digest ledger in PostgreSQL, with the semantics of the SQLite ledger
- * (src/core/store/sqlite-digests.ts, docs/digests.md), for any number of instances on one database.
+ * (src/adapters/sqlite/sqlite-digests.ts, docs/digests.md), for any number of instances on one database.
  *
  * Its queries go to the session's pool, never into a transaction open on the session: every ledger write stands
  * alone (the digest runner never wraps them in one), and a claim, a lease renewal or a close made while another

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL tables of papers, profiles, their links, saved queries, reading lists and the counters (seq, rev,
  * profile_rev, paper_id) and database_meta (identity): part of migration 1 (pg-migrations.ts). Mirrors SQLite's
- * final schema (src/core/store/migrations.ts), without the full-text index: each instance keeps that as a local
+ * final schema (src/adapters/sqlite/sqlite-migrations.ts), without the full-text index: each instance keeps that as a local
  * cache fed by rev. Differences, each for a reason (docs/storage.md, "PostgreSQL"):
  * - text that is sorted (names, dates, times) is `COLLATE "C"`, SQLite's byte order, whatever the cluster's locale;
  * - times stay ISO text, JSON lists stay JSON text, as SQLite stores them, so both stores answer the same strings;

@@ -5,7 +5,7 @@ import { parse } from '@retorquere/bibtex-parser';
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_MENU_ID, DISCORD_LIMITS } from '../../../src/adapters/discord/render.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { type FakeDiscord, GUILD_ID, startFakeDiscord, USER } from '../../fakes/fake-discord.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';

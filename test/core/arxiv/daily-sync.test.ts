@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteArxivState } from '../../../src/adapters/sqlite/sqlite-arxiv-state.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import type { ArxivEntry } from '../../../src/core/arxiv/arxiv-entry.ts';
 import { isDailySyncDue, newYorkTime, runDailySync } from '../../../src/core/arxiv/arxiv-sync.ts';
 import { parseArxivListing } from '../../../src/core/arxiv/parse-listing.ts';
-import { createSqliteArxivState } from '../../../src/core/store/sqlite-arxiv-state.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { FAKE_PAPERS, listingXml } from '../../fakes/arxiv-formats.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { createNameIndex } from '../../../src/core/authors/closest-names.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
 import { toIntent, toQueryLanguage } from '../../../src/core/commands/intent.ts';
@@ -9,8 +11,6 @@ import { INPUT_LIMITS } from '../../../src/core/input-limits.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { parseQuery } from '../../../src/core/search/query-parser.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { toMatchKey } from '../../../src/core/text.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { decodeAction, encodeAction } from '../../../src/core/commands/action-codec.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
 import { toSnippet } from '../../../src/core/commands/paper-card.ts';
@@ -6,8 +8,6 @@ import type { Action, Reply } from '../../../src/core/commands/reply.ts';
 import { ingestPaths } from '../../../src/core/ingest/ingest-files.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { parseSubscribe, protectQuery } from '../../../src/core/commands/subscribe-grammar.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { chatWithDigests } from '../../helpers/digest-fixture.ts';
 
 async function setup() {

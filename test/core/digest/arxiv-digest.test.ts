@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { DIGEST_MAX_PAPERS } from '../../../src/core/digest/digest-selection.ts';
 import type { NewSubscription } from '../../../src/core/digest/digest-store.ts';
 import { type DigestDelivery, type DigestPoster, runDueDigests } from '../../../src/core/digest/run-digests.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 import { chatWithDigests, dailySubscription } from '../../helpers/digest-fixture.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteDigests } from '../../../src/adapters/sqlite/sqlite-digests.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { createTerminalPoster } from '../../../src/adapters/terminal/digest-poster.ts';
 import { PLAIN } from '../../../src/adapters/terminal/render.ts';
 import type { DigestPoster } from '../../../src/core/digest/run-digests.ts';
@@ -8,9 +11,6 @@ import { runDueDigests } from '../../../src/core/digest/run-digests.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../../../src/core/store/busy.ts';
-import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { dailySubscription, paperInput } from '../../helpers/digest-fixture.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

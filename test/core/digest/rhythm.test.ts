@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createSqliteDigests } from '../../../src/adapters/sqlite/sqlite-digests.ts';
+import { MIGRATIONS } from '../../../src/adapters/sqlite/sqlite-migrations.ts';
+import { createSqliteStore, migrate } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import type { Subscription } from '../../../src/core/digest/digest-store.ts';
 import { type DigestDelivery, type DigestPoster, runDueDigests } from '../../../src/core/digest/run-digests.ts';
 import { lastDueAt, patternOf } from '../../../src/core/digest/schedule.ts';
-import { MIGRATIONS } from '../../../src/core/store/migrations.ts';
-import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
-import { createSqliteStore, migrate } from '../../../src/core/store/sqlite-store.ts';
 import { chatWithDigests, paperInput } from '../../helpers/digest-fixture.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

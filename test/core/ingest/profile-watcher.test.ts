@@ -1,15 +1,15 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteDigests } from '../../../src/adapters/sqlite/sqlite-digests.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
 import { type DigestDelivery, runDueDigests } from '../../../src/core/digest/run-digests.ts';
 import { createProfileWatcher } from '../../../src/core/ingest/profile-watcher.ts';
 import { renderProfile } from '../../../src/core/profile/render-profile.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
-import { createSqliteDigests } from '../../../src/core/store/sqlite-digests.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { ingestPaths } from '../../../src/core/ingest/ingest-files.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { hasSharedData, SHARED_DATA, SHARED_SKIP_REASON } from '../../helpers/shared-data.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

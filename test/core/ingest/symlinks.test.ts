@@ -1,10 +1,10 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { collectFiles } from '../../../src/core/ingest/ingest-files.ts';
 import { createProfileWatcher } from '../../../src/core/ingest/profile-watcher.ts';
 import { renderProfile } from '../../../src/core/profile/render-profile.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

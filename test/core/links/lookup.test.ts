@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import type { ArxivEntry } from '../../../src/core/arxiv/arxiv-entry.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
 import { toIntent } from '../../../src/core/commands/intent.ts';
@@ -7,8 +9,6 @@ import { ingestPaths } from '../../../src/core/ingest/ingest-files.ts';
 import { resolveRefs } from '../../../src/core/links/lookup.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 import { LINKED, writeLinkedRecords } from '../../helpers/link-papers.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';

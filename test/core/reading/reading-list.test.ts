@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { parse } from '@retorquere/bibtex-parser';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { decodeAction, encodeAction } from '../../../src/core/commands/action-codec.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
 import type { Action, Reply } from '../../../src/core/commands/reply.ts';
@@ -10,8 +12,6 @@ import { READING_LIST_CAP } from '../../../src/core/reading/reading-commands.ts'
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import type { PaperInput } from '../../../src/core/store/paper-store.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { isPaperboyError } from '../../../src/core/errors.ts';
 import { ingestPaths } from '../../../src/core/ingest/ingest-files.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
@@ -7,8 +9,6 @@ import { parseQuery } from '../../../src/core/search/query-parser.ts';
 import { createSearch, type Search, type SearchHit } from '../../../src/core/search/search.ts';
 import { FUNCTION_WORDS, toWords } from '../../../src/core/search/tokenize.ts';
 import type { PaperStore } from '../../../src/core/store/paper-store.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { hasSharedData, SHARED_DATA, SHARED_SKIP_REASON } from '../../helpers/shared-data.ts';
 import { loadFixture } from './fixture.ts';
 import { createOracle, type Oracle, oracleSearch, oracleStrict } from './oracle.ts';

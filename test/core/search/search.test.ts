@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { ingestPaths } from '../../../src/core/ingest/ingest-files.ts';
 import { openSearch } from '../../../src/core/search/open-search.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { openSearch } from '../../../src/core/search/open-search.ts';
 import { snapshotPathFor } from '../../../src/core/search/paper-index.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

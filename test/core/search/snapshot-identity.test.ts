@@ -2,11 +2,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/adapters/sqlite/sqlite-migrations.ts';
+import { createSqliteStore, migrate } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
 import { openSearch } from '../../../src/core/search/open-search.ts';
-import { MIGRATIONS } from '../../../src/core/store/migrations.ts';
-import { createSqliteStore, migrate } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { ingestPaths } from '../../../src/core/ingest/ingest-files.ts';
 import { toWords } from '../../../src/core/search/tokenize.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { hasSharedData, SHARED_DATA, SHARED_SKIP_REASON } from '../../helpers/shared-data.ts';
 import { loadFixture } from './fixture.ts';
 

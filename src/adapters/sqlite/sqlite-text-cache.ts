@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { TextIndex } from '../search/text-index.ts';
-import type { PaperStore, StoredPaper } from './paper-store.ts';
+import type { TextIndex } from '../../core/search/text-index.ts';
+import type { PaperStore, StoredPaper } from '../../core/store/paper-store.ts';
 import { ftsQueries } from './sqlite-text-index.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/adapters/sqlite/sqlite-migrations.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { PROJECT_ROOT } from '../../../src/config.ts';
-import { MIGRATIONS } from '../../../src/core/store/migrations.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { holdWriteLock } from '../../helpers/write-lock.ts';
 
@@ -40,7 +40,7 @@ describe('migrations beside another process', () => {
             '--import',
             'tsx',
             '-e',
-            `import { createSqliteStore } from './src/core/store/sqlite-store.ts'; createSqliteStore(${JSON.stringify(db)}).close();`,
+            `import { createSqliteStore } from './src/adapters/sqlite/sqlite-store.ts'; createSqliteStore(${JSON.stringify(db)}).close();`,
           ],
           { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
         );

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSqliteEventLedger } from '../../../src/core/store/sqlite-event-ledger.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
+import { createSqliteEventLedger } from '../../../src/adapters/sqlite/sqlite-event-ledger.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { holdWriteLock } from '../../helpers/write-lock.ts';
 

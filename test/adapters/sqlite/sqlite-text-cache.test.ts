@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextCache, type SqliteTextCache } from '../../../src/adapters/sqlite/sqlite-text-cache.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import type { ArxivEntry } from '../../../src/core/arxiv/arxiv-entry.ts';
 import { PaperIndex } from '../../../src/core/search/paper-index.ts';
 import { createSearch } from '../../../src/core/search/search.ts';
 import type { TextIndex } from '../../../src/core/search/text-index.ts';
 import type { PaperInput, PaperStore } from '../../../src/core/store/paper-store.ts';
-import { createSqliteStore } from '../../../src/core/store/sqlite-store.ts';
-import { createSqliteTextCache, type SqliteTextCache } from '../../../src/core/store/sqlite-text-cache.ts';
-import { createSqliteTextIndex } from '../../../src/core/store/sqlite-text-index.ts';
 import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ArxivEntry, ArxivSource } from '../arxiv/arxiv-entry.ts';
-import { PaperboyError } from '../errors.ts';
-import type { Profile } from '../profile/profile-schema.ts';
-import { applyArxivPaper, toArxivPaper } from './arxiv-paper.ts';
-import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from './busy.ts';
-import { toArxivKey, toDoiKey, toPaperKey, toProfileKey, withArxivKey } from './identity.ts';
-import { mergePaper } from './merge-paper.ts';
-import { MIGRATIONS } from './migrations.ts';
+import type { ArxivEntry, ArxivSource } from '../../core/arxiv/arxiv-entry.ts';
+import { PaperboyError } from '../../core/errors.ts';
+import type { Profile } from '../../core/profile/profile-schema.ts';
+import { applyArxivPaper, toArxivPaper } from '../../core/store/arxiv-paper.ts';
+import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from '../../core/store/busy.ts';
+import { toArxivKey, toDoiKey, toPaperKey, toProfileKey, withArxivKey } from '../../core/store/identity.ts';
+import { mergePaper } from '../../core/store/merge-paper.ts';
 import type {
   ArxivSaveResult,
   IndexRow,
@@ -20,8 +19,9 @@ import type {
   SaveOutcome,
   StoredPaper,
   StoredProfile,
-} from './paper-store.ts';
-import { promised } from './promised.ts';
+} from '../../core/store/paper-store.ts';
+import { promised } from '../../core/store/promised.ts';
+import { MIGRATIONS } from './sqlite-migrations.ts';
 import { createSqliteReadingList } from './sqlite-reading-list.ts';
 
 interface PaperRow {

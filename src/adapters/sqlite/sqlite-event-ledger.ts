@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventLedger } from './event-ledger.ts';
+import type { EventLedger } from '../../core/store/event-ledger.ts';
 
 /**
  * The event ledger in SQLite (table `seen_events`): every process on the database file shares it. The insert

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TextIndex, TextMatch } from '../search/text-index.ts';
+import type { TextIndex, TextMatch } from '../../core/search/text-index.ts';
 
 /**
  * The text index of a SQLite store: the FTS5 table `paper_text` in the same database file, kept current by

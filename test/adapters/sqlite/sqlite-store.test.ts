@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/adapters/sqlite/sqlite-migrations.ts';
+import { createSqliteStore, migrate } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { toPaperKey } from '../../../src/core/store/identity.ts';
-import { MIGRATIONS } from '../../../src/core/store/migrations.ts';
-import { createSqliteStore, migrate } from '../../../src/core/store/sqlite-store.ts';
 import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
