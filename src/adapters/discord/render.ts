@@ -7,6 +7,7 @@ import {
   type MessageActionRowComponentBuilder,
   StringSelectMenuBuilder,
 } from 'discord.js';
+import { SEVERAL_LINE, toAuthorFacts } from '../../core/authors/author-facts.ts';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import {
   type Action,
@@ -16,7 +17,7 @@ import {
   type Reply,
   type Segment,
 } from '../../core/commands/reply.ts';
-import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
+import { isWebLink, toPrintable, truncate } from '../../core/text.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const DISCORD_LIMITS = {
@@ -145,44 +146,25 @@ function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
   return embed;
 }
 
-const tally = (items: { name: string; papers: number }[]) =>
-  truncate(escapeDiscord(items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—'), DISCORD_LIMITS.fieldValue);
-
 function authorEmbed(card: AuthorCard): EmbedBuilder {
-  const { indexed } = card;
-  return new EmbedBuilder()
-    .setTitle(truncate(escapeDiscord(card.name + (card.category ? ` · ${card.category}` : '')), DISCORD_LIMITS.title))
-    .addFields(
-      { name: 'h-index', value: formatMetric(card.hIndex), inline: true },
-      { name: 'Papers', value: formatMetric(card.paperCount), inline: true },
-      { name: 'Citations', value: formatMetric(card.citationCount), inline: true },
-      { name: 'Novelty', value: formatMetric(card.novelty, '%'), inline: true },
-      { name: 'AI score', value: formatMetric(card.aiScore), inline: true },
-      {
-        name: 'Indexed',
-        value: `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`,
-        inline: true,
-      },
-      {
-        name: 'Per year',
-        value: truncate(
-          escapeDiscord(indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'),
-          DISCORD_LIMITS.fieldValue,
-        ),
-      },
-      { name: 'Categories', value: tally(indexed.topCategories) },
-      { name: 'Co-authors', value: tally(indexed.coAuthors) },
-      { name: 'Affiliations', value: tally(indexed.affiliations) },
-      {
-        name: 'Latest',
-        value: truncate(
-          indexed.latest
-            .map((p) => `• ${discordField(p.title, 200)} (${discordField(p.date, 40)}, id ${p.id})`)
-            .join('\n') || '—',
-          DISCORD_LIMITS.fieldValue,
-        ),
-      },
-    );
+  const embed = new EmbedBuilder().setTitle(truncate(escapeDiscord(card.name), DISCORD_LIMITS.title)).addFields(
+    ...toAuthorFacts(card).map((f) => ({
+      name: f.label,
+      value: truncate(escapeDiscord(f.value), DISCORD_LIMITS.fieldValue),
+      inline: f.short,
+    })),
+    {
+      name: 'Latest',
+      value: truncate(
+        card.latest
+          .map((p) => `• ${discordField(p.title, 200)} (${discordField(p.date, 40)}, id ${p.id})`)
+          .join('\n') || '—',
+        DISCORD_LIMITS.fieldValue,
+      ),
+    },
+  );
+  if (card.mayBeSeveral) embed.setFooter({ text: SEVERAL_LINE });
+  return embed;
 }
 
 /** Keeps the embeds of one message within Discord's 6,000-character total by dropping cards from the end. */

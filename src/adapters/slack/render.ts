@@ -1,3 +1,4 @@
+import { SEVERAL_LINE, toAuthorFacts } from '../../core/authors/author-facts.ts';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import {
   type Action,
@@ -187,36 +188,24 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
   return blocks;
 }
 
-const tally = (items: { name: string; papers: number }[]) =>
-  escapeSlack(items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—');
-
 function authorBlocks(card: AuthorCard): Block[] {
-  const { indexed } = card;
   const labelled = (label: string, value: string) => mrkdwn(`*${label}*\n${value}`, SLACK_LIMITS.fieldText);
-  return [
-    { type: 'header', text: plain(card.name + (card.category ? ` · ${card.category}` : ''), SLACK_LIMITS.header) },
-    {
-      type: 'section',
-      fields: [
-        labelled('h-index', formatMetric(card.hIndex)),
-        labelled('Papers', formatMetric(card.paperCount)),
-        labelled('Citations', formatMetric(card.citationCount)),
-        labelled('Novelty', formatMetric(card.novelty, '%')),
-        labelled('AI score', formatMetric(card.aiScore)),
-        labelled('Indexed', `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`),
-        labelled('Per year', escapeSlack(indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—')),
-        labelled('Categories', tally(indexed.topCategories)),
-        labelled('Co-authors', tally(indexed.coAuthors)),
-        labelled('Affiliations', tally(indexed.affiliations)),
-      ],
-    },
+  const facts = toAuthorFacts(card);
+  const blocks: Block[] = [
+    { type: 'header', text: plain(card.name, SLACK_LIMITS.header) },
+    { type: 'section', fields: facts.filter((f) => f.short).map((f) => labelled(f.label, escapeSlack(f.value))) },
+    ...facts
+      .filter((f) => !f.short)
+      .map((f): Block => ({ type: 'section', text: labelled(f.label, escapeSlack(f.value)) })),
     {
       type: 'section',
       text: mrkdwn(
-        `*Latest*\n${indexed.latest.map((p) => `• ${slackField(p.title, 300)} (${slackField(p.date, 40)}, id ${p.id})`).join('\n') || '—'}`,
+        `*Latest*\n${card.latest.map((p) => `• ${slackField(p.title, 300)} (${slackField(p.date, 40)}, id ${p.id})`).join('\n') || '—'}`,
       ),
     },
   ];
+  if (card.mayBeSeveral) blocks.push({ type: 'context', elements: [mrkdwn(SEVERAL_LINE)] });
+  return blocks;
 }
 
 /**
