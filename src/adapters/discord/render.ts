@@ -18,6 +18,7 @@ import {
   type Segment,
 } from '../../core/commands/reply.ts';
 import { isWebLink, toPrintable, truncate } from '../../core/text.ts';
+import { CHART_FILENAME, renderYearChart } from '../chart/render-png.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const DISCORD_LIMITS = {
@@ -41,7 +42,7 @@ export interface DiscordMessage {
   content?: string;
   embeds: EmbedBuilder[];
   components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
-  /** A BibTeX file (`/saved export`, or a `/cite` too long for a message). */
+  /** A BibTeX file (`/saved export`, or a `/cite` too long for a message), or an author card's chart. */
   files?: AttachmentBuilder[];
 }
 
@@ -226,6 +227,21 @@ export function cardMenuRow(cards: readonly PaperCard[], names: readonly string[
 const inCodeBlock = (text: string) => `\`\`\`bibtex\n${text.replaceAll('```', '`\u200b``')}\n\`\`\``;
 
 /** Renders a reply as a Discord message: one embed per card, buttons to page and find more like a card. */
+/**
+ * Author cards with their papers-per-year chart attached and shown in the first embed (`attachment://`); both
+ * series in one chart for `A vs B`. A chart that cannot be drawn leaves the cards with their sparklines.
+ */
+function withChart(embeds: EmbedBuilder[], cards: readonly AuthorCard[]): DiscordMessage {
+  let png: Buffer;
+  try {
+    png = renderYearChart(cards.map((c) => ({ name: c.name, perYear: c.perYear }))).png;
+  } catch {
+    return { embeds, components: [] };
+  }
+  embeds[0]?.setImage(`attachment://${CHART_FILENAME}`);
+  return { embeds, components: [], files: [new AttachmentBuilder(png, { name: CHART_FILENAME })] };
+}
+
 export function renderDiscord(reply: Reply): DiscordMessage {
   switch (reply.kind) {
     case 'papers': {
@@ -262,9 +278,9 @@ export function renderDiscord(reply: Reply): DiscordMessage {
       return { content: truncate(escapeDiscord(heading), DISCORD_LIMITS.content), embeds, components };
     }
     case 'author':
-      return { embeds: [authorEmbed(reply.card)], components: [] };
+      return withChart([authorEmbed(reply.card)], [reply.card]);
     case 'compare':
-      return { embeds: reply.cards.map(authorEmbed), components: [] };
+      return withChart(reply.cards.map(authorEmbed), reply.cards);
     case 'choices':
       return {
         content: discordField(reply.message, DISCORD_LIMITS.content),

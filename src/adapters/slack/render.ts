@@ -26,6 +26,8 @@ export const SLACK_LIMITS = {
   text: 4000,
   /** A link button's `url`. */
   url: 3000,
+  /** An image block's `alt_text`. */
+  imageAltText: 2000,
 } as const;
 
 // Loose block shapes: what Block Kit JSON needs, without tying the renderer to Bolt's types.
@@ -208,11 +210,28 @@ function authorBlocks(card: AuthorCard): Block[] {
   return blocks;
 }
 
+/** The image block that shows an uploaded chart (a file uploaded without a channel, named by id). */
+export const chartBlock = (fileId: string, names: readonly string[]): Block => ({
+  type: 'image',
+  slack_file: { id: fileId },
+  alt_text: truncate(`Papers per year: ${names.join(' vs ')}`, SLACK_LIMITS.imageAltText),
+});
+
 /**
  * Renders a reply as a Slack message: Block Kit blocks plus fallback text for notifications.
  * @param options.shareable - add a "Share to channel" button (for ephemeral answers)
+ * @param options.chartFileId - an uploaded papers-per-year chart for an author card (shown after the cards)
  */
-export function renderSlack(reply: Reply, options: { shareable?: boolean } = {}): SlackMessage {
+export function renderSlack(reply: Reply, options: { shareable?: boolean; chartFileId?: string } = {}): SlackMessage {
+  const message = renderReply(reply, options);
+  if (options.chartFileId && (reply.kind === 'author' || reply.kind === 'compare')) {
+    const names = reply.kind === 'author' ? [reply.card.name] : reply.cards.map((c) => c.name);
+    message.blocks.push(chartBlock(options.chartFileId, names));
+  }
+  return message;
+}
+
+function renderReply(reply: Reply, options: { shareable?: boolean }): SlackMessage {
   switch (reply.kind) {
     case 'papers': {
       if (reply.cards.length === 0) {
@@ -251,7 +270,9 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
     }
     case 'author':
       return {
-        text: fallbackText(`${reply.card.name}: h-index ${formatMetric(reply.card.hIndex)}`),
+        text: fallbackText(
+          `${reply.card.name}: ${reply.card.papers} papers, h-index ${formatMetric(reply.card.hIndex)}`,
+        ),
         blocks: authorBlocks(reply.card),
       };
     case 'compare':
