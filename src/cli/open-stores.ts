@@ -1,6 +1,7 @@
 import { DEFAULT_DB, envValue, maskUrl, readEnvFile, type StoreTarget } from '../config.ts';
 import type { ArxivState } from '../core/arxiv/arxiv-state.ts';
 import type { DigestStore } from '../core/digest/digest-store.ts';
+import type { EnrichmentStore } from '../core/enrich/enrichment-store.ts';
 import type { TextIndex } from '../core/search/text-index.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
 import type { InstanceLocks } from '../core/store/instance-locks.ts';
@@ -16,6 +17,8 @@ export interface Stores {
   digests: DigestStore;
   arxiv: ArxivState;
   events: EventLedger;
+  /** Figures fetched from OpenAlex and Semantic Scholar, apart from the papers. */
+  enrichment: EnrichmentStore;
   locks: InstanceLocks;
   text: TextIndex;
   /** Where the title-index snapshot (and on PostgreSQL the text cache) live: `snapshotPathFor(searchPath)`. */
@@ -72,6 +75,7 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     { createSqliteEventLedger },
     { createLocalInstanceLocks },
     { createSqliteTextIndex },
+    { createSqliteEnrichment },
   ] = await Promise.all([
     import('../adapters/sqlite/sqlite-store.ts'),
     import('../adapters/sqlite/sqlite-digests.ts'),
@@ -79,6 +83,7 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     import('../adapters/sqlite/sqlite-event-ledger.ts'),
     import('../core/store/instance-locks.ts'),
     import('../adapters/sqlite/sqlite-text-index.ts'),
+    import('../adapters/sqlite/sqlite-enrichment.ts'),
   ]);
   const store = createSqliteStore(
     target.file,
@@ -93,6 +98,7 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     digests: createSqliteDigests(store.db),
     arxiv: createSqliteArxivState(store.db),
     events: createSqliteEventLedger(store.db),
+    enrichment: createSqliteEnrichment(store.db),
     locks,
     text: createSqliteTextIndex(store.db),
     searchPath: target.file,

@@ -4,6 +4,7 @@ import { PaperboyError } from '../../core/errors.ts';
 import { createSqliteTextCache } from '../sqlite/sqlite-text-cache.ts';
 import { createPgArxivState } from './pg-arxiv-state.ts';
 import { createPgDigests } from './pg-digests.ts';
+import { createPgEnrichment } from './pg-enrichment.ts';
 import { createPgEventLedger } from './pg-event-ledger.ts';
 import { createPgInstanceLocks } from './pg-instance-locks.ts';
 import { migratePg } from './pg-migrations.ts';
@@ -70,6 +71,7 @@ export async function openPgStores(
     digests: createPgDigests(session),
     arxiv: createPgArxivState(session),
     events: createPgEventLedger(session),
+    enrichment: createPgEnrichment(session),
     locks,
     text,
     searchPath: options.searchPath,
