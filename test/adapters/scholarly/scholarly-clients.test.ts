@@ -6,7 +6,7 @@ import type { EnrichCandidate } from '../../../src/core/enrich/scholarly.ts';
 import { isPaperboyError } from '../../../src/core/errors.ts';
 import { type FakeOpenAlex, startFakeOpenAlex } from '../../fakes/fake-openalex.ts';
 import { type FakeSemanticScholar, startFakeSemanticScholar } from '../../fakes/fake-semantic-scholar.ts';
-import { hasScholarlyData, SCHOLARLY_SKIP_REASON } from '../../fakes/scholarly-data.ts';
+import { hasScholarlyData } from '../../fakes/scholarly-data.ts';
 
 const paper = (id: number, arxivId: string | null, doi: string | null = null): EnrichCandidate => ({
   id,
@@ -21,7 +21,7 @@ const recordingSleep = () => {
 };
 const fastGate = () => createArxivGate({ minIntervalMs: 0 });
 
-describe.skipIf(!hasScholarlyData)(`OpenAlex client against the fake (${SCHOLARLY_SKIP_REASON})`, () => {
+describe.skipIf(!hasScholarlyData)('OpenAlex client against the fake', () => {
   let fake: FakeOpenAlex;
   beforeEach(async () => {
     fake = await startFakeOpenAlex({ apiKey: 'oa-secret-key' });
@@ -110,7 +110,7 @@ describe.skipIf(!hasScholarlyData)(`OpenAlex client against the fake (${SCHOLARL
   });
 });
 
-describe.skipIf(!hasScholarlyData)(`Semantic Scholar client against the fake (${SCHOLARLY_SKIP_REASON})`, () => {
+describe.skipIf(!hasScholarlyData)('Semantic Scholar client against the fake', () => {
   let fake: FakeSemanticScholar;
   beforeEach(async () => {
     fake = await startFakeSemanticScholar({ apiKey: 's2-secret-key' });
