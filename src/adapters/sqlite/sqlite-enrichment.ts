@@ -88,9 +88,9 @@ export function createSqliteEnrichment(db: Database.Database): EnrichmentStore {
      ON CONFLICT (name_key, source) DO UPDATE SET found = excluded.found, h_index = excluded.h_index,
        citations = excluded.citations, external_id = excluded.external_id, fetched_at = excluded.fetched_at`,
   );
-  const takeLookup = db.prepare<[string, number]>(
-    `INSERT INTO author_lookups (day, count) VALUES (?1, 1)
-     ON CONFLICT (day) DO UPDATE SET count = count + 1 WHERE count < ?2`,
+  const takeLookup = db.prepare<{ day: string; cap: number }>(
+    `INSERT INTO author_lookups (day, count) VALUES (@day, 1)
+     ON CONFLICT (day) DO UPDATE SET count = count + 1 WHERE count < @cap`,
   );
 
   const saveTx = db.transaction(
@@ -199,7 +199,7 @@ export function createSqliteEnrichment(db: Database.Database): EnrichmentStore {
     },
     takeAuthorLookup(day, cap) {
       if (cap <= 0) return false;
-      return takeLookup.run(day, cap).changes === 1;
+      return takeLookup.run({ day, cap }).changes === 1;
     },
   });
 }
