@@ -21,6 +21,7 @@ import type {
   StoredProfile,
 } from '../../core/store/paper-store.ts';
 import { promised } from '../../core/store/promised.ts';
+import { checkSqliteFile } from './sqlite-file-check.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
 import { createSqliteReadingList } from './sqlite-reading-list.ts';
 
@@ -159,6 +160,7 @@ export function createSqliteStore(
   options: SqliteStoreOptions = {},
 ): PaperStore & { db: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  checkSqliteFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
   if (!options.readonly) {
