@@ -1,25 +1,23 @@
-import { existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createSqliteStore } from '../adapters/sqlite/sqlite-store.ts';
 import { resolveStoreTarget } from '../config.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { type CliIo, EXIT } from './io.ts';
+import { engineFor } from './open-stores.ts';
 
 /**
- * `paperboy backup FILE`: a consistent copy of the database through SQLite's online backup (better-sqlite3's
- * `.backup()`), safe while a bot or an ingest writes: the copy is of one moment. Written beside FILE first and
- * renamed once it passes `quick_check`, so FILE is never half a database.
+ * `paperboy backup FILE`: a consistent copy of the database through the engine's online backup (SQLite's), safe
+ * while a bot or an ingest writes: the copy is of one moment, and FILE is never half a database. An engine without
+ * one (PostgreSQL) says how to back it up instead.
  */
 export async function runBackup(io: CliIo, file: string, flags: { db?: string }): Promise<number> {
   const target = resolveStoreTarget(flags.db, io.env);
-  if (target.kind === 'postgres') {
-    // The variable's name in the example, never its value: the command is pasted as it is, in a shell that has it.
-    io.stderr.write(
-      'backup: the store is PostgreSQL (DATABASE_URL); back it up with pg_dump, for example: pg_dump --format=custom --file=paperboy.dump "$DATABASE_URL"\n',
-    );
+  const engine = await engineFor(target, { env: io.env });
+  if (!engine.backup) {
+    io.stderr.write(`backup: ${engine.backupAdvice ?? 'this store has no backup of its own'}\n`);
     return EXIT.failed;
   }
-  const dbPath = target.file;
+  const dbPath = engine.label;
   if (!existsSync(dbPath))
     throw new PaperboyError(
       'not_found',
@@ -28,33 +26,10 @@ export async function runBackup(io: CliIo, file: string, flags: { db?: string })
   // Through a symbolic link in FILE's folder, the file it names there is replaced (the link stays).
   const dest = refuseTarget(file, dbPath);
   const started = Date.now();
-  const temp = `${dest}.${process.pid}.tmp`;
-  const source = createSqliteStore(dbPath, { readonly: true });
-  try {
-    // After the first step, copy the rest in one step: pages a writer changes between steps make SQLite start over.
-    await source.db.backup(temp, { progress: ({ totalPages }) => Math.max(100, totalPages) });
-    const copy = createSqliteStore(temp, { readonly: true });
-    try {
-      const check = copy.db.pragma('quick_check', { simple: true });
-      if (check !== 'ok')
-        throw new PaperboyError(
-          'file_unreadable',
-          `the copy of ${dbPath} failed quick_check (${String(check)}). Run the backup again.`,
-        );
-      const { papers, profiles } = await copy.counts();
-      renameSync(temp, dest);
-      const megabytes = (statSync(dest).size / 1e6).toFixed(1);
-      io.stdout.write(
-        `backed up ${dbPath} to ${file}: ${papers.toLocaleString('en-US')} papers, ${profiles.toLocaleString('en-US')} profiles, ${megabytes} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-      );
-    } finally {
-      await copy.close();
-    }
-  } finally {
-    await source.close();
-    // Opening the copy (a WAL database) to check it made its -wal and -shm beside it: they go with it.
-    for (const path of [temp, `${temp}-wal`, `${temp}-shm`]) rmSync(path, { force: true });
-  }
+  const { papers, profiles, bytes } = await engine.backup(dest);
+  io.stdout.write(
+    `backed up ${dbPath} to ${file}: ${papers.toLocaleString('en-US')} papers, ${profiles.toLocaleString('en-US')} profiles, ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return EXIT.ok;
 }
 
