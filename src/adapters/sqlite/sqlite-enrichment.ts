@@ -8,7 +8,7 @@ import {
   sameFigures,
   serviceCount,
 } from '../../core/enrich/scholarly.ts';
-import { promised } from '../../core/store/promised.ts';
+import { promised } from './sqlite-promised.ts';
 
 interface FigureRow {
   paper_id: number;
