@@ -39,12 +39,13 @@ export function toAuthorJson(card: AuthorCard, papers: readonly StoredPaper[]) {
 }
 
 /**
- * `paperboy author NAME`: the card chat shows for anyone listed on a paper. An unknown or ambiguous name prints
- * nothing on standard output and the closest names on standard error, and exits 1.
+ * `paperboy author NAME`: the card chat shows for anyone listed on a paper. A name that is not exactly an author's
+ * (case, accents and punctuation aside) prints nothing on standard output and the closest names on standard
+ * error, and exits 1: a script never gets someone else's card.
  */
 export async function runAuthor(name: string, store: PaperStore, io: CliIo, json: boolean): Promise<number> {
   checkLength('name', name);
-  const found = await lookupAuthor(store, name, 10, createNameIndex(await store.listProfileNames()));
+  const found = await lookupAuthor(store, name, 10, createNameIndex(await store.listProfileNames()), { guess: false });
   if (!('found' in found)) {
     const close = 'choices' in found ? found.choices : [];
     const hint = close.length

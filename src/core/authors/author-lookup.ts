@@ -59,14 +59,16 @@ export async function closestAuthors(
 
 /**
  * Finds the author a name means: the listed name itself (case, accents and punctuation aside), or a profile
- * owner; else one clear closest name (a typo, a unique surname); else the closest names to choose from, never
- * a guess between several (an ambiguous surname lists its people).
+ * owner; else one clear closest name (a typo, a unique surname) unless `options.guess` is false (the CLI, whose
+ * answer scripts rely on); else the closest names to choose from, never a guess between several (an ambiguous
+ * surname lists its people).
  */
 export async function lookupAuthor(
   store: PaperStore,
   query: string,
   limit = 5,
   profiles?: ProfileNames,
+  options: { guess?: boolean } = {},
 ): Promise<AuthorLookup> {
   const key = toAuthorKey(query);
   if (key === '') return { none: true };
@@ -78,7 +80,11 @@ export async function lookupAuthor(
   const [best, second] = close;
   if (best === undefined) return { none: true };
   const score = (name: string) => nameLikeness(query, name);
-  if (score(best.name) >= 0.7 && (second === undefined || score(second.name) < score(best.name) - 0.1)) {
+  if (
+    options.guess !== false &&
+    score(best.name) >= 0.7 &&
+    (second === undefined || score(second.name) < score(best.name) - 0.1)
+  ) {
     return { found: best };
   }
   return { choices: close };
@@ -95,6 +101,12 @@ export async function authorCardOf(
   const profile = await store.findProfile(author.name);
   const ids = new Set(await store.authors.paperIds(author.key));
   if (profile) for (const id of await store.profilePaperIds(profile.id)) ids.add(id);
-  const papers = await store.getPapers([...ids]);
+  const owners = await store.profileNamesFor([...ids]);
+  // A page may cut a paper's author list short ("et al."): the owners of the pages listing it are its authors too.
+  const papers = (await store.getPapers([...ids])).map((paper) => {
+    const listed = new Set(paper.authors.map(toAuthorKey));
+    const missing = (owners.get(paper.id) ?? []).filter((name) => !listed.has(toAuthorKey(name)));
+    return missing.length ? { ...paper, authors: [...paper.authors, ...missing] } : paper;
+  });
   return { card: buildAuthorCard(profile?.name ?? author.name, papers, profile), papers };
 }
