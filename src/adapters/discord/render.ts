@@ -22,6 +22,8 @@ import { CHART_FILENAME, renderYearChart } from '../chart/render-png.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const DISCORD_LIMITS = {
+  /** An attachment's size (Discord's limit for bots without boosts is 10 MiB; kept well under). */
+  attachmentBytes: 8 * 1024 * 1024,
   title: 256,
   description: 4096,
   fieldName: 256,
