@@ -103,7 +103,8 @@ export async function authorCardOf(
   if (profile) for (const id of await store.profilePaperIds(profile.id)) ids.add(id);
   const owners = await store.profileNamesFor([...ids]);
   // A page may cut a paper's author list short ("et al."): the owners of the pages listing it are its authors too.
-  const papers = (await store.getPapers([...ids])).map((paper) => {
+  // In id order, whatever order the engine gives: every figure, tie and spelling then comes out the same.
+  const papers = (await store.getPapers([...ids].sort((a, b) => a - b))).map((paper) => {
     const listed = new Set(paper.authors.map(toAuthorKey));
     const missing = (owners.get(paper.id) ?? []).filter((name) => !listed.has(toAuthorKey(name)));
     return missing.length ? { ...paper, authors: [...paper.authors, ...missing] } : paper;
