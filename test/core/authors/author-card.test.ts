@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { MIGRATIONS } from '../../../src/adapters/sqlite/sqlite-migrations.ts';
+import { createSqliteStore, migrate } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { hIndex } from '../../../src/core/authors/author-card.ts';
 import { toSparkline } from '../../../src/core/authors/author-facts.ts';
@@ -221,6 +226,31 @@ describe('author cards from the index of listed names', () => {
     await store.commit();
     expect((await cardOf(store, 'Late Comer')).papers).toBe(1);
     expect((await cardOf(store, 'First Author')).coAuthors).toEqual([{ name: 'Late Comer', papers: 1 }]);
+  });
+
+  it('a database from before the author index gets it filled from its papers when it is opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-authors-'));
+    try {
+      const file = join(dir, 'old.db');
+      // The schema just before the author index, with a paper in it.
+      const old = new Database(file);
+      migrate(
+        old,
+        MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE author_names')),
+      );
+      old
+        .prepare(
+          `INSERT INTO papers (title_key, title, authors, authors_truncated, affiliations, date, has_code, seq, first_seen_at)
+           VALUES ('old', 'Old', ?, 0, '[]', '2024', 0, 1, '2024-01-01')`,
+        )
+        .run(JSON.stringify(['Zoë Old', 'Al New']));
+      old.close();
+      const reopened = createSqliteStore(file);
+      expect(await cardOf(reopened, 'Zoe Old')).toMatchObject({ name: 'Zoë Old', papers: 1 });
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('h-index and sparkline', () => {
