@@ -57,9 +57,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<paths...>', 'files or folders, read recursively')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print one JSON object with per-file results and totals')
-    .action(async (paths: string[], options: DbOptions) => {
+    .option(
+      '--announce',
+      'announce every new paper of the records in digests (default: only records dated in the 7 days before now)',
+    )
+    .action(async (paths: string[], options: DbOptions & { announce?: boolean }) => {
       const { runIngest } = await import('./ingest-command.ts');
-      return withStore(options, ({ store, searchPath }) => runIngest(paths, store, io, !!options.json, searchPath));
+      return withStore(options, ({ store, searchPath }) =>
+        runIngest(paths, store, io, !!options.json, searchPath, { announceAll: !!options.announce }),
+      );
     });
 
   program

@@ -65,7 +65,7 @@ const PROFILE_FOR_WRITE = `SELECT json_build_object('profile', (${PROFILE_LINKS}
 function savePaper(batch: PaperBatch, incoming: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
   const paper = withArxivKey(pgPaper(incoming));
   const stored = batch.find(paper);
-  if (!stored) return { id: batch.insert(paper, now, true), outcome: 'new' };
+  if (!stored) return { id: batch.insert(paper, now, paper.announce ?? true), outcome: 'new' };
   const merged = mergePaper(stored, paper);
   const kept = merged ?? stored;
   const known = new Set([kept.category, kept.categoryFull, ...stored.alsoCategories]);

@@ -293,7 +293,7 @@ export function createSqliteStore(
   function savePaper(incoming: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
     const paper = normalised(incoming);
     const row = findStored(paper);
-    if (!row) return { id: insert(paper, now, true), outcome: 'new' };
+    if (!row) return { id: insert(paper, now, paper.announce ?? true), outcome: 'new' };
     const stored = toPaper(row);
     const merged = mergePaper(stored, paper);
     const kept = merged ?? stored;
