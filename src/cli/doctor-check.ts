@@ -17,6 +17,7 @@ export const DOCTOR_CHECK_IDS = [
   'search_snapshot',
   'subscription_time_zones',
   'profiles',
+  'platforms',
   'slack_token',
   'slack_scopes',
   'slack_mode',

@@ -2,7 +2,7 @@ import { createSqliteStore, inspectSqliteFile } from '../adapters/sqlite/sqlite-
 import { envValue, loadConfig, readEnvFile, resolveStoreTarget, SAMPLE_PROFILES } from '../config.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import { toPrintable } from '../core/text.ts';
-import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok } from './doctor-check.ts';
+import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok, warn } from './doctor-check.ts';
 import { checkDatabase, checkNode, checkProfiles } from './doctor-local.ts';
 import { checkArxivFeed, checkDiscord, checkSlack, type Setting } from './doctor-platforms.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
@@ -35,6 +35,7 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
     );
   }
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
+  checks.push(checkPlatforms(setting));
   const [slack, discord, arxiv] = await Promise.all([
     checkSlack(setting),
     checkDiscord(setting, options.guild, async () => {
@@ -86,4 +87,18 @@ function renderChecks(checks: DoctorCheck[]): string {
   const count = (s: DoctorCheck['status']) => checks.filter((c) => c.status === s).length;
   lines.push(`doctor: ${count('ok')} ok, ${count('warn')} warn, ${count('fail')} fail`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Which platforms `start` will serve. None: `start` opens the terminal chat, or with `PORT` set (a server, as
+ * under the systemd unit) refuses to start (exit 2): a warning, since the terminal chat is a fine way to try it.
+ */
+function checkPlatforms(setting: Setting): DoctorCheck {
+  const names = [setting('DISCORD_TOKEN') ? 'Discord' : '', setting('SLACK_BOT_TOKEN') ? 'Slack' : ''].filter(Boolean);
+  if (names.length) return ok('platforms', `start serves ${names.join(' and ')}`);
+  return warn(
+    'platforms',
+    `no platform is configured: start opens the terminal chat${setting('PORT') ? ', and with PORT set it refuses to start (exit 2)' : ''}`,
+    'Set DISCORD_TOKEN (Discord) or SLACK_BOT_TOKEN (Slack) in the environment or .env to serve a team.',
+  );
 }
