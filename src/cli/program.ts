@@ -3,7 +3,6 @@
 // `register-commands` load the Discord and Slack SDKs (docs/search.md, "Start"). A new command does the same.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
-import { isDatabaseBusy } from '../core/store/busy.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
 import type { Stores } from './open-stores.ts';
@@ -267,39 +266,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }
-    if (isDatabaseBusy(error)) {
-      // Another process held the write lock past the busy timeout (a long import, a running bot's digests):
-      // an operator's situation, not a crash, so a plain message and no stack trace.
-      io.stderr.write(
-        'error: the database is locked by another process writing to it (an import, a backup restore, another Paperboy); this command stopped and its last step was not stored. Run it again when that process is done.\n',
-      );
-      return EXIT.failed;
-    }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
         ? EXIT.ok
         : EXIT.usage;
-    }
-    // PostgreSQL went away in the middle of a command: its host and port, never a stack trace or the password.
-    const pgUrl = (await import('./open-stores.ts')).pgUrlInUse();
-    if (pgUrl) {
-      const { isPgUnreachable, pgUnreachable } = await import('../adapters/postgres/open-pg-stores.ts');
-      if (isPgUnreachable(error)) {
-        io.stderr.write(toPrintable(`error: ${pgUnreachable(error, pgUrl).message}\n`));
-        return EXIT.failed;
-      }
-      // PostgreSQL refused the work (a statement_timeout set on the role, too many connections, a lock timeout):
-      // its message and SQLSTATE, not a stack trace.
-      const db = error as { severity?: unknown; code?: unknown; message?: string };
-      if (typeof db.severity === 'string' && typeof db.code === 'string' && /^[0-9A-Z]{5}$/.test(db.code)) {
-        const { pgAddressOf } = await import('../config.ts');
-        io.stderr.write(
-          toPrintable(
-            `error: PostgreSQL at ${pgAddressOf(pgUrl)} (DATABASE_URL) refused the command: ${db.message} (SQLSTATE ${db.code}). Check the server's limits and settings for this user (statement_timeout, max_connections), then run the command again.\n`,
-          ),
-        );
-        return EXIT.failed;
-      }
     }
     throw error;
   }

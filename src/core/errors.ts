@@ -9,6 +9,7 @@ export type PaperboyErrorCode =
   | 'database_too_new'
   | 'database_busy'
   | 'database_unreachable'
+  | 'database_refused'
   | 'lease_lost'
   // arXiv (issue 12): the service could not be reached, sent what is not its format, or refused the request.
   | 'arxiv_unavailable'
