@@ -1,6 +1,6 @@
 /** What one doctor check found: `ok`, `warn` (works, but look) or `fail` (broken), and how to fix it. */
 export interface DoctorCheck {
-  /** Fixed: scripts and monitors select checks by id (README, "Deploying"). */
+  /** Fixed: scripts and monitors select checks by id (docs/deploying.md, "Doctor"). */
   id: DoctorCheckId;
   status: 'ok' | 'warn' | 'fail';
   message: string;

@@ -66,7 +66,7 @@ function checkConfig(env: NodeJS.ProcessEnv): DoctorCheck {
     return fail(
       'config',
       `the configuration is not valid: ${problems.slice(0, -1).join(' ').replace(/\s+/g, ' ').trim()}`,
-      'Fix these variables in the environment or in .env (README, "Configuration").',
+      'Fix these variables in the environment or in .env (docs/configuration.md).',
     );
   }
 }

@@ -262,7 +262,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (isPaperboyError(error)) {
       // Messages quote what they refused (a query, a line of a page): nothing in it may drive the terminal.
       io.stderr.write(toPrintable(`error: ${error.message}\n`));
-      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as README promises.
+      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as docs/commands.md promises.
       if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }

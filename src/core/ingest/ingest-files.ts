@@ -48,7 +48,7 @@ export interface IngestOptions {
 }
 
 const RECORDS = /\.jsonl(\.gz)?$/i;
-/** The largest profile page read (README, "Limits"): hundreds of times a long profile's few hundred KB. */
+/** The largest profile page read (docs/limits.md): hundreds of times a long profile's few hundred KB. */
 export const PAGE_MAX_BYTES = 16 * 1024 ** 2;
 const PAGES = /\.txt$/i;
 const BATCH = 2000;
