@@ -61,7 +61,10 @@ export const COMMANDS: HelpEntry[] = [
   {
     usage: '/help',
     description: 'This list. You can also mention Paperboy in plain words.',
-    examples: ['@paperboy papers on moral self-correction by Deep Ganguli since 2023', '@paperboy who is Amanda Askell'],
+    examples: [
+      '@paperboy papers on moral self-correction by Deep Ganguli since 2023',
+      '@paperboy who is Amanda Askell',
+    ],
   },
 ];
 
