@@ -1,6 +1,7 @@
 import { DEFAULT_DB, envValue, maskUrl, readEnvFile, type StoreTarget } from '../config.ts';
 import type { ArxivState } from '../core/arxiv/arxiv-state.ts';
 import type { DigestStore } from '../core/digest/digest-store.ts';
+import type { TasteStore } from '../core/foryou/taste-store.ts';
 import type { TextIndex } from '../core/search/text-index.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
 import type { InstanceLocks } from '../core/store/instance-locks.ts';
@@ -18,6 +19,8 @@ export interface Stores {
   events: EventLedger;
   locks: InstanceLocks;
   text: TextIndex;
+  /** Taste signals, posted single-paper messages and the papers' text features (docs/foryou.md). */
+  taste: TasteStore;
   /** Where the title-index snapshot (and on PostgreSQL the text cache) live: `snapshotPathFor(searchPath)`. */
   searchPath: string;
   /** How many papers changed after `rev`: one cheap query, for readiness. Rejects when the store does not answer. */
@@ -72,6 +75,7 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     { createSqliteEventLedger },
     { createLocalInstanceLocks },
     { createSqliteTextIndex },
+    { createSqliteTaste },
   ] = await Promise.all([
     import('../adapters/sqlite/sqlite-store.ts'),
     import('../adapters/sqlite/sqlite-digests.ts'),
@@ -79,6 +83,7 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     import('../adapters/sqlite/sqlite-event-ledger.ts'),
     import('../core/store/instance-locks.ts'),
     import('../adapters/sqlite/sqlite-text-index.ts'),
+    import('../adapters/sqlite/sqlite-taste.ts'),
   ]);
   const store = createSqliteStore(
     target.file,
@@ -95,6 +100,7 @@ export async function openStores(target: StoreTarget, options: OpenStoresOptions
     events: createSqliteEventLedger(store.db),
     locks,
     text: createSqliteTextIndex(store.db),
+    taste: createSqliteTaste(store.db),
     searchPath: target.file,
     papersAfter: async (rev) => behind.get(rev)?.n ?? 0,
     probe: sqliteProbe(store.db),

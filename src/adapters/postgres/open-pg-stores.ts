@@ -9,6 +9,7 @@ import { createPgInstanceLocks } from './pg-instance-locks.ts';
 import { migratePg } from './pg-migrations.ts';
 import { createPgPaperStore } from './pg-paper-store.ts';
 import { createPgSession } from './pg-session.ts';
+import { createPgTaste } from './pg-taste.ts';
 
 // Errors that mean "no usable server at that address" rather than a bug: refused, unknown host, timed out, the
 // server shutting down, a refused login, a database that does not exist.
@@ -72,6 +73,7 @@ export async function openPgStores(
     events: createPgEventLedger(session),
     locks,
     text,
+    taste: createPgTaste(session),
     searchPath: options.searchPath,
     papersAfter: async (rev) => {
       const { rows } = await session.query<{ n: string }>('SELECT count(*) AS n FROM papers WHERE rev > $1', [rev]);
