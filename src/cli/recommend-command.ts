@@ -20,7 +20,8 @@ export interface RecommendFlags {
 /** A window date: `YYYY-MM-DD` (a real UTC day), or a year alone meaning its first of January. */
 export function parseDay(text: string, option: string): string {
   const day = /^\d{4}$/.test(text) ? `${text}-01-01` : text;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(day) && addDays(day, 0) === day) return day;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && addDays(day, 0) === day)
+    return day;
   throw new PaperboyError(
     'usage',
     `${option} "${text.slice(0, 40)}" is not a date. Use YYYY-MM-DD (UTC), like 2025-03-01, or a year (2025).`,

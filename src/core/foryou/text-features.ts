@@ -37,12 +37,12 @@ const WORD = /[a-z_][a-z0-9_]+/g;
 
 /** The words of a text as the features count them: lower case, accents removed, stop words left out, in order. */
 export function featureWords(text: string): string[] {
-  const plain = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
+  // Accents are taken off only where there can be some: most abstracts are plain ASCII.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: any character past ASCII
+  const plain = (/[^\u0000-\u007f]/.test(text) ? text.normalize('NFKD').replace(/\p{M}+/gu, '') : text).toLowerCase();
   const out: string[] = [];
-  for (const match of plain.matchAll(WORD)) if (!STOP.has(match[0])) out.push(match[0]);
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(plain); m !== null; m = WORD.exec(plain)) if (!STOP.has(m[0])) out.push(m[0]);
   return out;
 }
 
@@ -61,14 +61,19 @@ export function featureTerms(text: string): Map<string, number> {
   return terms;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over a string's UTF-16 code units, continuing from `h`. */
+function fnv(h: number, term: string): number {
+  let x = h;
+  for (let i = 0; i < term.length; i++) x = Math.imul(x ^ term.charCodeAt(i), FNV_PRIME);
+  return x;
+}
+
 /** The bucket of a term: FNV-1a over its UTF-16 code units. */
 export function bucketOf(term: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < term.length; i++) {
-    h ^= term.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) & BUCKET_MASK;
+  return (fnv(FNV_OFFSET, term) >>> 0) & BUCKET_MASK;
 }
 
 /** The text a paper's features are made of. */
@@ -80,10 +85,17 @@ export const paperText = (paper: { title: string; abstract: string | null }): st
  * ascending: what the stores keep per paper (`paper_vectors`).
  */
 export function packFeatures(text: string): Uint32Array {
+  const words = featureWords(text);
   const counts = new Map<number, number>();
-  for (const [term, n] of featureTerms(text)) {
-    const bucket = bucketOf(term);
-    counts.set(bucket, (counts.get(bucket) ?? 0) + n);
+  const bump = (bucket: number) => counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+  let previous = 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    const h = fnv(FNV_OFFSET, word);
+    bump((h >>> 0) & BUCKET_MASK);
+    // A phrase hashes as its text "first second" would (bucketOf), without making the string.
+    if (i > 0) bump((fnv(Math.imul(previous ^ 32, FNV_PRIME), word) >>> 0) & BUCKET_MASK);
+    previous = h;
   }
   const buckets = [...counts.keys()].sort((a, b) => a - b);
   const packed = new Uint32Array(buckets.length);
