@@ -11,7 +11,7 @@ import {
 } from '../../core/foryou/taste-store.ts';
 import { applyFeatureChange, FEATURE_BUCKETS, sampleIds } from '../../core/foryou/text-features.ts';
 import type { Reader } from '../../core/reading/reading-list-store.ts';
-import { promised } from '../../core/store/promised.ts';
+import { promised } from './sqlite-promised.ts';
 
 const dfFromBytes = (bytes: Buffer | undefined): Int32Array => {
   const df = new Int32Array(FEATURE_BUCKETS);
