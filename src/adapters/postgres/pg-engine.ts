@@ -4,13 +4,13 @@ import { createSqliteTextCache } from '../sqlite/sqlite-text-cache.ts';
 import { createPgArxivState } from './pg-arxiv-state.ts';
 import { createPgDigests } from './pg-digests.ts';
 import { createPgEnrichment } from './pg-enrichment.ts';
-import { createPgTaste } from './pg-taste.ts';
 import { fromPgError, isPgUnreachable, pgUnreachable, translatingErrors } from './pg-errors.ts';
 import { createPgEventLedger } from './pg-event-ledger.ts';
 import { createPgInstanceLocks } from './pg-instance-locks.ts';
 import { migratePg, PG_MIGRATIONS, pgSchemaVersion } from './pg-migrations.ts';
 import { createPgPaperStore } from './pg-paper-store.ts';
 import { createPgSession, type PgSession } from './pg-session.ts';
+import { createPgTaste } from './pg-taste.ts';
 
 export interface PgEngineOptions {
   /** The local SQLite text cache of this instance (its title snapshot goes beside it). */

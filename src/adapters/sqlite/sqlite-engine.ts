@@ -14,11 +14,11 @@ import {
 import { createSqliteArxivState } from './sqlite-arxiv-state.ts';
 import { createSqliteDigests } from './sqlite-digests.ts';
 import { createSqliteEnrichment } from './sqlite-enrichment.ts';
-import { createSqliteTaste } from './sqlite-taste.ts';
 import { fromSqliteError } from './sqlite-errors.ts';
 import { createSqliteEventLedger } from './sqlite-event-ledger.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
 import { createSqliteStore, inspectSqliteFile } from './sqlite-store.ts';
+import { createSqliteTaste } from './sqlite-taste.ts';
 import { createSqliteTextIndex } from './sqlite-text-index.ts';
 
 export interface SqliteEngineOptions {
