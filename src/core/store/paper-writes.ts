@@ -1,5 +1,5 @@
 import type { ArxivEntry, ArxivSource } from '../arxiv/arxiv-entry.ts';
-import type { ProfileEntry } from '../profile/profile-schema.ts';
+import type { ProfilePaper } from '../profile/profile-schema.ts';
 import { type ArxivPaper, applyArxivPaper } from './arxiv-paper.ts';
 import { withArxivKey } from './identity.ts';
 import { mergePaper } from './merge-paper.ts';
@@ -65,7 +65,7 @@ export function savePapers(
 }
 
 /** A paper of a profile page as the store takes it: the fields a page does not give are unknown. */
-export const toProfilePaper = (entry: ProfileEntry): PaperInput => ({
+export const toProfilePaper = (entry: ProfilePaper): PaperInput => ({
   ...entry,
   categoryFull: null,
   codeUrl: null,
@@ -105,7 +105,8 @@ export function saveProfilePapers(
  * entry (or one without an announce type, from an older feed). A `replace`, a lookup and a backfill are not.
  */
 export const isNews = (entry: ArxivEntry, source: ArxivSource): boolean =>
-  source === 'listing' && (entry.announceType === 'new' || entry.announceType === 'cross' || entry.announceType === null);
+  source === 'listing' &&
+  (entry.announceType === 'new' || entry.announceType === 'cross' || entry.announceType === null);
 
 /**
  * Saves arXiv entries, counted by announce type, each paper listed once in `paperIds`. A paper is found by its
@@ -123,7 +124,14 @@ export function saveArxivEntries(
   source: ArxivSource,
   now: string,
 ): ArxivSaveResult {
-  const result: ArxivSaveResult = { entries: entries.length, new: 0, cross: 0, replaced: 0, newPapers: 0, paperIds: [] };
+  const result: ArxivSaveResult = {
+    entries: entries.length,
+    new: 0,
+    cross: 0,
+    replaced: 0,
+    newPapers: 0,
+    paperIds: [],
+  };
   const seen = new Set<number>();
   entries.forEach((entry, i) => {
     const type = entry.announceType;
