@@ -202,6 +202,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return withStore(options, (stores) => runArxivBackfill(io, stores, config, options));
     });
 
+  // OpenAlex and Semantic Scholar (optional, off by default): figures for the papers that are due, for cron.
+  program
+    .command('enrich')
+    .description(
+      'ask OpenAlex and Semantic Scholar (those switched on) for citations, published versions and TL;DRs of the papers that are due',
+    )
+    .option('--since <day>', "only papers dated on or after this day, YYYY-MM-DD (the paper's date)")
+    .option('--limit <n>', 'at most this many papers', positiveInt)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { papers, updated, notFound, failed, authors }')
+    .action(async (options: DbOptions & { since?: string; limit?: number }) => {
+      const [{ loadConfig }, { runEnrich, requireServices, sinceOf }] = await Promise.all([
+        import('../config.ts'),
+        import('./enrich-command.ts'),
+      ]);
+      const config = loadConfig(io.env);
+      requireServices(config);
+      sinceOf(options.since);
+      return withStore(options, (stores) => runEnrich(io, stores, config, options));
+    });
+
   program
     .command('register-commands')
     .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')

@@ -15,6 +15,9 @@ export type PaperboyErrorCode =
   | 'arxiv_unavailable'
   | 'arxiv_unparsable'
   | 'arxiv_rejected'
+  // OpenAlex and Semantic Scholar: the service kept failing after retries, or refused the request or the key.
+  | 'scholarly_unavailable'
+  | 'scholarly_rejected'
   | 'usage';
 
 /**

@@ -3,6 +3,7 @@ import { probeOf, type StoreEngine, type StoreInspection, type Stores } from '..
 import { createSqliteTextCache } from '../sqlite/sqlite-text-cache.ts';
 import { createPgArxivState } from './pg-arxiv-state.ts';
 import { createPgDigests } from './pg-digests.ts';
+import { createPgEnrichment } from './pg-enrichment.ts';
 import { fromPgError, isPgUnreachable, pgUnreachable, translatingErrors } from './pg-errors.ts';
 import { createPgEventLedger } from './pg-event-ledger.ts';
 import { createPgInstanceLocks } from './pg-instance-locks.ts';
@@ -53,6 +54,7 @@ export function createPgEngine(url: string, options: PgEngineOptions): StoreEngi
             digests: createPgDigests(session),
             arxiv: createPgArxivState(session),
             events: createPgEventLedger(session),
+            enrichment: createPgEnrichment(session),
             locks,
           },
           translate,

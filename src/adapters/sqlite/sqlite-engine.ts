@@ -13,6 +13,7 @@ import {
 } from '../../core/store/store-engine.ts';
 import { createSqliteArxivState } from './sqlite-arxiv-state.ts';
 import { createSqliteDigests } from './sqlite-digests.ts';
+import { createSqliteEnrichment } from './sqlite-enrichment.ts';
 import { fromSqliteError } from './sqlite-errors.ts';
 import { createSqliteEventLedger } from './sqlite-event-ledger.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
@@ -61,6 +62,7 @@ export function createSqliteEngine(file: string, options: SqliteEngineOptions = 
         digests: createSqliteDigests(store.db),
         arxiv: createSqliteArxivState(store.db),
         events: createSqliteEventLedger(store.db),
+        enrichment: createSqliteEnrichment(store.db),
         locks,
         text: createSqliteTextIndex(store.db),
         searchPath: file,

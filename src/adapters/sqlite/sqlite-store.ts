@@ -27,6 +27,7 @@ import {
 } from '../../core/store/paper-writes.ts';
 import { type ProfileRow, toStoredProfile } from '../../core/store/profile-row.ts';
 import { fromSqliteError, isSqliteBusy } from './sqlite-errors.ts';
+import { checkSqliteFile } from './sqlite-file-check.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
 import { promised } from './sqlite-promised.ts';
 import { createSqliteReadingList } from './sqlite-reading-list.ts';
@@ -147,6 +148,7 @@ export function createSqliteStore(
   options: SqliteStoreOptions = {},
 ): PaperStore & { db: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  checkSqliteFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   try {
     db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);

@@ -1,5 +1,6 @@
 import type { ArxivState } from '../arxiv/arxiv-state.ts';
 import type { DigestStore } from '../digest/digest-store.ts';
+import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import type { TextIndex } from '../search/text-index.ts';
 import type { EventLedger } from './event-ledger.ts';
 import type { InstanceLocks } from './instance-locks.ts';
@@ -26,6 +27,8 @@ export interface Stores {
   digests: DigestStore;
   arxiv: ArxivState;
   events: EventLedger;
+  /** Figures fetched from OpenAlex and Semantic Scholar, apart from the papers. */
+  enrichment: EnrichmentStore;
   locks: InstanceLocks;
   text: TextIndex;
   /** Where the title-index snapshot (and on PostgreSQL the text cache) live: `snapshotPathFor(searchPath)`. */
