@@ -1,4 +1,6 @@
 import { createProgressBar } from '../adapters/terminal/progress-bar.ts';
+import { refreshPaperFeatures } from '../core/foryou/paper-features.ts';
+import type { TasteStore } from '../core/foryou/taste-store.ts';
 import { ingestPaths } from '../core/ingest/ingest-files.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { refreshSnapshot } from '../core/search/open-search.ts';
@@ -17,6 +19,7 @@ export async function runIngest(
   io: CliIo,
   json: boolean,
   dbPath?: string,
+  taste?: TasteStore,
 ): Promise<number> {
   const bar = createProgressBar(io.stderr, 'ingesting');
   const summary = await ingestPaths(paths, {
@@ -35,6 +38,12 @@ export async function runIngest(
     } catch (error) {
       snapshotError = error;
     }
+  }
+  // docs/foryou.md: each paper's text features are made at ingest, so `recommend` only reads them.
+  if (taste && !io.signal?.aborted) {
+    const features = createProgressBar(io.stderr, 'text features');
+    await refreshPaperFeatures(store, taste, (done) => features.update(done, summary.totals.papers));
+    features.done();
   }
   if (json) writeJson(io, summary);
   else io.stdout.write(toPrintable(formatSummary(summary)));
