@@ -3,8 +3,8 @@ import {
   type Action,
   type AuthorCard,
   type PaperCard,
-  RELAXED_LINE,
   type Reply,
+  relaxedLine,
   type Segment,
 } from '../../core/commands/reply.ts';
 import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
@@ -241,7 +241,7 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
       }
       const first = (reply.page.page - 1) * reply.page.pageSize;
       const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${slackField(reply.heading, 1000)}*`) }];
-      if (reply.relaxed) blocks.push({ type: 'context', elements: [mrkdwn(RELAXED_LINE)] });
+      if (reply.relaxed) blocks.push({ type: 'context', elements: [mrkdwn(relaxedLine(reply.wordsLeftOut))] });
       reply.cards.forEach((card, i) => {
         blocks.push(...paperBlocks(card, first + i + 1), { type: 'divider' });
       });
