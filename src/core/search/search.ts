@@ -56,16 +56,24 @@ interface Segment {
   scores?: Map<number, number>;
 }
 
+/** A query word some papers hold only in other forms of its stem. */
+interface Inexact {
+  /** The word's exact spellings as an FTS5 expression; none when no paper holds one. */
+  exact?: string;
+  /** The papers holding the word in any form, by id; none when every paper of the ranking holds it. */
+  holders?: Uint8Array;
+}
+
 interface Ranking {
   total: number;
   segments: Segment[];
   /** The expression whose BM25 orders each segment; none for date order. */
   expression?: string;
   /**
-   * For each query word held in other forms than its exact spellings: the FTS5 expression of papers holding it
-   * only in those other forms. Within a segment, papers matching fewer of them come first.
+   * The query words held in other forms than their exact spellings. Within a segment, papers holding fewer of
+   * them only in other forms come first.
    */
-  inexact?: string[];
+  inexact?: Inexact[];
   relaxed: boolean;
   /** Query words a relaxed answer did not count (the work budget). */
   leftOut?: string[];
@@ -285,6 +293,7 @@ export function createSearch({
       expression: string | undefined,
       relaxed: boolean,
       counted: WordPlan[] = plans,
+      holders?: Map<WordPlan, Uint8Array>,
     ): Ranking => {
       const kept = segments.filter((ids) => ids.length > 0);
       const total = kept.reduce((n, ids) => n + ids.length, 0);
@@ -292,11 +301,12 @@ export function createSearch({
       const extra = leftOut.length ? { leftOut } : {};
       if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed: relaxed && total > 0, ...extra };
       // Papers holding a word only in other forms than its exact spellings rank below the others of their segment.
+      // (Where every paper holds every word, a word none holds exactly puts them all alike: left out.)
       const inexact = counted
-        .filter((p) => p.spellings.length > p.exact.length && (relaxed || p.exact.length > 0))
-        .map((p) => {
-          const other = anyOf(p.spellings.filter((w) => !p.exact.includes(w)));
-          return p.exact.length ? `(${other}) NOT (${anyOf(p.exact)})` : other;
+        .filter((p) => p.spellings.length > p.exact.length && (holders !== undefined || p.exact.length > 0))
+        .map((p): Inexact => {
+          const mask = holders?.get(p);
+          return { ...(p.exact.length ? { exact: anyOf(p.exact) } : {}), ...(mask ? { holders: mask } : {}) };
         });
       return {
         total,
@@ -338,14 +348,24 @@ export function createSearch({
     // papers, which a Map took 0.4 s to do. Ids are positive integers (SQLite rowids), at most 32 words.
     const answered = idMask(ids);
     const held = new Uint8Array(answered.length);
-    if (known.length === 1) held.fill(1);
-    else
-      for (const group of known)
-        for (const id of text.matchText(anyOf(group), authors ? ids : undefined))
-          if (answered[id] === 1) held[id] = (held[id] as number) + 1;
+    // Who holds each word held in other forms too: within a segment, papers holding it only so rank lower.
+    const holders = new Map<WordPlan, Uint8Array>();
+    if (counted.length === 1) {
+      held.fill(1);
+      if (counted[0]) holders.set(counted[0], answered);
+    } else
+      for (const plan of counted) {
+        const mask = plan.spellings.length > plan.exact.length ? new Uint8Array(answered.length) : undefined;
+        if (mask) holders.set(plan, mask);
+        for (const id of text.matchText(anyOf(plan.spellings), authors ? ids : undefined))
+          if (answered[id] === 1) {
+            held[id] = (held[id] as number) + 1;
+            if (mask) mask[id] = 1;
+          }
+      }
     const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
     for (const id of ids) byCount[known.length - (held[id] as number)]?.push(id);
-    return ranking(byCount, expression, options.mode === 'relax', counted);
+    return ranking(byCount, expression, options.mode === 'relax', counted, holders);
   }
 
   /**
@@ -358,11 +378,14 @@ export function createSearch({
     // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
     if (ranking.expression) for (const m of text.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
     const inexact = new Map<number, number>();
-    for (const expression of ranking.inexact ?? []) {
-      // A long segment is matched whole and masked: a list of 100,000 ids costs more than the doclists.
-      const mask = segment.ids.length > FEW_IDS ? idMask(segment.ids) : undefined;
-      for (const id of text.matchText(expression, mask ? undefined : segment.ids))
-        if (!mask || mask[id] === 1) inexact.set(id, (inexact.get(id) ?? 0) + 1);
+    for (const word of ranking.inexact ?? []) {
+      // The papers holding an exact spelling: a long segment reads the whole doclist (a list of 100,000 ids
+      // costs more than the doclist), a short one only its own ids.
+      const exact = word.exact
+        ? idMask(text.matchText(word.exact, segment.ids.length > FEW_IDS ? undefined : segment.ids))
+        : undefined;
+      for (const id of segment.ids)
+        if ((!word.holders || word.holders[id] === 1) && exact?.[id] !== 1) inexact.set(id, (inexact.get(id) ?? 0) + 1);
     }
     const rows = segment.ids.map((id) => ({
       id,
