@@ -1,4 +1,3 @@
-import { createSqliteStore, inspectSqliteFile } from '../adapters/sqlite/sqlite-store.ts';
 import { envValue, loadConfig, readEnvFile, resolveStoreTarget, SAMPLE_PROFILES } from '../config.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import { toPrintable } from '../core/text.ts';
@@ -6,6 +5,7 @@ import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok } from './doctor-check.ts'
 import { checkDatabase, checkNode, checkProfiles } from './doctor-local.ts';
 import { checkArxivFeed, checkDiscord, checkSlack, type Setting } from './doctor-platforms.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
+import { engineFor, searchCachePath } from './open-stores.ts';
 import { redactSecrets, secretValues } from './secrets.ts';
 
 /**
@@ -18,21 +18,16 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
   const secrets = secretValues(setting);
   const checks: DoctorCheck[] = [checkNode(), checkConfig(io.env)];
   const target = resolveStoreTarget(options.db, io.env);
-  if (target.kind === 'postgres') {
-    const [{ checkPgDatabase }, { searchCachePath }] = await Promise.all([
-      import('./doctor-postgres.ts'),
-      import('./open-stores.ts'),
-    ]);
-    checks.push(...(await checkPgDatabase(target.url, searchCachePath(io.env))));
-  } else {
-    const dbPath = target.file;
-    checks.push(
-      ...(await checkDatabase(
-        dbPath,
-        () => createSqliteStore(dbPath, { readonly: true }),
-        () => inspectSqliteFile(dbPath),
-      )),
-    );
+  // The store is looked at through its engine, whatever the engine: doctor never opens one for writing.
+  const engine = await engineFor(target, { env: io.env });
+  const inspection = await engine.inspect();
+  try {
+    if (inspection.kind === 'postgres') {
+      const { checkPgDatabase } = await import('./doctor-postgres.ts');
+      checks.push(...(await checkPgDatabase(inspection, searchCachePath(io.env))));
+    } else checks.push(...(await checkDatabase(inspection)));
+  } finally {
+    await inspection.close();
   }
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
   const [slack, discord, arxiv] = await Promise.all([

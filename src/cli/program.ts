@@ -3,7 +3,6 @@
 // `register-commands` load the Discord and Slack SDKs (docs/search.md, "Start"). A new command does the same.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
-import { isDatabaseBusy } from '../core/store/busy.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
 import type { Stores } from './open-stores.ts';
@@ -203,6 +202,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return withStore(options, (stores) => runArxivBackfill(io, stores, config, options));
     });
 
+  // OpenAlex and Semantic Scholar (optional, off by default): figures for the papers that are due, for cron.
+  program
+    .command('enrich')
+    .description(
+      'ask OpenAlex and Semantic Scholar (those switched on) for citations, published versions and TL;DRs of the papers that are due',
+    )
+    .option('--since <day>', "only papers dated on or after this day, YYYY-MM-DD (the paper's date)")
+    .option('--limit <n>', 'at most this many papers', positiveInt)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { papers, updated, notFound, failed, authors }')
+    .action(async (options: DbOptions & { since?: string; limit?: number }) => {
+      const [{ loadConfig }, { runEnrich, requireServices, sinceOf }] = await Promise.all([
+        import('../config.ts'),
+        import('./enrich-command.ts'),
+      ]);
+      const config = loadConfig(io.env);
+      requireServices(config);
+      sinceOf(options.since);
+      return withStore(options, (stores) => runEnrich(io, stores, config, options));
+    });
+
   program
     .command('register-commands')
     .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')
@@ -261,39 +281,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }
-    if (isDatabaseBusy(error)) {
-      // Another process held the write lock past the busy timeout (a long import, a running bot's digests):
-      // an operator's situation, not a crash, so a plain message and no stack trace.
-      io.stderr.write(
-        'error: the database is locked by another process writing to it (an import, a backup restore, another Paperboy); this command stopped and its last step was not stored. Run it again when that process is done.\n',
-      );
-      return EXIT.failed;
-    }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
         ? EXIT.ok
         : EXIT.usage;
-    }
-    // PostgreSQL went away in the middle of a command: its host and port, never a stack trace or the password.
-    const pgUrl = (await import('./open-stores.ts')).pgUrlInUse();
-    if (pgUrl) {
-      const { isPgUnreachable, pgUnreachable } = await import('../adapters/postgres/open-pg-stores.ts');
-      if (isPgUnreachable(error)) {
-        io.stderr.write(toPrintable(`error: ${pgUnreachable(error, pgUrl).message}\n`));
-        return EXIT.failed;
-      }
-      // PostgreSQL refused the work (a statement_timeout set on the role, too many connections, a lock timeout):
-      // its message and SQLSTATE, not a stack trace.
-      const db = error as { severity?: unknown; code?: unknown; message?: string };
-      if (typeof db.severity === 'string' && typeof db.code === 'string' && /^[0-9A-Z]{5}$/.test(db.code)) {
-        const { pgAddressOf } = await import('../config.ts');
-        io.stderr.write(
-          toPrintable(
-            `error: PostgreSQL at ${pgAddressOf(pgUrl)} (DATABASE_URL) refused the command: ${db.message} (SQLSTATE ${db.code}). Check the server's limits and settings for this user (statement_timeout, max_connections), then run the command again.\n`,
-          ),
-        );
-        return EXIT.failed;
-      }
     }
     throw error;
   }

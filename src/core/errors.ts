@@ -9,11 +9,15 @@ export type PaperboyErrorCode =
   | 'database_too_new'
   | 'database_busy'
   | 'database_unreachable'
+  | 'database_refused'
   | 'lease_lost'
   // arXiv (issue 12): the service could not be reached, sent what is not its format, or refused the request.
   | 'arxiv_unavailable'
   | 'arxiv_unparsable'
   | 'arxiv_rejected'
+  // OpenAlex and Semantic Scholar: the service kept failing after retries, or refused the request or the key.
+  | 'scholarly_unavailable'
+  | 'scholarly_rejected'
   | 'usage';
 
 /**

@@ -28,8 +28,16 @@ export interface ArxivClientOptions {
   maxRetryAfterMs?: number;
   /** The first back-off wait, doubled at each retry (default 5 s). */
   backoffMs?: number;
+  /** The largest answer read, in bytes (default {@link ARXIV_MAX_ANSWER_BYTES}); a larger one is a failure. */
+  maxAnswerBytes?: number;
   log?: (line: string) => void;
 }
+
+/**
+ * The largest answer read from arXiv (README, "Limits"): a daily listing of every cs category or an OAI-PMH page
+ * of 1,000 records is a few MB. An answer past it is cut off there, never held whole.
+ */
+export const ARXIV_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /** Ids per API request (the issue's bound; the API itself allows 2,000 results a call). */
 export const API_IDS_PER_REQUEST = 100;
@@ -74,6 +82,7 @@ export function createArxivClient(options: ArxivClientOptions) {
   const retries = options.retries ?? 3;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const backoffMs = options.backoffMs ?? 5_000;
+  const maxAnswerBytes = options.maxAnswerBytes ?? ARXIV_MAX_ANSWER_BYTES;
   const userAgent = userAgentOf(options.version ?? PAPERBOY_VERSION, options.contact);
   const log = options.log ?? (() => {});
 
@@ -86,7 +95,11 @@ export function createArxivClient(options: ArxivClientOptions) {
           headers: { 'User-Agent': userAgent, Accept: 'application/atom+xml, application/xml, text/xml' },
           signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         });
-        const body = await response.text();
+        const body = await readCapped(response, maxAnswerBytes);
+        if (body === undefined) {
+          // Not worth a retry: the same URL gives the same answer, and the next one waits its turn anyway.
+          return { failure: `the answer is larger than ${maxAnswerBytes / 1024 ** 2} MiB`, final: true };
+        }
         if (response.ok || response.status === 400) return { body };
         const failure = `HTTP ${response.status} ${response.statusText}`.trim();
         if (response.status === 429 || response.status === 503) {
@@ -172,6 +185,36 @@ const describe = (error: unknown): string => {
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
 };
+
+/**
+ * The body of `response` as text, read chunk by chunk: undefined (and the connection cut) as soon as it passes
+ * `maxBytes`, so an answer of a GB, or one that never ends, costs at most `maxBytes` of memory.
+ */
+export async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  // As `response.text()` decodes: UTF-8, a byte-order mark dropped.
+  return Buffer.concat(chunks, total)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+}
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds from `now`. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {

@@ -17,6 +17,32 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE INDEX papers_by_title_key ON papers USING hash (title_key);
    DROP INDEX paper_retitles_by_key;
    CREATE INDEX paper_retitles_by_key ON paper_retitles USING hash (old_title_key);`,
+  // Figures fetched from OpenAlex and Semantic Scholar, apart from the papers (as SQLite's paper_figures,
+  // author_figures, author_lookups and enrich_leases): writing them changes no paper's rev.
+  `CREATE TABLE paper_figures (
+     paper_id bigint NOT NULL,
+     source text NOT NULL,
+     found boolean NOT NULL,
+     citations integer,
+     by_year jsonb NOT NULL DEFAULT '[]',
+     doi text,
+     venue text,
+     tldr text,
+     fetched_at timestamptz NOT NULL,
+     PRIMARY KEY (paper_id, source)
+   );
+   CREATE TABLE author_figures (
+     name_key text NOT NULL,
+     source text NOT NULL,
+     found boolean NOT NULL,
+     h_index integer,
+     citations integer,
+     external_id text,
+     fetched_at timestamptz NOT NULL,
+     PRIMARY KEY (name_key, source)
+   );
+   CREATE TABLE author_lookups (day text PRIMARY KEY, count integer NOT NULL);
+   CREATE TABLE enrich_leases (name text PRIMARY KEY, owner text, until bigint);`,
 ];
 
 /** The advisory lock every instance takes to migrate: instances starting together migrate once. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ArxivFeedRow, ArxivState, BackfillPosition } from '../../core/arxiv/arxiv-state.ts';
-import { promised } from '../../core/store/promised.ts';
+import { promised } from './sqlite-promised.ts';
 
 interface FeedRow {
   updated: string | null;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DigestRun, DigestStore, Platform, Rhythm, Subscription } from '../../core/digest/digest-store.ts';
 import { PaperboyError } from '../../core/errors.ts';
-import { promised } from '../../core/store/promised.ts';
+import { promised } from './sqlite-promised.ts';
 
 interface SubscriptionRow {
   id: number;

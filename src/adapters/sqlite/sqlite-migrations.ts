@@ -282,4 +282,33 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX seen_events_by_time ON seen_events(seen_at);
   `,
+  // Figures fetched from OpenAlex and Semantic Scholar, apart from the papers: writing them changes no paper's rev
+  // and touches no indexed text. One row per paper and source (found = 0: the service does not know the paper);
+  // author figures cached by folded name; the daily count of OpenAlex author look-ups; the enrichment lease.
+  `
+  CREATE TABLE paper_figures (
+    paper_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    citations INTEGER,
+    by_year TEXT NOT NULL DEFAULT '[]',
+    doi TEXT,
+    venue TEXT,
+    tldr TEXT,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, source)
+  ) WITHOUT ROWID;
+  CREATE TABLE author_figures (
+    name_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    h_index INTEGER,
+    citations INTEGER,
+    external_id TEXT,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (name_key, source)
+  ) WITHOUT ROWID;
+  CREATE TABLE author_lookups (day TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE enrich_leases (name TEXT PRIMARY KEY, owner TEXT, until INTEGER) WITHOUT ROWID;
+  `,
 ];

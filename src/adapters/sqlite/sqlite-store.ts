@@ -6,7 +6,7 @@ import type { ArxivEntry, ArxivSource } from '../../core/arxiv/arxiv-entry.ts';
 import { PaperboyError } from '../../core/errors.ts';
 import type { Profile } from '../../core/profile/profile-schema.ts';
 import { applyArxivPaper, toArxivPaper } from '../../core/store/arxiv-paper.ts';
-import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from '../../core/store/busy.ts';
+import { CLI_BUSY_TIMEOUT_MS } from '../../core/store/busy.ts';
 import { toArxivKey, toDoiKey, toPaperKey, toProfileKey, withArxivKey } from '../../core/store/identity.ts';
 import { mergePaper } from '../../core/store/merge-paper.ts';
 import type {
@@ -20,8 +20,10 @@ import type {
   StoredPaper,
   StoredProfile,
 } from '../../core/store/paper-store.ts';
-import { promised } from '../../core/store/promised.ts';
+import { fromSqliteError, isSqliteBusy } from './sqlite-errors.ts';
+import { checkSqliteFile } from './sqlite-file-check.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
+import { promised } from './sqlite-promised.ts';
 import { createSqliteReadingList } from './sqlite-reading-list.ts';
 
 interface PaperRow {
@@ -121,7 +123,7 @@ export interface SqliteStoreOptions {
   /** Open without writing (no migrations): for readers beside a writer. Defaults to false. */
   readonly?: boolean;
   /**
-   * How long one call waits for another process's write lock before failing with SQLITE_BUSY (default
+   * How long one call waits for another process's write lock before failing with `database_busy` (default
    * {@link CLI_BUSY_TIMEOUT_MS}). The wait blocks the thread: the bot keeps it short and retries on a timer
    * (`whenNotBusy`).
    */
@@ -159,15 +161,21 @@ export function createSqliteStore(
   options: SqliteStoreOptions = {},
 ): PaperStore & { db: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  checkSqliteFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
-  db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
-  if (!options.readonly) {
-    // WAL lets a running bot read while `paperboy ingest` writes from another process. On a database that is
-    // WAL already and up to date, opening takes no write lock, so it never waits for someone else's import.
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+  try {
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+    if (!options.readonly) {
+      // WAL lets a running bot read while `paperboy ingest` writes from another process. On a database that is
+      // WAL already and up to date, opening takes no write lock, so it never waits for someone else's import.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+  } catch (error) {
+    db.close();
+    throw fromSqliteError(error);
   }
   db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? CLI_BUSY_TIMEOUT_MS))}`);
 
@@ -525,7 +533,7 @@ export function createSqliteStore(
           now.toISOString(),
         );
       } catch (error) {
-        if (!isDatabaseBusy(error)) throw error;
+        if (!isSqliteBusy(error)) throw error;
       }
       return ref;
     },

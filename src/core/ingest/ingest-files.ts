@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { isPaperboyError } from '../errors.ts';
+import { isPaperboyError, PaperboyError } from '../errors.ts';
 import { parseProfile } from '../profile/parse-profile.ts';
 import type { ParseMessage } from '../profile/profile-schema.ts';
 import { type BusyRetryOptions, isDatabaseBusy, whenNotBusy } from '../store/busy.ts';
 import type { PaperInput, PaperStore, SaveOutcome } from '../store/paper-store.ts';
+import { boundedLines, RECORD_FILE_LIMITS, type RecordFileLimits } from './bounded-lines.ts';
 import { createSummaryBuilder, type FileReport, type IngestSummary, statusOf } from './ingest-summary.ts';
 import { PaperRecordSchema, toPaperInput } from './paper-record.ts';
 
@@ -25,9 +25,15 @@ export interface IngestOptions {
   busy?: BusyRetryOptions;
   /** Once aborted, no further file is started; the files done are committed (a stopping `paperboy ingest`). */
   signal?: AbortSignal;
+  /** Bounds on a record file (default {@link RECORD_FILE_LIMITS}); smaller in tests. */
+  recordLimits?: RecordFileLimits;
+  /** The largest profile page read, in bytes (default {@link PAGE_MAX_BYTES}). */
+  pageMaxBytes?: number;
 }
 
 const RECORDS = /\.jsonl(\.gz)?$/i;
+/** The largest profile page read (README, "Limits"): hundreds of times a long profile's few hundred KB. */
+export const PAGE_MAX_BYTES = 16 * 1024 ** 2;
 const PAGES = /\.txt$/i;
 const BATCH = 2000;
 
@@ -193,10 +199,18 @@ const failed = (path: string, error: unknown): FileOutcome => {
  */
 export async function ingestProfileFile(
   path: string,
-  { store, clock, busy }: IngestOptions,
+  { store, clock, busy, pageMaxBytes = PAGE_MAX_BYTES }: IngestOptions,
   beforeWrite?: () => Promise<void>,
 ): Promise<FileOutcome> {
   try {
+    // Sized before it is read: a page of hundreds of MB would cost the read, the hash and the parse every
+    // time it changes, and a running bot's watcher does that between two chat answers.
+    const size = statSync(path).size;
+    if (size > pageMaxBytes)
+      throw new PaperboyError(
+        'file_unreadable',
+        `${path}: ${Math.round((size / 1024 ** 2) * 10) / 10} MiB is too large for a profile page (at most ${pageMaxBytes / 1024 ** 2} MiB; the sample page is 25 KB). Split it, or check that it is a profile page.`,
+      );
     const bytes = readFileSync(path);
     const contentHash = createHash('sha1').update(bytes).digest('hex');
     const { profile, warnings } = parseProfile(bytes.toString('utf8'), path);
@@ -218,7 +232,10 @@ export async function ingestProfileFile(
 }
 
 /** Streams a JSON Lines corpus file into the store in one transaction; bad lines are reported and skipped. */
-export async function ingestRecordFile(path: string, { store, clock, busy }: IngestOptions): Promise<FileOutcome> {
+export async function ingestRecordFile(
+  path: string,
+  { store, clock, busy, recordLimits }: IngestOptions,
+): Promise<FileOutcome> {
   const messages: ParseMessage[] = [];
   const papers = new Map<number, SaveOutcome>();
   let batch: PaperInput[] = [];
@@ -229,10 +246,12 @@ export async function ingestRecordFile(path: string, { store, clock, busy }: Ing
     batch = [];
   };
   await whenNotBusy(() => store.begin(), busy);
+  const input = createReadStream(path);
   try {
-    const input = createReadStream(path);
+    // Read as bytes with bounds, not through readline: a line with no end (a gzip bomb of zeros, a 600 MB line)
+    // grew one string until `RangeError: Invalid string length` killed the process, naming no file.
     const stream = path.toLowerCase().endsWith('.gz') ? input.pipe(createGunzip()) : input;
-    for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+    for await (const line of boundedLines(stream, path, recordLimits)) {
       lineNumber++;
       if (line.trim() === '') continue;
       const problem = readRecord(line, batch);
@@ -254,6 +273,8 @@ export async function ingestRecordFile(path: string, { store, clock, busy }: Ing
   } catch (error) {
     await store.rollback();
     return failed(path, error);
+  } finally {
+    input.destroy();
   }
   return { report: { path, status: statusOf(messages), papers: papers.size, messages }, papers };
 }

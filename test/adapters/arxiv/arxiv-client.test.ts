@@ -182,6 +182,29 @@ describe('the polite arXiv client', () => {
   });
 });
 
+describe('answers past the size bound', () => {
+  it('R8: an answer that never ends is cut off at 32 MiB, fails at once naming the bound, and is not asked again', async () => {
+    const time = fakeTime();
+    arxiv.serveListing({ kind: 'endless' });
+    const client = clientOn(time, { timeoutMs: 60_000 });
+    const started = Date.now();
+    const error = await client.fetchListing(['cs.CL']).catch((e: unknown) => e);
+    expect(isPaperboyError(error, 'arxiv_unavailable')).toBe(true);
+    expect(String(error)).toMatch(/the answer is larger than 32 MiB \(after 1 try\)/);
+    expect(arxiv.requests).toHaveLength(1);
+    // Read as it came, not for a minute's timeout.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('an answer under the bound reads as before; one over a lowered bound fails', async () => {
+    const time = fakeTime();
+    const client = clientOn(time, { maxAnswerBytes: 1024 * 1024 });
+    expect((await client.fetchListing(['cs.CL'])).entries.length).toBeGreaterThan(0);
+    const small = clientOn(time, { maxAnswerBytes: 100 });
+    await expect(small.fetchListing(['cs.CL'])).rejects.toThrow(/larger than/);
+  });
+});
+
 describe('helpers', () => {
   it('maps categories to OAI sets', () => {
     expect(oaiSetOf('cs.CL')).toBe('cs:cs:CL');
