@@ -184,7 +184,8 @@ function checkRanking(oracle: Oracle, text: string, hits: SearchHit[], expected:
 }
 
 function describeCorpus(name: string, load: (store: PaperStore) => Promise<void> | void, runs: number) {
-  describe(`the fast search agrees with the brute-force oracle (${name})`, () => {
+  // Hundreds of queries, each against a scan of every paper: minutes on a loaded machine.
+  describe(`the fast search agrees with the brute-force oracle (${name})`, { timeout: 300_000 }, () => {
     let store: ReturnType<typeof createSqliteStore>;
     let search: Search;
     let oracle: Oracle;
