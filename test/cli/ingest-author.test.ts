@@ -14,7 +14,16 @@ describe('paperboy ingest and author', () => {
     expect(ingest.code).toBe(0);
     const summary = JSON.parse(ingest.stdout);
     expect(summary.files[0]).toMatchObject({ status: 'ok', profile: 'Zac Hatfield-Dodds', papers: 18, messages: [] });
-    expect(summary.totals).toEqual({ profiles: 1, papers: 18, newPapers: 18, updatedPapers: 0, unchangedPapers: 0 });
+    expect(summary.totals).toEqual({
+      profiles: 1,
+      papers: 18,
+      newPapers: 18,
+      updatedPapers: 0,
+      unchangedPapers: 0,
+      records: 18,
+      merged: 0,
+      announced: 18,
+    });
 
     const author = await runPaperboy(['author', 'Zac Hatfield-Dodds', '--json', '--db', db]);
     expect(author.code).toBe(0);

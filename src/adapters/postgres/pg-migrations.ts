@@ -43,6 +43,36 @@ export const PG_MIGRATIONS: readonly string[] = [
    );
    CREATE TABLE author_lookups (day text PRIMARY KEY, count integer NOT NULL);
    CREATE TABLE enrich_leases (name text PRIMARY KEY, owner text, until bigint);`,
+  // For you (taste): as SQLite's migration of the same name (sqlite-migrations.ts, docs/foryou.md).
+  `CREATE TABLE taste_signals (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     owner_kind text NOT NULL,
+     platform text NOT NULL,
+     space text NOT NULL,
+     owner text NOT NULL,
+     actor text NOT NULL,
+     paper_id bigint NOT NULL,
+     source text NOT NULL,
+     created_at text COLLATE "C" NOT NULL,
+     UNIQUE (owner_kind, platform, space, owner, actor, paper_id, source)
+   );
+   CREATE INDEX taste_signals_by_actor ON taste_signals (platform, space, actor);
+   CREATE TABLE posted_papers (
+     platform text NOT NULL,
+     channel text NOT NULL,
+     message_id text NOT NULL,
+     space text NOT NULL,
+     paper_id bigint NOT NULL,
+     posted_at text NOT NULL,
+     PRIMARY KEY (platform, channel, message_id)
+   );
+   CREATE TABLE paper_features (paper_id bigint PRIMARY KEY, features bytea NOT NULL);
+   CREATE TABLE feature_frequencies (
+     id integer PRIMARY KEY CHECK (id = 1),
+     docs bigint NOT NULL,
+     df bytea NOT NULL,
+     rev bigint NOT NULL
+   );`,
 ];
 
 /** The advisory lock every instance takes to migrate: instances starting together migrate once. */

@@ -311,4 +311,41 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE author_lookups (day TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE enrich_leases (name TEXT PRIMARY KEY, owner TEXT, until INTEGER) WITHOUT ROWID;
   `,
+  // For you (taste): signals per person and per channel, keyed as reading lists key people; the single-paper
+  // messages Paperboy posted (reactions on them are signals); each paper's text features (hashed words and
+  // two-word phrases) and the document frequencies over them, kept up to a rev (docs/foryou.md).
+  `
+  CREATE TABLE taste_signals (
+    id INTEGER PRIMARY KEY,
+    owner_kind TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    space TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (owner_kind, platform, space, owner, actor, paper_id, source)
+  );
+  CREATE INDEX taste_signals_by_actor ON taste_signals(platform, space, actor);
+  CREATE TABLE posted_papers (
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    space TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    posted_at TEXT NOT NULL,
+    PRIMARY KEY (platform, channel, message_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE paper_features (
+    paper_id INTEGER PRIMARY KEY,
+    features BLOB NOT NULL
+  );
+  CREATE TABLE feature_frequencies (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    docs INTEGER NOT NULL,
+    df BLOB NOT NULL,
+    rev INTEGER NOT NULL
+  );
+  `,
 ];

@@ -26,6 +26,11 @@ export interface PaperInput {
   arxivVersion?: number | null;
   doi?: string | null;
   journalRef?: string | null;
+  /**
+   * Whether a paper new to the index reaches digests (default true). Ingest stores old corpus records with false
+   * (docs/digests.md, "What new means"); set once, when the paper is first stored.
+   */
+  announce?: boolean;
 }
 
 export interface StoredPaper extends PaperInput {
@@ -42,7 +47,8 @@ export interface StoredPaper extends PaperInput {
   journalRef: string | null;
   /**
    * False for papers that must never reach a digest, preview or watch: arXiv replacements of papers we never
-   * had, `arxiv add` lookups and backfills. Profile pages and corpus records are announced.
+   * had, `arxiv add` lookups and backfills, corpus records not dated in the days before their import. Profile
+   * pages are announced.
    */
   announce: boolean;
 }
