@@ -4,6 +4,7 @@ import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
+import { createLookupLimiter } from '../links/lookup-limits.ts';
 import type { PaperRef } from '../links/recognise-links.ts';
 import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
@@ -27,6 +28,8 @@ export interface ChatOptions {
   arxiv?: ArxivLookup | undefined;
   /** Told when arXiv could not be reached for a pasted link (the answer says the paper is not in the index). */
   onLookupError?: ((error: unknown) => void) | undefined;
+  /** Bounds on pending arXiv look-ups, per person and in all (default {@link LOOKUP_LIMITS}). */
+  lookupLimits?: { perPerson: number; total: number };
 }
 
 /** How a message came: a mention reads links in running text as a lookup (see `toIntent`). */
@@ -50,7 +53,11 @@ export function createChat({
   clock = () => new Date(),
   arxiv,
   onLookupError,
+  lookupLimits,
 }: ChatOptions) {
+  const limiter = createLookupLimiter(lookupLimits);
+  /** Whose look-ups these are, for the per-person bound. */
+  const requesterOf = (place: ReaderPlace) => `${place.platform}:${place.space ?? ''}:${place.user}`;
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
   const profileNames = async () => {
@@ -92,6 +99,7 @@ export function createChat({
     };
     if (result.didYouMean) reply.didYouMean = result.didYouMean;
     if (result.relaxed) reply.relaxed = true;
+    if (result.wordsLeftOut.length) reply.wordsLeftOut = result.wordsLeftOut;
     return reply;
   }
 
@@ -174,9 +182,17 @@ export function createChat({
     }
   };
 
-  async function answerLinks(refs: readonly PaperRef[]): Promise<Reply> {
+  async function answerLinks(refs: readonly PaperRef[], place: ReaderPlace = TERMINAL_CONTEXT): Promise<Reply> {
     // Only as many looked up on arXiv as an answer shows cards.
-    const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError, maxLookups: LINK_CARDS });
+    const resolved = await resolveRefs(refs, {
+      store,
+      arxiv,
+      clock,
+      onLookupError,
+      maxLookups: LINK_CARDS,
+      limiter,
+      requester: requesterOf(place),
+    });
     return guard(() => links(refs, resolved));
   }
 
@@ -205,7 +221,7 @@ export function createChat({
           throw error;
         });
       }
-      return intent.type === 'links' ? answerLinks(intent.refs) : guard(() => run(intent, context));
+      return intent.type === 'links' ? answerLinks(intent.refs, context) : guard(() => run(intent, context));
     },
 
     /** True when {@link answer} may wait on arXiv for this text: adapters with a deadline defer first. */
@@ -222,8 +238,18 @@ export function createChat({
     answerLinks,
 
     /** Each ref with the card of its paper (looked up on arXiv when configured), or null: Slack unfurls. */
-    cardsFor: async (refs: readonly PaperRef[]): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
-      const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
+    cardsFor: async (
+      refs: readonly PaperRef[],
+      place?: ReaderPlace,
+    ): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
+      const resolved = await resolveRefs(refs, {
+        store,
+        arxiv,
+        clock,
+        onLookupError,
+        limiter,
+        requester: place ? requesterOf(place) : 'unfurls',
+      });
       const cards: { ref: PaperRef; card: PaperCard | null }[] = [];
       for (const r of resolved)
         cards.push({ ref: r.ref, card: r.paperId === null ? null : ((await toCards([r.paperId], store))[0] ?? null) });
