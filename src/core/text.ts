@@ -77,3 +77,10 @@ const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u
  */
 export const toPrintable = (text: string): string =>
   text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '').replace(INVISIBLE, '');
+
+/**
+ * A count with its noun, singular for one: `1 profile`, `2 profiles`, `18,000 papers` (digits grouped).
+ * @example countOf(1, 'profile') // '1 profile'
+ */
+export const countOf = (n: number, noun: string, plural = `${noun}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
