@@ -1,6 +1,7 @@
 import type { ArxivEntry, ArxivSaveCounts, ArxivSource } from '../arxiv/arxiv-entry.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 import type { ReadingListStore } from '../reading/reading-list-store.ts';
+import type { AuthorIndex } from './author-index.ts';
 
 /** A paper as Paperboy stores it, whatever source it came from (a profile page or a corpus record). */
 export interface PaperInput {
@@ -156,5 +157,7 @@ export interface PaperStore {
   profileCount(): Promise<number>;
   /** People's saved papers (`/save`, `/saved`). */
   readingList: ReadingListStore;
+  /** Every name listed on a paper, kept with the papers (author cards, `/follow`). */
+  authors: AuthorIndex;
   close(): Promise<void>;
 }
