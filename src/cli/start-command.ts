@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Logger } from '@slack/bolt';
 import { startDiscord } from '../adapters/discord/discord-client.ts';
-import { createLogger } from '../adapters/logger.ts';
+import { createLogger, type PaperboyLogger } from '../adapters/logger.ts';
 import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
@@ -81,7 +80,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       logger.warn(
         `the profiles folder ${profiles} does not exist: no pages are loaded until it does. Set PAPERBOY_PROFILES or --profiles to the folder of profile pages.`,
       );
-    // arXiv (issue 12): with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
+    // arXiv: with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
     // so its papers reach them; a failure is logged and leaves the digests to go out as usual.
     // On PostgreSQL the arXiv sync and the folder watcher run on one instance at a time: the one holding the
     // lock, asked again at each tick, so another takes over when the holder dies (docs/instances.md).
@@ -287,7 +286,7 @@ async function servePlatforms(
   chat: Chat,
   config: Config,
   io: CliIo,
-  logger: Logger,
+  logger: PaperboyLogger,
   expectSlow: () => boolean,
   readiness: Readiness,
   /** Slack events already taken by any instance on the store. */
