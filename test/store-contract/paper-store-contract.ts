@@ -534,6 +534,43 @@ export function describePaperStoreContract(name: string, open: OpenStore): void 
       });
     });
 
+    describe('author index', () => {
+      it('indexes every listed name with the paper, folds case and accents, follows updates and arXiv entries', async () => {
+        await store.begin();
+        const saved = await store.savePapers(
+          [
+            record(1, { title: 'One', authors: ['José Müller', 'Ann Lee'], arxivId: '2401.00001' }),
+            record(2, { title: 'Two', authors: ['Jose Muller', 'Bo Lee'] }),
+            record(3, { title: 'Three', authors: ['Cy Lee'] }),
+          ],
+          now,
+        );
+        await store.commit();
+        const [one, two] = [...saved.keys()];
+        expect(await store.authors.find('jose muller')).toEqual({ name: 'José Müller', key: 'jose muller', papers: 2 });
+        expect((await store.authors.paperIds('jose muller')).sort((a, b) => a - b)).toEqual([one, two]);
+        expect(await store.authors.find('nobody here')).toBeUndefined();
+        const lees = await store.authors.candidates({ surname: 'lee', surnamePrefix: 'lee', initial: '' }, 10);
+        expect(lees.map((c) => c.name).sort()).toEqual(['Ann Lee', 'Bo Lee', 'Cy Lee']);
+        const prefixed = await store.authors.candidates(
+          { surname: 'x', surnamePrefix: 'x', initial: 'x', keyPrefix: 'jo' },
+          10,
+        );
+        expect(prefixed.map((c) => c.key)).toEqual(['jose muller']);
+        // A longer author list replaces the stored one: the new name is indexed, the paper keeps its listings.
+        await store.begin();
+        await store.savePapers(
+          [record(1, { title: 'One', authors: ['José Müller', 'Ann Lee', 'Dee Fox'], arxivId: '2401.00001' })],
+          now,
+        );
+        await store.commit();
+        expect(await store.authors.paperIds('dee fox')).toEqual([one]);
+        expect(await store.authors.find('ann lee')).toMatchObject({ papers: 1 });
+        await store.saveArxivEntries([arxivEntry(7, { authors: ['Eve Ng'] })], 'listing', now);
+        expect(await store.authors.find('eve ng')).toMatchObject({ name: 'Eve Ng', papers: 1 });
+      });
+    });
+
     describe('saved queries', () => {
       it('keeps a query under a short reference: the same query, the same reference', async () => {
         const query = 'papers on reward hacking by "Deep Ganguli" since 2023 '.repeat(5);

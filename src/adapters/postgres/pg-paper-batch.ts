@@ -1,6 +1,8 @@
+import { toAuthorRows } from '../../core/store/author-index.ts';
 import { toPaperKey } from '../../core/store/identity.ts';
 import type { PaperInput, StoredPaper } from '../../core/store/paper-store.ts';
 import type { PaperTable } from '../../core/store/paper-writes.ts';
+import { authorIndexStatements } from './pg-migrations.ts';
 import { PAPER_COLUMNS, type PgPaperRow, paperValues, toStoredPaper, withInput } from './pg-paper-rows.ts';
 import type { Counters, PgQuery, Statement } from './pg-write.ts';
 
@@ -12,7 +14,7 @@ import type { Counters, PgQuery, Statement } from './pg-write.ts';
  * and rev for the same calls.
  */
 export interface PaperBatch extends PaperTable {
-  /** The statements that write what changed (papers and retitles), to run with the counters. */
+  /** The statements that write what changed (papers, their author index rows, retitles), to run with the counters. */
   statements(): Statement[];
 }
 
@@ -168,6 +170,20 @@ export async function loadPaperBatch(
           values: columns(updated),
         });
       }
+      // The author index follows every paper written (sqlite-store.ts, `indexAuthors`). The statements share one
+      // snapshot (`runTogether`), so an updated paper loses only the names it no longer lists.
+      const written = [...inserted, ...updated].map((id) => papers.get(id) as StoredPaper);
+      if (updated.size > 0) {
+        const kept = [...updated].flatMap((id) =>
+          toAuthorRows(papers.get(id) as StoredPaper).map((row) => ({ id, key: row.key })),
+        );
+        out.push({
+          text: `DELETE FROM paper_authors l WHERE l.paper_id = ANY($1::bigint[])
+                 AND (l.name_key, l.paper_id) NOT IN (SELECT * FROM unnest($2::text[], $3::bigint[]))`,
+          values: [[...updated], kept.map((k) => k.key), kept.map((k) => k.id)],
+        });
+      }
+      out.push(...authorIndexStatements(written));
       if (retitles.length > 0) {
         out.push({
           text: `INSERT INTO paper_retitles (rev, paper_id, old_title, old_title_key)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { toArxivPaper } from '../../core/store/arxiv-paper.ts';
+import type { AuthorName } from '../../core/store/author-index.ts';
 import { toArxivKey, toDoiKey, toProfileKey, withArxivKey } from '../../core/store/identity.ts';
 import type { PaperStore, ProfileSaveResult, StoredPaper } from '../../core/store/paper-store.ts';
 import { saveArxivEntries, savePapers, saveProfilePapers, toProfilePaper } from '../../core/store/paper-writes.ts';
@@ -50,6 +51,9 @@ const PROFILE_LINKS = `
 const PROFILE_FOR_WRITE = `SELECT json_build_object('profile', (${PROFILE_LINKS}), 'nextId',
   CASE WHEN NOT EXISTS (SELECT 1 FROM profiles WHERE name_key = $1)
     THEN nextval(pg_get_serial_sequence('profiles', 'id')) END)`;
+
+// Keys are folded to letters, digits and spaces, but a prefix is matched literally all the same.
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The paper store on PostgreSQL, with the semantics of the SQLite store (sqlite-store.ts) method for method; the
@@ -277,6 +281,42 @@ export function createPgPaperStore(session: PgSession): PaperStore {
       )) ?? { profiles: 0, papers: 0 },
     profileCount: async () => (await one<{ n: number }>('SELECT count(*)::int AS n FROM profiles'))?.n ?? 0,
     readingList: createPgReadingList(session),
+    authors: {
+      find: async (key) => {
+        const row = await one<AuthorName>(
+          `SELECT name, name_key AS key,
+             (SELECT count(*)::int FROM paper_authors l WHERE l.name_key = n.name_key) AS papers
+           FROM author_names n WHERE name_key = $1`,
+          [key],
+        );
+        return row && row.papers > 0 ? row : undefined;
+      },
+      paperIds: async (key) =>
+        (await read<{ id: string }>('SELECT paper_id AS id FROM paper_authors WHERE name_key = $1', [key])).rows.map(
+          (r) => Number(r.id),
+        ),
+      candidates: async (probe, limit) => {
+        const { rows } = await read<AuthorName>(
+          `SELECT name, key, (SELECT count(*)::int FROM paper_authors l WHERE l.name_key = c.key) AS papers FROM (
+             (SELECT name, name_key AS key FROM author_names WHERE surname_key = $1 LIMIT $2)
+             UNION
+             (SELECT name, name_key AS key FROM author_names
+               WHERE surname_key LIKE $3 || '%' AND name_key LIKE $4 || '%' LIMIT $2)
+             UNION
+             (SELECT name, name_key AS key FROM author_names
+               WHERE $5::text IS NOT NULL AND name_key LIKE $5 || '%' LIMIT $2)
+           ) c`,
+          [
+            probe.surname,
+            limit,
+            escapeLike(probe.surnamePrefix),
+            escapeLike(probe.initial),
+            probe.keyPrefix === undefined ? null : escapeLike(probe.keyPrefix),
+          ],
+        );
+        return rows.filter((r) => r.papers > 0);
+      },
+    },
     close: async () => {
       if (closed) return;
       closed = true;

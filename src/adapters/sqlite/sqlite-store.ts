@@ -6,6 +6,8 @@ import type { ArxivEntry, ArxivSource } from '../../core/arxiv/arxiv-entry.ts';
 import { PaperboyError } from '../../core/errors.ts';
 import type { Profile } from '../../core/profile/profile-schema.ts';
 import { toArxivPaper } from '../../core/store/arxiv-paper.ts';
+import type { AuthorIndex } from '../../core/store/author-index.ts';
+import { type AuthorName, toAuthorRows } from '../../core/store/author-index.ts';
 import { CLI_BUSY_TIMEOUT_MS } from '../../core/store/busy.ts';
 import { toArxivKey, toDoiKey, toPaperKey, toProfileKey } from '../../core/store/identity.ts';
 import type {
@@ -262,6 +264,22 @@ export function createSqliteStore(
     return retitles.byKey;
   }
 
+  // The author index follows every paper write (docs/authors.md); statements prepared on first use, as a read-only
+  // store may open a database older than the tables.
+  function indexAuthors(id: number, paper: PaperInput, replace: boolean): void {
+    if (replace) prepared<[number]>('DELETE FROM paper_authors WHERE paper_id = ?').run(id);
+    const addName = prepared<[string, string, string]>(
+      'INSERT OR IGNORE INTO author_names (name_key, name, surname_key) VALUES (?, ?, ?)',
+    );
+    const addListing = prepared<[string, number]>(
+      'INSERT OR IGNORE INTO paper_authors (name_key, paper_id) VALUES (?, ?)',
+    );
+    for (const row of toAuthorRows(paper)) {
+      addName.run(row.key, row.name, row.surname);
+      addListing.run(row.key, id);
+    }
+  }
+
   function insert(paper: PaperInput, now: string, announce: boolean, also: string[] = []): number {
     const info = insertPaper.run({
       ...paperParams(paper),
@@ -272,7 +290,9 @@ export function createSqliteStore(
       also_categories: JSON.stringify(also),
       announce: announce ? 1 : 0,
     });
-    return Number(info.lastInsertRowid);
+    const id = Number(info.lastInsertRowid);
+    indexAuthors(id, paper, false);
+    return id;
   }
 
   function update(id: number, paper: PaperInput, alsoCategories: string[]): void {
@@ -283,6 +303,7 @@ export function createSqliteStore(
       id,
       rev: bump('rev'),
     });
+    indexAuthors(id, paper, true);
   }
 
   const announcePaper = db.prepare<[number, number, number]>(
@@ -473,6 +494,47 @@ export function createSqliteStore(
       ).get() as { profiles: number; papers: number },
     profileCount: () => prepared<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
     readingList: createSqliteReadingList(db),
+    authors: promised<AuthorIndex>({
+      find: (key) => {
+        const row = prepared<[string], AuthorName>(
+          `SELECT name, name_key AS key, (SELECT count(*) FROM paper_authors l WHERE l.name_key = n.name_key) AS papers
+             FROM author_names n WHERE name_key = ?`,
+        ).get(key);
+        return row && row.papers > 0 ? row : undefined;
+      },
+      paperIds: (key) =>
+        prepared<[string], { id: number }>('SELECT paper_id AS id FROM paper_authors WHERE name_key = ?')
+          .all(key)
+          .map((r) => r.id),
+      candidates: (probe, limit) => {
+        const end = (prefix: string) => `${prefix}\u{10FFFF}`;
+        const prefix = probe.keyPrefix ?? null;
+        const rows = prepared<unknown[], AuthorName>(
+          `SELECT name, key, (SELECT count(*) FROM paper_authors l WHERE l.name_key = c.key) AS papers FROM (
+             SELECT * FROM (SELECT name, name_key AS key FROM author_names WHERE surname_key = ? LIMIT ?)
+             UNION
+             SELECT * FROM (SELECT name, name_key AS key FROM author_names
+               WHERE surname_key >= ? AND surname_key < ? AND name_key >= ? AND name_key < ? LIMIT ?)
+             UNION
+             SELECT * FROM (SELECT name, name_key AS key FROM author_names
+               WHERE ? IS NOT NULL AND name_key >= ? AND name_key < ? LIMIT ?)
+           ) c`,
+        ).all(
+          probe.surname,
+          limit,
+          probe.surnamePrefix,
+          end(probe.surnamePrefix),
+          probe.initial,
+          end(probe.initial),
+          limit,
+          prefix,
+          prefix ?? '',
+          end(prefix ?? ''),
+          limit,
+        );
+        return rows.filter((r) => r.papers > 0);
+      },
+    }),
     close: () => db.close(),
   });
   return { ...store, db };
@@ -496,6 +558,15 @@ export function migrate(db: Database.Database, target = MIGRATIONS.length): void
     return version;
   };
   if (versionOf() >= target) return;
+  // The author index migration fills its tables with the same keys the store writes.
+  db.function('paperboy_author_key', { deterministic: true }, (name: unknown) => {
+    const [row] = toAuthorRows({ authors: [String(name)] });
+    return row?.key ?? '';
+  });
+  db.function('paperboy_surname_key', { deterministic: true }, (name: unknown) => {
+    const [row] = toAuthorRows({ authors: [String(name)] });
+    return row?.surname ?? '';
+  });
   // SQLite's recipe for rebuilding a table (migration 9) turns foreign keys off, a pragma that only works outside
   // a transaction. The rebuild keeps every paper id, so no reference breaks (the upgrade test checks them).
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;

@@ -39,7 +39,7 @@ export function savePaper(
 ): { id: number; outcome: SaveOutcome } {
   const paper = withArxivKey(clean(incoming));
   const stored = table.find(paper);
-  if (!stored) return { id: table.insert(paper, now, true), outcome: 'new' };
+  if (!stored) return { id: table.insert(paper, now, paper.announce ?? true), outcome: 'new' };
   const merged = mergePaper(stored, paper);
   const kept = merged ?? stored;
   const known = new Set([kept.category, kept.categoryFull, ...stored.alsoCategories]);
