@@ -16,6 +16,7 @@ import {
   type Reply,
   type Segment,
 } from '../../core/commands/reply.ts';
+import { citationsText } from '../../core/enrich/card-figures.ts';
 import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
@@ -112,13 +113,19 @@ export const linksLine = (card: PaperCard): string =>
 
 /** The date · category · code line of a card. */
 export const factsLine = (card: PaperCard): string =>
-  [discordField(card.date, 40), discordField(card.category ?? '—', 80), card.hasCode ? '💻 code' : undefined]
+  [
+    discordField(card.date, 40),
+    discordField(card.category ?? '—', 80),
+    card.hasCode ? '💻 code' : undefined,
+    card.citations ? discordField(citationsText(card.citations), 80) : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
 
 function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
   const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
   const head = [
+    card.tldr ? `**TL;DR** ${discordField(card.tldr, 400)}` : '',
     discordField(authors || 'no authors listed', 300),
     card.affiliations.length ? `*${discordField(card.affiliations.join(', '), 200)}*` : '',
     factsLine(card),
