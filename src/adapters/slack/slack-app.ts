@@ -133,10 +133,19 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     }
   };
 
+  // Slack redelivers an event it thinks was not acknowledged, maybe to another instance behind the load balancer;
+  // and a signed request replayed within Slack's 5 minutes passes the signature check. Event ids and the
+  // trigger ids of slash commands and buttons (one per invocation) are taken once, across instances.
+  const firstTime = createEventDedupe(settings.events ?? createMemoryEventLedger(), logger);
+
   for (const command of SLACK_COMMANDS) {
     app.command(command, async ({ command: body, ack, respond, client }) => {
       await ack();
       const log = forRequest(logger, { platform: 'slack', command, requestId: body.trigger_id });
+      if (body.trigger_id && !(await firstTime(`slack-trigger:${body.trigger_id}`))) {
+        log.warn(`paperboy: ${command} with trigger ${body.trigger_id} received again (a replay); not run twice`);
+        return;
+      }
       const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id, space: body.team_id };
       const reply = await deliver(await answer(`${command} ${body.text}`, context, log), client, body.user_id);
       // A reading list is nobody else's business: no Share button on its answers.
@@ -146,8 +155,6 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     });
   }
 
-  // Slack redelivers an event it thinks was not acknowledged, maybe to another instance behind the load balancer.
-  const firstTime = createEventDedupe(settings.events ?? createMemoryEventLedger(), logger);
   app.event('app_mention', async ({ event, body, say, client }) => {
     const log = forRequest(logger, { platform: 'slack', command: 'mention', requestId: body.event_id });
     if (!(await firstTime(`slack:${body.event_id}`))) {
@@ -173,6 +180,12 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
 
   app.action(/^pb_/, async ({ ack, action, body, respond, client }) => {
     await ack();
+    // A replayed Share to channel would post the answer in the channel again.
+    const trigger = 'trigger_id' in body ? body.trigger_id : undefined;
+    if (trigger && !(await firstTime(`slack-trigger:${trigger}`))) {
+      logger.warn(`paperboy: a button press with trigger ${trigger} received again (a replay); not run twice`);
+      return;
+    }
     // Buttons carry their action in `value`; a card's overflow menu in the chosen option's value.
     const value =
       action.type === 'button' ? action.value : action.type === 'overflow' ? action.selected_option.value : undefined;
