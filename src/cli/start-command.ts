@@ -144,7 +144,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       signal: stopping.signal,
     });
     await bot.loadPages(START_BUSY_WAIT_MS);
-    const { search, index } = await openSearch({ store, text }, stores.searchPath);
+    const { search, index } = await openSearch({ store, text, citations: stores.enrichment }, stores.searchPath);
     readiness.indexReady(index);
     const chat = createChat({
       store,

@@ -4,6 +4,13 @@ import { compareText, type PaperIndex } from './paper-index.ts';
 import { isEmptyQuery, parseQuery, type SearchQuery } from './query-parser.ts';
 import { planWords, type WordPlan } from './spellings.ts';
 import type { TextIndex } from './text-index.ts';
+
+/** Where `cites:` and `sort:citations` read citation counts (the enrichment store). */
+export interface CitationCounts {
+  /** Every paper with a count, by id. */
+  citationCounts(): Promise<Map<number, number>>;
+}
+
 import { toTerms, toWords } from './tokenize.ts';
 
 export interface SearchHit {
@@ -107,7 +114,31 @@ function combinations(groups: readonly string[][], max: number): string[][] | un
  * the match, BM25), the in-memory title index (spelling alternatives, completions, filter facts) and the store
  * (papers, profiles). The rules are the contract in docs/search.md.
  */
-export function createSearch({ index, store, text }: { index: PaperIndex; store: PaperStore; text: TextIndex }) {
+export function createSearch({
+  index,
+  store,
+  text,
+  citations,
+}: {
+  index: PaperIndex;
+  store: PaperStore;
+  text: TextIndex;
+  /**
+   * Every paper's citation count for `cites:` and `sort:citations` (a service's, else the record's); without it,
+   * the records' own counts are read from the store.
+   */
+  citations?: CitationCounts | undefined;
+}) {
+  /** The counts a query needs (for `cites:` or `sort:citations`), else undefined. */
+  async function countsFor(query: SearchQuery, candidates: () => Iterable<number>) {
+    if (query.minCitations === undefined && query.sort !== 'citations') return undefined;
+    if (citations) return citations.citationCounts();
+    const counts = new Map<number, number>();
+    for (const paper of await store.getPapers([...candidates()]))
+      if (paper.citations !== null) counts.set(paper.id, paper.citations);
+    return counts;
+  }
+
   /**
    * Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner), the FTS5
    * phrases that ask for the listed names, and the papers that pass only through a profile.
@@ -163,13 +194,17 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
     ids: Iterable<number>,
     authors: Set<number> | undefined,
     skip: ReadonlySet<number>,
+    counts?: ReadonlyMap<number, number>,
   ) {
     const out: number[] = [];
+    const least = query.minCitations;
     const filtered =
       query.categories.length > 0 || query.from !== undefined || query.to !== undefined || query.hasCode !== undefined;
     const passes = filtered ? index.facts.matcher(query) : undefined;
     for (const id of ids) {
       if (skip.has(id) || (authors && !authors.has(id))) continue;
+      // Papers without a count never match `cites:`.
+      if (least !== undefined && !((counts?.get(id) ?? -1) >= least)) continue;
       if (!passes || passes(id)) out.push(id);
     }
     return out;
@@ -228,12 +263,20 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
     const skip = options.skip ?? new Set<number>();
     const filter = await authorFilter(query);
     const authors = filter?.ids;
+    const counts = await countsFor(query, () => index.facts.keys());
     const constraints = textConstraints(query);
     const groups = plans.map((p) => p.spellings);
     const dateOrder = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
     const ranking = (segments: number[][], expression: string | undefined, relaxed: boolean): Ranking => {
       const kept = segments.filter((ids) => ids.length > 0);
       const total = kept.reduce((n, ids) => n + ids.length, 0);
+      if (query.sort === 'citations') {
+        // Most cited first; papers without a count last; then newer, then lower id.
+        const ids = kept.flat();
+        const count = (id: number) => counts?.get(id) ?? -1;
+        ids.sort((a, b) => count(b) - count(a) || index.facts.lastDay(b) - index.facts.lastDay(a) || a - b);
+        return { total, segments: [{ ids, scores: new Map() }], relaxed: relaxed && total > 0 };
+      }
       if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed: relaxed && total > 0 };
       return {
         total,
@@ -250,20 +293,26 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
         const excluded = constraints.negative.length
           ? new Set(text.matchText(constraints.negative.join(' OR ')))
           : new Set();
-        const ids = keep(query, authors ?? index.facts.keys(), undefined, skip).filter((id) => !excluded.has(id));
+        const ids = keep(query, authors ?? index.facts.keys(), undefined, skip, counts).filter(
+          (id) => !excluded.has(id),
+        );
         return ranking([ids], undefined, false);
       }
       const expression = combine(positive, constraints.negative);
-      const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
+      const ids = keep(query, matchWithAuthors(expression, filter), authors, skip, counts);
       if (ids.length > 0 || options.mode === 'strict' || groups.length < 2)
-        return ranking(dateOrder ? [ids] : await tiers(ids, query, plans), expression, false);
+        return ranking(
+          dateOrder || query.sort === 'citations' ? [ids] : await tiers(ids, query, plans),
+          expression,
+          false,
+        );
     }
 
     // No paper holds every word: answer with those holding most of them (filters, phrases, exclusions still apply).
     const known = groups.filter((g) => g.length > 0);
     if (known.length === 0) return ranking([], undefined, false);
     const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...constraints.positive], constraints.negative);
-    const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
+    const ids = keep(query, matchWithAuthors(expression, filter), authors, skip, counts);
     // Words held per id in a typed array: a query of 32 common words counts a million (id, word) pairs at 191k
     // papers, which a Map took 0.4 s to do. Ids are positive integers (SQLite rowids), at most 32 words.
     const answered = idMask(ids);
@@ -408,7 +457,7 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
       const constraints = textConstraints(query);
       if (constraints.impossible) return [];
       const authors = (await authorFilter(query))?.ids;
-      const candidates = keep(query, ids, authors, new Set());
+      const candidates = keep(query, ids, authors, new Set(), await countsFor(query, () => ids));
       const positive = [...plans.map((p) => anyOf(p.spellings)), ...constraints.positive];
       if (positive.length > 0) {
         const expression = combine(positive, constraints.negative);
