@@ -15,6 +15,13 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function limitInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new InvalidArgumentError(`expected a whole number from 1 to 100, got "${value}".`);
+  return n;
+}
+
 const DB_HELP =
   'SQLite database file, even when DATABASE_URL is set (default: $DATABASE_URL, else $PAPERBOY_DB from the environment or .env, else data/paperboy.db)';
 
@@ -56,9 +63,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<paths...>', 'files or folders, read recursively')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print one JSON object with per-file results and totals')
-    .action(async (paths: string[], options: DbOptions) => {
+    .option(
+      '--announce',
+      'announce every new paper of the records in digests (default: only records dated in the 7 days before now)',
+    )
+    .action(async (paths: string[], options: DbOptions & { announce?: boolean }) => {
       const { runIngest } = await import('./ingest-command.ts');
-      return withStore(options, ({ store, searchPath }) => runIngest(paths, store, io, !!options.json, searchPath));
+      return withStore(options, ({ store, searchPath, taste }) =>
+        runIngest(paths, store, io, !!options.json, searchPath, taste, { announceAll: !!options.announce }),
+      );
     });
 
   program
@@ -100,6 +113,51 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           json: !!options.json,
         });
       });
+    });
+
+  program
+    .command('recommend')
+    .description("papers of a window ranked by a person's or a channel's taste (what they saved, liked and dismissed)")
+    .option(
+      '--user <key>',
+      "PLATFORM:SPACE:USER (slack:T…:U…, discord:GUILD:USER, discord:dm:USER) or a terminal name (default: the terminal's reader)",
+    )
+    .option('--channel <key>', "PLATFORM:SPACE:CHANNEL: the channel's taste (its Likes, Not interested and reactions)")
+    .option('--since <date>', 'first day, YYYY-MM-DD (UTC; default: 7 days before --until)')
+    .option('--until <date>', 'day after the last, YYYY-MM-DD (default: the day after the newest paper)')
+    .option('--limit <n>', 'papers to show, 1 to 100', limitInt, 10)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { for, since, until, candidates, trained, results: [ search --json result + why ] }')
+    .action(
+      async (
+        options: DbOptions & { user?: string; channel?: string; since?: string; until?: string; limit: number },
+      ) => {
+        const { runRecommend, checkRecommendFlags } = await import('./recommend-command.ts');
+        checkRecommendFlags(options);
+        return withStore(options, ({ store, taste }) =>
+          runRecommend({ ...options, json: !!options.json }, { store, taste }, io),
+        );
+      },
+    );
+
+  const saved = program.command('saved').description('reading lists');
+  saved
+    .command('import')
+    .description('import a BibTeX library (Zotero, Better BibTeX, JabRef) into a reading list and its taste')
+    .argument('<file>', 'the .bib file (at most 10 MB)')
+    .option('--user <key>', "PLATFORM:SPACE:USER or a terminal name (default: the terminal's reader)")
+    .option('--db <file>', DB_HELP)
+    .option(
+      '--json',
+      'print { user, entries, matched, added, unmatched: [ { key, title } ], errors: [ { line, message } ] }',
+    )
+    .action(async (file: string, options: DbOptions & { user?: string }) => {
+      const { runSavedImport, importReader, readBibFile } = await import('./saved-import-command.ts');
+      const reader = importReader(options.user);
+      const library = await readBibFile(file);
+      return withStore(options, ({ store, taste }) =>
+        runSavedImport(file, reader, library, { store, taste }, io, !!options.json),
+      );
     });
 
   program
@@ -277,7 +335,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (isPaperboyError(error)) {
       // Messages quote what they refused (a query, a line of a page): nothing in it may drive the terminal.
       io.stderr.write(toPrintable(`error: ${error.message}\n`));
-      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as README promises.
+      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as docs/commands.md promises.
       if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }

@@ -46,6 +46,14 @@ const START_BUSY_WAIT_MS = 30_000;
 export async function runStart(io: CliIo, flags: { db?: string; profiles?: string }): Promise<number> {
   const config = loadConfig(io.env);
   const platforms = platformsOf(config);
+  // A server (PORT set, as under the systemd unit, whose input is /dev/null) with no platform would serve
+  // nothing and stop after the health line: say so and exit 2, which the unit does not restart.
+  if (explicitPort(io.env) && !platforms.discord && !platforms.slack) {
+    throw new PaperboyError(
+      'usage',
+      'PORT is set, so start runs as a server, but no platform is configured: there is nothing to serve. Set DISCORD_TOKEN (Discord) or SLACK_BOT_TOKEN (Slack) in the environment or in .env, or unset PORT to chat in the terminal.',
+    );
+  }
   // Test knob (tests that kill an instance mid-post): a shorter digest lease.
   const lease = leaseOf(io.env);
   const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });

@@ -34,7 +34,7 @@ export interface ArxivClientOptions {
 }
 
 /**
- * The largest answer read from arXiv (README, "Limits"): a daily listing of every cs category or an OAI-PMH page
+ * The largest answer read from arXiv (docs/limits.md): a daily listing of every cs category or an OAI-PMH page
  * of 1,000 records is a few MB. An answer past it is cut off there, never held whole.
  */
 export const ARXIV_MAX_ANSWER_BYTES = 32 * 1024 * 1024;

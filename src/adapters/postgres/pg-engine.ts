@@ -10,6 +10,7 @@ import { createPgInstanceLocks } from './pg-instance-locks.ts';
 import { migratePg, PG_MIGRATIONS, pgSchemaVersion } from './pg-migrations.ts';
 import { createPgPaperStore } from './pg-paper-store.ts';
 import { createPgSession, type PgSession } from './pg-session.ts';
+import { createPgTaste } from './pg-taste.ts';
 
 export interface PgEngineOptions {
   /** The local SQLite text cache of this instance (its title snapshot goes beside it). */
@@ -55,6 +56,7 @@ export function createPgEngine(url: string, options: PgEngineOptions): StoreEngi
             arxiv: createPgArxivState(session),
             events: createPgEventLedger(session),
             enrichment: createPgEnrichment(session),
+            taste: createPgTaste(session),
             locks,
           },
           translate,

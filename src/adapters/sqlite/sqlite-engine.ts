@@ -18,6 +18,7 @@ import { fromSqliteError } from './sqlite-errors.ts';
 import { createSqliteEventLedger } from './sqlite-event-ledger.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
 import { createSqliteStore, inspectSqliteFile } from './sqlite-store.ts';
+import { createSqliteTaste } from './sqlite-taste.ts';
 import { createSqliteTextIndex } from './sqlite-text-index.ts';
 
 export interface SqliteEngineOptions {
@@ -63,6 +64,7 @@ export function createSqliteEngine(file: string, options: SqliteEngineOptions = 
         arxiv: createSqliteArxivState(store.db),
         events: createSqliteEventLedger(store.db),
         enrichment: createSqliteEnrichment(store.db),
+        taste: createSqliteTaste(store.db),
         locks,
         text: createSqliteTextIndex(store.db),
         searchPath: file,

@@ -1,5 +1,5 @@
 import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
-import { buildAuthorCard } from '../authors/author-card.ts';
+import { authorCardOf, closestAuthors, lookupAuthor } from '../authors/author-lookup.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { replyWithFigures, withFigures } from '../enrich/card-figures.ts';
 import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
@@ -9,7 +9,8 @@ import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.t
 import type { PaperRef } from '../links/recognise-links.ts';
 import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
-import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
+import type { AuthorName } from '../store/author-index.ts';
+import type { PaperStore } from '../store/paper-store.ts';
 import { type ChatContext, type DigestDeps, runDigestCommand, TERMINAL_CONTEXT } from './digest-commands.ts';
 import { helpReply } from './help.ts';
 import { type Intent, toIntent } from './intent.ts';
@@ -37,8 +38,6 @@ export interface HandleOptions {
   mention?: boolean;
 }
 
-type AuthorLookup = { found: StoredProfile } | { choices: string[] } | { none: true };
-
 const MAX_CHOICES = 5;
 // Queries longer than this get a saved reference (Discord button ids hold 100 characters).
 const LONG_QUERY = 60;
@@ -59,7 +58,7 @@ export function createChat({
 }: ChatOptions) {
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
-  const nameIndex = async () => {
+  const profileNames = async () => {
     // Every profile write bumps the profile revision (a rename keeps the count of profiles, not the revision).
     const rev = await store.profileRev();
     if (!names || rev !== namesFor) {
@@ -68,25 +67,11 @@ export function createChat({
     }
     return names;
   };
-
-  async function lookupAuthor(name: string): Promise<AuthorLookup> {
-    const exact = await store.findProfile(name);
-    if (exact) return { found: exact };
-    const close = (await nameIndex()).closest(name, MAX_CHOICES);
-    const [best, second] = close;
-    if (best === undefined) return { none: true };
-    // One clear match is shown at once; several close ones are offered, never guessed.
-    if (best.score >= 0.7 && (second === undefined || second.score < best.score - 0.1)) {
-      const profile = await store.findProfile(best.name);
-      if (profile) return { found: profile };
-    }
-    return { choices: close.map((c) => c.name) };
-  }
+  const lookup = async (name: string) => lookupAuthor(store, name, MAX_CHOICES, await profileNames());
 
   const reading = createReadingCommands({ store, pageSize, clock });
 
-  const authorCard = async (profile: StoredProfile): Promise<AuthorCard> =>
-    buildAuthorCard(profile, await store.getPapers(await store.profilePaperIds(profile.id)));
+  const authorCard = async (author: AuthorName): Promise<AuthorCard> => (await authorCardOf(store, author)).card;
 
   function pageInfo(page: SearchPage, toAction: (n: number) => Action): PageInfo {
     const info: PageInfo = {
@@ -129,21 +114,21 @@ export function createChat({
   }
 
   async function author(name: string): Promise<Reply> {
-    const found = await lookupAuthor(name);
+    const found = await lookup(name);
     if ('found' in found) return { kind: 'author', card: await authorCard(found.found) };
     if ('choices' in found) {
       return {
         kind: 'choices',
         message: `No author is named “${name}”. Did you mean:`,
-        options: found.choices.map((n) => ({ label: n, action: { type: 'author', name: n } })),
+        options: found.choices.map((n) => ({ label: n.name, action: { type: 'author', name: n.name } })),
       };
     }
     return { kind: 'notice', text: `No author like “${name}” is in the index. Try part of the name, like a surname.` };
   }
 
   async function compare([a, b]: [string, string]): Promise<Reply> {
-    const first = await lookupAuthor(a);
-    const second = await lookupAuthor(b);
+    const first = await lookup(a);
+    const second = await lookup(b);
     if ('found' in first && 'found' in second) {
       return { kind: 'compare', cards: [await authorCard(first.found), await authorCard(second.found)] };
     }
@@ -290,7 +275,7 @@ export function createChat({
     /** Author names for autocomplete, best first, at most `limit`. */
     async suggestAuthors(prefix: string, limit = 25): Promise<string[]> {
       if (prefix.trim() === '') return (await store.listProfileNames()).slice(0, limit);
-      return (await nameIndex()).closest(prefix, limit).map((c) => c.name);
+      return (await closestAuthors(store, prefix, limit, await profileNames())).map((c) => c.name);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { ArxivState } from '../arxiv/arxiv-state.ts';
 import type { DigestStore } from '../digest/digest-store.ts';
 import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
+import type { TasteStore } from '../foryou/taste-store.ts';
 import type { TextIndex } from '../search/text-index.ts';
 import type { EventLedger } from './event-ledger.ts';
 import type { InstanceLocks } from './instance-locks.ts';
@@ -29,6 +30,8 @@ export interface Stores {
   events: EventLedger;
   /** Figures fetched from OpenAlex and Semantic Scholar, apart from the papers. */
   enrichment: EnrichmentStore;
+  /** Taste signals, posted single-paper messages and the papers' text features (docs/foryou.md). */
+  taste: TasteStore;
   locks: InstanceLocks;
   text: TextIndex;
   /** Where the title-index snapshot (and on PostgreSQL the text cache) live: `snapshotPathFor(searchPath)`. */
