@@ -104,6 +104,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       log,
       (line) => logger.warn(line),
       holds('arxiv-sync', 'the arXiv daily sync'),
+      stopping.signal,
     );
     // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
     // Papers ingested by another process are already in the database; the index catches up at the next query.
@@ -211,9 +212,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     } finally {
       stopping.abort();
       readiness.stopping();
-      // The digest in flight finishes (and records itself) before the database closes.
+      // The digest in flight finishes (and records itself) before the database closes, and so does the sync.
       await ticker.stop();
       await enricher?.stop();
+      await syncArxiv.idle();
     }
   } finally {
     readiness.stopping();
@@ -259,9 +261,19 @@ export function lockGate(
 }
 
 /**
+ * How long the digests of a tick wait for the arXiv sync before going out without it (README, "Limits"). A
+ * slow or unreachable arXiv held them (and, at start, the platforms) about 155 s: four tries of 30 s and the
+ * back-off between them. The sync goes on in the background; papers it stores later reach the next digests,
+ * being new by ingest order.
+ */
+export const DIGESTS_WAIT_FOR_ARXIV_MS = 10_000;
+
+/**
  * The daily arXiv sync of a running bot, or a no-op when PAPERBOY_ARXIV_CATEGORIES is unset: from 00:30 New
  * York time, every 30 minutes until the day's listing is in, one runner at a time across processes. It never
- * throws (errors are logged), so the digests after it run whatever happened.
+ * throws (errors are logged), so the digests after it run whatever happened, and it resolves within
+ * {@link DIGESTS_WAIT_FOR_ARXIV_MS}: a sync still running then goes on, and the next call waits for that one
+ * rather than starting another.
  */
 function arxivDailySync(
   config: Config,
@@ -270,28 +282,49 @@ function arxivDailySync(
   log: (line: string) => void,
   warn: (line: string) => void,
   mayRun: () => Promise<boolean>,
-): () => Promise<void> {
+  stopping: AbortSignal,
+): (() => Promise<void>) & { idle(): Promise<void> } {
   const categories = config.PAPERBOY_ARXIV_CATEGORIES ?? [];
-  if (!categories.length) return async () => {};
+  if (!categories.length) return Object.assign(async () => {}, { idle: async () => {} });
   // Loaded only when arXiv is on: a bot without it does not load the XML parser.
   const client = import('./arxiv-command.ts').then(({ arxivClientFor }) => arxivClientFor(config, log));
   const { store, arxiv: state } = stores;
   const runner = { owner: `runner-${randomUUID()}`, leaseMs: ARXIV_LEASE_MS, clock: () => io.clock().getTime() };
-  return async () => {
+  const sync = async () => {
     if (!(await mayRun())) return;
     try {
       const result = await runDailySync({
         store,
         state,
-        fetchListing: async (cats) => (await client).fetchListing(cats),
+        // Stopping the bot stops a fetch in flight (its retries included).
+        fetchListing: async (cats) => (await client).fetchListing(cats, stopping),
         categories,
         runner,
       });
       if (result) log(`paperboy arxiv: ${describeDailySync(result)}`);
     } catch (error) {
+      if (stopping.aborted) return;
       warn(`paperboy arxiv_sync_failed: ${(error as Error).message} (tried again in 30 minutes)`);
     }
   };
+  let running: Promise<void> | undefined;
+  const waitBounded = async () => {
+    running ??= sync().finally(() => {
+      running = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), DIGESTS_WAIT_FOR_ARXIV_MS);
+    });
+    const outcome = await Promise.race([running.then(() => 'done' as const), waited]);
+    clearTimeout(timer);
+    if (outcome === 'late')
+      warn(
+        `paperboy arxiv_sync_slow: arXiv has not answered within ${DIGESTS_WAIT_FOR_ARXIV_MS / 1000} s; the digests go out without waiting (the sync goes on, its papers reach the next digests)`,
+      );
+  };
+  // At shutdown, after `stopping` aborted its fetch: the sync has ended before the store closes.
+  return Object.assign(waitBounded, { idle: async () => running });
 }
 
 /**

@@ -6,6 +6,7 @@ import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import { isPaperboyError } from '../errors.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
+import { createLookupLimiter } from '../links/lookup-limits.ts';
 import type { PaperRef } from '../links/recognise-links.ts';
 import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
@@ -31,6 +32,8 @@ export interface ChatOptions {
   onLookupError?: ((error: unknown) => void) | undefined;
   /** Figures fetched from OpenAlex and Semantic Scholar, put on cards as stored (never fetched while answering). */
   figures?: Pick<EnrichmentStore, 'figuresOf'> | undefined;
+  /** Bounds on pending arXiv look-ups, per person and in all (default {@link LOOKUP_LIMITS}). */
+  lookupLimits?: { perPerson: number; total: number };
 }
 
 /** How a message came: a mention reads links in running text as a lookup (see `toIntent`). */
@@ -55,7 +58,11 @@ export function createChat({
   arxiv,
   onLookupError,
   figures,
+  lookupLimits,
 }: ChatOptions) {
+  const limiter = createLookupLimiter(lookupLimits);
+  /** Whose look-ups these are, for the per-person bound. */
+  const requesterOf = (place: ReaderPlace) => `${place.platform}:${place.space ?? ''}:${place.user}`;
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
   const profileNames = async () => {
@@ -189,9 +196,17 @@ export function createChat({
     }
   };
 
-  async function answerLinks(refs: readonly PaperRef[]): Promise<Reply> {
+  async function answerLinks(refs: readonly PaperRef[], place: ReaderPlace = TERMINAL_CONTEXT): Promise<Reply> {
     // Only as many looked up on arXiv as an answer shows cards.
-    const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError, maxLookups: LINK_CARDS });
+    const resolved = await resolveRefs(refs, {
+      store,
+      arxiv,
+      clock,
+      onLookupError,
+      maxLookups: LINK_CARDS,
+      limiter,
+      requester: requesterOf(place),
+    });
     return guard(() => links(refs, resolved));
   }
 
@@ -220,7 +235,7 @@ export function createChat({
           throw error;
         });
       }
-      return intent.type === 'links' ? answerLinks(intent.refs) : guard(() => run(intent, context));
+      return intent.type === 'links' ? answerLinks(intent.refs, context) : guard(() => run(intent, context));
     },
 
     /** True when {@link answer} may wait on arXiv for this text: adapters with a deadline defer first. */
@@ -237,8 +252,18 @@ export function createChat({
     answerLinks,
 
     /** Each ref with the card of its paper (looked up on arXiv when configured), or null: Slack unfurls. */
-    cardsFor: async (refs: readonly PaperRef[]): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
-      const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
+    cardsFor: async (
+      refs: readonly PaperRef[],
+      place?: ReaderPlace,
+    ): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
+      const resolved = await resolveRefs(refs, {
+        store,
+        arxiv,
+        clock,
+        onLookupError,
+        limiter,
+        requester: place ? requesterOf(place) : 'unfurls',
+      });
       const cards: { ref: PaperRef; card: PaperCard | null }[] = [];
       for (const r of resolved)
         cards.push({ ref: r.ref, card: r.paperId === null ? null : ((await toCards([r.paperId], store))[0] ?? null) });
