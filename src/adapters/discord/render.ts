@@ -13,8 +13,8 @@ import {
   type Action,
   type AuthorCard,
   type PaperCard,
-  RELAXED_LINE,
   type Reply,
+  relaxedLine,
   type Segment,
 } from '../../core/commands/reply.ts';
 import { citationsText } from '../../core/enrich/card-figures.ts';
@@ -283,7 +283,7 @@ export function renderDiscord(reply: Reply): DiscordMessage {
           ),
         );
       if (nav.length) components.push(row(...nav));
-      const heading = reply.relaxed ? `${reply.heading}\n${RELAXED_LINE}` : reply.heading;
+      const heading = reply.relaxed ? `${reply.heading}\n${relaxedLine(reply.wordsLeftOut)}` : reply.heading;
       return { content: truncate(escapeDiscord(heading), DISCORD_LIMITS.content), embeds, components };
     }
     case 'author':

@@ -4,8 +4,8 @@ import {
   type Action,
   type AuthorCard,
   type PaperCard,
-  RELAXED_LINE,
   type Reply,
+  relaxedLine,
   type Segment,
 } from '../../core/commands/reply.ts';
 import { citationsText } from '../../core/enrich/card-figures.ts';
@@ -252,7 +252,7 @@ function renderReply(reply: Reply, options: { shareable?: boolean }): SlackMessa
       }
       const first = (reply.page.page - 1) * reply.page.pageSize;
       const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${slackField(reply.heading, 1000)}*`) }];
-      if (reply.relaxed) blocks.push({ type: 'context', elements: [mrkdwn(RELAXED_LINE)] });
+      if (reply.relaxed) blocks.push({ type: 'context', elements: [mrkdwn(relaxedLine(reply.wordsLeftOut))] });
       reply.cards.forEach((card, i) => {
         blocks.push(...paperBlocks(card, first + i + 1), { type: 'divider' });
       });

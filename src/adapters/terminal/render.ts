@@ -1,5 +1,5 @@
 import { SEVERAL_LINE, toAuthorFacts } from '../../core/authors/author-facts.ts';
-import { type AuthorCard, type PaperCard, RELAXED_LINE, type Reply, type Segment } from '../../core/commands/reply.ts';
+import { type AuthorCard, type PaperCard, type Reply, relaxedLine, type Segment } from '../../core/commands/reply.ts';
 import { citationsText } from '../../core/enrich/card-figures.ts';
 import { toPrintable } from '../../core/text.ts';
 
@@ -102,7 +102,7 @@ function renderSafe(reply: Reply, style: Style): string {
       const cards = reply.cards.map((c, i) => paperCard(c, first + i + 1, style)).join('\n\n');
       const last = first + reply.cards.length;
       const nav = [reply.page.previous ? '/prev' : '', reply.page.next ? '/next' : ''].filter(Boolean).join(' · ');
-      const relaxed = reply.relaxed ? `\n${RELAXED_LINE}` : '';
+      const relaxed = reply.relaxed ? `\n${relaxedLine(reply.wordsLeftOut)}` : '';
       // Buttons become commands here: a reading list's cards are removed by id, other cards saved or cited.
       const perCard = reply.cards.some((c) => c.remove) ? '/saved remove ID, /cite ID' : '/save ID, /cite ID';
       return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}\n${style.dim(perCard)}`;

@@ -104,6 +104,7 @@ export function createChat({
     };
     if (result.didYouMean) reply.didYouMean = result.didYouMean;
     if (result.relaxed) reply.relaxed = true;
+    if (result.wordsLeftOut.length) reply.wordsLeftOut = result.wordsLeftOut;
     return reply;
   }
 

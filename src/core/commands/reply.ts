@@ -129,6 +129,8 @@ export type Reply =
       didYouMean?: string;
       /** No paper holds every word: the cards hold most of them. Renderers show {@link RELAXED_LINE}. */
       relaxed?: boolean;
+      /** Query words the relaxed answer did not count: too common for the work budget (docs/search.md). */
+      wordsLeftOut?: string[];
     }
   | { kind: 'author'; card: AuthorCard }
   | { kind: 'compare'; cards: [AuthorCard, AuthorCard] }
@@ -144,3 +146,9 @@ export type Reply =
 
 /** What a relaxed answer says above its papers, on every platform. */
 export const RELAXED_LINE = 'No paper has all of the words; these have most of them.';
+
+/** The relaxed line, naming the words left out of the count when the work budget left some out. */
+export const relaxedLine = (wordsLeftOut: readonly string[] = []): string =>
+  wordsLeftOut.length === 0
+    ? RELAXED_LINE
+    : `${RELAXED_LINE} Too common to count: ${wordsLeftOut.map((w) => `“${w}”`).join(', ')}.`;

@@ -7,6 +7,7 @@ import { parseProfile } from '../profile/parse-profile.ts';
 import type { ParseMessage } from '../profile/profile-schema.ts';
 import { type BusyRetryOptions, isDatabaseBusy, whenNotBusy } from '../store/busy.ts';
 import type { PaperInput, PaperStore, SaveOutcome } from '../store/paper-store.ts';
+import { isSnapshotFile, isSnapshotRecord, SnapshotRecordSchema, snapshotToPaperInput } from './arxiv-snapshot.ts';
 import { boundedLines, RECORD_FILE_LIMITS, type RecordFileLimits } from './bounded-lines.ts';
 import { createSummaryBuilder, type FileReport, type IngestSummary, statusOf } from './ingest-summary.ts';
 import { PaperRecordSchema, toPaperInput } from './paper-record.ts';
@@ -48,6 +49,8 @@ export interface IngestOptions {
 }
 
 const RECORDS = /\.jsonl(\.gz)?$/i;
+/** arXiv's metadata snapshot: `.json` or `.json.gz`, recognised by its first line. */
+const SNAPSHOT = /\.json(\.gz)?$/i;
 /** The largest profile page read (docs/limits.md): hundreds of times a long profile's few hundred KB. */
 export const PAGE_MAX_BYTES = 16 * 1024 ** 2;
 const PAGES = /\.txt$/i;
@@ -55,7 +58,7 @@ const BATCH = 2000;
 
 /**
  * Lists the files an ingest of `paths` reads: files as given, folders recursively (`*.txt` pages,
- * `*.jsonl` and `*.jsonl.gz` records), in a stable order. Paths that do not exist come back in `missing`.
+ * `*.jsonl` and `*.jsonl.gz` records, `*.json` and `*.json.gz` files of arXiv's metadata snapshot), in a stable order. Paths that do not exist come back in `missing`.
  *
  * Symbolic links are followed, as a Kubernetes ConfigMap mount needs (`page.txt -> ..data/page.txt`,
  * `..data -> ..2026_01_01_00_00_00.1/`): each file comes once, under the first name found for it, with
@@ -101,6 +104,8 @@ export function collectFiles(paths: readonly string[]): { files: string[]; missi
       }
       if (isDirectory) walk(full);
       else if (isFile && (PAGES.test(entry.name) || RECORDS.test(entry.name))) addFile(full);
+      // In a folder, a `.json` file is read only when its first line is an arXiv snapshot record.
+      else if (isFile && SNAPSHOT.test(entry.name) && isSnapshotFile(full)) addFile(full);
     }
   };
   for (const path of paths) {
@@ -149,7 +154,7 @@ export async function ingestPaths(paths: readonly string[], options: IngestOptio
       }
       if (options.signal?.aborted || options.busy?.signal?.aborted) break;
       let outcome: FileOutcome;
-      if (RECORDS.test(path)) {
+      if (RECORDS.test(path) || SNAPSHOT.test(path)) {
         await batch.flush();
         outcome = await ingestRecordFile(path, options);
       } else {
@@ -347,6 +352,16 @@ function readRecord(line: string): PaperInput | string {
     json = JSON.parse(line);
   } catch {
     return `not valid JSON ("${line.slice(0, 40)}"). Each line must be one JSON paper record.`;
+  }
+  // A line of arXiv's metadata snapshot (recognised by its fields), or a corpus record.
+  if (isSnapshotRecord(json)) {
+    const record = SnapshotRecordSchema.safeParse(json);
+    if (!record.success) {
+      const issues = record.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+      return `not an arXiv snapshot record (${issues}).`;
+    }
+    const paper = snapshotToPaperInput(record.data);
+    return typeof paper === 'string' ? `not an arXiv snapshot record (${paper}).` : paper;
   }
   const parsed = PaperRecordSchema.safeParse(json);
   if (!parsed.success) {

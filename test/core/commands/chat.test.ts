@@ -43,6 +43,16 @@ describe('chat commands', () => {
     expect(card?.moreLikeThis).toEqual({ type: 'more', paperId: card?.id, page: 1 });
   });
 
+  it('/paper transformers finds the transformer paper: other forms of a word match, and are marked', async () => {
+    const chat = await sampleChat();
+    const reply = as(await chat.handle('/paper transformers'), 'papers');
+    const card = reply.cards.find((c) => /induction heads/i.test(c.title));
+    expect(card, reply.cards.map((c) => c.title).join(' | ')).toBeDefined();
+    expect(reply.relaxed).toBeUndefined();
+    expect(reply.didYouMean).toBeUndefined();
+    expect(card?.snippet.some((s) => s.marked && /^transformer$/i.test(s.text))).toBe(true);
+  });
+
   it('pages forward and back through actions that survive encoding', async () => {
     const chat = await sampleChat(4);
     const first = as(await chat.handle('/paper year:2022'), 'papers');
