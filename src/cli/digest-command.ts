@@ -34,7 +34,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
   });
   const { store } = stores;
   try {
-    const { search } = await openSearch({ store, text: stores.text }, stores.searchPath);
+    const { search } = await openSearch({ store, text: stores.text, citations: stores.enrichment }, stores.searchPath);
     const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
     const all: Partial<Record<Platform, DigestPoster>> = {

@@ -105,8 +105,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         import('../core/search/open-search.ts'),
         import('./search-command.ts'),
       ]);
-      return withStore(options, async ({ store, text, searchPath }) => {
-        const { search } = await openSearch({ store, text }, searchPath);
+      return withStore(options, async ({ store, text, searchPath, enrichment }) => {
+        const { search } = await openSearch({ store, text, citations: enrichment }, searchPath);
         return runSearch(words.join(' '), search, io, {
           limit: options.limit,
           page: options.page,
