@@ -58,7 +58,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       ...leaseOf(io.env),
     });
     if (flags.json) {
-      // Papers in the one JSON shape every command prints (issue 11); a digest ranks nothing, so `score` is null.
+      // Papers in the one JSON shape every command prints; a digest ranks nothing, so `score` is null.
       const digests = [];
       for (const outcome of outcomes) {
         const papers = await store.getPapers(outcome.papers.map((p) => p.id));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Logger } from '@slack/bolt';
 import { startDiscord } from '../adapters/discord/discord-client.ts';
-import { createLogger } from '../adapters/logger.ts';
+import { createLogger, type PaperboyLogger } from '../adapters/logger.ts';
 import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
@@ -21,7 +20,7 @@ import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
-import { toPrintable } from '../core/text.ts';
+import { countOf, toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
 import { leaseOf } from './digest-lease-env.ts';
 import { discordSettings } from './discord-settings.ts';
@@ -77,9 +76,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     if (explicitPort(io.env) || slackHttp) health = await startHealthServer(config.PORT, readiness, logger);
     const report = (summary: IngestSummary | undefined) => {
       // Which instance loaded a page (on PostgreSQL, the one holding the watcher's lock).
-      if (summary?.files.length)
+      // The first tick reads every page; those whose papers are all stored already changed nothing to report.
+      if (summary?.files.length && summary.totals.newPapers + summary.totals.updatedPapers > 0)
         logger.info(
-          `paperboy: loaded ${summary.files.length} new or changed profile page(s) from ${profiles}: ${summary.totals.newPapers} new paper(s)`,
+          `paperboy: loaded ${countOf(summary.files.length, 'new or changed profile page')} from ${profiles}: ${countOf(summary.totals.newPapers, 'new paper')}`,
         );
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
@@ -93,7 +93,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       logger.warn(
         `the profiles folder ${profiles} does not exist: no pages are loaded until it does. Set PAPERBOY_PROFILES or --profiles to the folder of profile pages.`,
       );
-    // arXiv (issue 12): with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
+    // arXiv: with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
     // so its papers reach them; a failure is logged and leaves the digests to go out as usual.
     // On PostgreSQL the arXiv sync and the folder watcher run on one instance at a time: the one holding the
     // lock, asked again at each tick, so another takes over when the holder dies (docs/instances.md).
@@ -212,7 +212,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
         return EXIT.ok;
       }
       const { profiles: profileCount, papers } = await store.counts();
-      const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profileCount.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
+      const greeting = `Paperboy · ${countOf(papers, 'paper')} from ${countOf(profileCount, 'profile')}. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
       await runTerminalChat(
         chat,
         { input: io.stdin, output: io.stdout, env: io.env, ...(io.signal ? { signal: io.signal } : {}) },
@@ -368,7 +368,7 @@ async function servePlatforms(
   chat: Chat,
   config: Config,
   io: CliIo,
-  logger: Logger,
+  logger: PaperboyLogger,
   expectSlow: () => boolean,
   readiness: Readiness,
   /** Slack events already taken by any instance on the store. */
@@ -413,7 +413,10 @@ async function servePlatforms(
             beforeListen: beforeSlackListens,
             events,
           },
-          logger,
+          // Bolt's "http request failed fetch failed" names no address: its lines carry the Web API's.
+          'child' in logger && typeof logger.child === 'function'
+            ? (logger as PaperboyLogger).child({ slackApi: config.SLACK_API_URL ?? 'https://slack.com/api/' })
+            : logger,
         ),
       );
       if (!slack) return;

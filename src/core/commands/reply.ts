@@ -15,7 +15,7 @@ export type Action =
   | { type: 'page'; query: string; page: number; ref?: string }
   | { type: 'more'; paperId: number; page: number }
   | { type: 'author'; name: string }
-  /** Reading list (issue 14): save a paper, cite it, remove it from the list, show a page of the list. */
+  /** Reading list: save a paper, cite it, remove it from the list, show a page of the list. */
   | { type: 'save'; paperId: number }
   | { type: 'cite'; paperId: number }
   | { type: 'unsave'; paperId: number; page: number }
