@@ -133,7 +133,10 @@ export function buildAuthorCard(name: string, papers: readonly StoredPaper[], pr
   const keys = new Map<string, string>();
   const toKey = (n: string) => {
     let key = keys.get(n);
-    if (key === undefined) keys.set(n, (key = toAuthorKey(n)));
+    if (key === undefined) {
+      key = toAuthorKey(n);
+      keys.set(n, key);
+    }
     return key;
   };
   const years = papers.map(yearOf).filter((y): y is number => y !== null);
