@@ -122,6 +122,9 @@ export function withinBudget(plans: readonly WordPlan[], budget = RELAXED_WORK_B
   return plans.filter((p) => counted.has(p));
 }
 
+/** Lets the event loop run what is waiting (I/O callbacks: an acknowledgement to send) before going on. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export const encodeCursor = (offset: number, pageSize: number): string =>
   Buffer.from(JSON.stringify([offset, pageSize])).toString('base64url');
 
@@ -525,7 +528,11 @@ export function createSearch({
         return toPage(query, { total: 0, segments: [], relaxed: false }, [], request);
       await catchUp();
       const plans = planWords(query, index, text, forms);
+      // A turn of the event loop between the parts of a query: a chat command's acknowledgement that arrived
+      // meanwhile is sent before the next part runs (docs/limits.md, "The work of one query").
+      await nextTurn();
       const ranking = await rank(query, plans, { mode: 'relax' });
+      await nextTurn();
       const page = await toPage(
         query,
         ranking,
