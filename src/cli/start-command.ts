@@ -124,6 +124,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const chat = createChat({
       store,
       search,
+      taste: stores.taste,
       clock: io.clock,
       arxiv: linkLookupFrom(config),
       onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),

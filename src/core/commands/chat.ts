@@ -2,6 +2,9 @@ import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
 import { buildAuthorCard } from '../authors/author-card.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
+import { createForYouCommands } from '../foryou/foryou-commands.ts';
+import { userOwner } from '../foryou/owner-key.ts';
+import type { TasteStore } from '../foryou/taste-store.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
 import type { PaperRef } from '../links/recognise-links.ts';
@@ -21,6 +24,8 @@ export interface ChatOptions {
   digests?: Omit<DigestDeps, 'store' | 'search'>;
   /** Cards per page. */
   pageSize?: number;
+  /** Taste signals and text features: `/foryou`, Like and Not interested (docs/foryou.md). */
+  taste?: TasteStore;
   clock?: () => Date;
   /** Looks pasted arXiv links the index lacks up on arXiv; absent when `PAPERBOY_ARXIV_LOOKUP` is `off`. */
   arxiv?: ArxivLookup | undefined;
@@ -51,6 +56,7 @@ export function createChat({
   clock = () => new Date(),
   arxiv,
   onLookupError,
+  taste,
 }: ChatOptions) {
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
@@ -79,6 +85,8 @@ export function createChat({
   }
 
   const reading = createReadingCommands({ store, pageSize, clock });
+  const forYou = taste ? createForYouCommands({ store, taste, pageSize, clock }) : undefined;
+  const NO_TASTE: Reply = { kind: 'notice', text: 'For you is not available here.' };
 
   const authorCard = async (profile: StoredProfile): Promise<AuthorCard> =>
     buildAuthorCard(profile, await store.getPapers(await store.profilePaperIds(profile.id)));
@@ -160,6 +168,8 @@ export function createChat({
     switch (intent.type) {
       case 'reading':
         return reading.command(intent.command, intent.args, readerOf(context));
+      case 'foryou':
+        return forYou ? forYou.command(intent.command, intent.args, readerOf(context), context) : NO_TASTE;
       case 'links':
         return links(intent.refs);
       case 'digest':
@@ -248,7 +258,21 @@ export function createChat({
     /** Answers a button press; `context` says who pressed (reading-list buttons act on their own list). */
     act: (action: Action, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Promise<Reply> =>
       guard(async () => {
-        const personal = await reading.act(action, readerOf(context));
+        const reader = readerOf(context);
+        if (action.type === 'like' || action.type === 'dismiss' || action.type === 'foryou')
+          return forYou ? ((await forYou.act(action, reader, context)) ?? NO_TASTE) : NO_TASTE;
+        // A Remove from the reading list is a negative signal; saving the paper again takes it back.
+        if (taste && (action.type === 'unsave' || action.type === 'save')) {
+          const signal = {
+            owner: userOwner(reader),
+            actor: reader.user,
+            paperId: action.paperId,
+            source: 'removed' as const,
+          };
+          if (action.type === 'unsave') await taste.addSignal(signal, clock());
+          else await taste.removeSignal(signal);
+        }
+        const personal = await reading.act(action, reader);
         if (personal) return personal;
         switch (action.type) {
           case 'page': {

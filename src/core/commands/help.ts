@@ -59,6 +59,17 @@ export const COMMANDS: HelpEntry[] = [
     examples: ['/cite 3', '/cite 3 7 2310.13548'],
   },
   {
+    usage: '/foryou [PAGE | reset]',
+    description:
+      'This week\'s papers ranked by what you saved, liked and dismissed (Like and Not interested are on every card); only you see it. "reset" forgets your signals, not your reading list.',
+    examples: ['/foryou', '/foryou 2', '/foryou reset'],
+  },
+  {
+    usage: '/like PAPER-ID, /dismiss PAPER-ID',
+    description: 'Like a paper, or say you are not interested (the terminal’s Like and Not interested buttons).',
+    examples: ['/like 3', '/dismiss 7'],
+  },
+  {
     usage: '/help',
     description: 'This list. You can also mention Paperboy in plain words.',
     examples: ['@paperboy papers on reward hacking by Deep Ganguli since 2023', '@paperboy who is Amanda Askell'],

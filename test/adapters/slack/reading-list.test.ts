@@ -99,12 +99,20 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     }
   };
 
-  it('every card has one overflow menu with Save, Cite and More like this', async () => {
+  it('every card has one overflow menu with Save, Cite, More like this, Like and Not interested', async () => {
     await slash('/paper', 'sycophancy', 'r1');
     const menus = menusOf(await answerTo('r1'));
     expect(menus.length).toBeGreaterThan(0);
     for (const menu of menus) {
-      expect(menu.options.map((o) => o.text.text)).toEqual(['Save', 'Cite (BibTeX)', 'More like this']);
+      expect(menu.options.map((o) => o.text.text)).toEqual([
+        'Save',
+        'Cite (BibTeX)',
+        'More like this',
+        'Like',
+        'Not interested',
+      ]);
+      // Five: the most an overflow menu holds.
+      expect(menu.options.length).toBeLessThanOrEqual(5);
       expect(menu.action_id.length).toBeLessThanOrEqual(SLACK_LIMITS.actionId);
     }
   });
@@ -200,6 +208,8 @@ describe('Slack digest cards', () => {
         expect.stringMatching(/^sv:\d+$/),
         expect.stringMatching(/^ci:\d+$/),
         expect.stringMatching(/^mo:\d+:1$/),
+        expect.stringMatching(/^lk:\d+$/),
+        expect.stringMatching(/^ni:\d+$/),
       ]);
     }
     expect(chunks[0]?.length).toBeLessThan(SLACK_LIMITS.blocks);
