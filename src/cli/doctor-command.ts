@@ -1,7 +1,7 @@
 import { envValue, loadConfig, readEnvFile, resolveStoreTarget, SAMPLE_PROFILES } from '../config.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import { toPrintable } from '../core/text.ts';
-import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok } from './doctor-check.ts';
+import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok, warn } from './doctor-check.ts';
 import { checkDatabase, checkNode, checkProfiles } from './doctor-local.ts';
 import { checkArxivFeed, checkDiscord, checkSlack, type Setting } from './doctor-platforms.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
@@ -30,6 +30,7 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
     await inspection.close();
   }
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
+  checks.push(checkPlatforms(setting));
   const [slack, discord, arxiv] = await Promise.all([
     checkSlack(setting),
     checkDiscord(setting, options.guild, async () => {
@@ -65,7 +66,7 @@ function checkConfig(env: NodeJS.ProcessEnv): DoctorCheck {
     return fail(
       'config',
       `the configuration is not valid: ${problems.slice(0, -1).join(' ').replace(/\s+/g, ' ').trim()}`,
-      'Fix these variables in the environment or in .env (README, "Configuration").',
+      'Fix these variables in the environment or in .env (docs/configuration.md).',
     );
   }
 }
@@ -81,4 +82,18 @@ function renderChecks(checks: DoctorCheck[]): string {
   const count = (s: DoctorCheck['status']) => checks.filter((c) => c.status === s).length;
   lines.push(`doctor: ${count('ok')} ok, ${count('warn')} warn, ${count('fail')} fail`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Which platforms `start` will serve. None: `start` opens the terminal chat, or with `PORT` set (a server, as
+ * under the systemd unit) refuses to start (exit 2): a warning, since the terminal chat is a fine way to try it.
+ */
+function checkPlatforms(setting: Setting): DoctorCheck {
+  const names = [setting('DISCORD_TOKEN') ? 'Discord' : '', setting('SLACK_BOT_TOKEN') ? 'Slack' : ''].filter(Boolean);
+  if (names.length) return ok('platforms', `start serves ${names.join(' and ')}`);
+  return warn(
+    'platforms',
+    `no platform is configured: start opens the terminal chat${setting('PORT') ? ', and with PORT set it refuses to start (exit 2)' : ''}`,
+    'Set DISCORD_TOKEN (Discord) or SLACK_BOT_TOKEN (Slack) in the environment or .env to serve a team.',
+  );
 }

@@ -20,12 +20,21 @@ export async function runIngest(
   json: boolean,
   dbPath?: string,
   taste?: TasteStore,
+  { announceAll = false }: { announceAll?: boolean } = {},
 ): Promise<number> {
   const bar = createProgressBar(io.stderr, 'ingesting');
+  let files = { done: 0, total: 0 };
   const summary = await ingestPaths(paths, {
     store,
     clock: io.clock,
-    onProgress: ({ done, total }) => bar.update(done, total),
+    announceAll,
+    onProgress: ({ done, total }) => {
+      files = { done, total };
+      bar.update(done, total);
+    },
+    // A large record file is one file for minutes: its bar counts its bytes, and says how many records so far.
+    onRecordProgress: ({ records, bytesRead, bytesTotal }) =>
+      bar.update(bytesRead, bytesTotal, `${formatCount(records)} records · file ${files.done + 1}/${files.total || 1}`),
     ...(io.signal ? { signal: io.signal } : {}),
   });
   bar.done();
@@ -62,12 +71,17 @@ export async function runIngest(
 
 const MAX_LISTED = 20;
 
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, word: string): string => (n === 1 ? word : `${word}s`);
+
 export function formatSummary({ files, totals }: IngestSummary): string {
   const count = (status: string) => files.filter((f) => f.status === status).length;
   const lines = [
     `files read: ${files.length} (${count('ok')} ok, ${count('warning')} with warnings, ${count('error')} rejected)`,
-    `profiles: ${totals.profiles}`,
+    `${plural(totals.profiles, 'profile')}: ${totals.profiles}`,
     `papers: ${totals.papers} (${totals.newPapers} new, ${totals.updatedPapers} updated, ${totals.unchangedPapers} unchanged)`,
+    `${formatCount(totals.papers)} ${plural(totals.papers, 'paper')} from ${formatCount(totals.records)} ${plural(totals.records, 'record')}: ${formatCount(totals.merged)} merged into papers the index had`,
+    `announced in digests: ${formatCount(totals.announced)} new ${plural(totals.announced, 'paper')} (records dated in the last 7 days and profile pages; --announce for all)`,
   ];
   const warnings = files.flatMap((f) => f.messages.filter((m) => m.severity === 'warning'));
   if (warnings.length) {

@@ -63,10 +63,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<paths...>', 'files or folders, read recursively')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print one JSON object with per-file results and totals')
-    .action(async (paths: string[], options: DbOptions) => {
+    .option(
+      '--announce',
+      'announce every new paper of the records in digests (default: only records dated in the 7 days before now)',
+    )
+    .action(async (paths: string[], options: DbOptions & { announce?: boolean }) => {
       const { runIngest } = await import('./ingest-command.ts');
       return withStore(options, ({ store, searchPath, taste }) =>
-        runIngest(paths, store, io, !!options.json, searchPath, taste),
+        runIngest(paths, store, io, !!options.json, searchPath, taste, { announceAll: !!options.announce }),
       );
     });
 
@@ -331,7 +335,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (isPaperboyError(error)) {
       // Messages quote what they refused (a query, a line of a page): nothing in it may drive the terminal.
       io.stderr.write(toPrintable(`error: ${error.message}\n`));
-      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as README promises.
+      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as docs/commands.md promises.
       if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
     }

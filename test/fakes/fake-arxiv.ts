@@ -23,7 +23,9 @@ export type ListingState =
   | { kind: 'papers'; updated: string; papers: readonly FakePaper[] }
   | { kind: 'raw'; status: number; body: string }
   /** An answer that never ends: the start of a feed, then entries forever, until the client hangs up. */
-  | { kind: 'endless' };
+  | { kind: 'endless' }
+  /** No answer at all: the connection stays open until the client gives up (arXiv down behind a proxy). */
+  | { kind: 'silent' };
 
 /** The build time of the default listing (Friday's batch). */
 export const FAKE_UPDATED = '2026-11-27T05:00:12.118930+00:00';
@@ -79,6 +81,7 @@ export async function startFakeArxiv(
       const categories = decodeURIComponent(url.pathname.slice('/atom/'.length));
       if (listing.kind === 'raw') return send(listing.status, listing.body);
       if (listing.kind === 'endless') return sendEndless(res);
+      if (listing.kind === 'silent') return;
       return send(200, listingXml(categories, listing.updated, listing.papers));
     }
     if (url.pathname === '/api/query') {

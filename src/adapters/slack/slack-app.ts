@@ -9,6 +9,7 @@ import { PaperboyError } from '../../core/errors.ts';
 import { isPersonalAction, isPersonalText, type ReaderPlace } from '../../core/reading/reading-commands.ts';
 import type { EventLedger } from '../../core/store/event-ledger.ts';
 import { forRequest } from '../logger.ts';
+import { sendWithChart } from './author-chart.ts';
 import { createEventDedupe, createMemoryEventLedger } from './event-dedupe.ts';
 import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
@@ -150,7 +151,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       const reply = await deliver(await answer(`${command} ${body.text}`, context, log), client, body.user_id);
       // A reading list is nobody else's business: no Share button on its answers.
       const shareable = !isPersonalText(`${command} ${body.text}`);
-      await respond({ response_type: 'ephemeral', ...renderSlack(reply, { shareable }) });
+      await sendWithChart(reply, client, (message) => respond({ response_type: 'ephemeral', ...message }), log, {
+        shareable,
+      });
       log.info('paperboy: answered');
     });
   }
@@ -172,7 +175,12 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       log.info('paperboy: answered');
       return;
     }
-    await say({ ...renderSlack(await answer(text, context, log, true)), thread_ts });
+    await sendWithChart(
+      await answer(text, context, log, true),
+      client,
+      (message) => say({ ...message, thread_ts }),
+      log,
+    );
     log.info('paperboy: answered');
   });
 
@@ -217,7 +225,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       await respond({ delete_original: true });
       return;
     }
-    await respond({ replace_original: true, ...renderSlack(reply, { shareable: true }) });
+    await sendWithChart(reply, client, (message) => respond({ replace_original: true, ...message }), logger, {
+      shareable: true,
+    });
   });
 
   app.error(async (error) => {

@@ -348,4 +348,27 @@ export const MIGRATIONS: readonly string[] = [
     rev INTEGER NOT NULL
   );
   `,
+  // Author index: every name listed on a paper, by its folded key (case, accents, punctuation), written with the
+  // paper. Filled here from the stored papers; the key functions are registered by \`migrate\` (sqlite-store.ts).
+  `
+  CREATE TABLE author_names (
+    name_key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    surname_key TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX author_names_by_surname ON author_names(surname_key);
+  CREATE TABLE paper_authors (
+    name_key TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    PRIMARY KEY (name_key, paper_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX paper_authors_by_paper ON paper_authors(paper_id);
+  INSERT OR IGNORE INTO author_names (name_key, name, surname_key)
+    SELECT paperboy_author_key(a.value), a.value, paperboy_surname_key(a.value)
+    FROM papers p, json_each(p.authors) a
+    WHERE paperboy_author_key(a.value) <> '' ORDER BY p.seq, a.key;
+  INSERT OR IGNORE INTO paper_authors (name_key, paper_id)
+    SELECT paperboy_author_key(a.value), p.id FROM papers p, json_each(p.authors) a
+    WHERE paperboy_author_key(a.value) <> '';
+  `,
 ];

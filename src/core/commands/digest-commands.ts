@@ -173,6 +173,13 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
       const { ids, more } = await pendingPapers(subscription, deps);
       const papers = await deps.store.getPapers(ids.slice(0, 10));
       const count = ids.length + more;
+      if (count === 0) {
+        // An empty preview is an answer, not a failed search: no "try fewer words" hint.
+        return {
+          kind: 'notice',
+          text: `Digest #${subscription.id} would post nothing now: nothing new since its last digest (subscribed ${subscription.createdAt.slice(0, 10)}).`,
+        };
+      }
       return {
         kind: 'papers',
         heading: `Digest #${subscription.id} would post ${count} paper${count === 1 ? '' : 's'} now`,

@@ -1,6 +1,6 @@
 import { PaperboyError } from '../errors.ts';
 
-/** What one file of records may hold (README, "Limits"). */
+/** What one file of records may hold (docs/limits.md). */
 export const RECORD_FILE_LIMITS = {
   /**
    * Bytes of one line of a `.jsonl` file. The longest record of the large corpus is 53 KB; a longer line is not

@@ -73,6 +73,22 @@ describe('the polite arXiv client', () => {
     expect((time.fetchedAt[1] ?? 0) - (time.fetchedAt[0] ?? 0)).toBeGreaterThanOrEqual(3000);
   });
 
+  it('R7: the daily sync goes before every pasted-link lookup still waiting, whatever their number', async () => {
+    const time = fakeTime();
+    const gate = createArxivGate({ clock: time.clock, sleep: time.sleep });
+    const lookups = clientOn(time, { gate, lane: 'lookup' });
+    const sync = clientOn(time, { gate });
+    const asked = Array.from({ length: 8 }, (_, i) => lookups.lookup([`2611.1000${i}`]));
+    const listing = sync.fetchListing(['cs.CL']);
+    await Promise.all([...asked, listing]);
+    const paths = arxiv.requests.map((r) => r.path);
+    // The lookup already running finishes; the sync is next, then the other lookups.
+    expect(paths.slice(0, 3)).toEqual(['/api/query', '/atom/cs.CL', '/api/query']);
+    expect(paths.filter((p) => p === '/api/query')).toHaveLength(8);
+    for (let i = 1; i < time.fetchedAt.length; i++)
+      expect((time.fetchedAt[i] ?? 0) - (time.fetchedAt[i - 1] ?? 0)).toBeGreaterThanOrEqual(3000);
+  });
+
   it('Ctrl-C while a request waits for its turn stops it before it is sent', async () => {
     const time = fakeTime();
     // The gate's wait never ends by itself here: only the abort ends it.
