@@ -2,7 +2,9 @@ import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
 import { authorCardOf, closestAuthors, lookupAuthor } from '../authors/author-lookup.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
+import type { BibLibrary } from '../foryou/bib-library.ts';
 import { createForYouCommands } from '../foryou/foryou-commands.ts';
+import { importLibrary } from '../foryou/import-library.ts';
 import { userOwner } from '../foryou/owner-key.ts';
 import type { TasteStore } from '../foryou/taste-store.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
@@ -28,6 +30,8 @@ export interface ChatOptions {
   pageSize?: number;
   /** Taste signals and text features: `/foryou`, Like and Not interested (docs/foryou.md). */
   taste?: TasteStore;
+  /** Reads a `.bib` file by path: the terminal's `/saved import PATH` (chat platforms have no paths). */
+  readLibrary?: ((path: string) => Promise<BibLibrary>) | undefined;
   clock?: () => Date;
   /** Looks pasted arXiv links the index lacks up on arXiv; absent when `PAPERBOY_ARXIV_LOOKUP` is `off`. */
   arxiv?: ArxivLookup | undefined;
@@ -59,6 +63,7 @@ export function createChat({
   arxiv,
   onLookupError,
   taste,
+  readLibrary,
   lookupLimits,
 }: ChatOptions) {
   const limiter = createLookupLimiter(lookupLimits);
@@ -159,8 +164,11 @@ export function createChat({
 
   async function run(intent: Intent, context: ChatContext & ReaderPlace): Promise<Reply> {
     switch (intent.type) {
-      case 'reading':
+      case 'reading': {
+        const imported = /^import(?:\s+(.*))?$/is.exec(intent.args.trim());
+        if (intent.command === 'saved' && imported) return importLibraryReply(imported[1]?.trim() ?? '', context);
         return reading.command(intent.command, intent.args, readerOf(context));
+      }
       case 'foryou':
         return forYou ? forYou.command(intent.command, intent.args, readerOf(context), context) : NO_TASTE;
       case 'links':
@@ -181,6 +189,23 @@ export function createChat({
       case 'unknown':
         return helpReply(undefined, `I don't know “${intent.text.split(/\s/)[0]}”. Here is what I can do:`);
     }
+  }
+
+  /** `/saved import PATH` on the terminal; elsewhere, how to import. */
+  async function importLibraryReply(path: string, context: ChatContext & ReaderPlace): Promise<Reply> {
+    if (!readLibrary || !taste || context.platform !== 'terminal')
+      return {
+        kind: 'notice',
+        text: 'Import your library from the command line: export it from Zotero (or any reference manager) as BibTeX, then run paperboy saved import LIBRARY.bib --user PLATFORM:SPACE:USER. Only you see what it adds.',
+      };
+    if (path === '')
+      return { kind: 'error', code: 'invalid_query', message: 'Use /saved import PATH, the path of a .bib file.' };
+    const reader = readerOf(context);
+    const summary = await importLibrary({ store, taste }, reader, await readLibrary(path), clock());
+    return {
+      kind: 'notice',
+      text: `${summary.entries} entries read, ${summary.matched} found in the index, ${summary.added} added to your reading list${summary.unmatched.length ? `; not in the index: ${summary.unmatched.length}` : ''}${summary.errors.length ? `; skipped (bad BibTeX): ${summary.errors.length}` : ''}. /foryou ranks the week's papers by them.`,
+    };
   }
 
   const guard = async (answer: () => Promise<Reply>): Promise<Reply> => {

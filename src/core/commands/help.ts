@@ -51,7 +51,7 @@ export const COMMANDS: HelpEntry[] = [
     usage: '/saved [export | remove PAPER-ID | PAGE]',
     description:
       'Your reading list, newest saved first, each paper with Remove; "export" gives the whole list as a BibTeX file.',
-    examples: ['/saved', '/saved export', '/saved remove 3'],
+    examples: ['/saved', '/saved export', '/saved remove 3', '/saved import library.bib (terminal)'],
   },
   {
     usage: '/cite PAPER-ID…',
