@@ -160,6 +160,8 @@ async function main() {
 
   const variants: [string, TasteOptions][] = [
     ['ours (default)', TASTE_DEFAULTS],
+    ['ours, 30 passes', { ...TASTE_DEFAULTS, epochs: 30 }],
+    ['ours, 5 passes', { ...TASTE_DEFAULTS, epochs: 5 }],
     ['SVM on a sample, C 0.01, no centroid', { c: 0.01, negativeWeight: 3, centroid: 0 }],
     ...(args.includes('--all-variants')
       ? ([
