@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, LogLevel } from '@slack/bolt';
+import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { pino } from 'pino';
+import type { Logger } from '../core/logger.ts';
 
 /** Where log lines go: standard error (standard output stays for `--json` and chat answers). */
 export interface LogStream {
@@ -15,8 +16,11 @@ export interface LoggerOptions {
   secrets?: readonly (string | undefined)[];
 }
 
-/** A Bolt-shaped logger (discord.js and the posters get the same one) that can carry a request's fields. */
-export interface PaperboyLogger extends Logger {
+/**
+ * Paperboy's {@link Logger}, in the shape Bolt also takes (the Slack app, discord.js and the posters get the same
+ * one), that can carry a request's fields.
+ */
+export interface PaperboyLogger extends BoltLogger {
   child(fields: Record<string, unknown>): PaperboyLogger;
 }
 
@@ -59,10 +63,12 @@ export function createLogger(stream: LogStream, options: LoggerOptions = {}): Pa
   const format = env.LOG_FORMAT?.trim().toLowerCase() || (stream.isTTY ? 'pretty' : 'json');
   const wanted = env.LOG_LEVEL?.trim().toLowerCase() ?? '';
   const secrets = secretsOf(env, options.secrets ?? []);
+  // On a terminal an error is one readable line; its stack is a detail, shown at debug (LOG_LEVEL=debug).
+  const stacks = wanted === 'debug' || wanted === 'trace';
   const destination = {
     write(line: string) {
       const safe = redact(line, secrets);
-      stream.write(format === 'pretty' ? prettyLine(safe) : safe);
+      stream.write(format === 'pretty' ? prettyLine(safe, stacks) : safe);
     },
   };
   const root = pino(
@@ -119,20 +125,22 @@ const safeJson = (value: unknown) => {
  * The logger for one request: its lines carry the platform, the command and an id to follow it by (the
  * platform's own id when it has one: Slack's event id or trigger id, Discord's interaction id).
  */
-export function forRequest(
-  logger: Logger,
+export function forRequest<L extends Logger>(
+  logger: L,
   fields: { platform: string; command: string; requestId?: string | undefined },
-): Logger {
+): L {
   const requestId = fields.requestId || randomUUID().slice(0, 8);
   const bound = { platform: fields.platform, command: fields.command, requestId };
-  return 'child' in logger && typeof logger.child === 'function' ? (logger as PaperboyLogger).child(bound) : logger;
+  return 'child' in logger && typeof logger.child === 'function'
+    ? ((logger as unknown as PaperboyLogger).child(bound) as unknown as L)
+    : logger;
 }
 
 const SHOWN_FIRST = ['platform', 'command', 'requestId'];
 const NOT_SHOWN = new Set(['level', 'time', 'msg', 'name', 'pid', 'hostname', 'err', ...SHOWN_FIRST]);
 
 /** One JSON log line as a person reads it: `12:00:01.234 INFO  [slack /paper 1a2b3c4d] answered ms=12`. */
-export function prettyLine(json: string): string {
+export function prettyLine(json: string, stacks = false): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(json) as Record<string, unknown>;
@@ -148,12 +156,12 @@ export function prettyLine(json: string): string {
     .filter(([k]) => !NOT_SHOWN.has(k))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : safeJson(v)}`);
   const err = entry.err as { stack?: string; message?: string } | undefined;
-  const parts = [
-    time,
-    level,
-    ...(context.length ? [`[${context.join(' ')}]`] : []),
-    String(entry.msg ?? ''),
-    ...rest,
-  ].filter((p) => p !== '');
-  return `${parts.join(' ')}${err ? `\n  ${(err.stack ?? err.message ?? '').replace(/\n/g, '\n  ')}` : ''}\n`;
+  // pino gives the message with its causes (`fetch failed: connect ECONNREFUSED 127.0.0.1:9`): one line.
+  const msg = String(entry.msg ?? '').replace(/:$/, '');
+  const why = err?.message ? `${msg ? ': ' : ''}${err.message.replace(/\s*\n\s*/g, ' ')}` : '';
+  const parts = [time, level, ...(context.length ? [`[${context.join(' ')}]`] : []), `${msg}${why}`, ...rest].filter(
+    (p) => p !== '',
+  );
+  const stack = stacks && err?.stack ? `\n  ${err.stack.replace(/\n/g, '\n  ')}` : '';
+  return `${parts.join(' ')}${stack}\n`;
 }

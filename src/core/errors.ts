@@ -11,7 +11,7 @@ export type PaperboyErrorCode =
   | 'database_unreachable'
   | 'database_refused'
   | 'lease_lost'
-  // arXiv (issue 12): the service could not be reached, sent what is not its format, or refused the request.
+  // arXiv: the service could not be reached, sent what is not its format, or refused the request.
   | 'arxiv_unavailable'
   | 'arxiv_unparsable'
   | 'arxiv_rejected'

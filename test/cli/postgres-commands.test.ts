@@ -13,7 +13,7 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 const PROFILES = join(PROJECT_ROOT, 'data', 'profiles');
 const pg = testPostgres();
 
-describe('which store a command uses (issue 17)', () => {
+describe('which store a command uses', () => {
   const tempDir = useTempDir();
   const none = join(tempDir(), 'no.env');
 
@@ -143,7 +143,7 @@ describe.skipIf(pg.skip)('every command on PostgreSQL', () => {
       (JSON.parse(run.stdout).checks as { id: string; status: string; message: string }[]).map((c) => [c.id, c]),
     );
     expect(checks.get('database')).toMatchObject({ status: 'ok' });
-    expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profiles/);
+    expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profile \(/);
     expect(checks.get('migrations')).toMatchObject({
       status: 'ok',
       message: `PostgreSQL schema version ${PG_MIGRATIONS.length}, current`,

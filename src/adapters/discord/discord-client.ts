@@ -1,4 +1,3 @@
-import type { Logger } from '@slack/bolt';
 import {
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -17,6 +16,7 @@ import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
 import { recogniseLinks } from '../../core/links/recognise-links.ts';
+import type { Logger } from '../../core/logger.ts';
 import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
 import { forRequest } from '../logger.ts';
 import { FIND_PAPER } from './commands.ts';
@@ -50,6 +50,18 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
       return `/paper ${options.getString('query', true)}`;
     case 'author':
       return `/author ${options.getString('name', true)}`;
+    case 'follow': {
+      const day = options.getString('day');
+      const rhythm = options.getString('rhythm');
+      const at = options.getString('at');
+      const tz = options.getString('tz');
+      const rhythmWords = day ? `${rhythm && rhythm !== 'weekly' ? `${rhythm} ` : ''}weekly ${day}` : (rhythm ?? '');
+      return ['/follow', options.getString('name', true), rhythmWords, at ? `at ${at}` : '', tz ? `tz ${tz}` : '']
+        .filter((part) => part !== '')
+        .join(' ');
+    }
+    case 'unfollow':
+      return `/unfollow ${options.getString('name', true)}`;
     case 'digest': {
       const sub = options.getSubcommand();
       const id = options.getInteger('id');

@@ -1,6 +1,9 @@
 import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
 import { authorCardOf, closestAuthors, lookupAuthor } from '../authors/author-lookup.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
+import type { AuthorFiguresService } from '../enrich/author-figures.ts';
+import { replyWithFigures, withFigures } from '../enrich/card-figures.ts';
+import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import { isPaperboyError } from '../errors.ts';
 import type { BibLibrary } from '../foryou/bib-library.ts';
 import { createForYouCommands } from '../foryou/foryou-commands.ts';
@@ -37,6 +40,10 @@ export interface ChatOptions {
   arxiv?: ArxivLookup | undefined;
   /** Told when arXiv could not be reached for a pasted link (the answer says the paper is not in the index). */
   onLookupError?: ((error: unknown) => void) | undefined;
+  /** Figures fetched from OpenAlex and Semantic Scholar, put on cards as stored (never fetched while answering). */
+  figures?: Pick<EnrichmentStore, 'figuresOf'> | undefined;
+  /** An author's figures at OpenAlex: cached ones on the card, a look-up queued for the next (never awaited). */
+  authorFigures?: AuthorFiguresService | undefined;
   /** Bounds on pending arXiv look-ups, per person and in all (default {@link LOOKUP_LIMITS}). */
   lookupLimits?: { perPerson: number; total: number };
 }
@@ -64,6 +71,8 @@ export function createChat({
   onLookupError,
   taste,
   readLibrary,
+  figures,
+  authorFigures,
   lookupLimits,
 }: ChatOptions) {
   const limiter = createLookupLimiter(lookupLimits);
@@ -86,7 +95,13 @@ export function createChat({
   const forYou = taste ? createForYouCommands({ store, taste, pageSize, clock }) : undefined;
   const NO_TASTE: Reply = { kind: 'notice', text: 'For you is not available here.' };
 
-  const authorCard = async (author: AuthorName): Promise<AuthorCard> => (await authorCardOf(store, author)).card;
+  const authorCard = async (author: AuthorName): Promise<AuthorCard> => {
+    const { card, papers } = await authorCardOf(store, author);
+    if (!authorFigures) return card;
+    card.external = await authorFigures.external(author.key);
+    authorFigures.request(author.key, card.name, papers);
+    return card;
+  };
 
   function pageInfo(page: SearchPage, toAction: (n: number) => Action): PageInfo {
     const info: PageInfo = {
@@ -207,10 +222,19 @@ export function createChat({
       text: `${summary.entries} entries read, ${summary.matched} found in the index, ${summary.added} added to your reading list${summary.unmatched.length ? `; not in the index: ${summary.unmatched.length}` : ''}${summary.errors.length ? `; skipped (bad BibTeX): ${summary.errors.length}` : ''}. /foryou ranks the week's papers by them.`,
     };
   }
+  /** Stored figures on the reply's cards; a store that cannot say leaves the cards as they are. */
+  const decorate = async (reply: Reply): Promise<Reply> => {
+    if (!figures) return reply;
+    try {
+      return await replyWithFigures(reply, figures);
+    } catch {
+      return reply;
+    }
+  };
 
   const guard = async (answer: () => Promise<Reply>): Promise<Reply> => {
     try {
-      return await answer();
+      return await decorate(await answer());
     } catch (error) {
       if (isPaperboyError(error)) return { kind: 'error', code: error.code, message: error.message };
       throw error;
@@ -288,6 +312,11 @@ export function createChat({
       const cards: { ref: PaperRef; card: PaperCard | null }[] = [];
       for (const r of resolved)
         cards.push({ ref: r.ref, card: r.paperId === null ? null : ((await toCards([r.paperId], store))[0] ?? null) });
+      if (figures)
+        await withFigures(
+          cards.flatMap((c) => (c.card ? [c.card] : [])),
+          figures,
+        ).catch(() => {});
       return cards;
     },
 

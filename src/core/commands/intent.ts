@@ -5,7 +5,7 @@ export type Intent =
   | { type: 'compare'; names: [string, string] }
   | { type: 'more'; paperId: number }
   | { type: 'digest'; args: string }
-  /** `/save ID`, `/saved [export|remove ID|PAGE]`, `/cite ID…`: the person's reading list (issue 14). */
+  /** `/save ID`, `/saved [export|remove ID|PAGE]`, `/cite ID…`: the person's reading list. */
   | { type: 'reading'; command: 'save' | 'saved' | 'cite'; args: string }
   /** `/foryou [PAGE|reset]`, `/like ID`, `/dismiss ID`: the person's taste (docs/foryou.md). */
   | { type: 'foryou'; command: 'foryou' | 'like' | 'dismiss'; args: string }
@@ -58,6 +58,10 @@ export function toIntent(input: string, options: { mention?: boolean } = {}): In
     }
     case 'digest':
       return { type: 'digest', args };
+    case 'follow':
+    case 'unfollow':
+      // A personal watch on an author: kept and listed with the digests (`/digest list`).
+      return args ? { type: 'digest', args: `${command.toLowerCase()} ${args}` } : { type: 'help', topic: 'follow' };
     case 'save':
     case 'saved':
     case 'cite':
