@@ -54,5 +54,5 @@ describe('For you in the terminal chat', () => {
     // The dismissal and the three imports (the imported papers stay on the reading list, which still counts).
     expect(out).toMatch(/Forgot your 4 Like, Not interested/);
     expect(out).toMatch(/cannot read .*missing\.bib/);
-  });
+  }, 120_000);
 });
