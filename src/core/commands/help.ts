@@ -26,7 +26,7 @@ export const COMMANDS: HelpEntry[] = [
     usage: '/follow NAME [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City]',
     description:
       'Follow an author: a direct message when new papers list them (every 15 minutes, or in the rhythm given). Listed by /digest list; /unfollow NAME or /digest unsubscribe ID ends it.',
-    examples: ['/follow Dan Jurafsky', '/follow Amanda Askell weekly mon at 09:00', '/unfollow Dan Jurafsky'],
+    examples: ['/follow Deep Ganguli', '/follow Amanda Askell weekly mon at 09:00', '/unfollow Deep Ganguli'],
   },
   {
     usage: '/more PAPER-ID',
