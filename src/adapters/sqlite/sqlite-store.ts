@@ -28,6 +28,7 @@ import {
   toProfilePaper,
 } from '../../core/store/paper-writes.ts';
 import { type ProfileRow, toStoredProfile } from '../../core/store/profile-row.ts';
+import { createBulkTextIndexing } from './sqlite-bulk-text.ts';
 import { fromSqliteError, isSqliteBusy } from './sqlite-errors.ts';
 import { checkSqliteFile } from './sqlite-file-check.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
@@ -381,13 +382,19 @@ export function createSqliteStore(
     hasCode: row.has_code === 1,
   });
 
+  // A large import indexes its new papers' text in bulk at commit (sqlite-bulk-text.ts).
+  const bulkText = createBulkTextIndexing(db);
   const store = promised<PaperStore>({
     saveProfile: (profile, source, now) => saveProfileTx.immediate(profile, source, now.toISOString()),
     unchangedProfile: (name, contentHash) => {
       const existing = profileByKey.get(toProfileKey(name));
       return existing && existing.content_hash === contentHash ? unchangedResult(existing) : undefined;
     },
-    savePapers: (inputs, now) => savePapers(table, inputs, now.toISOString()),
+    savePapers: (inputs, now) => {
+      const outcomes = savePapers(table, inputs, now.toISOString());
+      bulkText.noteSaved(inputs.length);
+      return outcomes;
+    },
     saveArxivEntries: (entries, source, now) =>
       db.inTransaction ? saveArxivTx(entries, source, now) : saveArxivTx.immediate(entries, source, now),
     findByArxivIds: (ids) => {
@@ -401,9 +408,16 @@ export function createSqliteStore(
       prepared<[string], { id: number }>(
         'SELECT id FROM papers WHERE doi = ? COLLATE NOCASE AND doi IS NOT NULL ORDER BY seq LIMIT 1',
       ).get(toDoiKey(doi))?.id,
-    begin: () => db.exec('BEGIN IMMEDIATE'),
-    commit: () => db.exec('COMMIT'),
+    begin: () => {
+      db.exec('BEGIN IMMEDIATE');
+      bulkText.reset();
+    },
+    commit: () => {
+      bulkText.beforeCommit();
+      db.exec('COMMIT');
+    },
     rollback: () => {
+      bulkText.reset();
       if (db.inTransaction) db.exec('ROLLBACK');
     },
     findProfile: (name) => {
