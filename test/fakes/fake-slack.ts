@@ -78,10 +78,12 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     if (fault?.kind === 'rateLimited')
       return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(faults.retryAfter) });
     if (fault?.kind === 'failBefore') return send(res, 500, { ok: false, error: 'fatal_error' });
-    if (fault && method !== 'chat.postMessage') {
+    if (fault && fault.kind !== 'lateRecord' && method !== 'chat.postMessage') {
       if (fault.kind === 'failAfter') return send(res, 500, { ok: false, error: 'fatal_error' });
       await pause(fault.delayMs);
     }
+    // Recorded late: after the client's timeout, so the client cannot tell that the message went out.
+    if (fault?.kind === 'lateRecord' && method === 'chat.postMessage') await pause(fault.delayMs);
     if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
     if (path.startsWith('/upload/')) {
       uploads.set(path.slice('/upload/'.length), body.bytes as Buffer);
