@@ -189,7 +189,8 @@ export async function runDueDigests(options: RunDigestsOptions): Promise<DigestO
       papers: [],
     }));
   }
-  await pruneLedger(options.digests, dbNow, options.log);
+  // Old rows go by the database's clock; a run at a chosen time (`--now`) leaves the ledger's history alone.
+  if (options.realTime) await pruneLedger(options.digests, dbNow, options.log);
   const plan: Plan = {
     maxSeq: await options.store.maxSeq(),
     staleAfter: options.realTime ? new Date(dbNow + STALE_ROW_MS) : undefined,
