@@ -174,11 +174,39 @@ async function checkSnapshot(store: Store, dbPath: string, papers: number): Prom
 function checkTimeZones(store: Store): DoctorCheck {
   const rows = store.db.prepare('SELECT id, tz FROM subscriptions').all() as { id: number; tz: string }[];
   const bad = rows.filter((r) => !isTimeZone(r.tz));
-  if (bad.length === 0) return ok('subscription_time_zones', `${rows.length} subscriptions, every time zone valid`);
+  // SQLite's clock is this machine's.
+  const future = store.db
+    .prepare('SELECT id, subscription_id, due_at FROM digest_runs WHERE due_at > ? ORDER BY due_at')
+    .all(new Date().toISOString()) as FutureRun[];
+  if (bad.length === 0) return futureRunsCheck(`${rows.length} subscriptions, every time zone valid`, future);
   return fail(
     'subscription_time_zones',
     `unknown time zones: ${bad.map((r) => `subscription ${r.id} "${r.tz}"`).join(', ')}`,
     "Unsubscribe those digests and subscribe again with a zone such as Europe/Berlin (or update Node's time zone data).",
+  );
+}
+
+/** A digest ledger row dated after the database's clock (`digest run --now` ahead of the clock made it). */
+export interface FutureRun {
+  id: number;
+  subscription_id: number;
+  due_at: string;
+}
+
+/**
+ * Subscriptions held by ledger rows dated after the database's clock: each is named (a later due time is not
+ * made until then; `start` and `digest run` without `--now` ignore rows more than a day ahead as stale).
+ */
+export function futureRunsCheck(zones: string, future: FutureRun[]): DoctorCheck {
+  if (future.length === 0) return ok('subscription_time_zones', zones);
+  const named = future
+    .slice(0, 10)
+    .map((r) => `subscription ${r.subscription_id} (pb-digest-${r.id}, due ${r.due_at})`)
+    .join(', ');
+  return warn(
+    'subscription_time_zones',
+    `${zones}; ${future.length} digest ledger row${future.length === 1 ? '' : 's'} dated in the future (made by "digest run --now" ahead of the clock): ${named}${future.length > 10 ? ', …' : ''}`,
+    'Runs at an earlier time report them as blocked_by_future_run; "start" and "digest run" without --now ignore rows more than a day ahead. To drop one: DELETE FROM digest_runs WHERE id = N.',
   );
 }
 

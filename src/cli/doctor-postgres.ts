@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { pgAddressOf } from '../config.ts';
 import { snapshotPathFor } from '../core/search/paper-index.ts';
 import { type DoctorCheck, fail, ok, warn } from './doctor-check.ts';
+import { futureRunsCheck } from './doctor-local.ts';
 import { readSnapshotStamp } from './snapshot-stamp.ts';
 
 const SNAPSHOT_WORTH_IT = 2000;
@@ -62,7 +63,7 @@ export async function checkPgDatabase(url: string, searchPath: string): Promise<
       ok('migrations', `PostgreSQL schema version ${facts.version}, current`),
       await checkCacheSnapshot(searchPath, papers, facts),
       bad.length === 0
-        ? ok('subscription_time_zones', `${facts.subscriptions.length} subscriptions, every time zone valid`)
+        ? futureRunsCheck(`${facts.subscriptions.length} subscriptions, every time zone valid`, facts.futureRuns ?? [])
         : fail(
             'subscription_time_zones',
             `unknown time zones: ${bad.map((s) => `subscription ${s.id} "${s.tz}"`).join(', ')}`,

@@ -111,9 +111,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
           maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
           log,
           // The bot runs on the real clock: ledger rows more than a day past the database's are stale. This
-          // machine's clock is checked against the database's (leases are timed by the database's).
+          // machine's clock (`Date.now`) is checked against the database's, which times the leases.
           realTime: true,
-          clock: () => io.clock().getTime(),
           ...lease,
         });
       },

@@ -16,6 +16,8 @@ export type PgFacts =
       behind?: (rev: number) => Promise<number>;
       maxRev?: number;
       subscriptions: { id: number; tz: string }[];
+      /** Digest ledger rows dated after the database's clock. */
+      futureRuns?: { id: number; subscription_id: number; due_at: string }[];
       close: () => Promise<void>;
     };
 
@@ -29,6 +31,9 @@ export async function inspectPg(url: string): Promise<PgFacts> {
     if (version !== current) return { reachable: true, version, current, subscriptions: [], close };
     const store = createPgPaperStore(session);
     const { rows } = await session.query<{ id: string; tz: string }>('SELECT id, tz FROM subscriptions ORDER BY id');
+    const future = await session.query<{ id: string; subscription_id: string; due_at: Date }>(
+      'SELECT id, subscription_id, due_at FROM digest_runs WHERE due_at > now() ORDER BY due_at',
+    );
     return {
       reachable: true,
       version,
@@ -41,6 +46,11 @@ export async function inspectPg(url: string): Promise<PgFacts> {
         return Number(result.rows[0]?.n ?? 0);
       },
       subscriptions: rows.map((r) => ({ id: Number(r.id), tz: r.tz })),
+      futureRuns: future.rows.map((r) => ({
+        id: Number(r.id),
+        subscription_id: Number(r.subscription_id),
+        due_at: r.due_at.toISOString(),
+      })),
       close,
     };
   } catch (error) {

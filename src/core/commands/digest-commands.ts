@@ -1,6 +1,7 @@
 import type { DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
 import { pendingPapers } from '../digest/run-digests.ts';
 import { describeRhythm, nextDueAt, patternOf } from '../digest/schedule.ts';
+import { subscriptionCapReached } from '../digest/subscription-limits.ts';
 import { parseQuery, type SearchQuery } from '../search/query-parser.ts';
 import type { Search } from '../search/search.ts';
 import { isDatabaseBusy } from '../store/busy.ts';
@@ -119,6 +120,12 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
           code: 'invalid_query',
           message: `"${query}" has no word or filter to match, so it would send every new paper. Give words (/digest ${watch ? 'watch' : 'subscribe'} reward hacking), or leave the query out for all new papers.`,
         };
+      const capped = await subscriptionCapReached(deps.digests, {
+        platform: context.platform,
+        channel: watch ? context.user : context.channel,
+        kind: watch ? 'watch' : 'channel',
+      });
+      if (capped) return { kind: 'error', code: 'limit_reached', message: capped };
       const subscription = await deps.digests.addSubscription(
         {
           platform: context.platform,
