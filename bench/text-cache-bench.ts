@@ -69,6 +69,8 @@ function withText(text: TextIndex) {
     scoreText: (expression, among) =>
       timed({ kind: 'scoreText', expression, among }, () => text.scoreText(expression, among)),
     hasTerm: (term) => timed({ kind: 'hasTerm', term }, () => text.hasTerm(term)),
+    wordsStartingWith: (prefix) => text.wordsStartingWith(prefix),
+    papersHolding: (word) => text.papersHolding(word),
   };
   return { text: wrapped, calls, times };
 }

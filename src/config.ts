@@ -117,6 +117,14 @@ const toMinutes = (value: string) => {
 const httpUrl = (fallback: string) =>
   z.url({ protocol: /^https?$/, error: `must be an http or https URL such as ${fallback}` }).default(fallback);
 
+/** A switch that takes `on` or `off` only (any case), with its default. */
+const onOff = (fallback: 'on' | 'off') =>
+  z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(['on', 'off'], 'must be on or off'))
+    .default(fallback);
+
 /** `cs.CL, cs.LG` or `cs.CL+cs.LG` -> `['cs.CL', 'cs.LG']`, without repeats. */
 export const toCategories = (value: string): string[] => [
   ...new Set(
@@ -151,11 +159,7 @@ export const ConfigSchema = z
       .default('12h')
       .transform(toMinutes),
     // Pasted arXiv links the index lacks are looked up on arXiv (issue 13) unless this is off.
-    PAPERBOY_ARXIV_LOOKUP: z
-      .string()
-      .transform((v) => v.toLowerCase())
-      .pipe(z.enum(['on', 'off'], 'must be on or off'))
-      .default('on'),
+    PAPERBOY_ARXIV_LOOKUP: onOff('on'),
     DISCORD_TOKEN: z.string().optional(),
     DISCORD_APP_ID: z
       .string()
@@ -194,6 +198,14 @@ export const ConfigSchema = z
       )
       .optional(),
     PAPERBOY_CONTACT: z.email('must be an e-mail address (arXiv may write to it about your traffic)').optional(),
+    // OpenAlex and Semantic Scholar (optional sources of citations, TL;DRs and author figures): off unless
+    // switched on; the keys are sent to their service only and never printed.
+    PAPERBOY_OPENALEX: onOff('off'),
+    OPENALEX_API_KEY: z.string().optional(),
+    OPENALEX_URL: httpUrl('https://api.openalex.org'),
+    PAPERBOY_SEMANTIC_SCHOLAR: onOff('off'),
+    SEMANTIC_SCHOLAR_API_KEY: z.string().optional(),
+    SEMANTIC_SCHOLAR_URL: httpUrl('https://api.semanticscholar.org/graph/v1'),
     PORT: z.coerce
       .number({ error: 'must be a port number from 0 to 65535' })
       .int('must be a whole port number')

@@ -1,37 +1,64 @@
-import { closestNames } from '../core/authors/closest-names.ts';
+import { PLAIN, renderReply } from '../adapters/terminal/render.ts';
+import { byNewest } from '../core/authors/author-card.ts';
+import { authorCardOf, lookupAuthor } from '../core/authors/author-lookup.ts';
+import { createNameIndex } from '../core/authors/closest-names.ts';
+import type { AuthorCard } from '../core/commands/reply.ts';
 import { checkLength } from '../core/input-limits.ts';
-import type { PaperStore } from '../core/store/paper-store.ts';
-import { formatMetric, toPrintable } from '../core/text.ts';
+import { toPaperJson } from '../core/search/search-json.ts';
+import type { PaperStore, StoredPaper } from '../core/store/paper-store.ts';
+import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
-/** `paperboy author NAME`: what the database holds for an author; unknown names get the closest ones. */
+/**
+ * The `--json` shape of an author card (README, "Authors"): the index's figures at the top level, the profile
+ * page's under `profile`, `external` left for the enrichment sources to fill, the latest papers as search results.
+ */
+export function toAuthorJson(card: AuthorCard, papers: readonly StoredPaper[]) {
+  return {
+    name: card.name,
+    profile: card.profile,
+    papers: card.papers,
+    firstYear: card.firstYear,
+    lastYear: card.lastYear,
+    perYear: Object.fromEntries(card.perYear.map((y) => [String(y.year), y.papers])),
+    categories: card.categories,
+    venues: card.venues,
+    affiliations: card.affiliations,
+    coAuthors: card.coAuthors,
+    withCode: card.withCode,
+    citations: card.citations,
+    papersWithCitations: card.papersWithCitations,
+    hIndex: card.hIndex,
+    mayBeSeveral: card.mayBeSeveral,
+    external: [] as { source: string; hIndex: number | null; citations: number | null; fetchedAt: string }[],
+    latest: [...papers]
+      .sort(byNewest)
+      .slice(0, 3)
+      .map((paper) => ({ ...toPaperJson({ paper, score: 0, matchedTerms: [], profiles: [] }), score: null })),
+  };
+}
+
+/**
+ * `paperboy author NAME`: the card chat shows for anyone listed on a paper. A name that is not exactly an author's
+ * (case, accents and punctuation aside) prints nothing on standard output and the closest names on standard
+ * error, and exits 1: a script never gets someone else's card.
+ */
 export async function runAuthor(name: string, store: PaperStore, io: CliIo, json: boolean): Promise<number> {
   checkLength('name', name);
-  const profile = await store.findProfile(name);
-  if (!profile) {
-    const close = closestNames(name, await store.listProfileNames());
+  const found = await lookupAuthor(store, name, 10, createNameIndex(await store.listProfileNames()), { guess: false });
+  if (!('found' in found)) {
+    const close = 'choices' in found ? found.choices : [];
     const hint = close.length
-      ? ` Closest names: ${close.map((n) => `"${n}"`).join(', ')}.`
-      : ' No profile has a similar name.';
-    io.stderr.write(toPrintable(`error: no profile named "${name}".${hint}\n`));
+      ? ` Closest names: ${close.map((n) => `"${n.name}" (${n.papers} papers)`).join(', ')}.`
+      : ' No listed author has a similar name.';
+    io.stderr.write(toPrintable(`error: no author named "${name}" is in the index.${hint}\n`));
     return EXIT.failed;
   }
-  const { name: found, category, hIndex, paperCount, citationCount, novelty, aiScore, papers } = profile;
+  const { card, papers } = await authorCardOf(store, found.found);
   if (json) {
-    writeJson(io, { name: found, category, hIndex, paperCount, citationCount, novelty, aiScore, papers });
+    writeJson(io, toAuthorJson(card, papers));
     return EXIT.ok;
   }
-  io.stdout.write(
-    toPrintable(
-      [
-        found,
-        `  category: ${category ?? '—'}`,
-        `  h-index: ${formatMetric(hIndex)}   papers: ${formatMetric(paperCount)}   citations: ${formatMetric(citationCount)}`,
-        `  novelty: ${formatMetric(novelty, '%')}   AI score: ${formatMetric(aiScore)}`,
-        `  papers indexed: ${papers}`,
-        '',
-      ].join('\n'),
-    ),
-  );
+  io.stdout.write(`${toPrintable(renderReply({ kind: 'author', card }, PLAIN))}\n`);
   return EXIT.ok;
 }

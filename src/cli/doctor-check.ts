@@ -1,6 +1,6 @@
 /** What one doctor check found: `ok`, `warn` (works, but look) or `fail` (broken), and how to fix it. */
 export interface DoctorCheck {
-  /** Fixed: scripts and monitors select checks by id (README, "Deploying"). */
+  /** Fixed: scripts and monitors select checks by id (docs/deploying.md, "Doctor"). */
   id: DoctorCheckId;
   status: 'ok' | 'warn' | 'fail';
   message: string;
@@ -17,6 +17,7 @@ export const DOCTOR_CHECK_IDS = [
   'search_snapshot',
   'subscription_time_zones',
   'profiles',
+  'platforms',
   'slack_token',
   'slack_scopes',
   'slack_mode',

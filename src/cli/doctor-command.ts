@@ -1,11 +1,11 @@
-import { createSqliteStore, inspectSqliteFile } from '../adapters/sqlite/sqlite-store.ts';
 import { envValue, loadConfig, readEnvFile, resolveStoreTarget, SAMPLE_PROFILES } from '../config.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import { toPrintable } from '../core/text.ts';
-import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok } from './doctor-check.ts';
+import { DOCTOR_CHECK_IDS, type DoctorCheck, fail, ok, warn } from './doctor-check.ts';
 import { checkDatabase, checkNode, checkProfiles } from './doctor-local.ts';
 import { checkArxivFeed, checkDiscord, checkSlack, type Setting } from './doctor-platforms.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
+import { engineFor, searchCachePath } from './open-stores.ts';
 import { redactSecrets, secretValues } from './secrets.ts';
 
 /**
@@ -18,23 +18,19 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
   const secrets = secretValues(setting);
   const checks: DoctorCheck[] = [checkNode(), checkConfig(io.env)];
   const target = resolveStoreTarget(options.db, io.env);
-  if (target.kind === 'postgres') {
-    const [{ checkPgDatabase }, { searchCachePath }] = await Promise.all([
-      import('./doctor-postgres.ts'),
-      import('./open-stores.ts'),
-    ]);
-    checks.push(...(await checkPgDatabase(target.url, searchCachePath(io.env))));
-  } else {
-    const dbPath = target.file;
-    checks.push(
-      ...(await checkDatabase(
-        dbPath,
-        () => createSqliteStore(dbPath, { readonly: true }),
-        () => inspectSqliteFile(dbPath),
-      )),
-    );
+  // The store is looked at through its engine, whatever the engine: doctor never opens one for writing.
+  const engine = await engineFor(target, { env: io.env });
+  const inspection = await engine.inspect();
+  try {
+    if (inspection.kind === 'postgres') {
+      const { checkPgDatabase } = await import('./doctor-postgres.ts');
+      checks.push(...(await checkPgDatabase(inspection, searchCachePath(io.env))));
+    } else checks.push(...(await checkDatabase(inspection)));
+  } finally {
+    await inspection.close();
   }
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
+  checks.push(checkPlatforms(setting));
   const [slack, discord, arxiv] = await Promise.all([
     checkSlack(setting),
     checkDiscord(setting, options.guild, async () => {
@@ -70,7 +66,7 @@ function checkConfig(env: NodeJS.ProcessEnv): DoctorCheck {
     return fail(
       'config',
       `the configuration is not valid: ${problems.slice(0, -1).join(' ').replace(/\s+/g, ' ').trim()}`,
-      'Fix these variables in the environment or in .env (README, "Configuration").',
+      'Fix these variables in the environment or in .env (docs/configuration.md).',
     );
   }
 }
@@ -86,4 +82,18 @@ function renderChecks(checks: DoctorCheck[]): string {
   const count = (s: DoctorCheck['status']) => checks.filter((c) => c.status === s).length;
   lines.push(`doctor: ${count('ok')} ok, ${count('warn')} warn, ${count('fail')} fail`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Which platforms `start` will serve. None: `start` opens the terminal chat, or with `PORT` set (a server, as
+ * under the systemd unit) refuses to start (exit 2): a warning, since the terminal chat is a fine way to try it.
+ */
+function checkPlatforms(setting: Setting): DoctorCheck {
+  const names = [setting('DISCORD_TOKEN') ? 'Discord' : '', setting('SLACK_BOT_TOKEN') ? 'Slack' : ''].filter(Boolean);
+  if (names.length) return ok('platforms', `start serves ${names.join(' and ')}`);
+  return warn(
+    'platforms',
+    `no platform is configured: start opens the terminal chat${setting('PORT') ? ', and with PORT set it refuses to start (exit 2)' : ''}`,
+    'Set DISCORD_TOKEN (Discord) or SLACK_BOT_TOKEN (Slack) in the environment or .env to serve a team.',
+  );
 }

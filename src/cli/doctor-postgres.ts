@@ -1,85 +1,66 @@
 import { existsSync } from 'node:fs';
-import { pgAddressOf } from '../config.ts';
 import { snapshotPathFor } from '../core/search/paper-index.ts';
+import type { StoreContents, StoreInspection } from '../core/store/store-engine.ts';
 import { type DoctorCheck, fail, ok, warn } from './doctor-check.ts';
-import { futureRunsCheck } from './doctor-local.ts';
+import { checkTimeZones, SNAPSHOT_WORTH_IT } from './doctor-local.ts';
 import { readSnapshotStamp } from './snapshot-stamp.ts';
 
-const SNAPSHOT_WORTH_IT = 2000;
-
 /**
- * Doctor's store checks on PostgreSQL (DATABASE_URL): `database` connects and counts, `migrations` is the schema
- * version, `search_snapshot` looks at the local search cache's snapshot, `subscription_time_zones` as on SQLite.
- * Messages name the host and port, never the password. SQLite's quick_check does not apply.
+ * Doctor's store checks on PostgreSQL (DATABASE_URL), over what the engine's `inspect()` found: `database`
+ * connects and counts, `migrations` is the schema version, `search_snapshot` looks at the local search cache's
+ * snapshot, `subscription_time_zones` as on SQLite. Messages name the host and port, never the password. SQLite's
+ * quick_check does not apply.
  */
-export async function checkPgDatabase(url: string, searchPath: string): Promise<DoctorCheck[]> {
-  const { inspectPg } = await import('../adapters/postgres/pg-doctor.ts');
-  const where = pgAddressOf(url);
-  const facts = await inspectPg(url);
+export async function checkPgDatabase(inspection: StoreInspection, searchPath: string): Promise<DoctorCheck[]> {
+  const where = inspection.where;
   const dependent = ['migrations', 'search_snapshot', 'subscription_time_zones'] as const;
-  if (!facts.reachable)
+  if (inspection.problem)
     return [
       fail(
         'database',
-        facts.message,
+        'message' in inspection.problem ? inspection.problem.message : `PostgreSQL at ${where} cannot be used`,
         `Start PostgreSQL at ${where} or correct DATABASE_URL (host, port, user, password, database); unset it to use SQLite.`,
       ),
       ...dependent.map((id) => fail(id, 'not checked: PostgreSQL cannot be reached', 'Fix the database first.')),
     ];
-  try {
-    if (facts.version === 0) {
-      const fix =
-        'Run "paperboy ingest data/profiles" or "paperboy start" with DATABASE_URL set: it creates the schema.';
-      return [
-        ok('database', `PostgreSQL at ${where} answers (no Paperboy schema yet)`),
-        warn('migrations', 'schema version 0: Paperboy never ran on this database', fix),
-        ...(['search_snapshot', 'subscription_time_zones'] as const).map((id) =>
-          warn(id, 'not checked: no schema yet', fix),
-        ),
-      ];
-    }
-    if (facts.version !== facts.current) {
-      const newer = facts.version > facts.current;
-      const message = `PostgreSQL schema version ${facts.version}, this Paperboy is at ${facts.current}`;
-      const fix = newer
-        ? 'Update Paperboy to the version that wrote this database.'
-        : 'Run any paperboy command that writes (ingest, start): it migrates the database first.';
-      return [
-        ok('database', `PostgreSQL at ${where} answers`),
-        newer ? fail('migrations', message, fix) : warn('migrations', message, fix),
-        ...(['search_snapshot', 'subscription_time_zones'] as const).map((id) =>
-          warn(id, 'not checked: the schema is of another version', fix),
-        ),
-      ];
-    }
-    const papers = facts.counts?.papers ?? 0;
-    const profiles = facts.counts?.profiles ?? 0;
-    const bad = facts.subscriptions.filter((s) => !isTimeZone(s.tz));
+  const { version, current, contents } = inspection;
+  if (version === 0) {
+    const fix = 'Run "paperboy ingest data/profiles" or "paperboy start" with DATABASE_URL set: it creates the schema.';
     return [
-      ok(
-        'database',
-        `PostgreSQL at ${where}: ${papers.toLocaleString('en-US')} papers, ${profiles.toLocaleString('en-US')} profiles (quick_check is not used with PostgreSQL)`,
+      ok('database', `PostgreSQL at ${where} answers (no Paperboy schema yet)`),
+      warn('migrations', 'schema version 0: Paperboy never ran on this database', fix),
+      ...(['search_snapshot', 'subscription_time_zones'] as const).map((id) =>
+        warn(id, 'not checked: no schema yet', fix),
       ),
-      ok('migrations', `PostgreSQL schema version ${facts.version}, current`),
-      await checkCacheSnapshot(searchPath, papers, facts),
-      bad.length === 0
-        ? futureRunsCheck(`${facts.subscriptions.length} subscriptions, every time zone valid`, facts.futureRuns ?? [])
-        : fail(
-            'subscription_time_zones',
-            `unknown time zones: ${bad.map((s) => `subscription ${s.id} "${s.tz}"`).join(', ')}`,
-            "Unsubscribe those digests and subscribe again with a zone such as Europe/Berlin (or update Node's time zone data).",
-          ),
     ];
-  } finally {
-    await facts.close();
   }
+  if (version !== current || !contents || 'error' in contents) {
+    const newer = version > current;
+    const message = `PostgreSQL schema version ${version}, this Paperboy is at ${current}`;
+    const fix = newer
+      ? 'Update Paperboy to the version that wrote this database.'
+      : 'Run any paperboy command that writes (ingest, start): it migrates the database first.';
+    return [
+      ok('database', `PostgreSQL at ${where} answers`),
+      newer ? fail('migrations', message, fix) : warn('migrations', message, fix),
+      ...(['search_snapshot', 'subscription_time_zones'] as const).map((id) =>
+        warn(id, 'not checked: the schema is of another version', fix),
+      ),
+    ];
+  }
+  return [
+    ok(
+      'database',
+      `PostgreSQL at ${where}: ${contents.papers.toLocaleString('en-US')} papers, ${contents.profiles.toLocaleString('en-US')} profiles (quick_check is not used with PostgreSQL)`,
+    ),
+    ok('migrations', `PostgreSQL schema version ${version}, current`),
+    await checkCacheSnapshot(searchPath, contents),
+    checkTimeZones(contents.subscriptions, contents.futureRuns),
+  ];
 }
 
-async function checkCacheSnapshot(
-  searchPath: string,
-  papers: number,
-  facts: { identity?: string; maxRev?: number; behind?: (rev: number) => Promise<number> },
-): Promise<DoctorCheck> {
+async function checkCacheSnapshot(searchPath: string, facts: StoreContents): Promise<DoctorCheck> {
+  const { papers } = facts;
   const path = snapshotPathFor(searchPath) ?? searchPath;
   const rebuild = `Run "paperboy search x" once with this PAPERBOY_SEARCH_CACHE: it rebuilds the search cache at ${searchPath}.`;
   if (!existsSync(path))
@@ -97,13 +78,13 @@ async function checkCacheSnapshot(
   if (!stamp) return warn('search_snapshot', `${path} is damaged or of another format: it will be rebuilt`, rebuild);
   if (stamp.identity !== facts.identity)
     return warn('search_snapshot', `${path} was made for another database: it will be rebuilt`, rebuild);
-  if (stamp.rev > (facts.maxRev ?? 0))
+  if (stamp.rev > facts.maxRev)
     return warn(
       'search_snapshot',
       `${path} is ahead of the database (restored from another copy?): it will be rebuilt`,
       rebuild,
     );
-  const behind = (await facts.behind?.(stamp.rev)) ?? 0;
+  const behind = await facts.behind(stamp.rev);
   return behind > SNAPSHOT_WORTH_IT
     ? warn(
         'search_snapshot',
@@ -115,12 +96,3 @@ async function checkCacheSnapshot(
         `the search snapshot at ${path} matches the database${behind ? ` (${behind} papers to catch up at start)` : ''}`,
       );
 }
-
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};

@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@slack/bolt';
-import type Database from 'better-sqlite3';
 import type { PaperIndex } from '../core/search/paper-index.ts';
-import type { PaperStore } from '../core/store/paper-store.ts';
+import { STORE_CLOSED, type StoreProbe } from '../core/store/store-engine.ts';
 
 // The index may lag the database by this many papers and still be ready: catching up that many takes well
 // under a second, at the next query.
@@ -19,67 +18,11 @@ export interface HealthAnswer {
  * {@link READY_WITHIN_PAPERS} papers of it, each configured platform is connected, and the process is not
  * shutting down. The serving code tells it as each part comes up.
  */
-/**
- * What readiness asks of the store: how many papers changed after a rev (one cheap query). It throws when the
- * store does not answer. Synchronous on purpose: on PostgreSQL it answers from the last query and starts the next
- * ({@link probeOf}).
- */
-export interface StoreProbe {
-  behind(rev: number): number;
-}
-
-/**
- * A {@link StoreProbe} over an asynchronous count (PostgreSQL): each call answers what the last query found and
- * asks again, so `/readyz` never waits on the network; it throws the last query's error while the store does not
- * answer.
- */
-export function probeOf(papersAfter: (rev: number) => Promise<number>): StoreProbe {
-  let last: { n: number } | { error: Error } = { n: 0 };
-  let asking = false;
-  const ask = (rev: number) => {
-    if (asking) return;
-    asking = true;
-    papersAfter(rev).then(
-      (n) => {
-        last = { n };
-        asking = false;
-      },
-      (error: Error) => {
-        last = { error };
-        asking = false;
-      },
-    );
-  };
-  return {
-    behind(rev) {
-      ask(rev);
-      if ('error' in last) throw last.error;
-      return last.n;
-    },
-  };
-}
-
-const CLOSED = 'the database is closed';
-
-/** The {@link StoreProbe} of a SQLite database: the count itself, at once. */
-export function sqliteProbe(db: Database.Database): StoreProbe {
-  return {
-    behind: (rev) => {
-      if (!db.open) throw new Error(CLOSED);
-      return db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM papers WHERE rev > ?').get(rev)?.n ?? 0;
-    },
-  };
-}
-
-export function createReadiness(
-  store: StoreProbe | (PaperStore & { db: Database.Database }),
-  platforms: readonly string[],
-) {
+export function createReadiness(probe: StoreProbe, platforms: readonly string[]) {
   let index: PaperIndex | undefined;
   let stopping = false;
   let catchingUp = false;
   const connected = new Map<string, () => boolean>();
-  const probe: StoreProbe = 'db' in store ? sqliteProbe(store.db) : store;
 
   const reasons = (): string[] => {
     if (stopping) return ['shutting down'];
@@ -108,7 +51,7 @@ export function createReadiness(
       }
     } catch (error) {
       const message = (error as Error).message;
-      found.push(message === CLOSED ? CLOSED : `the database does not answer: ${message}`);
+      found.push(message === STORE_CLOSED ? STORE_CLOSED : `the database does not answer: ${message}`);
     }
     for (const platform of platforms) {
       const isConnected = connected.get(platform);

@@ -1,4 +1,6 @@
 import { createProgressBar } from '../adapters/terminal/progress-bar.ts';
+import { refreshPaperFeatures } from '../core/foryou/paper-features.ts';
+import type { TasteStore } from '../core/foryou/taste-store.ts';
 import { ingestPaths } from '../core/ingest/ingest-files.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { refreshSnapshot } from '../core/search/open-search.ts';
@@ -17,12 +19,22 @@ export async function runIngest(
   io: CliIo,
   json: boolean,
   dbPath?: string,
+  taste?: TasteStore,
+  { announceAll = false }: { announceAll?: boolean } = {},
 ): Promise<number> {
   const bar = createProgressBar(io.stderr, 'ingesting');
+  let files = { done: 0, total: 0 };
   const summary = await ingestPaths(paths, {
     store,
     clock: io.clock,
-    onProgress: ({ done, total }) => bar.update(done, total),
+    announceAll,
+    onProgress: ({ done, total }) => {
+      files = { done, total };
+      bar.update(done, total);
+    },
+    // A large record file is one file for minutes: its bar counts its bytes, and says how many records so far.
+    onRecordProgress: ({ records, bytesRead, bytesTotal }) =>
+      bar.update(bytesRead, bytesTotal, `${formatCount(records)} records · file ${files.done + 1}/${files.total || 1}`),
     ...(io.signal ? { signal: io.signal } : {}),
   });
   bar.done();
@@ -35,6 +47,12 @@ export async function runIngest(
     } catch (error) {
       snapshotError = error;
     }
+  }
+  // docs/foryou.md: each paper's text features are made at ingest, so `recommend` only reads them.
+  if (taste && !io.signal?.aborted) {
+    const features = createProgressBar(io.stderr, 'text features');
+    await refreshPaperFeatures(store, taste, (done) => features.update(done, summary.totals.papers));
+    features.done();
   }
   if (json) writeJson(io, summary);
   else io.stdout.write(toPrintable(formatSummary(summary)));
@@ -53,12 +71,17 @@ export async function runIngest(
 
 const MAX_LISTED = 20;
 
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, word: string): string => (n === 1 ? word : `${word}s`);
+
 export function formatSummary({ files, totals }: IngestSummary): string {
   const count = (status: string) => files.filter((f) => f.status === status).length;
   const lines = [
     `files read: ${files.length} (${count('ok')} ok, ${count('warning')} with warnings, ${count('error')} rejected)`,
-    `profiles: ${totals.profiles}`,
+    `${plural(totals.profiles, 'profile')}: ${totals.profiles}`,
     `papers: ${totals.papers} (${totals.newPapers} new, ${totals.updatedPapers} updated, ${totals.unchangedPapers} unchanged)`,
+    `${formatCount(totals.papers)} ${plural(totals.papers, 'paper')} from ${formatCount(totals.records)} ${plural(totals.records, 'record')}: ${formatCount(totals.merged)} merged into papers the index had`,
+    `announced in digests: ${formatCount(totals.announced)} new ${plural(totals.announced, 'paper')} (records dated in the last 7 days and profile pages; --announce for all)`,
   ];
   const warnings = files.flatMap((f) => f.messages.filter((m) => m.severity === 'warning'));
   if (warnings.length) {

@@ -18,6 +18,8 @@ export function linkLookupFrom(config: Config): ArxivLookup | undefined {
         ...(config.PAPERBOY_CONTACT ? { contact: config.PAPERBOY_CONTACT } : {}),
         retries: LOOKUP_RETRIES,
         timeoutMs: LOOKUP_TIMEOUT_MS,
+        // Behind the daily sync, which digests wait for, however many links are pasted.
+        lane: 'lookup',
       }),
     );
     return (await client).lookup(ids);

@@ -3,7 +3,6 @@
 // `register-commands` load the Discord and Slack SDKs (docs/search.md, "Start"). A new command does the same.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPaperboyError, PaperboyError } from '../core/errors.ts';
-import { isDatabaseBusy } from '../core/store/busy.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
 import type { Stores } from './open-stores.ts';
@@ -13,6 +12,13 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError(`expected a whole number of 1 or more, got "${value}".`);
+  return n;
+}
+
+function limitInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new InvalidArgumentError(`expected a whole number from 1 to 100, got "${value}".`);
   return n;
 }
 
@@ -57,9 +63,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<paths...>', 'files or folders, read recursively')
     .option('--db <file>', DB_HELP)
     .option('--json', 'print one JSON object with per-file results and totals')
-    .action(async (paths: string[], options: DbOptions) => {
+    .option(
+      '--announce',
+      'announce every new paper of the records in digests (default: only records dated in the 7 days before now)',
+    )
+    .action(async (paths: string[], options: DbOptions & { announce?: boolean }) => {
       const { runIngest } = await import('./ingest-command.ts');
-      return withStore(options, ({ store, searchPath }) => runIngest(paths, store, io, !!options.json, searchPath));
+      return withStore(options, ({ store, searchPath, taste }) =>
+        runIngest(paths, store, io, !!options.json, searchPath, taste, { announceAll: !!options.announce }),
+      );
     });
 
   program
@@ -101,6 +113,51 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           json: !!options.json,
         });
       });
+    });
+
+  program
+    .command('recommend')
+    .description("papers of a window ranked by a person's or a channel's taste (what they saved, liked and dismissed)")
+    .option(
+      '--user <key>',
+      "PLATFORM:SPACE:USER (slack:T…:U…, discord:GUILD:USER, discord:dm:USER) or a terminal name (default: the terminal's reader)",
+    )
+    .option('--channel <key>', "PLATFORM:SPACE:CHANNEL: the channel's taste (its Likes, Not interested and reactions)")
+    .option('--since <date>', 'first day, YYYY-MM-DD (UTC; default: 7 days before --until)')
+    .option('--until <date>', 'day after the last, YYYY-MM-DD (default: the day after the newest paper)')
+    .option('--limit <n>', 'papers to show, 1 to 100', limitInt, 10)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { for, since, until, candidates, trained, results: [ search --json result + why ] }')
+    .action(
+      async (
+        options: DbOptions & { user?: string; channel?: string; since?: string; until?: string; limit: number },
+      ) => {
+        const { runRecommend, checkRecommendFlags } = await import('./recommend-command.ts');
+        checkRecommendFlags(options);
+        return withStore(options, ({ store, taste }) =>
+          runRecommend({ ...options, json: !!options.json }, { store, taste }, io),
+        );
+      },
+    );
+
+  const saved = program.command('saved').description('reading lists');
+  saved
+    .command('import')
+    .description('import a BibTeX library (Zotero, Better BibTeX, JabRef) into a reading list and its taste')
+    .argument('<file>', 'the .bib file (at most 10 MB)')
+    .option('--user <key>', "PLATFORM:SPACE:USER or a terminal name (default: the terminal's reader)")
+    .option('--db <file>', DB_HELP)
+    .option(
+      '--json',
+      'print { user, entries, matched, added, unmatched: [ { key, title } ], errors: [ { line, message } ] }',
+    )
+    .action(async (file: string, options: DbOptions & { user?: string }) => {
+      const { runSavedImport, importReader, readBibFile } = await import('./saved-import-command.ts');
+      const reader = importReader(options.user);
+      const library = await readBibFile(file);
+      return withStore(options, ({ store, taste }) =>
+        runSavedImport(file, reader, library, { store, taste }, io, !!options.json),
+      );
     });
 
   program
@@ -203,6 +260,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return withStore(options, (stores) => runArxivBackfill(io, stores, config, options));
     });
 
+  // OpenAlex and Semantic Scholar (optional, off by default): figures for the papers that are due, for cron.
+  program
+    .command('enrich')
+    .description(
+      'ask OpenAlex and Semantic Scholar (those switched on) for citations, published versions and TL;DRs of the papers that are due',
+    )
+    .option('--since <day>', "only papers dated on or after this day, YYYY-MM-DD (the paper's date)")
+    .option('--limit <n>', 'at most this many papers', positiveInt)
+    .option('--db <file>', DB_HELP)
+    .option('--json', 'print { papers, updated, notFound, failed, authors }')
+    .action(async (options: DbOptions & { since?: string; limit?: number }) => {
+      const [{ loadConfig }, { runEnrich, requireServices, sinceOf }] = await Promise.all([
+        import('../config.ts'),
+        import('./enrich-command.ts'),
+      ]);
+      const config = loadConfig(io.env);
+      requireServices(config);
+      sinceOf(options.since);
+      return withStore(options, (stores) => runEnrich(io, stores, config, options));
+    });
+
   program
     .command('register-commands')
     .description('register the Discord slash commands (one bulk overwrite: running it twice changes nothing)')
@@ -257,43 +335,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (isPaperboyError(error)) {
       // Messages quote what they refused (a query, a line of a page): nothing in it may drive the terminal.
       io.stderr.write(toPrintable(`error: ${error.message}\n`));
-      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as README promises.
+      // Stopped by SIGINT/SIGTERM before it finished (arXiv's answer cut short): 130/143, as docs/commands.md promises.
       if (io.signal?.aborted && error.code !== 'usage') return interruptedExit(io.signal);
       return error.code === 'usage' ? EXIT.usage : EXIT.failed;
-    }
-    if (isDatabaseBusy(error)) {
-      // Another process held the write lock past the busy timeout (a long import, a running bot's digests):
-      // an operator's situation, not a crash, so a plain message and no stack trace.
-      io.stderr.write(
-        'error: the database is locked by another process writing to it (an import, a backup restore, another Paperboy); this command stopped and its last step was not stored. Run it again when that process is done.\n',
-      );
-      return EXIT.failed;
     }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
         ? EXIT.ok
         : EXIT.usage;
-    }
-    // PostgreSQL went away in the middle of a command: its host and port, never a stack trace or the password.
-    const pgUrl = (await import('./open-stores.ts')).pgUrlInUse();
-    if (pgUrl) {
-      const { isPgUnreachable, pgUnreachable } = await import('../adapters/postgres/open-pg-stores.ts');
-      if (isPgUnreachable(error)) {
-        io.stderr.write(toPrintable(`error: ${pgUnreachable(error, pgUrl).message}\n`));
-        return EXIT.failed;
-      }
-      // PostgreSQL refused the work (a statement_timeout set on the role, too many connections, a lock timeout):
-      // its message and SQLSTATE, not a stack trace.
-      const db = error as { severity?: unknown; code?: unknown; message?: string };
-      if (typeof db.severity === 'string' && typeof db.code === 'string' && /^[0-9A-Z]{5}$/.test(db.code)) {
-        const { pgAddressOf } = await import('../config.ts');
-        io.stderr.write(
-          toPrintable(
-            `error: PostgreSQL at ${pgAddressOf(pgUrl)} (DATABASE_URL) refused the command: ${db.message} (SQLSTATE ${db.code}). Check the server's limits and settings for this user (statement_timeout, max_connections), then run the command again.\n`,
-          ),
-        );
-        return EXIT.failed;
-      }
     }
     throw error;
   }

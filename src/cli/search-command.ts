@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { RELAXED_LINE } from '../core/commands/reply.ts';
+import { relaxedLine } from '../core/commands/reply.ts';
 import { isPaperboyError } from '../core/errors.ts';
 import type { Search, SearchPage } from '../core/search/search.ts';
 import { toSearchJson } from '../core/search/search-json.ts';
@@ -17,7 +17,7 @@ function formatPage(page: SearchPage): string {
     return `No papers match "${page.query}".${page.didYouMean ? ` Did you mean "${page.didYouMean}"?` : ''}\n`;
   }
   const first = (page.page - 1) * page.pageSize;
-  const relaxed = page.relaxed ? `${RELAXED_LINE}\n` : '';
+  const relaxed = page.relaxed ? `${relaxedLine(page.wordsLeftOut)}\n` : '';
   const lines = page.results.map(({ paper }, i) => {
     const authors = paper.authors.join(', ') + (paper.authorsTruncated ? ' et al.' : '');
     const code = paper.hasCode ? ' · code' : '';

@@ -43,6 +43,14 @@ const START_BUSY_WAIT_MS = 30_000;
 export async function runStart(io: CliIo, flags: { db?: string; profiles?: string }): Promise<number> {
   const config = loadConfig(io.env);
   const platforms = platformsOf(config);
+  // A server (PORT set, as under the systemd unit, whose input is /dev/null) with no platform would serve
+  // nothing and stop after the health line: say so and exit 2, which the unit does not restart.
+  if (explicitPort(io.env) && !platforms.discord && !platforms.slack) {
+    throw new PaperboyError(
+      'usage',
+      'PORT is set, so start runs as a server, but no platform is configured: there is nothing to serve. Set DISCORD_TOKEN (Discord) or SLACK_BOT_TOKEN (Slack) in the environment or in .env, or unset PORT to chat in the terminal.',
+    );
+  }
   // Test knob (tests that kill an instance mid-post): a shorter digest lease.
   const lease = leaseOf(io.env);
   const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
@@ -93,6 +101,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       log,
       (line) => logger.warn(line),
       holds('arxiv-sync', 'the arXiv daily sync'),
+      stopping.signal,
     );
     // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
     // Papers ingested by another process are already in the database; the index catches up at the next query.
@@ -180,8 +189,9 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     } finally {
       stopping.abort();
       readiness.stopping();
-      // The digest in flight finishes (and records itself) before the database closes.
+      // The digest in flight finishes (and records itself) before the database closes, and so does the sync.
       await ticker.stop();
+      await syncArxiv.idle();
     }
   } finally {
     readiness.stopping();
@@ -227,9 +237,19 @@ export function lockGate(
 }
 
 /**
+ * How long the digests of a tick wait for the arXiv sync before going out without it (README, "Limits"). A
+ * slow or unreachable arXiv held them (and, at start, the platforms) about 155 s: four tries of 30 s and the
+ * back-off between them. The sync goes on in the background; papers it stores later reach the next digests,
+ * being new by ingest order.
+ */
+export const DIGESTS_WAIT_FOR_ARXIV_MS = 10_000;
+
+/**
  * The daily arXiv sync of a running bot, or a no-op when PAPERBOY_ARXIV_CATEGORIES is unset: from 00:30 New
  * York time, every 30 minutes until the day's listing is in, one runner at a time across processes. It never
- * throws (errors are logged), so the digests after it run whatever happened.
+ * throws (errors are logged), so the digests after it run whatever happened, and it resolves within
+ * {@link DIGESTS_WAIT_FOR_ARXIV_MS}: a sync still running then goes on, and the next call waits for that one
+ * rather than starting another.
  */
 function arxivDailySync(
   config: Config,
@@ -238,28 +258,49 @@ function arxivDailySync(
   log: (line: string) => void,
   warn: (line: string) => void,
   mayRun: () => Promise<boolean>,
-): () => Promise<void> {
+  stopping: AbortSignal,
+): (() => Promise<void>) & { idle(): Promise<void> } {
   const categories = config.PAPERBOY_ARXIV_CATEGORIES ?? [];
-  if (!categories.length) return async () => {};
+  if (!categories.length) return Object.assign(async () => {}, { idle: async () => {} });
   // Loaded only when arXiv is on: a bot without it does not load the XML parser.
   const client = import('./arxiv-command.ts').then(({ arxivClientFor }) => arxivClientFor(config, log));
   const { store, arxiv: state } = stores;
   const runner = { owner: `runner-${randomUUID()}`, leaseMs: ARXIV_LEASE_MS, clock: () => io.clock().getTime() };
-  return async () => {
+  const sync = async () => {
     if (!(await mayRun())) return;
     try {
       const result = await runDailySync({
         store,
         state,
-        fetchListing: async (cats) => (await client).fetchListing(cats),
+        // Stopping the bot stops a fetch in flight (its retries included).
+        fetchListing: async (cats) => (await client).fetchListing(cats, stopping),
         categories,
         runner,
       });
       if (result) log(`paperboy arxiv: ${describeDailySync(result)}`);
     } catch (error) {
+      if (stopping.aborted) return;
       warn(`paperboy arxiv_sync_failed: ${(error as Error).message} (tried again in 30 minutes)`);
     }
   };
+  let running: Promise<void> | undefined;
+  const waitBounded = async () => {
+    running ??= sync().finally(() => {
+      running = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), DIGESTS_WAIT_FOR_ARXIV_MS);
+    });
+    const outcome = await Promise.race([running.then(() => 'done' as const), waited]);
+    clearTimeout(timer);
+    if (outcome === 'late')
+      warn(
+        `paperboy arxiv_sync_slow: arXiv has not answered within ${DIGESTS_WAIT_FOR_ARXIV_MS / 1000} s; the digests go out without waiting (the sync goes on, its papers reach the next digests)`,
+      );
+  };
+  // At shutdown, after `stopping` aborted its fetch: the sync has ended before the store closes.
+  return Object.assign(waitBounded, { idle: async () => running });
 }
 
 /**

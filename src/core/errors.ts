@@ -9,6 +9,7 @@ export type PaperboyErrorCode =
   | 'database_too_new'
   | 'database_busy'
   | 'database_unreachable'
+  | 'database_refused'
   | 'lease_lost'
   // A platform refused a post (nothing recorded), or answered that the channel or person is gone for good.
   | 'platform_refused'
@@ -19,6 +20,9 @@ export type PaperboyErrorCode =
   | 'arxiv_unavailable'
   | 'arxiv_unparsable'
   | 'arxiv_rejected'
+  // OpenAlex and Semantic Scholar: the service kept failing after retries, or refused the request or the key.
+  | 'scholarly_unavailable'
+  | 'scholarly_rejected'
   | 'usage';
 
 /**

@@ -1,7 +1,7 @@
 import { PaperboyError } from './errors.ts';
 
 /**
- * How much a person may type, wherever they type it (README, "Limits"). Longer input is refused at once with a
+ * How much a person may type, wherever they type it (docs/limits.md). Longer input is refused at once with a
  * fix-it message, before any parser or index sees it, so no message can block the bot or grow its memory.
  */
 export const INPUT_LIMITS = {

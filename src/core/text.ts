@@ -33,9 +33,18 @@ export function isBinaryText(text: string): boolean {
   return sample.length > 0 && odd / sample.length > 0.02;
 }
 
-/** Cuts text to at most `max` characters, ending with "…" when it was cut (platform length limits). */
-export const truncate = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/**
+ * Cuts text to at most `max` UTF-16 units (how the platforms count their limits), ending with "…" when it was
+ * cut, never between the two halves of a surrogate pair: a lone surrogate is invalid text that a platform
+ * rejects or shows as �.
+ */
+export const truncate = (text: string, max: number): string => {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+};
 
 /** True for an http(s) address without spaces or angle brackets, at most `max` long: safe to hand a platform as a link. */
 export const isWebLink = (url: string, max: number): boolean => url.length <= max && /^https?:\/\/[^\s<>|]+$/.test(url);
@@ -52,10 +61,19 @@ const ESCAPE_SEQUENCE =
   /\u001b(?:\[[0-?]*[ -/]*[@-~]?|\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|[PX^_][^\u001b\u009c]*(?:\u001b\\|\u009c)?|[ -~])?|\u009b[0-?]*[ -/]*[@-~]?|[\u0090\u0098\u009d-\u009f][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point here
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Characters that reorder or hide text: bidi embeddings and overrides (U+202A–202E), isolates (U+2066–2069), the
+// Arabic letter mark (U+061C), the zero-width space, (non-)joiners and direction marks (U+200B–200F), the word
+// joiner and invisible operators (U+2060–2064) and the zero-width no-break space (U+FEFF). A title with U+202E
+// would otherwise show the rest of its line backwards (and whatever follows on the platform's line).
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /**
  * Removes terminal control characters (ANSI escape sequences whole) except newline and tab, so text from
- * a page or a record cannot move the cursor, clear the screen or set the window title when printed.
+ * a page or a record cannot move the cursor, clear the screen or set the window title when printed; and the
+ * invisible characters that reorder or hide text (bidi overrides and isolates, zero-width characters), so it
+ * cannot spoof the rest of a line. Every platform's escape, and the terminal's, starts here.
  * @example toPrintable('Title\u001b[2J\u001b]0;pwned\u0007 end') // 'Title end'
+ * @example toPrintable('invoice\u202Efdp.exe') // 'invoicefdp.exe'
  */
-export const toPrintable = (text: string): string => text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+export const toPrintable = (text: string): string =>
+  text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '').replace(INVISIBLE, '');

@@ -20,6 +20,14 @@ import { unescaped } from '../helpers/cards.ts';
 import { digestFixture } from '../helpers/digest-fixture.ts';
 import { type Embed, expectValidEmbeds } from '../helpers/discord-embeds.ts';
 
+// Characters that reorder or hide text: a right-to-left override that would show the rest of the line backwards,
+// isolates, zero-width characters and direction marks, the Arabic letter mark.
+const SPOOF =
+  'paper\u202Efdp.exe\u202C \u2066\u2067\u2068x\u2069 zero\u200Bwidth\u200C\u200D\u200E\u200F \u061C\u202A\u202B\u202D';
+/** Invisible characters in `text`, but the zero-width space the escapes put after `@` on purpose. */
+const invisibles = (text: string) =>
+  [...text.replaceAll('@\u200b', '@')].filter((c) => /[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]/.test(c));
+
 // Markup of every platform, mentions, masked links and terminal escapes, in one line. (No NUL: a NUL in a title
 // or a query still crashes search's SQLite text match, "unterminated string"; reported, not the renderers' part.)
 const HOSTILE = [
@@ -28,12 +36,13 @@ const HOSTILE = [
   '[click me](https://evil.example/x) [x](<https://evil.example>) <https://evil.example|click> <https://evil.example>',
   '**bold** __under__ ~~strike~~ ||spoiler|| `code` ```block``` *it* _it_ </paper:1234> <t:0:R> <:emoji:1234>',
   '&amp; &lt; & \\ \u001b[2J\u001b[H\u001b]0;pwned\u0007\u009b31m\u0008\r',
+  SPOOF,
 ].join(' ');
 // Block markup only counts at the start of a line: abstracts keep their line breaks.
 const BLOCK_MARKUP = '\n# Heading\n> quote\n>>> quote\n- item\n* item\n1. item\n-# subtext\n';
 const pad = (text: string) => `${text} ${'padding '.repeat(5000)}`.slice(0, 40_000);
 const QUERY =
-  'sycophancy <!channel> <@U123ABC> <#123456789012345678> @everyone [click me](https://evil.example/x) **bold** ||spoiler|| \u001b]0;pwned\u0007';
+  'sycophancy \u202Eevil\u200B <!channel> <@U123ABC> <#123456789012345678> @everyone [click me](https://evil.example/x) **bold** ||spoiler|| \u001b]0;pwned\u0007';
 ('sycophancy <!channel> <@U123ABC> <#123456789012345678> @everyone [click](https://evil.example/x) **b** ||s|| \u001b]0;pwned\u0007');
 
 // What a digest subscription echoes in its heading (every word must be in the paper).
@@ -60,12 +69,14 @@ const PROFILE = `Mallory ${HOSTILE}`.replaceAll('\n', ' ');
 
 // ---- what must hold for each platform ----
 
-/** Characters that change a terminal's state: C0 controls but newline and tab, DEL, C1. */
-const controls = (text: string) =>
-  [...text].filter((c) => {
+/** Characters that change a terminal's state (C0 controls but newline and tab, DEL, C1), or hide or reorder text. */
+const controls = (text: string) => [
+  ...[...text].filter((c) => {
     const code = c.codePointAt(0) ?? 0;
     return (code < 0x20 && c !== '\n' && c !== '\t') || (code >= 0x7f && code <= 0x9f);
-  });
+  }),
+  ...invisibles(text),
+];
 
 function checkTerminal(text: string) {
   // The renderer's own colour codes are the only escape sequences.
@@ -271,6 +282,37 @@ describe('one hostile record through every renderer', () => {
           throw new Error(`${name}: ${(error as Error).message}`);
         }
       }
+    }
+  });
+});
+
+describe('text that reorders or hides itself', () => {
+  it('R10: bidi overrides, isolates and zero-width characters reach no platform and no terminal', async () => {
+    const store = createSqliteStore(':memory:');
+    try {
+      const index = await PaperIndex.open({ store });
+      const chat = createChat({ store, search: createSearch({ store, index, text: createSqliteTextIndex(store.db) }) });
+      await store.begin();
+      await store.savePapers([hostileRecord(2)], new Date('2026-11-28T12:00:00Z'));
+      await store.commit();
+      const reply = await chat.act({ type: 'page', query: 'sycophancy \u202Eevil', page: 1 });
+      expect(reply.kind).toBe('papers');
+      const texts = [
+        renderReply(reply, COLOUR),
+        renderReply(reply, PLAIN),
+        // What Slack shows (a button's value carries the query back to Paperboy, unseen).
+        ...[renderSlack(reply, { shareable: true })].flatMap((m) => [
+          m.text,
+          ...textObjects(m.blocks).map((t) => t.text),
+        ]),
+        JSON.stringify(renderDiscord(reply).embeds.map((e) => e.toJSON())),
+      ];
+      // JSON.stringify keeps these characters as they are (it escapes only controls and lone surrogates).
+      for (const text of texts) expect(invisibles(text)).toEqual([]);
+      // The visible text stays: only the invisible characters went.
+      expect(texts[1]).toContain('paperfdp.exe');
+    } finally {
+      await store.close();
     }
   });
 });

@@ -115,6 +115,39 @@ describe('arXiv papers in digests and in a running bot', () => {
     }
   }, 60_000);
 
+  it('R7: with arXiv silent, the digests due at start go out after at most 10 s of waiting and the chat opens', async () => {
+    const { db, profiles } = await setup();
+    const subscribed = await runPaperboy(['start', '--db', db, '--profiles', profiles], {
+      stdin: '/digest subscribe at 09:00 tz UTC empty\n',
+      now: new Date('2026-11-27T06:00:00Z'),
+    });
+    expect(subscribed.stdout).toMatch(/Subscribed: #1/);
+    arxiv.serveListing({ kind: 'silent' });
+    const started = Date.now();
+    // 04:05 in New York: the sync wants the day's listing; the 09:00 UTC digest is due.
+    const bot = startBot(
+      ['--db', db, '--profiles', profiles],
+      { ...arxiv.env, PAPERBOY_ARXIV_CATEGORIES: 'cs.CL' },
+      new Date('2026-11-27T09:05:00Z'),
+    );
+    try {
+      await waitFor(() => bot.stdout().includes('No new papers'), 30_000);
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(10_000);
+      // Before: four tries of 30 s and the back-off between them, about 155 s.
+      expect(waited).toBeLessThan(20_000);
+      expect(bot.stderr()).toMatch(/arxiv_sync_slow: arXiv has not answered within 10 s/);
+      bot.say('/digest list');
+      await waitFor(() => bot.stdout().includes('Digests here'), 5_000);
+      expect(arxiv.requests.map((r) => r.path)).toEqual(['/atom/cs.CL']);
+    } finally {
+      // Stopping aborts the fetch still waiting for arXiv: the bot exits at once, cleanly.
+      const stopping = Date.now();
+      expect(await bot.stop()).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+    }
+  }, 60_000);
+
   it('with PAPERBOY_ARXIV_CATEGORIES, start syncs the day’s listing after 00:30 New York time, once', async () => {
     const { db, profiles } = await setup();
     // 01:00 in New York on the listing's day.

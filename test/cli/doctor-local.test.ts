@@ -35,10 +35,15 @@ describe('paperboy doctor: the local checks', () => {
     return db;
   };
 
-  it('on the sample set-up every check is ok, in the fixed order, platforms "not configured"; exit 0', async () => {
+  it('R3: on the sample set-up every check is ok but `platforms` (a warning: none configured), in the fixed order; exit 0', async () => {
     const result = await doctor(await sampleDb());
     expect(result.checks.map((c) => c.id)).toEqual([...DOCTOR_CHECK_IDS]);
-    expect(result.checks.filter((c) => c.status !== 'ok')).toEqual([]);
+    expect(result.checks.filter((c) => c.status !== 'ok').map((c) => c.id)).toEqual(['platforms']);
+    expect(result.byId('platforms')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/no platform is configured/),
+      fix: expect.stringMatching(/DISCORD_TOKEN.*SLACK_BOT_TOKEN/),
+    });
     expect(result).toMatchObject({ code: 0, ok: true });
     for (const id of DOCTOR_CHECK_IDS.filter((i) => /^(slack|discord|arxiv)_/.test(i)))
       expect(result.byId(id).message).toMatch(/not configured/);
@@ -49,7 +54,7 @@ describe('paperboy doctor: the local checks', () => {
     const run = await runPaperboy(['doctor', '--db', await sampleDb()], { env: { PAPERBOY_PROFILES: PROFILES } });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ok {4}node {2,}Node \d+/m);
-    expect(run.stdout).toMatch(/doctor: 14 ok, 0 warn, 0 fail\n$/);
+    expect(run.stdout).toMatch(/doctor: 14 ok, 1 warn, 0 fail\n$/);
   });
 
   it('node: ok from 20 on, fail with a fix below', () => {

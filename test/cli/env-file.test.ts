@@ -49,7 +49,7 @@ describe('.env in the folder a command runs from', () => {
 
     const start = paperboy(['start'], '/digest subscribe configuration\n/author Env Person\n');
     expect(start.status).toBe(0);
-    expect(start.stdout).toMatch(/indexed: 1 paper/);
+    expect(start.stdout).toMatch(/papers: 1 \(\d{4}\)/);
     writeFileSync(
       join(dir, 'later.txt'),
       renderProfile(fakeProfile('Later Person', [fakePaper(2, { title: 'Configuration drift in chat bots' })])),

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteProbe } from '../../src/adapters/sqlite/sqlite-engine.ts';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { createReadiness, READY_WITHIN_PAPERS } from '../../src/cli/health-server.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
@@ -103,7 +104,7 @@ describe('readiness', () => {
   it(`503 with reasons: loading, an index over ${READY_WITHIN_PAPERS} papers behind (then caught up), a platform down, stopping, a closed database`, async () => {
     const dir = tempDir();
     const store = createSqliteStore(join(dir, 'p.db'));
-    const readiness = createReadiness(store, ['slack']);
+    const readiness = createReadiness(sqliteProbe(store.db), ['slack']);
     const reasons = () => JSON.parse(readiness.answer('/readyz')?.body ?? '{}').reasons as string[] | undefined;
     expect(readiness.answer('/readyz')?.status).toBe(503);
     expect(reasons()).toEqual(['loading the profiles folder and the search index', 'slack: not connected yet']);
@@ -135,7 +136,7 @@ describe('readiness', () => {
     up = true;
     readiness.stopping();
     expect(reasons()).toEqual(['shutting down']);
-    const closed = createReadiness(store, []);
+    const closed = createReadiness(sqliteProbe(store.db), []);
     await store.close();
     expect(JSON.parse((await closed.answer('/readyz'))?.body ?? '{}')).toEqual({
       ready: false,

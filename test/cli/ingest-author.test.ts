@@ -14,19 +14,26 @@ describe('paperboy ingest and author', () => {
     expect(ingest.code).toBe(0);
     const summary = JSON.parse(ingest.stdout);
     expect(summary.files[0]).toMatchObject({ status: 'ok', profile: 'Zac Hatfield-Dodds', papers: 18, messages: [] });
-    expect(summary.totals).toEqual({ profiles: 1, papers: 18, newPapers: 18, updatedPapers: 0, unchangedPapers: 0 });
+    expect(summary.totals).toEqual({
+      profiles: 1,
+      papers: 18,
+      newPapers: 18,
+      updatedPapers: 0,
+      unchangedPapers: 0,
+      records: 18,
+      merged: 0,
+      announced: 18,
+    });
 
     const author = await runPaperboy(['author', 'Zac Hatfield-Dodds', '--json', '--db', db]);
     expect(author.code).toBe(0);
-    expect(JSON.parse(author.stdout)).toEqual({
+    expect(JSON.parse(author.stdout)).toMatchObject({
       name: 'Zac Hatfield-Dodds',
-      category: 'CL',
-      hIndex: 18,
-      paperCount: 18,
-      citationCount: 15836,
-      novelty: 54,
-      aiScore: 45,
+      profile: { category: 'CL', hIndex: 18, paperCount: 18, citationCount: 15836, novelty: 54, aiScore: 45 },
       papers: 18,
+      citations: null,
+      hIndex: null,
+      papersWithCitations: 0,
     });
   });
 
@@ -37,14 +44,18 @@ describe('paperboy ingest and author', () => {
     const db = join(dir, 'p.db');
     await runPaperboy(['ingest', page, '--db', db]);
     const author = JSON.parse((await runPaperboy(['author', 'solo  person', '--json', '--db', db])).stdout);
-    expect(author).toMatchObject({ name: 'Solo Person', hIndex: 2, citationCount: null, novelty: null, papers: 1 });
+    expect(author).toMatchObject({
+      name: 'Solo Person',
+      profile: { hIndex: 2, citationCount: null, novelty: null },
+      papers: 1,
+    });
   });
 
   it('uses PAPERBOY_DB when --db is not given', async () => {
     const db = join(tempDir(), 'env.db');
     const env = { PAPERBOY_DB: db };
     await runPaperboy(['ingest', SAMPLE_PAGE], { env });
-    expect((await runPaperboy(['author', 'Zac Hatfield-Dodds'], { env })).stdout).toMatch(/citations: 15,836/);
+    expect((await runPaperboy(['author', 'Zac Hatfield-Dodds'], { env })).stdout).toMatch(/citations 15,836/);
   });
 
   it('exits 1 for an unknown author and names the closest ones', async () => {
@@ -52,7 +63,8 @@ describe('paperboy ingest and author', () => {
     await runPaperboy(['ingest', SAMPLE_PAGE, '--db', db]);
     const result = await runPaperboy(['author', 'Zak Hatfeld Dods', '--db', db]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/no profile named "Zak Hatfeld Dods".*Closest names: "Zac Hatfield-Dodds"/);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/no author named "Zak Hatfeld Dods".*Closest names: "Zac Hatfield-Dodds"/);
   });
 
   it('exits 1 when a file is rejected, and still loads the rest', async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PG_MIGRATIONS } from '../../src/adapters/postgres/pg-migrations.ts';
 import { PROJECT_ROOT, resolveStoreTarget } from '../../src/config.ts';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
 import { startFakeArxiv } from '../fakes/fake-arxiv.ts';
@@ -143,7 +144,10 @@ describe.skipIf(pg.skip)('every command on PostgreSQL', () => {
     );
     expect(checks.get('database')).toMatchObject({ status: 'ok' });
     expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profiles/);
-    expect(checks.get('migrations')).toMatchObject({ status: 'ok', message: 'PostgreSQL schema version 2, current' });
+    expect(checks.get('migrations')).toMatchObject({
+      status: 'ok',
+      message: `PostgreSQL schema version ${PG_MIGRATIONS.length}, current`,
+    });
     expect(checks.get('search_snapshot')?.status).toBe('ok');
     expect(checks.get('subscription_time_zones')?.status).toBe('ok');
 

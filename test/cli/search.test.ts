@@ -19,7 +19,16 @@ describe('paperboy search', () => {
     const result = await runPaperboy(['search', 'sycophancy', '--json', '--db', db]);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(Object.keys(json)).toEqual(['query', 'total', 'relaxed', 'page', 'pageSize', 'didYouMean', 'results']);
+    expect(Object.keys(json)).toEqual([
+      'query',
+      'total',
+      'relaxed',
+      'page',
+      'pageSize',
+      'didYouMean',
+      'wordsLeftOut',
+      'results',
+    ]);
     expect(json).toMatchObject({ query: 'sycophancy', relaxed: false, page: 1, pageSize: 10, didYouMean: null });
     expect(json.total).toBeGreaterThan(0);
     expect(json.results[0]).toEqual({

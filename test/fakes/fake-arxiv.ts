@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   apiErrorXml,
@@ -21,7 +21,11 @@ export interface ArxivRequest {
 /** What the listing route serves now. */
 export type ListingState =
   | { kind: 'papers'; updated: string; papers: readonly FakePaper[] }
-  | { kind: 'raw'; status: number; body: string };
+  | { kind: 'raw'; status: number; body: string }
+  /** An answer that never ends: the start of a feed, then entries forever, until the client hangs up. */
+  | { kind: 'endless' }
+  /** No answer at all: the connection stays open until the client gives up (arXiv down behind a proxy). */
+  | { kind: 'silent' };
 
 /** The build time of the default listing (Friday's batch). */
 export const FAKE_UPDATED = '2026-11-27T05:00:12.118930+00:00';
@@ -76,6 +80,8 @@ export async function startFakeArxiv(
     if (url.pathname.startsWith('/atom/')) {
       const categories = decodeURIComponent(url.pathname.slice('/atom/'.length));
       if (listing.kind === 'raw') return send(listing.status, listing.body);
+      if (listing.kind === 'endless') return sendEndless(res);
+      if (listing.kind === 'silent') return;
       return send(200, listingXml(categories, listing.updated, listing.papers));
     }
     if (url.pathname === '/api/query') {
@@ -135,6 +141,20 @@ export async function startFakeArxiv(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+const ENDLESS_CHUNK = Buffer.from(`<entry><title>${'again '.repeat(10_000)}</title></entry>\n`);
+
+/** Writes entries as fast as the client reads them, until it closes the connection. */
+function sendEndless(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/atom+xml; charset=utf-8' });
+  res.write('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">');
+  const more = () => {
+    while (!res.destroyed && res.write(ENDLESS_CHUNK));
+    if (!res.destroyed) res.once('drain', more);
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  more();
 }
 
 export type FakeArxiv = Awaited<ReturnType<typeof startFakeArxiv>>;

@@ -99,23 +99,34 @@ export async function startFakeDiscord(
   const faults = createFaults();
 
   const readBody = async (req: IncomingMessage) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const buffer = Buffer.concat(chunks);
+    const raw = buffer.toString('utf8');
     if (!raw) return undefined;
     if ((req.headers['content-type'] ?? '').includes('multipart')) {
       const json = /\{[\s\S]*\}/.exec(raw.split('name="payload_json"')[1] ?? '')?.[0];
       const payload = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
-      // Attached files, recorded beside the payload as `uploads`: [{ name, content }] (text files only).
+      // Attached files, recorded beside the payload as `uploads`: [{ name, content, bytes }] (content as text). Parts
+      // are found in a one-byte-per-character reading of the body, so their bytes come out as they were sent.
       const boundary = /boundary=([^;]+)/.exec(req.headers['content-type'] ?? '')?.[1];
-      const uploads = boundary
-        ? raw.split(`--${boundary}`).flatMap((part) => {
-            const name = /filename="([^"]*)"/.exec(part)?.[1];
-            const at = part.indexOf('\r\n\r\n');
-            return name === undefined || at < 0
-              ? []
-              : [{ name, content: part.slice(at + 4, part.lastIndexOf('\r\n')) }];
-          })
-        : [];
+      const latin1 = buffer.toString('latin1');
+      const uploads: { name: string; content: string; bytes: Buffer }[] = [];
+      if (boundary) {
+        let start = latin1.indexOf(`--${boundary}`);
+        while (start >= 0) {
+          const end = latin1.indexOf(`--${boundary}`, start + boundary.length + 2);
+          if (end < 0) break;
+          const part = latin1.slice(start, end);
+          const name = /filename="([^"]*)"/.exec(part)?.[1];
+          const at = part.indexOf('\r\n\r\n');
+          if (name !== undefined && at >= 0) {
+            const bytes = buffer.subarray(start + at + 4, end - 2);
+            uploads.push({ name, content: bytes.toString('utf8'), bytes });
+          }
+          start = end;
+        }
+      }
       return payload ? { ...payload, ...(uploads.length ? { uploads } : {}) } : undefined;
     }
     return JSON.parse(raw) as Record<string, unknown>;

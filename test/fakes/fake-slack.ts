@@ -39,6 +39,20 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
   // Files uploaded through the external upload flow: bytes posted to an upload URL, by file id.
   const uploads = new Map<string, Buffer>();
   let fileIds = 0;
+  // Slack shows an uploaded file only once it has processed it: until then, a message whose image block names the
+  // file is refused (`invalid_blocks`). Each file is "processing" for this many such messages.
+  let processingRefusals = 0;
+  const refusalsLeft = new Map<string, number>();
+  const namesProcessingFile = (body: Record<string, unknown>) => {
+    const blocks = (body.blocks ?? []) as { type?: string; slack_file?: { id?: string } }[];
+    return blocks.some((b) => {
+      const id = b.type === 'image' ? b.slack_file?.id : undefined;
+      if (id === undefined) return false;
+      const left = refusalsLeft.get(id) ?? processingRefusals;
+      refusalsLeft.set(id, left - 1);
+      return left > 0;
+    });
+  };
   const readBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -84,7 +98,10 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     }
     // Recorded late: after the client's timeout, so the client cannot tell that the message went out.
     if (fault?.kind === 'lateRecord' && method === 'chat.postMessage') await pause(fault.delayMs);
-    if (path.startsWith('/respond/')) return send(res, 200, { ok: true });
+    if (path.startsWith('/respond/')) {
+      if (namesProcessingFile(body)) return send(res, 400, { ok: false, error: 'invalid_blocks' });
+      return send(res, 200, { ok: true });
+    }
     if (path.startsWith('/upload/')) {
       uploads.set(path.slice('/upload/'.length), body.bytes as Buffer);
       return send(res, 200, { ok: true });
@@ -221,6 +238,12 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     respondsTo: (id: string) => calls.filter((c) => c.path === `/respond/${id}`),
     /** The bytes uploaded for a file id (files.getUploadURLExternal, then the upload URL), as text. */
     uploaded: (fileId: string) => uploads.get(fileId)?.toString('utf8'),
+    /** The bytes uploaded for a file id, as they came. */
+    uploadedBytes: (fileId: string) => uploads.get(fileId),
+    /** Each file uploaded from now on is refused in `n` messages (Slack still processing it) before it shows. */
+    processFilesAfter(n: number) {
+      processingRefusals = n;
+    },
     /** Sends a Socket Mode envelope to every connected client. */
     /**
      * Sends a Socket Mode envelope to every open connection, or, as Slack does with several, to the `connection`th

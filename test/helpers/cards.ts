@@ -1,4 +1,4 @@
-import type { PaperCard, Reply } from '../../src/core/commands/reply.ts';
+import type { AuthorCard, PaperCard, Reply } from '../../src/core/commands/reply.ts';
 
 /** A paper card as the chat core makes them, with whatever fields a test overrides. */
 export const paperCard = (over: Partial<PaperCard> = {}): PaperCard => ({
@@ -37,3 +37,24 @@ export function unescaped(text: string, char: string): number {
   }
   return count;
 }
+
+/** An author card with one paper of everything; `overrides` replace fields. */
+export const authorCard = (overrides: Partial<AuthorCard> = {}): AuthorCard => ({
+  name: 'Ada Example',
+  profile: null,
+  papers: 1,
+  firstYear: 2024,
+  lastYear: 2024,
+  perYear: [{ year: 2024, papers: 1 }],
+  categories: [{ name: 'cs.CL', papers: 1 }],
+  venues: [],
+  affiliations: [],
+  coAuthors: [],
+  withCode: 0,
+  citations: null,
+  papersWithCitations: 0,
+  hIndex: null,
+  mayBeSeveral: false,
+  latest: [],
+  ...overrides,
+});

@@ -15,12 +15,8 @@ import { captureStream } from './capture.ts';
 await Promise.all([
   import('../../src/cli/digest-command.ts'),
   import('../../src/cli/open-stores.ts'),
-  import('../../src/adapters/sqlite/sqlite-store.ts'),
-  import('../../src/adapters/sqlite/sqlite-digests.ts'),
-  import('../../src/adapters/sqlite/sqlite-text-index.ts'),
-  import('../../src/adapters/sqlite/sqlite-arxiv-state.ts'),
-  import('../../src/adapters/sqlite/sqlite-event-ledger.ts'),
-  import('../../src/adapters/postgres/open-pg-stores.ts'),
+  import('../../src/adapters/sqlite/sqlite-engine.ts'),
+  import('../../src/adapters/postgres/pg-engine.ts'),
   import('../../src/cli/search-cache-lock.ts'),
 ]);
 process.stdout.write('ready\n');

@@ -343,13 +343,58 @@ export function describePaperStoreContract(name: string, open: OpenStore): void 
         for (const result of [lookup, backfill, replace]) expect(result.newPapers).toBe(0);
         const ids = [...lookup.paperIds, ...backfill.paperIds, ...replace.paperIds];
         expect((await store.getPapers(ids)).map((p) => p.announce)).toEqual([false, false, false]);
-        // Announced once it is had is never the question again: a `new` for a paper we have changes nothing.
-        expect((await store.saveArxivEntries([arxivEntry(1)], 'listing', now)).newPapers).toBe(0);
-        expect((await store.getPapers([lookup.paperIds[0] as number]))[0]?.announce).toBe(false);
         // A listing entry without an announce type (an older feed) is news.
         expect((await store.saveArxivEntries([arxivEntry(5, { announceType: null })], 'listing', now)).newPapers).toBe(
           1,
         );
+      });
+
+      it("R1: a listing's new or cross entry announces a paper a lookup or a backfill stored first, once; a replace never does", async () => {
+        const later = new Date('2026-11-28T00:30:00Z');
+        const [looked] = (await store.saveArxivEntries([arxivEntry(1, { announceType: null })], 'lookup', now))
+          .paperIds as [number];
+        const [backfilled] = (await store.saveArxivEntries([arxivEntry(2, { announceType: null })], 'backfill', now))
+          .paperIds as [number];
+        const [replaced] = (await store.saveArxivEntries([arxivEntry(3, { announceType: null })], 'lookup', now))
+          .paperIds as [number];
+        const watermark = await store.maxSeq();
+        // A replace in the listing updates the paper and still does not announce it.
+        await store.saveArxivEntries([arxivEntry(3, { announceType: 'replace', version: 2 })], 'listing', later);
+        const listing = await store.saveArxivEntries(
+          [arxivEntry(1), arxivEntry(2, { announceType: 'cross' })],
+          'listing',
+          later,
+        );
+        // Not new to the index, so not counted as such; announced all the same.
+        expect(listing).toMatchObject({ new: 1, cross: 1, newPapers: 0, paperIds: [looked, backfilled] });
+        const [one, two, three] = await store.getPapers([looked, backfilled, replaced]);
+        expect([one?.announce, two?.announce, three?.announce]).toEqual([true, true, false]);
+        // A digest reads announced papers past its watermark by seq: both are past one taken before the listing.
+        expect(one?.seq).toBeGreaterThan(watermark);
+        expect(two?.seq).toBeGreaterThan(watermark);
+        expect(one?.firstSeenAt).toBe(now.toISOString());
+        // Once: the next listing that names them again changes neither their seq nor the counters.
+        const seq = await store.maxSeq();
+        const rev = await store.maxRev();
+        await store.saveArxivEntries([arxivEntry(1), arxivEntry(2, { announceType: 'cross' })], 'listing', later);
+        expect(await store.maxSeq()).toBe(seq);
+        expect(await store.maxRev()).toBe(rev);
+        expect((await store.getPapers([looked]))[0]?.seq).toBe(one?.seq);
+      });
+
+      it("R1: a paper stored by a lookup and then listed new in the same batch as a replace is announced once, in one transaction of the caller's", async () => {
+        const [id] = (await store.saveArxivEntries([arxivEntry(1, { announceType: null })], 'lookup', now))
+          .paperIds as [number];
+        await store.begin();
+        await store.saveArxivEntries(
+          [arxivEntry(1, { announceType: 'replace', version: 2 }), arxivEntry(1, { version: 2 }), arxivEntry(1)],
+          'listing',
+          now,
+        );
+        await store.commit();
+        const seq = await store.maxSeq();
+        const [paper] = await store.getPapers([id]);
+        expect(paper).toMatchObject({ announce: true, seq, arxivVersion: 2 });
       });
 
       it('finds papers by arXiv id with or without version, and by DOI whatever its case or prefix', async () => {
@@ -486,6 +531,43 @@ export function describePaperStoreContract(name: string, open: OpenStore): void 
         const identity = await store.identity();
         expect(identity).toMatch(/^[0-9a-f]{32}$/);
         expect(await store.identity()).toBe(identity);
+      });
+    });
+
+    describe('author index', () => {
+      it('indexes every listed name with the paper, folds case and accents, follows updates and arXiv entries', async () => {
+        await store.begin();
+        const saved = await store.savePapers(
+          [
+            record(1, { title: 'One', authors: ['José Müller', 'Ann Lee'], arxivId: '2401.00001' }),
+            record(2, { title: 'Two', authors: ['Jose Muller', 'Bo Lee'] }),
+            record(3, { title: 'Three', authors: ['Cy Lee'] }),
+          ],
+          now,
+        );
+        await store.commit();
+        const [one, two] = [...saved.keys()];
+        expect(await store.authors.find('jose muller')).toEqual({ name: 'José Müller', key: 'jose muller', papers: 2 });
+        expect((await store.authors.paperIds('jose muller')).sort((a, b) => a - b)).toEqual([one, two]);
+        expect(await store.authors.find('nobody here')).toBeUndefined();
+        const lees = await store.authors.candidates({ surname: 'lee', surnamePrefix: 'lee', initial: '' }, 10);
+        expect(lees.map((c) => c.name).sort()).toEqual(['Ann Lee', 'Bo Lee', 'Cy Lee']);
+        const prefixed = await store.authors.candidates(
+          { surname: 'x', surnamePrefix: 'x', initial: 'x', keyPrefix: 'jo' },
+          10,
+        );
+        expect(prefixed.map((c) => c.key)).toEqual(['jose muller']);
+        // A longer author list replaces the stored one: the new name is indexed, the paper keeps its listings.
+        await store.begin();
+        await store.savePapers(
+          [record(1, { title: 'One', authors: ['José Müller', 'Ann Lee', 'Dee Fox'], arxivId: '2401.00001' })],
+          now,
+        );
+        await store.commit();
+        expect(await store.authors.paperIds('dee fox')).toEqual([one]);
+        expect(await store.authors.find('ann lee')).toMatchObject({ papers: 1 });
+        await store.saveArxivEntries([arxivEntry(7, { authors: ['Eve Ng'] })], 'listing', now);
+        expect(await store.authors.find('eve ng')).toMatchObject({ name: 'Eve Ng', papers: 1 });
       });
     });
 

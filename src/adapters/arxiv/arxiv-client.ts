@@ -4,7 +4,7 @@ import { parseArxivApi } from '../../core/arxiv/parse-api.ts';
 import { type ArxivListing, parseArxivListing } from '../../core/arxiv/parse-listing.ts';
 import { type OaiPage, parseOaiPage } from '../../core/arxiv/parse-oai.ts';
 import { PaperboyError } from '../../core/errors.ts';
-import { type ArxivGate, abortable, processArxivGate, realSleep } from './arxiv-gate.ts';
+import { type ArxivGate, type ArxivLane, abortable, processArxivGate, realSleep } from './arxiv-gate.ts';
 
 export interface ArxivClientOptions {
   /** Listing feed base, ending in `/` (default `https://rss.arxiv.org/atom/`): categories joined by `+` follow. */
@@ -17,6 +17,8 @@ export interface ArxivClientOptions {
   contact?: string | undefined;
   /** The queue all requests pass through (default: the process's, shared by every client). */
   gate?: ArxivGate;
+  /** The gate's lane: `lookup` for pasted links, which wait behind the daily sync (default `sync`). */
+  lane?: ArxivLane;
   /** Waits between retries (a fake in tests). */
   sleep?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
@@ -28,8 +30,16 @@ export interface ArxivClientOptions {
   maxRetryAfterMs?: number;
   /** The first back-off wait, doubled at each retry (default 5 s). */
   backoffMs?: number;
+  /** The largest answer read, in bytes (default {@link ARXIV_MAX_ANSWER_BYTES}); a larger one is a failure. */
+  maxAnswerBytes?: number;
   log?: (line: string) => void;
 }
+
+/**
+ * The largest answer read from arXiv (docs/limits.md): a daily listing of every cs category or an OAI-PMH page
+ * of 1,000 records is a few MB. An answer past it is cut off there, never held whole.
+ */
+export const ARXIV_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /** Ids per API request (the issue's bound; the API itself allows 2,000 results a call). */
 export const API_IDS_PER_REQUEST = 100;
@@ -74,32 +84,41 @@ export function createArxivClient(options: ArxivClientOptions) {
   const retries = options.retries ?? 3;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const backoffMs = options.backoffMs ?? 5_000;
+  const maxAnswerBytes = options.maxAnswerBytes ?? ARXIV_MAX_ANSWER_BYTES;
   const userAgent = userAgentOf(options.version ?? PAPERBOY_VERSION, options.contact);
   const log = options.log ?? (() => {});
 
   /** One attempt through the gate: the body, or why it failed and how long to wait before the next. */
   const attempt = (url: string, signal?: AbortSignal) =>
-    gate.run(async (): Promise<{ body: string } | { failure: string; retryAfterMs?: number; final?: boolean }> => {
-      try {
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const response = await doFetch(url, {
-          headers: { 'User-Agent': userAgent, Accept: 'application/atom+xml, application/xml, text/xml' },
-          signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-        });
-        const body = await response.text();
-        if (response.ok || response.status === 400) return { body };
-        const failure = `HTTP ${response.status} ${response.statusText}`.trim();
-        if (response.status === 429 || response.status === 503) {
-          const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-          return retryAfterMs === undefined ? { failure } : { failure, retryAfterMs };
+    gate.run(
+      async (): Promise<{ body: string } | { failure: string; retryAfterMs?: number; final?: boolean }> => {
+        try {
+          const timeout = AbortSignal.timeout(timeoutMs);
+          const response = await doFetch(url, {
+            headers: { 'User-Agent': userAgent, Accept: 'application/atom+xml, application/xml, text/xml' },
+            signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+          });
+          const body = await readCapped(response, maxAnswerBytes);
+          if (body === undefined) {
+            // Not worth a retry: the same URL gives the same answer, and the next one waits its turn anyway.
+            return { failure: `the answer is larger than ${maxAnswerBytes / 1024 ** 2} MiB`, final: true };
+          }
+          if (response.ok || response.status === 400) return { body };
+          const failure = `HTTP ${response.status} ${response.statusText}`.trim();
+          if (response.status === 429 || response.status === 503) {
+            const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+            return retryAfterMs === undefined ? { failure } : { failure, retryAfterMs };
+          }
+          return response.status >= 500 ? { failure } : { failure, final: true };
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+          return { failure: timedOut ? `no answer within ${timeoutMs / 1000} s` : describe(error) };
         }
-        return response.status >= 500 ? { failure } : { failure, final: true };
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        return { failure: timedOut ? `no answer within ${timeoutMs / 1000} s` : describe(error) };
-      }
-    }, signal);
+      },
+      signal,
+      options.lane ?? 'sync',
+    );
 
   /** GETs `url` politely; the body of a 2xx or 400 answer. `signal` (Ctrl-C) stops it, waits included. */
   async function get(url: string, signal?: AbortSignal): Promise<string> {
@@ -172,6 +191,36 @@ const describe = (error: unknown): string => {
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
 };
+
+/**
+ * The body of `response` as text, read chunk by chunk: undefined (and the connection cut) as soon as it passes
+ * `maxBytes`, so an answer of a GB, or one that never ends, costs at most `maxBytes` of memory.
+ */
+export async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  // As `response.text()` decodes: UTF-8, a byte-order mark dropped.
+  return Buffer.concat(chunks, total)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+}
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds from `now`. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {

@@ -9,7 +9,7 @@ import {
 import { RHYTHMS, WEEKDAY_NAMES } from '../../core/digest/schedule.ts';
 import { INPUT_LIMITS } from '../../core/input-limits.ts';
 
-// Discord refuses longer option values itself, before Paperboy sees them; core refuses them too (README, "Limits").
+// Discord refuses longer option values itself, before Paperboy sees them; core refuses them too (docs/limits.md).
 const AT_LENGTH = 5;
 const TZ_LENGTH = 64;
 // An arXiv link with a version and a query string is well under this.

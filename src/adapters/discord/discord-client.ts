@@ -197,12 +197,14 @@ export async function startDiscord(
       });
       return;
     }
+    // Who asks, for the per-person bound on arXiv look-ups.
+    const place = { platform: 'discord', user: interaction.user.id, space: interaction.guildId ?? 'dm' };
     if (!(await chat.mayWait(interaction.targetMessage.content, { mention: true }))) {
-      await interaction.reply({ ...answer(await chat.answerLinks(refs), log), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ ...answer(await chat.answerLinks(refs, place), log), flags: MessageFlags.Ephemeral });
       return;
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply(answer(await chat.answerLinks(refs), log));
+    await interaction.editReply(answer(await chat.answerLinks(refs, place), log));
   }
 
   client.on(Events.InteractionCreate, async (interaction) => {

@@ -7,19 +7,23 @@ import {
   type MessageActionRowComponentBuilder,
   StringSelectMenuBuilder,
 } from 'discord.js';
+import { SEVERAL_LINE, toAuthorFacts } from '../../core/authors/author-facts.ts';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import {
   type Action,
   type AuthorCard,
   type PaperCard,
-  RELAXED_LINE,
   type Reply,
+  relaxedLine,
   type Segment,
 } from '../../core/commands/reply.ts';
-import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
+import { isWebLink, toPrintable, truncate } from '../../core/text.ts';
+import { CHART_FILENAME, renderYearChart } from '../chart/render-png.ts';
 
 /** Discord's limits (PLATFORM-LIMITS.md) that these renderers respect. */
 export const DISCORD_LIMITS = {
+  /** An attachment's size (Discord's limit for bots without boosts is 10 MiB; kept well under). */
+  attachmentBytes: 8 * 1024 * 1024,
   title: 256,
   description: 4096,
   fieldName: 256,
@@ -40,7 +44,7 @@ export interface DiscordMessage {
   content?: string;
   embeds: EmbedBuilder[];
   components: ActionRowBuilder<MessageActionRowComponentBuilder>[];
-  /** A BibTeX file (`/saved export`, or a `/cite` too long for a message). */
+  /** A BibTeX file (`/saved export`, or a `/cite` too long for a message), or an author card's chart. */
   files?: AttachmentBuilder[];
 }
 
@@ -145,44 +149,25 @@ function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
   return embed;
 }
 
-const tally = (items: { name: string; papers: number }[]) =>
-  truncate(escapeDiscord(items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—'), DISCORD_LIMITS.fieldValue);
-
 function authorEmbed(card: AuthorCard): EmbedBuilder {
-  const { indexed } = card;
-  return new EmbedBuilder()
-    .setTitle(truncate(escapeDiscord(card.name + (card.category ? ` · ${card.category}` : '')), DISCORD_LIMITS.title))
-    .addFields(
-      { name: 'h-index', value: formatMetric(card.hIndex), inline: true },
-      { name: 'Papers', value: formatMetric(card.paperCount), inline: true },
-      { name: 'Citations', value: formatMetric(card.citationCount), inline: true },
-      { name: 'Novelty', value: formatMetric(card.novelty, '%'), inline: true },
-      { name: 'AI score', value: formatMetric(card.aiScore), inline: true },
-      {
-        name: 'Indexed',
-        value: `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`,
-        inline: true,
-      },
-      {
-        name: 'Per year',
-        value: truncate(
-          escapeDiscord(indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'),
-          DISCORD_LIMITS.fieldValue,
-        ),
-      },
-      { name: 'Categories', value: tally(indexed.topCategories) },
-      { name: 'Co-authors', value: tally(indexed.coAuthors) },
-      { name: 'Affiliations', value: tally(indexed.affiliations) },
-      {
-        name: 'Latest',
-        value: truncate(
-          indexed.latest
-            .map((p) => `• ${discordField(p.title, 200)} (${discordField(p.date, 40)}, id ${p.id})`)
-            .join('\n') || '—',
-          DISCORD_LIMITS.fieldValue,
-        ),
-      },
-    );
+  const embed = new EmbedBuilder().setTitle(truncate(escapeDiscord(card.name), DISCORD_LIMITS.title)).addFields(
+    ...toAuthorFacts(card).map((f) => ({
+      name: f.label,
+      value: truncate(escapeDiscord(f.value), DISCORD_LIMITS.fieldValue),
+      inline: f.short,
+    })),
+    {
+      name: 'Latest',
+      value: truncate(
+        card.latest
+          .map((p) => `• ${discordField(p.title, 200)} (${discordField(p.date, 40)}, id ${p.id})`)
+          .join('\n') || '—',
+        DISCORD_LIMITS.fieldValue,
+      ),
+    },
+  );
+  if (card.mayBeSeveral) embed.setFooter({ text: SEVERAL_LINE });
+  return embed;
 }
 
 /** Keeps the embeds of one message within Discord's 6,000-character total by dropping cards from the end. */
@@ -244,6 +229,21 @@ export function cardMenuRow(cards: readonly PaperCard[], names: readonly string[
 const inCodeBlock = (text: string) => `\`\`\`bibtex\n${text.replaceAll('```', '`\u200b``')}\n\`\`\``;
 
 /** Renders a reply as a Discord message: one embed per card, buttons to page and find more like a card. */
+/**
+ * Author cards with their papers-per-year chart attached and shown in the first embed (`attachment://`); both
+ * series in one chart for `A vs B`. A chart that cannot be drawn leaves the cards with their sparklines.
+ */
+function withChart(embeds: EmbedBuilder[], cards: readonly AuthorCard[]): DiscordMessage {
+  let png: Buffer;
+  try {
+    png = renderYearChart(cards.map((c) => ({ name: c.name, perYear: c.perYear }))).png;
+  } catch {
+    return { embeds, components: [] };
+  }
+  embeds[0]?.setImage(`attachment://${CHART_FILENAME}`);
+  return { embeds, components: [], files: [new AttachmentBuilder(png, { name: CHART_FILENAME })] };
+}
+
 export function renderDiscord(reply: Reply): DiscordMessage {
   switch (reply.kind) {
     case 'papers': {
@@ -276,13 +276,13 @@ export function renderDiscord(reply: Reply): DiscordMessage {
           ),
         );
       if (nav.length) components.push(row(...nav));
-      const heading = reply.relaxed ? `${reply.heading}\n${RELAXED_LINE}` : reply.heading;
+      const heading = reply.relaxed ? `${reply.heading}\n${relaxedLine(reply.wordsLeftOut)}` : reply.heading;
       return { content: truncate(escapeDiscord(heading), DISCORD_LIMITS.content), embeds, components };
     }
     case 'author':
-      return { embeds: [authorEmbed(reply.card)], components: [] };
+      return withChart([authorEmbed(reply.card)], [reply.card]);
     case 'compare':
-      return { embeds: reply.cards.map(authorEmbed), components: [] };
+      return withChart(reply.cards.map(authorEmbed), reply.cards);
     case 'choices':
       return {
         content: discordField(reply.message, DISCORD_LIMITS.content),

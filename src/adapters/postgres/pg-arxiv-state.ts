@@ -1,4 +1,5 @@
-import type { ArxivFeedRow, ArxivState, BackfillPosition } from '../../core/arxiv/arxiv-state.ts';
+import type { ArxivFeedRow, ArxivState, BackfillRow } from '../../core/arxiv/arxiv-state.ts';
+import { toBackfillPosition } from '../../core/arxiv/arxiv-state.ts';
 import type { PgSession } from './pg-session.ts';
 
 interface FeedRow {
@@ -6,14 +7,6 @@ interface FeedRow {
   synced_at: Date | null;
   done_day: string | null;
   tried_at: string | null;
-}
-
-interface BackfillRow {
-  category_index: number;
-  token: string | null;
-  pages: number;
-  entries: number;
-  done: boolean;
 }
 
 /**
@@ -68,21 +61,13 @@ export function createPgArxivState(session: PgSession): ArxivState {
         [feed, owner],
       );
     },
-    async backfill(key): Promise<BackfillPosition | undefined> {
+    async backfill(key) {
       const { rows } = await session.query<BackfillRow>(
         'SELECT category_index, token, pages, entries, done FROM arxiv_backfills WHERE key = $1',
         [key],
       );
       const row = rows[0];
-      return (
-        row && {
-          categoryIndex: row.category_index,
-          token: row.token,
-          pages: row.pages,
-          entries: row.entries,
-          done: row.done,
-        }
-      );
+      return row && toBackfillPosition(row);
     },
     async saveBackfill(key, p, now) {
       await session.query(

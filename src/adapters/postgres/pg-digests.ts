@@ -1,31 +1,12 @@
+import { type DigestRun, type DigestStore, OUTCOME_UNKNOWN } from '../../core/digest/digest-store.ts';
 import {
-  type DigestRun,
-  type DigestStore,
-  OUTCOME_UNKNOWN,
-  type Platform,
-  type Rhythm,
-  type Subscription,
-} from '../../core/digest/digest-store.ts';
-import { PaperboyError } from '../../core/errors.ts';
+  SUBSCRIPTION_COLUMNS,
+  type SubscriptionRow,
+  toSubscription,
+  toSubscriptionValues,
+} from '../../core/digest/subscription-rules.ts';
 import { inOwnTransaction } from './pg-atomic.ts';
 import type { PgSession } from './pg-session.ts';
-
-interface SubscriptionRow {
-  id: string;
-  platform: string;
-  channel: string;
-  kind: string;
-  rhythm: string;
-  weekday: number | null;
-  query: string;
-  time: string;
-  tz: string;
-  watermark: string;
-  paused: boolean;
-  post_empty: boolean;
-  created_by: string | null;
-  created_at: Date;
-}
 
 interface RunRow {
   id: string;
@@ -44,24 +25,6 @@ interface RunRow {
 }
 
 // bigint columns come back from node-postgres as strings; every value Paperboy keeps in them is a safe integer.
-const toSubscription = (row: SubscriptionRow): Subscription => ({
-  id: Number(row.id),
-  platform: row.platform as Platform,
-  channel: row.channel,
-  kind: row.kind as Subscription['kind'],
-  rhythm: row.rhythm as Rhythm,
-  weekday: row.weekday,
-  query: row.query,
-  time: row.time,
-  tz: row.tz,
-  watermark: Number(row.watermark),
-  paused: row.paused,
-  // As on SQLite: a watch checked every 15 minutes never posts "no new papers", whatever was saved.
-  postEmpty: row.post_empty && row.rhythm !== 'quarter-hourly',
-  createdBy: row.created_by,
-  createdAt: row.created_at.toISOString(),
-});
-
 const toRun = (row: RunRow): DigestRun => ({
   id: Number(row.id),
   subscriptionId: Number(row.subscription_id),
@@ -130,28 +93,10 @@ export function createPgDigests(session: PgSession): DigestStore {
 
   return {
     async addSubscription(input, now) {
-      const rhythm = input.rhythm ?? (input.kind === 'watch' ? 'quarter-hourly' : 'daily');
-      if (rhythm === 'weekly' && (input.weekday === undefined || input.weekday === null)) {
-        throw new PaperboyError('invalid_query', 'A weekly subscription needs its day, like weekly mon.');
-      }
       const { rows } = await pool.query<SubscriptionRow>(
-        `INSERT INTO subscriptions (platform, channel, kind, rhythm, weekday, query, time, tz, watermark, post_empty,
-           created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-        [
-          input.platform,
-          input.channel,
-          input.kind,
-          rhythm,
-          rhythm === 'weekly' ? (input.weekday ?? null) : null,
-          input.query,
-          input.time,
-          input.tz,
-          input.watermark,
-          input.postEmpty,
-          input.createdBy,
-          now,
-        ],
+        `INSERT INTO subscriptions (${SUBSCRIPTION_COLUMNS.join(', ')})
+         VALUES (${SUBSCRIPTION_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
+        toSubscriptionValues(input, now),
       );
       return toSubscription(rows[0] as SubscriptionRow);
     },

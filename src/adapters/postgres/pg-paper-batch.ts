@@ -1,20 +1,20 @@
+import { toAuthorRows } from '../../core/store/author-index.ts';
 import { toPaperKey } from '../../core/store/identity.ts';
 import type { PaperInput, StoredPaper } from '../../core/store/paper-store.ts';
+import type { PaperTable } from '../../core/store/paper-writes.ts';
+import { authorIndexStatements } from './pg-migrations.ts';
 import { PAPER_COLUMNS, type PgPaperRow, paperValues, toStoredPaper, withInput } from './pg-paper-rows.ts';
 import type { Counters, PgQuery, Statement } from './pg-write.ts';
 
 /**
  * The papers one write touches, held in memory between one read and one write: a page or a batch of records costs
- * two round trips, not one per paper. Finding, inserting and updating follow sqlite-store.ts step by step (the
- * same identity rules, a seq and rev per insert, a rev per update, a retitle remembered per title change), so both
- * stores give the same ids, outcomes, seq and rev for the same calls.
+ * two round trips, not one per paper. It is the {@link PaperTable} core's write rules (paper-writes.ts) write to,
+ * as SQLite's statements are, with the same identity rules, a seq and rev per insert, a rev per update, a seq and
+ * rev per announcement and a retitle remembered per title change, so both engines give the same ids, outcomes, seq
+ * and rev for the same calls.
  */
-export interface PaperBatch {
-  /** The stored paper an incoming one is (docs/storage.md, "Paper identity"); `paper` has its arXiv key. */
-  find(paper: PaperInput): StoredPaper | undefined;
-  insert(paper: PaperInput, now: string, announce: boolean, also?: string[]): number;
-  update(id: number, paper: PaperInput, alsoCategories: string[]): void;
-  /** The statements that write what changed (papers and retitles), to run with the counters. */
+export interface PaperBatch extends PaperTable {
+  /** The statements that write what changed (papers, their author index rows, retitles), to run with the counters. */
   statements(): Statement[];
 }
 
@@ -135,6 +135,11 @@ export async function loadPaperBatch(
       index(after, toPaperKey(after.title));
       if (!inserted.has(id)) updated.add(id);
     },
+    announce(id) {
+      const before = papers.get(id) as StoredPaper;
+      papers.set(id, { ...before, announce: true, seq: ++counters.seq, rev: ++counters.rev });
+      if (!inserted.has(id)) updated.add(id);
+    },
     statements() {
       const out: Statement[] = [];
       const columns = (ids: Set<number>) => {
@@ -156,7 +161,8 @@ export async function loadPaperBatch(
       }
       if (updated.size > 0) {
         const set = names
-          .filter((name) => !['id', 'seq', 'first_seen_at', 'announce'].includes(name))
+          // seq and announce move only when a paper is announced (read under the counters' lock, so current).
+          .filter((name) => !['id', 'first_seen_at'].includes(name))
           .map((name) => `${name} = u.${name}`);
         out.push({
           text: `UPDATE papers p SET ${set.join(', ')} FROM unnest(${unnest}) AS u (${names.join(', ')})
@@ -164,6 +170,20 @@ export async function loadPaperBatch(
           values: columns(updated),
         });
       }
+      // The author index follows every paper written (sqlite-store.ts, `indexAuthors`). The statements share one
+      // snapshot (`runTogether`), so an updated paper loses only the names it no longer lists.
+      const written = [...inserted, ...updated].map((id) => papers.get(id) as StoredPaper);
+      if (updated.size > 0) {
+        const kept = [...updated].flatMap((id) =>
+          toAuthorRows(papers.get(id) as StoredPaper).map((row) => ({ id, key: row.key })),
+        );
+        out.push({
+          text: `DELETE FROM paper_authors l WHERE l.paper_id = ANY($1::bigint[])
+                 AND (l.name_key, l.paper_id) NOT IN (SELECT * FROM unnest($2::text[], $3::bigint[]))`,
+          values: [[...updated], kept.map((k) => k.key), kept.map((k) => k.id)],
+        });
+      }
+      out.push(...authorIndexStatements(written));
       if (retitles.length > 0) {
         out.push({
           text: `INSERT INTO paper_retitles (rev, paper_id, old_title, old_title_key)

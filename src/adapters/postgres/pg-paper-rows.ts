@@ -1,4 +1,4 @@
-import type { IndexRow, PaperInput, StoredPaper, StoredProfile } from '../../core/store/paper-store.ts';
+import type { IndexRow, PaperInput, StoredPaper } from '../../core/store/paper-store.ts';
 
 /** A `papers` row as node-postgres returns it: bigint columns come as strings. */
 export interface PgPaperRow {
@@ -32,21 +32,7 @@ export type PgIndexRow = Pick<
   'id' | 'rev' | 'title' | 'date' | 'category' | 'category_full' | 'also_categories' | 'has_code'
 >;
 
-export interface PgProfileRow {
-  id: number;
-  name: string;
-  category: string | null;
-  h_index: number | null;
-  paper_count: number | null;
-  citation_count: number | null;
-  novelty: number | null;
-  ai_score: number | null;
-  listed_count: number | null;
-  source_path: string;
-  content_hash: string;
-  updated_at: string;
-  papers: number;
-}
+export type { ProfileRow as PgProfileRow } from '../../core/store/profile-row.ts';
 
 const parseList = (json: string): string[] => (json === '[]' ? [] : (JSON.parse(json) as string[]));
 
@@ -88,20 +74,7 @@ export const toIndexRow = (row: PgIndexRow): IndexRow => ({
   hasCode: row.has_code,
 });
 
-export const toStoredProfile = (row: PgProfileRow): StoredProfile => ({
-  id: row.id,
-  name: row.name,
-  category: row.category,
-  hIndex: row.h_index,
-  paperCount: row.paper_count,
-  citationCount: row.citation_count,
-  novelty: row.novelty,
-  aiScore: row.ai_score,
-  listedCount: row.listed_count,
-  sourcePath: row.source_path,
-  updatedAt: row.updated_at,
-  papers: row.papers,
-});
+export { toStoredProfile } from '../../core/store/profile-row.ts';
 
 /**
  * The columns a paper is written with, in {@link PAPER_COLUMNS} order, each with its PostgreSQL array type for

@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { applyArxivPaper, toArxivPaper } from '../../core/store/arxiv-paper.ts';
+import { toArxivPaper } from '../../core/store/arxiv-paper.ts';
+import type { AuthorName } from '../../core/store/author-index.ts';
 import { toArxivKey, toDoiKey, toProfileKey, withArxivKey } from '../../core/store/identity.ts';
-import { mergePaper } from '../../core/store/merge-paper.ts';
-import type {
-  ArxivSaveResult,
-  PaperInput,
-  PaperStore,
-  ProfileSaveResult,
-  SaveOutcome,
-  StoredPaper,
-} from '../../core/store/paper-store.ts';
-import { loadPaperBatch, type PaperBatch } from './pg-paper-batch.ts';
+import type { PaperStore, ProfileSaveResult, StoredPaper } from '../../core/store/paper-store.ts';
+import { saveArxivEntries, savePapers, saveProfilePapers, toProfilePaper } from '../../core/store/paper-writes.ts';
+import { loadPaperBatch } from './pg-paper-batch.ts';
 import {
   INDEX_COLUMNS,
   type PgIndexRow,
@@ -58,22 +52,8 @@ const PROFILE_FOR_WRITE = `SELECT json_build_object('profile', (${PROFILE_LINKS}
   CASE WHEN NOT EXISTS (SELECT 1 FROM profiles WHERE name_key = $1)
     THEN nextval(pg_get_serial_sequence('profiles', 'id')) END)`;
 
-/**
- * One paper as a profile page or a record gives it, saved into the batch: found, merged and updated, or inserted
- * (sqlite-store.ts, `savePaper`).
- */
-function savePaper(batch: PaperBatch, incoming: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
-  const paper = withArxivKey(pgPaper(incoming));
-  const stored = batch.find(paper);
-  if (!stored) return { id: batch.insert(paper, now, true), outcome: 'new' };
-  const merged = mergePaper(stored, paper);
-  const kept = merged ?? stored;
-  const known = new Set([kept.category, kept.categoryFull, ...stored.alsoCategories]);
-  const also = [paper.category, paper.categoryFull].filter((c): c is string => c !== null && !known.has(c));
-  if (!merged && also.length === 0) return { id: stored.id, outcome: 'unchanged' };
-  batch.update(stored.id, kept, [...stored.alsoCategories, ...also]);
-  return { id: stored.id, outcome: 'updated' };
-}
+// Keys are folded to letters, digits and spaces, but a prefix is matched literally all the same.
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The paper store on PostgreSQL, with the semantics of the SQLite store (sqlite-store.ts) method for method; the
@@ -104,16 +84,7 @@ export function createPgPaperStore(session: PgSession): PaperStore {
         const now = at.toISOString();
         const counters = { ...before };
         const key = toProfileKey(profile.name);
-        const inputs = profile.papers.map(
-          (entry): PaperInput => ({
-            ...entry,
-            categoryFull: null,
-            codeUrl: null,
-            arxivId: null,
-            venue: null,
-            citations: null,
-          }),
-        );
+        const inputs = profile.papers.map((entry) => pgPaper(toProfilePaper(entry)));
         const loaded = await loadPaperBatch(query, counters, inputs, { sql: PROFILE_FOR_WRITE, values: [key] });
         const { profile: existing, nextId } = loaded.extra as { profile: ProfileLinks | null; nextId: number | null };
         if (existing && existing.content_hash === source.contentHash) return unchangedResult(existing);
@@ -151,16 +122,7 @@ export function createPgPaperStore(session: PgSession): PaperStore {
         // Every profile write moves the profile revision (SQLite: a trigger on profiles).
         counters.profile_rev++;
         const { batch } = loaded;
-        const papers = new Map<number, SaveOutcome>();
-        const linked = new Map(existing?.links ?? []);
-        // A paper the page lists twice is linked at its last place, as SQLite's upsert per entry leaves it.
-        const links = new Map<number, number>();
-        inputs.forEach((input, position) => {
-          const { id, outcome } = savePaper(batch, input, now);
-          if (!papers.has(id)) papers.set(id, outcome);
-          if (linked.get(id) !== position) links.set(id, position);
-          linked.delete(id);
-        });
+        const { papers, link: links, unlink } = saveProfilePapers(batch, inputs, new Map(existing?.links ?? []), now);
         if (links.size > 0) {
           statements.push({
             text: `INSERT INTO profile_papers (profile_id, paper_id, position)
@@ -170,10 +132,10 @@ export function createPgPaperStore(session: PgSession): PaperStore {
           });
         }
         // Links are not part of a paper's revision: `author:` reads the profile owners at query time.
-        if (linked.size > 0) {
+        if (unlink.length > 0) {
           statements.push({
             text: 'DELETE FROM profile_papers WHERE profile_id = $1 AND paper_id = ANY($2::bigint[])',
-            values: [profileId, [...linked.keys()]],
+            values: [profileId, unlink],
           });
         }
         await runTogether(query, [...statements, ...batch.statements(), ...saveCounters(before, counters)]);
@@ -195,11 +157,7 @@ export function createPgPaperStore(session: PgSession): PaperStore {
           counters,
           inputs.map((p) => withArxivKey(pgPaper(p))),
         );
-        const papers = new Map<number, SaveOutcome>();
-        for (const input of inputs) {
-          const { id, outcome } = savePaper(batch, input, now);
-          if (!papers.has(id)) papers.set(id, outcome);
-        }
+        const papers = savePapers(batch, inputs, now, pgPaper);
         await runTogether(query, [...batch.statements(), ...saveCounters(before, counters)]);
         await analyzeWhenDoubled(query, before, counters);
         return papers;
@@ -217,36 +175,7 @@ export function createPgPaperStore(session: PgSession): PaperStore {
           counters,
           arxiv.map((a) => a.input),
         );
-        const result: ArxivSaveResult = {
-          entries: entries.length,
-          new: 0,
-          cross: 0,
-          replaced: 0,
-          newPapers: 0,
-          paperIds: [],
-        };
-        const seen = new Set<number>();
-        entries.forEach((entry, i) => {
-          const type = entry.announceType;
-          if (type === 'new') result.new++;
-          else if (type === 'cross') result.cross++;
-          else if (type === 'replace' || type === 'replace-cross') result.replaced++;
-          const paper = arxiv[i] as (typeof arxiv)[number];
-          const stored = batch.find(paper.input);
-          let id: number;
-          if (stored) {
-            id = stored.id;
-            const changed = applyArxivPaper(stored, paper, entry.published !== null);
-            if (changed) batch.update(id, changed.paper, changed.alsoCategories);
-          } else {
-            // Only a listing's new papers (and cross-lists) are news (docs/digests.md, "What new means").
-            const announce = source === 'listing' && (type === 'new' || type === 'cross' || type === null);
-            id = batch.insert(paper.input, at.toISOString(), announce, paper.also);
-            if (announce) result.newPapers++;
-          }
-          if (!seen.has(id)) result.paperIds.push(id);
-          seen.add(id);
-        });
+        const result = saveArxivEntries(batch, entries, arxiv, source, at.toISOString());
         await runTogether(query, [...batch.statements(), ...saveCounters(before, counters)]);
         await analyzeWhenDoubled(query, before, counters);
         return result;
@@ -352,6 +281,42 @@ export function createPgPaperStore(session: PgSession): PaperStore {
       )) ?? { profiles: 0, papers: 0 },
     profileCount: async () => (await one<{ n: number }>('SELECT count(*)::int AS n FROM profiles'))?.n ?? 0,
     readingList: createPgReadingList(session),
+    authors: {
+      find: async (key) => {
+        const row = await one<AuthorName>(
+          `SELECT name, name_key AS key,
+             (SELECT count(*)::int FROM paper_authors l WHERE l.name_key = n.name_key) AS papers
+           FROM author_names n WHERE name_key = $1`,
+          [key],
+        );
+        return row && row.papers > 0 ? row : undefined;
+      },
+      paperIds: async (key) =>
+        (await read<{ id: string }>('SELECT paper_id AS id FROM paper_authors WHERE name_key = $1', [key])).rows.map(
+          (r) => Number(r.id),
+        ),
+      candidates: async (probe, limit) => {
+        const { rows } = await read<AuthorName>(
+          `SELECT name, key, (SELECT count(*)::int FROM paper_authors l WHERE l.name_key = c.key) AS papers FROM (
+             (SELECT name, name_key AS key FROM author_names WHERE surname_key = $1 LIMIT $2)
+             UNION
+             (SELECT name, name_key AS key FROM author_names
+               WHERE surname_key LIKE $3 || '%' AND name_key LIKE $4 || '%' LIMIT $2)
+             UNION
+             (SELECT name, name_key AS key FROM author_names
+               WHERE $5::text IS NOT NULL AND name_key LIKE $5 || '%' LIMIT $2)
+           ) c`,
+          [
+            probe.surname,
+            limit,
+            escapeLike(probe.surnamePrefix),
+            escapeLike(probe.initial),
+            probe.keyPrefix === undefined ? null : escapeLike(probe.keyPrefix),
+          ],
+        );
+        return rows.filter((r) => r.papers > 0);
+      },
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -34,7 +34,12 @@ export function handleLinkShared(app: App, chat: Chat, logger: Logger, firstTime
       const [ref] = recogniseLinks(link.url);
       return ref ? [{ url: link.url, ref }] : [];
     });
-    const answers = await chat.cardsFor(paperLinks.map((link) => link.ref));
+    // The person who shared the links, for the per-person bound on arXiv look-ups.
+    const place = { platform: 'slack', user: shared.user ?? '', space: 'team' in shared ? String(shared.team) : '' };
+    const answers = await chat.cardsFor(
+      paperLinks.map((link) => link.ref),
+      place,
+    );
     paperLinks.forEach((link, i) => {
       const card = answers[i]?.card;
       if (card) unfurls[link.url] = { blocks: toKnownBlocks(unfurlBlocks(card)) };

@@ -1,10 +1,11 @@
+import { SEVERAL_LINE, toAuthorFacts } from '../../core/authors/author-facts.ts';
 import { encodeAction } from '../../core/commands/action-codec.ts';
 import {
   type Action,
   type AuthorCard,
   type PaperCard,
-  RELAXED_LINE,
   type Reply,
+  relaxedLine,
   type Segment,
 } from '../../core/commands/reply.ts';
 import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
@@ -25,6 +26,8 @@ export const SLACK_LIMITS = {
   text: 4000,
   /** A link button's `url`. */
   url: 3000,
+  /** An image block's `alt_text`. */
+  imageAltText: 2000,
 } as const;
 
 // Loose block shapes: what Block Kit JSON needs, without tying the renderer to Bolt's types.
@@ -187,43 +190,48 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
   return blocks;
 }
 
-const tally = (items: { name: string; papers: number }[]) =>
-  escapeSlack(items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—');
-
 function authorBlocks(card: AuthorCard): Block[] {
-  const { indexed } = card;
   const labelled = (label: string, value: string) => mrkdwn(`*${label}*\n${value}`, SLACK_LIMITS.fieldText);
-  return [
-    { type: 'header', text: plain(card.name + (card.category ? ` · ${card.category}` : ''), SLACK_LIMITS.header) },
-    {
-      type: 'section',
-      fields: [
-        labelled('h-index', formatMetric(card.hIndex)),
-        labelled('Papers', formatMetric(card.paperCount)),
-        labelled('Citations', formatMetric(card.citationCount)),
-        labelled('Novelty', formatMetric(card.novelty, '%')),
-        labelled('AI score', formatMetric(card.aiScore)),
-        labelled('Indexed', `${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`),
-        labelled('Per year', escapeSlack(indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—')),
-        labelled('Categories', tally(indexed.topCategories)),
-        labelled('Co-authors', tally(indexed.coAuthors)),
-        labelled('Affiliations', tally(indexed.affiliations)),
-      ],
-    },
+  const facts = toAuthorFacts(card);
+  const blocks: Block[] = [
+    { type: 'header', text: plain(card.name, SLACK_LIMITS.header) },
+    { type: 'section', fields: facts.filter((f) => f.short).map((f) => labelled(f.label, escapeSlack(f.value))) },
+    ...facts
+      .filter((f) => !f.short)
+      .map((f): Block => ({ type: 'section', text: labelled(f.label, escapeSlack(f.value)) })),
     {
       type: 'section',
       text: mrkdwn(
-        `*Latest*\n${indexed.latest.map((p) => `• ${slackField(p.title, 300)} (${slackField(p.date, 40)}, id ${p.id})`).join('\n') || '—'}`,
+        `*Latest*\n${card.latest.map((p) => `• ${slackField(p.title, 300)} (${slackField(p.date, 40)}, id ${p.id})`).join('\n') || '—'}`,
       ),
     },
   ];
+  if (card.mayBeSeveral) blocks.push({ type: 'context', elements: [mrkdwn(SEVERAL_LINE)] });
+  return blocks;
 }
+
+/** The image block that shows an uploaded chart (a file uploaded without a channel, named by id). */
+export const chartBlock = (fileId: string, names: readonly string[]): Block => ({
+  type: 'image',
+  slack_file: { id: fileId },
+  alt_text: truncate(`Papers per year: ${names.join(' vs ')}`, SLACK_LIMITS.imageAltText),
+});
 
 /**
  * Renders a reply as a Slack message: Block Kit blocks plus fallback text for notifications.
  * @param options.shareable - add a "Share to channel" button (for ephemeral answers)
+ * @param options.chartFileId - an uploaded papers-per-year chart for an author card (shown after the cards)
  */
-export function renderSlack(reply: Reply, options: { shareable?: boolean } = {}): SlackMessage {
+export function renderSlack(reply: Reply, options: { shareable?: boolean; chartFileId?: string } = {}): SlackMessage {
+  const message = renderReply(reply, options);
+  if (options.chartFileId && (reply.kind === 'author' || reply.kind === 'compare')) {
+    const names = reply.kind === 'author' ? [reply.card.name] : reply.cards.map((c) => c.name);
+    message.blocks.push(chartBlock(options.chartFileId, names));
+  }
+  return message;
+}
+
+function renderReply(reply: Reply, options: { shareable?: boolean }): SlackMessage {
   switch (reply.kind) {
     case 'papers': {
       if (reply.cards.length === 0) {
@@ -241,7 +249,7 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
       }
       const first = (reply.page.page - 1) * reply.page.pageSize;
       const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${slackField(reply.heading, 1000)}*`) }];
-      if (reply.relaxed) blocks.push({ type: 'context', elements: [mrkdwn(RELAXED_LINE)] });
+      if (reply.relaxed) blocks.push({ type: 'context', elements: [mrkdwn(relaxedLine(reply.wordsLeftOut))] });
       reply.cards.forEach((card, i) => {
         blocks.push(...paperBlocks(card, first + i + 1), { type: 'divider' });
       });
@@ -262,7 +270,9 @@ export function renderSlack(reply: Reply, options: { shareable?: boolean } = {})
     }
     case 'author':
       return {
-        text: fallbackText(`${reply.card.name}: h-index ${formatMetric(reply.card.hIndex)}`),
+        text: fallbackText(
+          `${reply.card.name}: ${reply.card.papers} papers, h-index ${formatMetric(reply.card.hIndex)}`,
+        ),
         blocks: authorBlocks(reply.card),
       };
     case 'compare':

@@ -9,6 +9,7 @@ import { PaperboyError } from '../../core/errors.ts';
 import { isPersonalAction, isPersonalText, type ReaderPlace } from '../../core/reading/reading-commands.ts';
 import type { EventLedger } from '../../core/store/event-ledger.ts';
 import { forRequest } from '../logger.ts';
+import { sendWithChart } from './author-chart.ts';
 import { createEventDedupe, createMemoryEventLedger } from './event-dedupe.ts';
 import { handleLinkShared } from './link-unfurls.ts';
 import { renderSlack, SHARE_ACTION_ID } from './render.ts';
@@ -133,21 +134,30 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
     }
   };
 
+  // Slack redelivers an event it thinks was not acknowledged, maybe to another instance behind the load balancer;
+  // and a signed request replayed within Slack's 5 minutes passes the signature check. Event ids and the
+  // trigger ids of slash commands and buttons (one per invocation) are taken once, across instances.
+  const firstTime = createEventDedupe(settings.events ?? createMemoryEventLedger(), logger);
+
   for (const command of SLACK_COMMANDS) {
     app.command(command, async ({ command: body, ack, respond, client }) => {
       await ack();
       const log = forRequest(logger, { platform: 'slack', command, requestId: body.trigger_id });
+      if (body.trigger_id && !(await firstTime(`slack-trigger:${body.trigger_id}`))) {
+        log.warn(`paperboy: ${command} with trigger ${body.trigger_id} received again (a replay); not run twice`);
+        return;
+      }
       const context = { platform: 'slack' as const, channel: body.channel_id, user: body.user_id, space: body.team_id };
       const reply = await deliver(await answer(`${command} ${body.text}`, context, log), client, body.user_id);
       // A reading list is nobody else's business: no Share button on its answers.
       const shareable = !isPersonalText(`${command} ${body.text}`);
-      await respond({ response_type: 'ephemeral', ...renderSlack(reply, { shareable }) });
+      await sendWithChart(reply, client, (message) => respond({ response_type: 'ephemeral', ...message }), log, {
+        shareable,
+      });
       log.info('paperboy: answered');
     });
   }
 
-  // Slack redelivers an event it thinks was not acknowledged, maybe to another instance behind the load balancer.
-  const firstTime = createEventDedupe(settings.events ?? createMemoryEventLedger(), logger);
   app.event('app_mention', async ({ event, body, say, client }) => {
     const log = forRequest(logger, { platform: 'slack', command: 'mention', requestId: body.event_id });
     if (!(await firstTime(`slack:${body.event_id}`))) {
@@ -165,7 +175,12 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       log.info('paperboy: answered');
       return;
     }
-    await say({ ...renderSlack(await answer(text, context, log, true)), thread_ts });
+    await sendWithChart(
+      await answer(text, context, log, true),
+      client,
+      (message) => say({ ...message, thread_ts }),
+      log,
+    );
     log.info('paperboy: answered');
   });
 
@@ -173,6 +188,12 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
 
   app.action(/^pb_/, async ({ ack, action, body, respond, client }) => {
     await ack();
+    // A replayed Share to channel would post the answer in the channel again.
+    const trigger = 'trigger_id' in body ? body.trigger_id : undefined;
+    if (trigger && !(await firstTime(`slack-trigger:${trigger}`))) {
+      logger.warn(`paperboy: a button press with trigger ${trigger} received again (a replay); not run twice`);
+      return;
+    }
     // Buttons carry their action in `value`; a card's overflow menu in the chosen option's value.
     const value =
       action.type === 'button' ? action.value : action.type === 'overflow' ? action.selected_option.value : undefined;
@@ -204,7 +225,9 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       await respond({ delete_original: true });
       return;
     }
-    await respond({ replace_original: true, ...renderSlack(reply, { shareable: true }) });
+    await sendWithChart(reply, client, (message) => respond({ replace_original: true, ...message }), logger, {
+      shareable: true,
+    });
   });
 
   app.error(async (error) => {

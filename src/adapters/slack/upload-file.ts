@@ -28,3 +28,24 @@ export async function uploadToDirectMessage(
   });
   return { fileId: target.file_id, channel };
 }
+
+/**
+ * Uploads a file with the external upload flow without sharing it in any channel (`files.completeUploadExternal`
+ * without `channel_id`): a message then shows it with an image block naming the file (`slack_file`). Needs the
+ * `files:write` scope.
+ */
+export async function uploadUnshared(
+  client: webApi.WebClient,
+  file: { filename: string; bytes: Buffer; title: string },
+): Promise<string> {
+  const target = await client.files.getUploadURLExternal({ filename: file.filename, length: file.bytes.length });
+  if (!target.upload_url || !target.file_id) throw new Error('files.getUploadURLExternal gave no upload_url');
+  const uploaded = await fetch(target.upload_url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: file.bytes,
+  });
+  if (!uploaded.ok) throw new Error(`the upload to Slack answered ${uploaded.status}`);
+  await client.files.completeUploadExternal({ files: [{ id: target.file_id, title: file.title.slice(0, 250) }] });
+  return target.file_id;
+}

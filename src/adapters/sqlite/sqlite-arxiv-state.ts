@@ -1,20 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { ArxivFeedRow, ArxivState, BackfillPosition } from '../../core/arxiv/arxiv-state.ts';
-import { promised } from '../../core/store/promised.ts';
+import type { ArxivFeedRow, ArxivState, BackfillRow } from '../../core/arxiv/arxiv-state.ts';
+import { toBackfillPosition } from '../../core/arxiv/arxiv-state.ts';
+import { promised } from './sqlite-promised.ts';
 
 interface FeedRow {
   updated: string | null;
   synced_at: string | null;
   done_day: string | null;
   tried_at: number | null;
-}
-
-interface BackfillRow {
-  category_index: number;
-  token: string | null;
-  pages: number;
-  entries: number;
-  done: number;
 }
 
 /** The arXiv source's state in SQLite (tables `arxiv_feeds` and `arxiv_backfills`, migration 10). */
@@ -70,17 +63,9 @@ export function createSqliteArxivState(db: Database.Database): ArxivState {
     release(feed, owner) {
       release.run(feed, owner);
     },
-    backfill(key): BackfillPosition | undefined {
+    backfill(key) {
       const row = backfillRow.get(key);
-      return (
-        row && {
-          categoryIndex: row.category_index,
-          token: row.token,
-          pages: row.pages,
-          entries: row.entries,
-          done: row.done === 1,
-        }
-      );
+      return row && toBackfillPosition(row);
     },
     saveBackfill(key, p, now) {
       saveBackfill.run(key, p.categoryIndex, p.token, p.pages, p.entries, p.done ? 1 : 0, now.toISOString());

@@ -1,31 +1,12 @@
 import type Database from 'better-sqlite3';
+import { type DigestRun, type DigestStore, OUTCOME_UNKNOWN } from '../../core/digest/digest-store.ts';
 import {
-  type DigestRun,
-  type DigestStore,
-  OUTCOME_UNKNOWN,
-  type Platform,
-  type Rhythm,
-  type Subscription,
-} from '../../core/digest/digest-store.ts';
-import { PaperboyError } from '../../core/errors.ts';
-import { promised } from '../../core/store/promised.ts';
-
-interface SubscriptionRow {
-  id: number;
-  platform: string;
-  channel: string;
-  kind: string;
-  rhythm: string;
-  weekday: number | null;
-  query: string;
-  time: string;
-  tz: string;
-  watermark: number;
-  paused: number;
-  post_empty: number;
-  created_by: string | null;
-  created_at: string;
-}
+  SUBSCRIPTION_COLUMNS,
+  type SubscriptionRow,
+  toSubscription,
+  toSubscriptionValues,
+} from '../../core/digest/subscription-rules.ts';
+import { promised } from './sqlite-promised.ts';
 
 interface RunRow {
   id: number;
@@ -42,25 +23,6 @@ interface RunRow {
   more_papers: number;
   more_search: string | null;
 }
-
-const toSubscription = (row: SubscriptionRow): Subscription => ({
-  id: row.id,
-  platform: row.platform as Platform,
-  channel: row.channel,
-  kind: row.kind as Subscription['kind'],
-  rhythm: row.rhythm as Rhythm,
-  weekday: row.weekday,
-  query: row.query,
-  time: row.time,
-  tz: row.tz,
-  watermark: row.watermark,
-  paused: row.paused === 1,
-  // A watch checked every 15 minutes never posts "no new papers", even one an older version saved with `empty`
-  // (post_empty = 1): the subscription says so, so no reader has to remember it. A watch with a rhythm may.
-  postEmpty: row.post_empty === 1 && row.rhythm !== 'quarter-hourly',
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-});
 
 const toRun = (row: RunRow): DigestRun => ({
   id: row.id,
@@ -135,6 +97,11 @@ export function createSqliteDigests(db: Database.Database, options: { clock?: ()
   );
   const advance = db.prepare<[number, number]>('UPDATE subscriptions SET watermark = max(watermark, ?) WHERE id = ?');
 
+  const insertSubscription = db.prepare<unknown[]>(
+    `INSERT INTO subscriptions (${SUBSCRIPTION_COLUMNS.join(', ')})
+     VALUES (${SUBSCRIPTION_COLUMNS.map(() => '?').join(', ')})`,
+  );
+
   type Closing = { id: number; owner: string; status: 'sent' | 'empty' | 'skipped'; now: string };
   // The row is closed and (unless skipped) the watermark moved in one transaction, and only by the lease holder.
   const finish = db.transaction(
@@ -150,30 +117,11 @@ export function createSqliteDigests(db: Database.Database, options: { clock?: ()
 
   return promised<DigestStore>({
     addSubscription(input, now) {
-      const rhythm = input.rhythm ?? (input.kind === 'watch' ? 'quarter-hourly' : 'daily');
-      if (rhythm === 'weekly' && (input.weekday === undefined || input.weekday === null)) {
-        throw new PaperboyError('invalid_query', 'A weekly subscription needs its day, like weekly mon.');
-      }
-      const info = db
-        .prepare(
-          `INSERT INTO subscriptions (platform, channel, kind, rhythm, weekday, query, time, tz, watermark, post_empty,
-             created_by, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.platform,
-          input.channel,
-          input.kind,
-          rhythm,
-          rhythm === 'weekly' ? (input.weekday ?? null) : null,
-          input.query,
-          input.time,
-          input.tz,
-          input.watermark,
-          input.postEmpty ? 1 : 0,
-          input.createdBy,
-          now.toISOString(),
-        );
+      // better-sqlite3 binds neither booleans nor dates.
+      const values = toSubscriptionValues(input, now).map((v) =>
+        typeof v === 'boolean' ? Number(v) : v instanceof Date ? v.toISOString() : v,
+      );
+      const info = insertSubscription.run(values);
       return toSubscription(byId.get(Number(info.lastInsertRowid)) as SubscriptionRow);
     },
     listSubscriptions(filter = {}) {

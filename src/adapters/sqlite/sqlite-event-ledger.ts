@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventLedger } from '../../core/store/event-ledger.ts';
+import { promised } from './sqlite-promised.ts';
 
 /**
  * The event ledger in SQLite (table `seen_events`): every process on the database file shares it. The insert
@@ -9,10 +10,10 @@ import type { EventLedger } from '../../core/store/event-ledger.ts';
 export function createSqliteEventLedger(db: Database.Database): EventLedger {
   const insert = db.prepare<[string, number]>('INSERT OR IGNORE INTO seen_events (key, seen_at) VALUES (?, ?)');
   const remove = db.prepare<[number]>('DELETE FROM seen_events WHERE seen_at < ?');
-  return {
-    firstSeen: async (key, now) => insert.run(key, now.getTime()).changes === 1,
-    forget: async (before) => {
+  return promised<EventLedger>({
+    firstSeen: (key, now) => insert.run(key, now.getTime()).changes === 1,
+    forget: (before) => {
       remove.run(before.getTime());
     },
-  };
+  });
 }

@@ -282,4 +282,93 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX seen_events_by_time ON seen_events(seen_at);
   `,
+  // Figures fetched from OpenAlex and Semantic Scholar, apart from the papers: writing them changes no paper's rev
+  // and touches no indexed text. One row per paper and source (found = 0: the service does not know the paper);
+  // author figures cached by folded name; the daily count of OpenAlex author look-ups; the enrichment lease.
+  `
+  CREATE TABLE paper_figures (
+    paper_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    citations INTEGER,
+    by_year TEXT NOT NULL DEFAULT '[]',
+    doi TEXT,
+    venue TEXT,
+    tldr TEXT,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, source)
+  ) WITHOUT ROWID;
+  CREATE TABLE author_figures (
+    name_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    h_index INTEGER,
+    citations INTEGER,
+    external_id TEXT,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (name_key, source)
+  ) WITHOUT ROWID;
+  CREATE TABLE author_lookups (day TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE enrich_leases (name TEXT PRIMARY KEY, owner TEXT, until INTEGER) WITHOUT ROWID;
+  `,
+  // For you (taste): signals per person and per channel, keyed as reading lists key people; the single-paper
+  // messages Paperboy posted (reactions on them are signals); each paper's text features (hashed words and
+  // two-word phrases) and the document frequencies over them, kept up to a rev (docs/foryou.md).
+  `
+  CREATE TABLE taste_signals (
+    id INTEGER PRIMARY KEY,
+    owner_kind TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    space TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (owner_kind, platform, space, owner, actor, paper_id, source)
+  );
+  CREATE INDEX taste_signals_by_actor ON taste_signals(platform, space, actor);
+  CREATE TABLE posted_papers (
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    space TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    posted_at TEXT NOT NULL,
+    PRIMARY KEY (platform, channel, message_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE paper_features (
+    paper_id INTEGER PRIMARY KEY,
+    features BLOB NOT NULL
+  );
+  CREATE TABLE feature_frequencies (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    docs INTEGER NOT NULL,
+    df BLOB NOT NULL,
+    rev INTEGER NOT NULL
+  );
+  `,
+  // Author index: every name listed on a paper, by its folded key (case, accents, punctuation), written with the
+  // paper. Filled here from the stored papers; the key functions are registered by \`migrate\` (sqlite-store.ts).
+  `
+  CREATE TABLE author_names (
+    name_key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    surname_key TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX author_names_by_surname ON author_names(surname_key);
+  CREATE TABLE paper_authors (
+    name_key TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    PRIMARY KEY (name_key, paper_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX paper_authors_by_paper ON paper_authors(paper_id);
+  INSERT OR IGNORE INTO author_names (name_key, name, surname_key)
+    SELECT paperboy_author_key(a.value), a.value, paperboy_surname_key(a.value)
+    FROM papers p, json_each(p.authors) a
+    WHERE paperboy_author_key(a.value) <> '' ORDER BY p.seq, a.key;
+  INSERT OR IGNORE INTO paper_authors (name_key, paper_id)
+    SELECT paperboy_author_key(a.value), p.id FROM papers p, json_each(p.authors) a
+    WHERE paperboy_author_key(a.value) <> '';
+  `,
 ];

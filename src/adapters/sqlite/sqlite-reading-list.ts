@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Reader, ReadingListStore, SavedPaper, SaveResult } from '../../core/reading/reading-list-store.ts';
-import { promised } from '../../core/store/promised.ts';
+import { promised } from './sqlite-promised.ts';
 
 /**
  * Reading lists in SQLite (`reading_list`, migrations.ts). Entries keep the paper id and no foreign key: a paper

@@ -5,10 +5,11 @@ import Database from 'better-sqlite3';
 import type { ArxivEntry, ArxivSource } from '../../core/arxiv/arxiv-entry.ts';
 import { PaperboyError } from '../../core/errors.ts';
 import type { Profile } from '../../core/profile/profile-schema.ts';
-import { applyArxivPaper, toArxivPaper } from '../../core/store/arxiv-paper.ts';
-import { CLI_BUSY_TIMEOUT_MS, isDatabaseBusy } from '../../core/store/busy.ts';
-import { toArxivKey, toDoiKey, toPaperKey, toProfileKey, withArxivKey } from '../../core/store/identity.ts';
-import { mergePaper } from '../../core/store/merge-paper.ts';
+import { toArxivPaper } from '../../core/store/arxiv-paper.ts';
+import type { AuthorIndex } from '../../core/store/author-index.ts';
+import { type AuthorName, toAuthorRows } from '../../core/store/author-index.ts';
+import { CLI_BUSY_TIMEOUT_MS } from '../../core/store/busy.ts';
+import { toArxivKey, toDoiKey, toPaperKey, toProfileKey } from '../../core/store/identity.ts';
 import type {
   ArxivSaveResult,
   IndexRow,
@@ -18,10 +19,19 @@ import type {
   ProfileSource,
   SaveOutcome,
   StoredPaper,
-  StoredProfile,
 } from '../../core/store/paper-store.ts';
-import { promised } from '../../core/store/promised.ts';
+import {
+  type PaperTable,
+  saveArxivEntries,
+  savePapers,
+  saveProfilePapers,
+  toProfilePaper,
+} from '../../core/store/paper-writes.ts';
+import { type ProfileRow, toStoredProfile } from '../../core/store/profile-row.ts';
+import { fromSqliteError, isSqliteBusy } from './sqlite-errors.ts';
+import { checkSqliteFile } from './sqlite-file-check.ts';
 import { MIGRATIONS } from './sqlite-migrations.ts';
+import { promised } from './sqlite-promised.ts';
 import { createSqliteReadingList } from './sqlite-reading-list.ts';
 
 interface PaperRow {
@@ -53,22 +63,6 @@ type IndexRowColumns = Pick<
   PaperRow,
   'id' | 'rev' | 'title' | 'date' | 'category' | 'category_full' | 'also_categories' | 'has_code'
 >;
-
-interface ProfileRow {
-  id: number;
-  name: string;
-  category: string | null;
-  h_index: number | null;
-  paper_count: number | null;
-  citation_count: number | null;
-  novelty: number | null;
-  ai_score: number | null;
-  listed_count: number | null;
-  source_path: string;
-  content_hash: string;
-  updated_at: string;
-  papers: number;
-}
 
 const toPaper = (row: PaperRow): StoredPaper => ({
   id: row.id,
@@ -114,14 +108,11 @@ const paperParams = (paper: PaperInput) => ({
   journal_ref: paper.journalRef ?? null,
 });
 
-/** The identity rules (docs/storage.md) need the arXiv id without version and the title key of what comes in. */
-const normalised = withArxivKey;
-
 export interface SqliteStoreOptions {
   /** Open without writing (no migrations): for readers beside a writer. Defaults to false. */
   readonly?: boolean;
   /**
-   * How long one call waits for another process's write lock before failing with SQLITE_BUSY (default
+   * How long one call waits for another process's write lock before failing with `database_busy` (default
    * {@link CLI_BUSY_TIMEOUT_MS}). The wait blocks the thread: the bot keeps it short and retries on a timer
    * (`whenNotBusy`).
    */
@@ -159,15 +150,21 @@ export function createSqliteStore(
   options: SqliteStoreOptions = {},
 ): PaperStore & { db: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  checkSqliteFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
-  db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
-  if (!options.readonly) {
-    // WAL lets a running bot read while `paperboy ingest` writes from another process. On a database that is
-    // WAL already and up to date, opening takes no write lock, so it never waits for someone else's import.
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+  try {
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+    if (!options.readonly) {
+      // WAL lets a running bot read while `paperboy ingest` writes from another process. On a database that is
+      // WAL already and up to date, opening takes no write lock, so it never waits for someone else's import.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+  } catch (error) {
+    db.close();
+    throw fromSqliteError(error);
   }
   db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? CLI_BUSY_TIMEOUT_MS))}`);
 
@@ -267,6 +264,22 @@ export function createSqliteStore(
     return retitles.byKey;
   }
 
+  // The author index follows every paper write (docs/authors.md); statements prepared on first use, as a read-only
+  // store may open a database older than the tables.
+  function indexAuthors(id: number, paper: PaperInput, replace: boolean): void {
+    if (replace) prepared<[number]>('DELETE FROM paper_authors WHERE paper_id = ?').run(id);
+    const addName = prepared<[string, string, string]>(
+      'INSERT OR IGNORE INTO author_names (name_key, name, surname_key) VALUES (?, ?, ?)',
+    );
+    const addListing = prepared<[string, number]>(
+      'INSERT OR IGNORE INTO paper_authors (name_key, paper_id) VALUES (?, ?)',
+    );
+    for (const row of toAuthorRows(paper)) {
+      addName.run(row.key, row.name, row.surname);
+      addListing.run(row.key, id);
+    }
+  }
+
   function insert(paper: PaperInput, now: string, announce: boolean, also: string[] = []): number {
     const info = insertPaper.run({
       ...paperParams(paper),
@@ -277,7 +290,9 @@ export function createSqliteStore(
       also_categories: JSON.stringify(also),
       announce: announce ? 1 : 0,
     });
-    return Number(info.lastInsertRowid);
+    const id = Number(info.lastInsertRowid);
+    indexAuthors(id, paper, false);
+    return id;
   }
 
   function update(id: number, paper: PaperInput, alsoCategories: string[]): void {
@@ -288,57 +303,35 @@ export function createSqliteStore(
       id,
       rev: bump('rev'),
     });
+    indexAuthors(id, paper, true);
   }
 
-  function savePaper(incoming: PaperInput, now: string): { id: number; outcome: SaveOutcome } {
-    const paper = normalised(incoming);
-    const row = findStored(paper);
-    if (!row) return { id: insert(paper, now, true), outcome: 'new' };
-    const stored = toPaper(row);
-    const merged = mergePaper(stored, paper);
-    const kept = merged ?? stored;
-    const known = new Set([kept.category, kept.categoryFull, ...stored.alsoCategories]);
-    const also = [paper.category, paper.categoryFull].filter((c): c is string => c !== null && !known.has(c));
-    if (!merged && also.length === 0) return { id: row.id, outcome: 'unchanged' };
-    update(row.id, kept, [...stored.alsoCategories, ...also]);
-    return { id: row.id, outcome: 'updated' };
-  }
+  const announcePaper = db.prepare<[number, number, number]>(
+    'UPDATE papers SET announce = 1, seq = ?, rev = ? WHERE id = ?',
+  );
+  // The write rules are core's (paper-writes.ts); this is the table they write to, a statement a call.
+  const table: PaperTable = {
+    find: (paper) => {
+      const row = findStored(paper);
+      return row && toPaper(row);
+    },
+    insert,
+    update,
+    announce: (id) => {
+      const seq = bump('seq');
+      announcePaper.run(seq, bump('rev'), id);
+    },
+  };
 
   const saveArxivTx = db.transaction(
-    (entries: readonly ArxivEntry[], source: ArxivSource, now: Date): ArxivSaveResult => {
-      const result: ArxivSaveResult = {
-        entries: entries.length,
-        new: 0,
-        cross: 0,
-        replaced: 0,
-        newPapers: 0,
-        paperIds: [],
-      };
-      const seen = new Set<number>();
-      for (const entry of entries) {
-        const type = entry.announceType;
-        if (type === 'new') result.new++;
-        else if (type === 'cross') result.cross++;
-        else if (type === 'replace' || type === 'replace-cross') result.replaced++;
-        const arxiv = toArxivPaper(entry, now);
-        const row = findStored(arxiv.input);
-        let id: number;
-        if (row) {
-          id = row.id;
-          const changed = applyArxivPaper(toPaper(row), arxiv, entry.published !== null);
-          if (changed) update(id, changed.paper, changed.alsoCategories);
-        } else {
-          // Only a listing's new papers (and cross-lists) are news; a replacement of a paper we never had, a
-          // lookup and a backfill are stored for search alone (docs/digests.md, "What new means").
-          const announce = source === 'listing' && (type === 'new' || type === 'cross' || type === null);
-          id = insert(arxiv.input, now.toISOString(), announce, arxiv.also);
-          if (announce) result.newPapers++;
-        }
-        if (!seen.has(id)) result.paperIds.push(id);
-        seen.add(id);
-      }
-      return result;
-    },
+    (entries: readonly ArxivEntry[], source: ArxivSource, now: Date): ArxivSaveResult =>
+      saveArxivEntries(
+        table,
+        entries,
+        entries.map((entry) => toArxivPaper(entry, now)),
+        source,
+        now.toISOString(),
+      ),
   );
 
   const unchangedResult = (existing: ProfileRow): ProfileSaveResult => {
@@ -350,7 +343,6 @@ export function createSqliteStore(
   const saveProfileTx = db.transaction((profile: Profile, source: ProfileSource, now: string): ProfileSaveResult => {
     const key = toProfileKey(profile.name);
     const existing = profileByKey.get(key);
-    const papers = new Map<number, SaveOutcome>();
     if (existing && existing.content_hash === source.contentHash) return unchangedResult(existing);
     const params = {
       name: profile.name,
@@ -370,38 +362,12 @@ export function createSqliteStore(
       updateProfile.run({ ...params, id: existing.id });
       profileId = existing.id;
     } else profileId = Number(insertProfile.run({ ...params, name_key: key }).lastInsertRowid);
-    const before = new Map(existing ? linksOf.all(profileId).map((l) => [l.paper_id, l.position]) : []);
-    profile.papers.forEach((entry, position) => {
-      const { id, outcome } = savePaper(
-        {
-          ...entry,
-          categoryFull: null,
-          codeUrl: null,
-          arxivId: null,
-          venue: null,
-          citations: null,
-        },
-        now,
-      );
-      if (!papers.has(id)) papers.set(id, outcome);
-      const known = before.get(id);
-      if (known !== position) link.run(profileId, id, position);
-      before.delete(id);
-    });
-    // Links are not part of a paper's revision: `author:` reads the profile owners from SQL at query time.
-    for (const gone of before.keys()) unlink.run(profileId, gone);
-    return { profile: existing ? 'updated' : 'new', papers };
+    const linked = new Map(existing ? linksOf.all(profileId).map((l) => [l.paper_id, l.position]) : []);
+    const saved = saveProfilePapers(table, profile.papers.map(toProfilePaper), linked, now);
+    for (const [id, position] of saved.link) link.run(profileId, id, position);
+    for (const gone of saved.unlink) unlink.run(profileId, gone);
+    return { profile: existing ? 'updated' : 'new', papers: saved.papers };
   });
-
-  const savePapers = (inputs: PaperInput[], now: Date) => {
-    const stamp = now.toISOString();
-    const papers = new Map<number, SaveOutcome>();
-    for (const input of inputs) {
-      const { id, outcome } = savePaper(input, stamp);
-      if (!papers.has(id)) papers.set(id, outcome);
-    }
-    return papers;
-  };
 
   const toIndexRow = (row: IndexRowColumns): IndexRow => ({
     id: row.id,
@@ -415,28 +381,13 @@ export function createSqliteStore(
     hasCode: row.has_code === 1,
   });
 
-  const toProfile = (row: ProfileRow): StoredProfile => ({
-    id: row.id,
-    name: row.name,
-    category: row.category,
-    hIndex: row.h_index,
-    paperCount: row.paper_count,
-    citationCount: row.citation_count,
-    novelty: row.novelty,
-    aiScore: row.ai_score,
-    listedCount: row.listed_count,
-    sourcePath: row.source_path,
-    updatedAt: row.updated_at,
-    papers: row.papers,
-  });
-
   const store = promised<PaperStore>({
     saveProfile: (profile, source, now) => saveProfileTx.immediate(profile, source, now.toISOString()),
     unchangedProfile: (name, contentHash) => {
       const existing = profileByKey.get(toProfileKey(name));
       return existing && existing.content_hash === contentHash ? unchangedResult(existing) : undefined;
     },
-    savePapers,
+    savePapers: (inputs, now) => savePapers(table, inputs, now.toISOString()),
     saveArxivEntries: (entries, source, now) =>
       db.inTransaction ? saveArxivTx(entries, source, now) : saveArxivTx.immediate(entries, source, now),
     findByArxivIds: (ids) => {
@@ -457,7 +408,7 @@ export function createSqliteStore(
     },
     findProfile: (name) => {
       const row = profileByKey.get(toProfileKey(name));
-      return row ? toProfile(row) : undefined;
+      return row ? toStoredProfile(row) : undefined;
     },
     listProfileNames: () =>
       prepared<[], { name: string }>('SELECT name FROM profiles ORDER BY name')
@@ -525,7 +476,7 @@ export function createSqliteStore(
           now.toISOString(),
         );
       } catch (error) {
-        if (!isDatabaseBusy(error)) throw error;
+        if (!isSqliteBusy(error)) throw error;
       }
       return ref;
     },
@@ -543,6 +494,47 @@ export function createSqliteStore(
       ).get() as { profiles: number; papers: number },
     profileCount: () => prepared<[], { n: number }>('SELECT count(*) AS n FROM profiles').get()?.n ?? 0,
     readingList: createSqliteReadingList(db),
+    authors: promised<AuthorIndex>({
+      find: (key) => {
+        const row = prepared<[string], AuthorName>(
+          `SELECT name, name_key AS key, (SELECT count(*) FROM paper_authors l WHERE l.name_key = n.name_key) AS papers
+             FROM author_names n WHERE name_key = ?`,
+        ).get(key);
+        return row && row.papers > 0 ? row : undefined;
+      },
+      paperIds: (key) =>
+        prepared<[string], { id: number }>('SELECT paper_id AS id FROM paper_authors WHERE name_key = ?')
+          .all(key)
+          .map((r) => r.id),
+      candidates: (probe, limit) => {
+        const end = (prefix: string) => `${prefix}\u{10FFFF}`;
+        const prefix = probe.keyPrefix ?? null;
+        const rows = prepared<unknown[], AuthorName>(
+          `SELECT name, key, (SELECT count(*) FROM paper_authors l WHERE l.name_key = c.key) AS papers FROM (
+             SELECT * FROM (SELECT name, name_key AS key FROM author_names WHERE surname_key = ? LIMIT ?)
+             UNION
+             SELECT * FROM (SELECT name, name_key AS key FROM author_names
+               WHERE surname_key >= ? AND surname_key < ? AND name_key >= ? AND name_key < ? LIMIT ?)
+             UNION
+             SELECT * FROM (SELECT name, name_key AS key FROM author_names
+               WHERE ? IS NOT NULL AND name_key >= ? AND name_key < ? LIMIT ?)
+           ) c`,
+        ).all(
+          probe.surname,
+          limit,
+          probe.surnamePrefix,
+          end(probe.surnamePrefix),
+          probe.initial,
+          end(probe.initial),
+          limit,
+          prefix,
+          prefix ?? '',
+          end(prefix ?? ''),
+          limit,
+        );
+        return rows.filter((r) => r.papers > 0);
+      },
+    }),
     close: () => db.close(),
   });
   return { ...store, db };
@@ -566,6 +558,15 @@ export function migrate(db: Database.Database, target = MIGRATIONS.length): void
     return version;
   };
   if (versionOf() >= target) return;
+  // The author index migration fills its tables with the same keys the store writes.
+  db.function('paperboy_author_key', { deterministic: true }, (name: unknown) => {
+    const [row] = toAuthorRows({ authors: [String(name)] });
+    return row?.key ?? '';
+  });
+  db.function('paperboy_surname_key', { deterministic: true }, (name: unknown) => {
+    const [row] = toAuthorRows({ authors: [String(name)] });
+    return row?.surname ?? '';
+  });
   // SQLite's recipe for rebuilding a table (migration 9) turns foreign keys off, a pragma that only works outside
   // a transaction. The rebuild keeps every paper id, so no reference breaks (the upgrade test checks them).
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TextIndex, TextMatch } from '../../core/search/text-index.ts';
+import type { HeldWord, TextIndex, TextMatch } from '../../core/search/text-index.ts';
 
 /**
  * The text index of a SQLite store: the FTS5 table `paper_text` in the same database file, kept current by
@@ -33,7 +33,23 @@ export type Prepare = <P extends unknown[] = unknown[], R = unknown>(source: str
  * The three queries of a text index over an FTS5 table `paper_text` (title 3, authors 2, affiliations 1,
  * abstract 1): the store's own index and each instance's cache (`createSqliteTextCache`) answer alike.
  */
-export function ftsQueries(prepared: Prepare): Pick<TextIndex, 'matchText' | 'scoreText' | 'hasTerm'> {
+export function ftsQueries(
+  prepared: Prepare,
+): Pick<TextIndex, 'matchText' | 'scoreText' | 'hasTerm' | 'wordsStartingWith' | 'papersHolding'> {
+  // The words of the index with their paper counts, read by range (FTS5 seeks to the first word of the prefix).
+  // A table of this connection's temp schema: no migration, and the same on the store and on a cache file.
+  const select = 'SELECT term AS word, doc AS papers FROM temp.paper_word_counts WHERE term >= ? AND term < ?';
+  const vocabulary = <P extends unknown[], R>(source: string) => {
+    try {
+      return prepared<P, R>(source);
+    } catch {
+      // First use on this connection (a cache swapped in a new file starts a new one): make the table.
+      prepared(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.paper_word_counts USING fts5vocab(main, 'paper_text', 'row')",
+      ).run();
+      return prepared<P, R>(source);
+    }
+  };
   return {
     matchText: (expression, among) =>
       (among === undefined
@@ -60,5 +76,14 @@ export function ftsQueries(prepared: Prepare): Pick<TextIndex, 'matchText' | 'sc
       prepared<[string], number>('SELECT 1 FROM paper_text WHERE paper_text MATCH ? LIMIT 1')
         .pluck()
         .get(`"${term.replaceAll('"', '""')}"`) !== undefined,
+    // U+10FFFF sorts after every character that can follow the prefix (UTF-8 byte order, as FTS5 compares).
+    wordsStartingWith: (prefix) =>
+      prefix === ''
+        ? []
+        : vocabulary<[string, string], HeldWord>(select)
+            .all(prefix, `${prefix}\u{10FFFF}`)
+            .filter((w) => w.word.startsWith(prefix)),
+    papersHolding: (word) =>
+      vocabulary<[string], number>('SELECT doc FROM temp.paper_word_counts WHERE term = ?').pluck().get(word) ?? 0,
   };
 }

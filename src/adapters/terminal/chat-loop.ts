@@ -48,8 +48,10 @@ export async function runTerminalChat(chat: Chat, io: TerminalIo, greeting: stri
           ? await chat.act(action)
           : { kind: 'notice', text: `There is no ${text === '/next' ? 'next' : 'previous'} page.` };
       } else {
-        // A pasted link the index lacks may be looked up on arXiv: the line waits for it.
-        reply = await chat.answer(text);
+        // A line is read like a mention: links anywhere in it answer with their cards. A link the index lacks
+        // may be looked up on arXiv: say so before the line waits for it.
+        if (await chat.mayWait(text, { mention: true })) say('looking up…');
+        reply = await chat.answer(text, undefined, { mention: true });
       }
       last = reply;
       say(renderReply(reply, style));

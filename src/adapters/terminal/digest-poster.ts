@@ -20,7 +20,7 @@ export function createTerminalPoster(write: (text: string) => void, style: Style
                   current: { type: 'page', query: delivery.subscription.query, page: 1 },
                   page: 1,
                   pageSize: delivery.cards.length,
-                  total: delivery.cards.length,
+                  total: delivery.cards.length + (delivery.more?.count ?? 0),
                 },
               },
               style,

@@ -7,7 +7,8 @@ export function createProgressBar(
   let lastDraw = 0;
   let drawn = false;
   return {
-    update(done: number, total: number) {
+    /** `note` follows the count (`1,200 records`); `done`/`total` may be files or bytes. */
+    update(done: number, total: number, note?: string) {
       if (!stream.isTTY) return;
       const now = Date.now();
       // Redrawing every file would cost more than the work on small files.
@@ -17,7 +18,8 @@ export function createProgressBar(
       const filled = total ? Math.round((done / total) * width) : width;
       const seconds = ((now - started) / 1000).toFixed(1);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      stream.write(`\r${label} ${bar} ${done}/${total} ${seconds}s`);
+      const count = note ?? `${done}/${total}`;
+      stream.write(`\r${label} ${bar} ${count} ${seconds}s\x1b[K`);
       drawn = true;
     },
     done() {

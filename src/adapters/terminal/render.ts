@@ -1,5 +1,6 @@
-import { type AuthorCard, type PaperCard, RELAXED_LINE, type Reply, type Segment } from '../../core/commands/reply.ts';
-import { formatMetric, toPrintable } from '../../core/text.ts';
+import { SEVERAL_LINE, toAuthorFacts } from '../../core/authors/author-facts.ts';
+import { type AuthorCard, type PaperCard, type Reply, relaxedLine, type Segment } from '../../core/commands/reply.ts';
+import { toPrintable } from '../../core/text.ts';
 
 /** Terminal styles; plain text when colours are off (piped output, NO_COLOR). */
 export interface Style {
@@ -57,19 +58,11 @@ function paperCard(card: PaperCard, n: number, style: Style): string {
 }
 
 function authorCard(card: AuthorCard, style: Style): string {
-  const { indexed } = card;
-  const list = (items: { name: string; papers: number }[]) =>
-    items.map((i) => `${i.name} (${i.papers})`).join(', ') || '—';
   return [
-    style.bold(card.name) + (card.category ? style.dim(`  ${card.category}`) : ''),
-    `  h-index ${formatMetric(card.hIndex)} · papers ${formatMetric(card.paperCount)} · citations ${formatMetric(card.citationCount)}`,
-    `  novelty ${formatMetric(card.novelty, '%')} · AI score ${formatMetric(card.aiScore)}`,
-    `  indexed: ${indexed.papers} papers, ${Math.round(indexed.withCode * 100)}% with code`,
-    `  per year: ${indexed.perYear.map((y) => `${y.year}: ${y.papers}`).join(', ') || '—'}`,
-    `  categories: ${list(indexed.topCategories)}`,
-    `  co-authors: ${list(indexed.coAuthors)}`,
-    `  affiliations: ${list(indexed.affiliations)}`,
-    `  latest: ${indexed.latest.map((p) => `${p.title} (${p.date}, id ${p.id})`).join('; ') || '—'}`,
+    style.bold(card.name),
+    ...toAuthorFacts(card).map((f) => `  ${f.label.toLowerCase()}: ${f.value}`),
+    ...(card.mayBeSeveral ? [style.dim(`  ${SEVERAL_LINE}`)] : []),
+    `  latest: ${card.latest.map((p) => `${p.title} (${p.date}, id ${p.id})`).join('; ') || '—'}`,
   ].join('\n');
 }
 
@@ -101,7 +94,7 @@ function renderSafe(reply: Reply, style: Style): string {
       const cards = reply.cards.map((c, i) => paperCard(c, first + i + 1, style)).join('\n\n');
       const last = first + reply.cards.length;
       const nav = [reply.page.previous ? '/prev' : '', reply.page.next ? '/next' : ''].filter(Boolean).join(' · ');
-      const relaxed = reply.relaxed ? `\n${RELAXED_LINE}` : '';
+      const relaxed = reply.relaxed ? `\n${relaxedLine(reply.wordsLeftOut)}` : '';
       // Buttons become commands here: a reading list's cards are removed by id, other cards saved or cited.
       const perCard = reply.cards.some((c) => c.remove) ? '/saved remove ID, /cite ID' : '/save ID, /cite ID';
       return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}\n${style.dim(perCard)}`;

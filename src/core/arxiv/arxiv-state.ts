@@ -18,6 +18,24 @@ export interface BackfillPosition {
   done: boolean;
 }
 
+/** A row of `arxiv_backfills` as either engine reads it (`done` is 0/1 on SQLite, a boolean on PostgreSQL). */
+export interface BackfillRow {
+  category_index: number;
+  token: string | null;
+  pages: number;
+  entries: number;
+  done: number | boolean;
+}
+
+/** A backfill row as the contract gives it. */
+export const toBackfillPosition = (row: BackfillRow): BackfillPosition => ({
+  categoryIndex: row.category_index,
+  token: row.token,
+  pages: row.pages,
+  entries: row.entries,
+  done: row.done === true || row.done === 1,
+});
+
 export interface ArxivState {
   feed(feed: string): Promise<ArxivFeedRow>;
   /** Records a listing stored (or seen empty) at `updated`; call inside the sync's transaction. */

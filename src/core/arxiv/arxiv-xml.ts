@@ -48,7 +48,17 @@ export function parseXml(xml: string, what: string): XmlNode {
       `${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}). arXiv may be down or a proxy answered instead; try again later or check the URL.`,
     );
   }
-  return parser.parse(xml) as XmlNode;
+  // The parser refuses some documents itself (an external entity in the DOCTYPE): that refusal is coded here,
+  // so the CLI prints one line instead of a stack trace and a running bot logs it as arXiv's failure.
+  try {
+    return parser.parse(xml) as XmlNode;
+  } catch (error) {
+    throw new PaperboyError(
+      'arxiv_unparsable',
+      `${what} could not be read as XML (${(error as Error).message}). arXiv may be down or a proxy answered instead; try again later or check the URL.`,
+      { cause: error },
+    );
+  }
 }
 
 const isNode = (value: unknown): value is XmlNode => typeof value === 'object' && value !== null;

@@ -1,13 +1,15 @@
 import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
-import { buildAuthorCard } from '../authors/author-card.ts';
+import { authorCardOf, closestAuthors, lookupAuthor } from '../authors/author-lookup.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
 import { isPaperboyError } from '../errors.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
+import { createLookupLimiter } from '../links/lookup-limits.ts';
 import type { PaperRef } from '../links/recognise-links.ts';
 import { createReadingCommands, type ReaderPlace, readerOf } from '../reading/reading-commands.ts';
 import type { Search, SearchPage } from '../search/search.ts';
-import type { PaperStore, StoredProfile } from '../store/paper-store.ts';
+import type { AuthorName } from '../store/author-index.ts';
+import type { PaperStore } from '../store/paper-store.ts';
 import { type ChatContext, type DigestDeps, runDigestCommand, TERMINAL_CONTEXT } from './digest-commands.ts';
 import { helpReply } from './help.ts';
 import { type Intent, toIntent } from './intent.ts';
@@ -26,14 +28,14 @@ export interface ChatOptions {
   arxiv?: ArxivLookup | undefined;
   /** Told when arXiv could not be reached for a pasted link (the answer says the paper is not in the index). */
   onLookupError?: ((error: unknown) => void) | undefined;
+  /** Bounds on pending arXiv look-ups, per person and in all (default {@link LOOKUP_LIMITS}). */
+  lookupLimits?: { perPerson: number; total: number };
 }
 
 /** How a message came: a mention reads links in running text as a lookup (see `toIntent`). */
 export interface HandleOptions {
   mention?: boolean;
 }
-
-type AuthorLookup = { found: StoredProfile } | { choices: string[] } | { none: true };
 
 const MAX_CHOICES = 5;
 // Queries longer than this get a saved reference (Discord button ids hold 100 characters).
@@ -51,10 +53,14 @@ export function createChat({
   clock = () => new Date(),
   arxiv,
   onLookupError,
+  lookupLimits,
 }: ChatOptions) {
+  const limiter = createLookupLimiter(lookupLimits);
+  /** Whose look-ups these are, for the per-person bound. */
+  const requesterOf = (place: ReaderPlace) => `${place.platform}:${place.space ?? ''}:${place.user}`;
   let names: ReturnType<typeof createNameIndex> | undefined;
   let namesFor = -1;
-  const nameIndex = async () => {
+  const profileNames = async () => {
     // Every profile write bumps the profile revision (a rename keeps the count of profiles, not the revision).
     const rev = await store.profileRev();
     if (!names || rev !== namesFor) {
@@ -63,25 +69,11 @@ export function createChat({
     }
     return names;
   };
-
-  async function lookupAuthor(name: string): Promise<AuthorLookup> {
-    const exact = await store.findProfile(name);
-    if (exact) return { found: exact };
-    const close = (await nameIndex()).closest(name, MAX_CHOICES);
-    const [best, second] = close;
-    if (best === undefined) return { none: true };
-    // One clear match is shown at once; several close ones are offered, never guessed.
-    if (best.score >= 0.7 && (second === undefined || second.score < best.score - 0.1)) {
-      const profile = await store.findProfile(best.name);
-      if (profile) return { found: profile };
-    }
-    return { choices: close.map((c) => c.name) };
-  }
+  const lookup = async (name: string) => lookupAuthor(store, name, MAX_CHOICES, await profileNames());
 
   const reading = createReadingCommands({ store, pageSize, clock });
 
-  const authorCard = async (profile: StoredProfile): Promise<AuthorCard> =>
-    buildAuthorCard(profile, await store.getPapers(await store.profilePaperIds(profile.id)));
+  const authorCard = async (author: AuthorName): Promise<AuthorCard> => (await authorCardOf(store, author)).card;
 
   function pageInfo(page: SearchPage, toAction: (n: number) => Action): PageInfo {
     const info: PageInfo = {
@@ -107,6 +99,7 @@ export function createChat({
     };
     if (result.didYouMean) reply.didYouMean = result.didYouMean;
     if (result.relaxed) reply.relaxed = true;
+    if (result.wordsLeftOut.length) reply.wordsLeftOut = result.wordsLeftOut;
     return reply;
   }
 
@@ -124,21 +117,21 @@ export function createChat({
   }
 
   async function author(name: string): Promise<Reply> {
-    const found = await lookupAuthor(name);
+    const found = await lookup(name);
     if ('found' in found) return { kind: 'author', card: await authorCard(found.found) };
     if ('choices' in found) {
       return {
         kind: 'choices',
         message: `No author is named “${name}”. Did you mean:`,
-        options: found.choices.map((n) => ({ label: n, action: { type: 'author', name: n } })),
+        options: found.choices.map((n) => ({ label: n.name, action: { type: 'author', name: n.name } })),
       };
     }
     return { kind: 'notice', text: `No author like “${name}” is in the index. Try part of the name, like a surname.` };
   }
 
   async function compare([a, b]: [string, string]): Promise<Reply> {
-    const first = await lookupAuthor(a);
-    const second = await lookupAuthor(b);
+    const first = await lookup(a);
+    const second = await lookup(b);
     if ('found' in first && 'found' in second) {
       return { kind: 'compare', cards: [await authorCard(first.found), await authorCard(second.found)] };
     }
@@ -189,9 +182,17 @@ export function createChat({
     }
   };
 
-  async function answerLinks(refs: readonly PaperRef[]): Promise<Reply> {
+  async function answerLinks(refs: readonly PaperRef[], place: ReaderPlace = TERMINAL_CONTEXT): Promise<Reply> {
     // Only as many looked up on arXiv as an answer shows cards.
-    const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError, maxLookups: LINK_CARDS });
+    const resolved = await resolveRefs(refs, {
+      store,
+      arxiv,
+      clock,
+      onLookupError,
+      maxLookups: LINK_CARDS,
+      limiter,
+      requester: requesterOf(place),
+    });
     return guard(() => links(refs, resolved));
   }
 
@@ -220,7 +221,7 @@ export function createChat({
           throw error;
         });
       }
-      return intent.type === 'links' ? answerLinks(intent.refs) : guard(() => run(intent, context));
+      return intent.type === 'links' ? answerLinks(intent.refs, context) : guard(() => run(intent, context));
     },
 
     /** True when {@link answer} may wait on arXiv for this text: adapters with a deadline defer first. */
@@ -237,8 +238,18 @@ export function createChat({
     answerLinks,
 
     /** Each ref with the card of its paper (looked up on arXiv when configured), or null: Slack unfurls. */
-    cardsFor: async (refs: readonly PaperRef[]): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
-      const resolved = await resolveRefs(refs, { store, arxiv, clock, onLookupError });
+    cardsFor: async (
+      refs: readonly PaperRef[],
+      place?: ReaderPlace,
+    ): Promise<{ ref: PaperRef; card: PaperCard | null }[]> => {
+      const resolved = await resolveRefs(refs, {
+        store,
+        arxiv,
+        clock,
+        onLookupError,
+        limiter,
+        requester: place ? requesterOf(place) : 'unfurls',
+      });
       const cards: { ref: PaperRef; card: PaperCard | null }[] = [];
       for (const r of resolved)
         cards.push({ ref: r.ref, card: r.paperId === null ? null : ((await toCards([r.paperId], store))[0] ?? null) });
@@ -270,7 +281,7 @@ export function createChat({
     /** Author names for autocomplete, best first, at most `limit`. */
     async suggestAuthors(prefix: string, limit = 25): Promise<string[]> {
       if (prefix.trim() === '') return (await store.listProfileNames()).slice(0, limit);
-      return (await nameIndex()).closest(prefix, limit).map((c) => c.name);
+      return (await closestAuthors(store, prefix, limit, await profileNames())).map((c) => c.name);
     },
   };
 }

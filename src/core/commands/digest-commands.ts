@@ -1,4 +1,5 @@
 import type { DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
+import { findIdentical, type SubscriptionShape } from '../digest/identical-subscription.ts';
 import { pendingPapers } from '../digest/run-digests.ts';
 import { describeRhythm, nextDueAt, patternOf } from '../digest/schedule.ts';
 import { subscriptionCapReached } from '../digest/subscription-limits.ts';
@@ -120,6 +121,27 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
           code: 'invalid_query',
           message: `"${query}" has no word or filter to match, so it would send every new paper. Give words (/digest ${watch ? 'watch' : 'subscribe'} reward hacking), or leave the query out for all new papers.`,
         };
+      const shape: SubscriptionShape = {
+        platform: context.platform,
+        channel: watch ? context.user : context.channel,
+        kind: watch ? 'watch' : 'channel',
+        rhythm: rhythm ?? (watch ? 'quarter-hourly' : 'daily'),
+        weekday: weekday ?? null,
+        query,
+        time,
+        tz,
+        postEmpty,
+      };
+      const same = findIdentical(
+        await deps.digests.listSubscriptions({ platform: shape.platform, channel: shape.channel }),
+        shape,
+      );
+      if (same)
+        return {
+          kind: 'error',
+          code: 'invalid_query',
+          message: `This ${watch ? 'watch' : 'digest'} exists already: ${describe(same, now)}. A second one would post everything twice${same.paused ? `; /digest resume ${same.id} turns it back on` : ''}.`,
+        };
       const capped = await subscriptionCapReached(deps.digests, {
         platform: context.platform,
         channel: watch ? context.user : context.channel,
@@ -127,19 +149,7 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
       });
       if (capped) return { kind: 'error', code: 'limit_reached', message: capped };
       const subscription = await deps.digests.addSubscription(
-        {
-          platform: context.platform,
-          channel: watch ? context.user : context.channel,
-          kind: watch ? 'watch' : 'channel',
-          rhythm: rhythm ?? (watch ? 'quarter-hourly' : 'daily'),
-          weekday: weekday ?? null,
-          query,
-          time,
-          tz,
-          watermark: await deps.store.maxSeq(),
-          postEmpty,
-          createdBy: context.user,
-        },
+        { ...shape, watermark: await deps.store.maxSeq(), createdBy: context.user },
         now,
       );
       const lead = watch ? 'Watching' : 'Subscribed';
@@ -170,6 +180,13 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
       const { ids, more } = await pendingPapers(subscription, deps);
       const papers = await deps.store.getPapers(ids.slice(0, 10));
       const count = ids.length + more;
+      if (count === 0) {
+        // An empty preview is an answer, not a failed search: no "try fewer words" hint.
+        return {
+          kind: 'notice',
+          text: `Digest #${subscription.id} would post nothing now: nothing new since its last digest (subscribed ${subscription.createdAt.slice(0, 10)}).`,
+        };
+      }
       return {
         kind: 'papers',
         heading: `Digest #${subscription.id} would post ${count} paper${count === 1 ? '' : 's'} now`,

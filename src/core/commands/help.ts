@@ -7,8 +7,8 @@ export const COMMANDS: HelpEntry[] = [
       'Search papers. Words, "exact phrase", -excluded, author:"Name" (or by:), cat:CL, aff:anthropic, year:2023, since:2024-01-01, before:2025, has:code, sort:date.',
     examples: [
       '/paper sycophancy',
-      '/paper reward hacking by:"Deep Ganguli" since:2023',
-      '/paper "theory of mind" has:code',
+      '/paper moral self-correction by:"Deep Ganguli" since:2023',
+      '/paper "language models" has:code',
     ],
   },
   {
@@ -61,7 +61,10 @@ export const COMMANDS: HelpEntry[] = [
   {
     usage: '/help',
     description: 'This list. You can also mention Paperboy in plain words.',
-    examples: ['@paperboy papers on reward hacking by Deep Ganguli since 2023', '@paperboy who is Amanda Askell'],
+    examples: [
+      '@paperboy papers on moral self-correction by Deep Ganguli since 2023',
+      '@paperboy who is Amanda Askell',
+    ],
   },
 ];
 

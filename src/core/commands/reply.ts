@@ -64,25 +64,42 @@ export interface PageInfo {
   next?: Action;
 }
 
-export interface AuthorCard {
-  name: string;
-  category: string | null;
+/** The figures of an author's profile page, as the page shows them (null where it shows none). */
+export interface ProfileFigures {
   hIndex: number | null;
   paperCount: number | null;
   citationCount: number | null;
+  category: string | null;
   novelty: number | null;
   aiScore: number | null;
-  /** What the index knows beyond the page. */
-  indexed: {
-    papers: number;
-    perYear: { year: string; papers: number }[];
-    topCategories: { name: string; papers: number }[];
-    coAuthors: { name: string; papers: number }[];
-    affiliations: { name: string; papers: number }[];
-    /** Share of indexed papers with code, 0..1. */
-    withCode: number;
-    latest: { id: number; title: string; date: string }[];
-  };
+}
+
+/** An author's card: what the index knows of everyone a paper lists, and their page's own figures apart. */
+export interface AuthorCard {
+  name: string;
+  /** The profile page's figures, or null when the author has no page. */
+  profile: ProfileFigures | null;
+  papers: number;
+  /** Null only for a profile owner whose papers carry no year. */
+  firstYear: number | null;
+  lastYear: number | null;
+  /** Years with papers, oldest first. */
+  perYear: { year: number; papers: number }[];
+  categories: { name: string; papers: number }[];
+  venues: { name: string; papers: number }[];
+  /** The affiliations listed on their papers, most frequent first. */
+  affiliations: string[];
+  /** Most shared papers first. */
+  coAuthors: { name: string; papers: number }[];
+  /** How many of the papers have code. */
+  withCode: number;
+  /** Sum of the papers' citation counts; null when no paper has one. */
+  citations: number | null;
+  papersWithCitations: number;
+  hIndex: number | null;
+  /** The papers fall into groups with no shared co-author and different categories: maybe several people. */
+  mayBeSeveral: boolean;
+  latest: { id: number; title: string; date: string }[];
 }
 
 export interface HelpEntry {
@@ -100,6 +117,8 @@ export type Reply =
       didYouMean?: string;
       /** No paper holds every word: the cards hold most of them. Renderers show {@link RELAXED_LINE}. */
       relaxed?: boolean;
+      /** Query words the relaxed answer did not count: too common for the work budget (docs/search.md). */
+      wordsLeftOut?: string[];
     }
   | { kind: 'author'; card: AuthorCard }
   | { kind: 'compare'; cards: [AuthorCard, AuthorCard] }
@@ -115,3 +134,9 @@ export type Reply =
 
 /** What a relaxed answer says above its papers, on every platform. */
 export const RELAXED_LINE = 'No paper has all of the words; these have most of them.';
+
+/** The relaxed line, naming the words left out of the count when the work budget left some out. */
+export const relaxedLine = (wordsLeftOut: readonly string[] = []): string =>
+  wordsLeftOut.length === 0
+    ? RELAXED_LINE
+    : `${RELAXED_LINE} Too common to count: ${wordsLeftOut.map((w) => `“${w}”`).join(', ')}.`;

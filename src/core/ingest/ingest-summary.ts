@@ -21,6 +21,12 @@ export interface IngestTotals {
   newPapers: number;
   updatedPapers: number;
   unchangedPapers: number;
+  /** Records read and stored: corpus lines, and the paper blocks of profile pages. */
+  records: number;
+  /** Records that went into a paper the index had already (before this run, or from an earlier record). */
+  merged: number;
+  /** Papers new to the index that reach digests: profile pages' and recent records' (docs/digests.md). */
+  announced: number;
 }
 
 export interface IngestSummary {
@@ -33,9 +39,17 @@ export function createSummaryBuilder() {
   const files: FileReport[] = [];
   const profiles = new Set<string>();
   const outcomes = new Map<number, SaveOutcome>();
+  let records = 0;
+  let announced = 0;
   return {
-    addFile(report: FileReport, papers?: Map<number, SaveOutcome>) {
+    addFile(
+      report: FileReport,
+      papers?: Map<number, SaveOutcome>,
+      counts: { records?: number | undefined; announced?: number | undefined } = {},
+    ) {
       files.push(report);
+      records += counts.records ?? 0;
+      announced += counts.announced ?? 0;
       if (report.profile !== undefined) profiles.add(report.profile);
       for (const [id, outcome] of papers ?? []) {
         const seen = outcomes.get(id);
@@ -45,14 +59,18 @@ export function createSummaryBuilder() {
     },
     build(): IngestSummary {
       const count = (o: SaveOutcome) => [...outcomes.values()].filter((v) => v === o).length;
+      const newPapers = count('new');
       return {
         files,
         totals: {
           profiles: profiles.size,
           papers: outcomes.size,
-          newPapers: count('new'),
+          newPapers,
           updatedPapers: count('updated'),
           unchangedPapers: count('unchanged'),
+          records,
+          merged: Math.max(0, records - newPapers),
+          announced,
         },
       };
     },

@@ -48,9 +48,14 @@ export async function toLinkReply(resolved: readonly Resolved[], store: CardStor
   const ids = [...new Set(resolved.flatMap((r) => (r.paperId === null ? [] : [r.paperId])))];
   const missing = resolved.filter((r) => r.paperId === null);
   const unreachable = missing.some((r) => r.paperId === null && r.reason === 'unreachable');
+  const busy = missing.some((r) => r.paperId === null && r.reason === 'busy');
   const missingText = missing.length
     ? `${missing.map((r) => describeRef(r.ref)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the index` +
-      (unreachable ? ' (arXiv could not be reached to look it up)' : '')
+      (busy
+        ? ' yet (many arXiv look-ups are waiting; paste it again in a minute)'
+        : unreachable
+          ? ' (arXiv could not be reached to look it up)'
+          : '')
     : '';
   const cards = await toCards(ids.slice(0, LINK_CARDS), store);
   if (cards.length === 0) {

@@ -1,4 +1,5 @@
 import type { ArxivEntry, ArxivLookup, ArxivSource } from '../arxiv/arxiv-entry.ts';
+import type { LookupLimiter } from './lookup-limits.ts';
 import type { PaperRef } from './recognise-links.ts';
 
 /** What the link lookup needs from the store (`PaperStore` has all of it). */
@@ -8,8 +9,11 @@ export interface LinkStore {
   saveArxivEntries(entries: readonly ArxivEntry[], source: ArxivSource, now: Date): Promise<{ paperIds: number[] }>;
 }
 
-/** Why a ref found no paper: the index does not hold it (and arXiv was not asked or does not know it), or arXiv could not be reached. */
-export type MissReason = 'not_held' | 'unreachable';
+/**
+ * Why a ref found no paper: the index does not hold it (and arXiv was not asked or does not know it), arXiv could
+ * not be reached, or too many look-ups were pending to ask it now ({@link LOOKUP_LIMITS}).
+ */
+export type MissReason = 'not_held' | 'unreachable' | 'busy';
 
 export type Resolved = { ref: PaperRef; paperId: number } | { ref: PaperRef; paperId: null; reason: MissReason };
 
@@ -25,6 +29,10 @@ export interface LookupOptions {
    * A chat answer shows 5 cards: a message of hundreds of ids must not make the bot fetch and store them all.
    */
   maxLookups?: number;
+  /** Bounds on pending look-ups; past them the refs stay `busy` and arXiv is not asked. */
+  limiter?: LookupLimiter | undefined;
+  /** Who asks (platform, space, user), for the per-person bound. */
+  requester?: string;
 }
 
 /** The refs the index holds, by arXiv id (version ignored) or by DOI; the others as `not_held`. No network. */
@@ -56,17 +64,19 @@ export async function resolveRefs(refs: readonly PaperRef[], options: LookupOpti
     .flatMap((r) => (r.paperId === null && r.ref.kind === 'arxiv' ? [r.ref.id] : []))
     .slice(0, options.maxLookups ?? Number.POSITIVE_INFINITY);
   if (!arxiv || missing.length === 0) return held;
+  const asked = new Set(missing);
+  const missed = (reason: MissReason): Resolved[] =>
+    held.map((r) => (r.paperId === null && r.ref.kind === 'arxiv' && asked.has(r.ref.id) ? { ...r, reason } : r));
+  const release = options.limiter ? options.limiter.tryStart(options.requester ?? 'someone') : () => {};
+  if (!release) return missed('busy');
   let entries: ArxivEntry[];
   try {
     entries = await arxiv(missing);
   } catch (error) {
     options.onLookupError?.(error);
-    const asked = new Set(missing);
-    return held.map((r) =>
-      r.paperId === null && r.ref.kind === 'arxiv' && asked.has(r.ref.id)
-        ? { ref: r.ref, paperId: null, reason: 'unreachable' }
-        : r,
-    );
+    return missed('unreachable');
+  } finally {
+    release();
   }
   const wanted = new Set(missing);
   const found = entries.filter((e) => wanted.has(e.arxivId));

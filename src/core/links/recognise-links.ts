@@ -6,8 +6,10 @@ const ARCHIVES =
   'acc-phys|adap-org|alg-geom|ao-sci|astro-ph|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas|cond-mat|cs|' +
   'dg-ga|funct-an|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|math|mtrl-th|nlin|nucl-ex|nucl-th|patt-sol|' +
   'physics|plasm-ph|q-alg|q-bio|q-fin|quant-ph|solv-int|stat|supr-con';
-// `2310.13548` or `hep-th/9901001` / `math.GT/0309136` (the subject class is not part of the id).
-const ID = `(?:(\\d{4}\\.\\d{4,5})|((?:${ARCHIVES})(?:\\.[a-z]{2,8}(?:-[a-z]{2,8})?)?/\\d{7}))`;
+// `2310.13548` or `hep-th/9901001` / `math.GT/0309136` (the subject class is not part of the id). An archive
+// before a new-style id (`hep-th/1601.07616`, seen in references) is dropped.
+const SUBJECT = '(?:\\.[a-z]{2,8}(?:-[a-z]{2,8})?)?';
+const ID = `(?:(?:(?:${ARCHIVES})${SUBJECT}/)?(\\d{4}\\.\\d{4,5})|((?:${ARCHIVES})${SUBJECT}/\\d{7}))`;
 const VERSION = '(?:v(\\d{1,4}))?';
 // After an id: no letter, digit or hyphen, and no dot or slash that goes on with one (`2310.13548.5`).
 const ID_END = '(?![\\w-]|[./]\\w)';
@@ -16,28 +18,46 @@ const URL_ID_END = '(?![\\w-]|\\.\\w)';
 // What a URL may carry after its id and we ignore: a query string, a fragment, a trailing slash.
 const URL_TAIL = '(?:[?#/][^\\s<>"|]*)?';
 const NEW_ID = '(\\d{4}\\.\\d{4,5})';
+// arXiv prints an id with its primary category: `arXiv:2310.13548 [cs.CL]`.
+const CATEGORY_TAIL = '(?:\\s?\\[[a-z-]{2,16}(?:\\.[a-z-]{2,16})?\\])?';
+// arXiv's pages and the mirrors people paste: abs, pdf, html (also www., export., ar5iv).
+const ARXIV_URL =
+  '(?:https?://)?(?:(?:www|export|browse)\\.)?(?:arxiv\\.org|ar5iv\\.labs\\.arxiv\\.org|ar5iv\\.org|alphaxiv\\.org)' +
+  '/(?:abs|pdf|html|overview)/(?:arxiv:)?';
+// A DOI: `10.` a registrant code (dots allowed: `10.1000.10`), a slash (percent-encoded too), a suffix of anything
+// but spaces, quotes and bars. SICI suffixes hold `<…>` (`…(199806)46:4/5<493::AID-PROP493>3.0.CO;2-P`).
+const DOI = '(10\\.\\d{4,9}(?:\\.\\d{1,9}){0,4}(?:/|%2[fF])[^\\s"|]+)';
+// doi.org and its mirrors (dx., www., doi.acm.org, …), with an optional `urn:doi:`; `doi:` and `urn:doi:`.
+const DOI_PREFIX =
+  '(?:(?:https?://)?(?:(?:dx|www)\\.)?doi(?:\\.[a-z0-9-]{2,30}){1,3}/(?:urn:doi:|doi:)?|(?:urn:)?doi:\\s?)';
 
 /**
  * One pass over the text, each alternative starting with a literal or a bounded run and with no nested
  * quantifiers, so matching is linear in the text's length. Groups: 1-3 arXiv URL, 4-6 `arXiv:ID`, 7-9 bare id,
- * 10-11 Hugging Face, 12 DOI.
+ * 10-11 Hugging Face, 12 DOI after a prefix, 13 a bare DOI.
  */
 const LINK = new RegExp(
   // Only where a token starts: after a space, an opening bracket or quote, markdown emphasis, or the comma or
   // semicolon of a list written without spaces (`2310.13548,2310.13549`).
   `(?<![^\\s([{"'*_~,;\u00ab\u201c])(?:` +
-    `(?:https?://)?(?:(?:www|export)\\.)?arxiv\\.org/(?:abs|pdf|html)/${ID}${VERSION}(?:\\.pdf)?${URL_ID_END}${URL_TAIL}` +
-    `|arxiv:\\s?${ID}${VERSION}${ID_END}` +
-    `|${ID}${VERSION}${ID_END}` +
+    `${ARXIV_URL}${ID}${VERSION}(?:\\.pdf)?${URL_ID_END}${URL_TAIL}` +
+    `|arxiv:\\s?${ID}${VERSION}${ID_END}${CATEGORY_TAIL}` +
+    `|${ID}${VERSION}${ID_END}${CATEGORY_TAIL}` +
     `|(?:https?://)?(?:www\\.)?huggingface\\.co/papers/${NEW_ID}${VERSION}${URL_ID_END}${URL_TAIL}` +
-    `|(?:(?:https?://)?(?:dx\\.|www\\.)?doi\\.org/|doi:\\s?)(10\\.\\d{4,9}/[^\\s<>"|]+)` +
-    ')',
+    `|${DOI_PREFIX}${DOI}` +
+    ')' +
+    // A bare DOI anywhere a word does not go on into it: in running text, or in a publisher's link
+    // (`dl.acm.org/doi/10.1145/…`, `…?doi=10.5220/…`).
+    `|(?<![\\w.\\-%])${DOI}`,
   'gi',
 );
 
 // Slack wraps links as `<url>` or `<url|label>`; Discord's `<url>` suppresses the embed. Keep the url only.
-const WRAPPED = /<([^<>|\s]*)(?:\|[^<>]*)?>/g;
+// Not after a letter, digit or bracket: a SICI DOI's `…42:5<952::AID-MRM16>3.0.CO;2-S` is no wrapping.
+const WRAPPED = /(?<![\w)\]])<([^<>|\s]*)(?:\|[^<>]*)?>/g;
 const ARXIV_DOI = new RegExp(`^10\\.48550/arxiv\\.${ID}${VERSION}$`, 'i');
+// What comes before a DOI in a publisher's link: a host, then a path.
+const URL_START = /^[(<["']?(?:https?:\/\/)?[\w-]+(?:\.[\w-]+)+\/\S*$/i;
 const SEPARATORS = /^[\s,;.!?()[\]{}"'*_~<>|\u00ab\u00bb\u201c\u201d-]*$/;
 
 interface Found {
@@ -75,9 +95,20 @@ export function isOnlyLinks(text: string): boolean {
   let rest = '';
   let at = 0;
   let any = false;
+  // The start of the whitespace-delimited token at `at`, found by scanning forward only: linear overall.
+  let tokenStart = 0;
+  let scanned = 0;
   for (const found of findLinks(plain)) {
-    rest += plain.slice(at, found.start);
-    at = found.end;
+    for (; scanned < found.start; scanned++) if (/\s/.test(plain[scanned] as string)) tokenStart = scanned + 1;
+    let { start, end } = found;
+    // A DOI inside a publisher's link (`https://dl.acm.org/doi/10.1145/…`): the whole link is the paper's.
+    if (tokenStart < start && start > at && URL_START.test(plain.slice(tokenStart, start))) {
+      start = tokenStart;
+      while (end < plain.length && !/\s/.test(plain[end] as string)) end++;
+    }
+    if (start < at) start = at;
+    rest += plain.slice(at, start);
+    at = Math.max(at, end);
     any = true;
   }
   rest += plain.slice(at);
@@ -90,7 +121,10 @@ export function toRefUrl(ref: PaperRef): string {
 }
 
 function unwrap(text: string): string {
-  return text.replace(WRAPPED, (_all, url: string) => ` ${url} `);
+  // Slack escapes `<`, `>` and `&` in message text; a DOI may hold them.
+  return text
+    .replace(WRAPPED, (_all, url: string) => ` ${url} `)
+    .replace(/&(lt|gt|amp);/g, (_all, name: string) => (name === 'lt' ? '<' : name === 'gt' ? '>' : '&'));
 }
 
 function findLinks(text: string): Found[] {
@@ -100,8 +134,9 @@ function findLinks(text: string): Found[] {
     // The span runs to the match's end, query and trailing punctuation included: `isOnlyLinks` drops it whole.
     const end = start + m[0].length;
     let ref: PaperRef | undefined;
-    if (m[12] !== undefined) {
-      const doi = cleanDoi(m[12]);
+    const rawDoi = m[12] ?? m[13];
+    if (rawDoi !== undefined) {
+      const doi = cleanDoi(rawDoi);
       ref = doi === '' ? undefined : fromDoi(doi);
     } else if (m[10] !== undefined) {
       ref = arxivRef(m[10], undefined, m[11]);
@@ -126,14 +161,17 @@ function arxivRef(
   return { kind: 'arxiv', id, version: n !== null && n >= 1 ? n : null };
 }
 
-/** `YYMM.NNNN` from April 2007 to 2014, `YYMM.NNNNN` since 2015; the month 01-12. */
+/**
+ * `YYMM.NNNN` from April 2007 to 2014, `YYMM.NNNNN` since 2015 (or since 2007, as arXiv's own parser and
+ * reference lists accept: `1203.12345`); the month 01-12; the number from 1 (`0704.0000` is none).
+ */
 function isNewId(id: string): boolean {
   const year = Number(id.slice(0, 2));
   const month = Number(id.slice(2, 4));
-  if (month < 1 || month > 12) return false;
+  if (month < 1 || month > 12 || Number(id.slice(5)) === 0) return false;
   const digits = id.length - 5;
-  if (digits === 4) return year >= 7 && year <= 14 && (year > 7 || month >= 4);
-  return year >= 15;
+  if (year < 7 || (year === 7 && month < 4)) return false;
+  return digits === 5 || year <= 14;
 }
 
 /** `math.GT/0309136` -> `math/0309136`, `YYMMNNN` from 1991 to March 2007. */
@@ -144,7 +182,7 @@ function toOldId(raw: string): string | undefined {
   const year = Number(number.slice(0, 2));
   const month = Number(number.slice(2, 4));
   if (month < 1 || month > 12) return undefined;
-  if (!(year >= 91 || year <= 7)) return undefined;
+  if (!(year >= 91 || year <= 7) || Number(number.slice(4)) === 0) return undefined;
   const dot = archive.indexOf('.');
   return `${dot < 0 ? archive : archive.slice(0, dot)}/${number}`;
 }
@@ -155,27 +193,35 @@ function fromDoi(doi: string): PaperRef | undefined {
   return arxivRef(arxiv[1], arxiv[2], arxiv[3]);
 }
 
-/** Cuts a query string or fragment, percent-decodes, drops trailing punctuation and unbalanced closing brackets. */
+/**
+ * Cuts a query string or fragment (and, in a link's query string, the next parameter), drops LaTeX's escaping
+ * backslashes, trailing punctuation and unbalanced closing brackets, percent-decodes and lower-cases.
+ */
 function cleanDoi(raw: string): string {
   let doi = raw;
-  const cut = doi.search(/[?#]/);
+  const cut = doi.search(/[?#]|&\w+=/);
   if (cut >= 0) doi = doi.slice(0, cut);
+  doi = doi.replaceAll('\\', '');
   // Depths counted once and updated as characters go, so a run of closing brackets stays linear.
-  const depth = { ')': depthOf(doi, '(', ')'), ']': depthOf(doi, '[', ']'), '}': depthOf(doi, '{', '}') };
+  const depth = {
+    ')': depthOf(doi, '(', ')'),
+    ']': depthOf(doi, '[', ']'),
+    '}': depthOf(doi, '{', '}'),
+    '>': depthOf(doi, '<', '>'),
+  };
   let end = doi.length;
   for (;;) {
     const last = doi[end - 1];
     if (last === undefined) break;
-    if ('.,;:!\'"*_~>'.includes(last)) end--;
-    else if ((last === ')' || last === ']' || last === '}') && depth[last] < 0) {
+    if ('.,;:!\'"*_~\u201d\u00bb'.includes(last)) end--;
+    else if ((last === ')' || last === ']' || last === '}' || last === '>') && depth[last] < 0) {
       depth[last]++;
       end--;
     } else break;
   }
-  doi = doi.slice(0, end);
+  doi = decode(doi.slice(0, end)).toLowerCase();
   // A DOI needs a suffix after its prefix: `10.1234/` alone is no DOI.
-  if (!/^10\.\d{4,9}\/./.test(doi)) return '';
-  return decode(doi).toLowerCase();
+  return /^10\.\d{4,9}(?:\.\d{1,9}){0,4}\/\S/u.test(doi) ? doi : '';
 }
 
 /** Openings minus closings: below zero when a closing bracket has no opening one. */
@@ -188,10 +234,17 @@ function depthOf(text: string, open: string, close: string): number {
   return depth;
 }
 
+/** Percent-decodes; a stray `%` (`10.1006/rwei.1999%.0001`) leaves the runs around it decoded. */
 function decode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    return text;
+    return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
   }
 }

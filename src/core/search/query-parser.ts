@@ -1,5 +1,6 @@
 import { PaperboyError } from '../errors.ts';
 import { checkLength, checkWordCount } from '../input-limits.ts';
+import { isOnlyLinks } from '../links/recognise-links.ts';
 import { toIsoDate } from '../profile/parse-profile.ts';
 import { isFunctionWord, normalizeTerm, toWords } from './tokenize.ts';
 
@@ -57,6 +58,12 @@ interface Token {
   quoted: boolean;
 }
 
+/** True for `scheme://…` and for a paper link or id such as `arXiv:2604.19544` or `doi:10.1038/x`. */
+function isLinkWord(word: string, colon: number): boolean {
+  if (word.startsWith('//', colon + 1)) return true;
+  return !(FILTERS as readonly string[]).includes(word.slice(0, colon).toLowerCase()) && isOnlyLinks(word);
+}
+
 /** Splits a query into words, `"phrases"`, `-excluded` and `key:value` tokens. */
 function lex(text: string): Token[] {
   const tokens: Token[] = [];
@@ -85,7 +92,8 @@ function lex(text: string): Token[] {
     }
     const word = /^[^\s"]+/.exec(text.slice(i))?.[0] ?? '';
     const colon = word.indexOf(':');
-    if (colon > 0 && /^[a-z]+$/i.test(word.slice(0, colon))) {
+    // A link (`https://…`, `arXiv:2604.19544`, `doi:10.…`) is words, never a filter.
+    if (colon > 0 && /^[a-z]+$/i.test(word.slice(0, colon)) && !isLinkWord(word, colon)) {
       const key = word.slice(0, colon).toLowerCase();
       i += colon + 1;
       if (text[i] === '"') tokens.push({ position, start: i + 1, negated, key, value: readQuoted(i), quoted: true });

@@ -31,6 +31,7 @@ export function toSearchJson(page: SearchPage) {
     page: page.page,
     pageSize: page.pageSize,
     didYouMean: page.didYouMean ?? null,
+    wordsLeftOut: page.wordsLeftOut,
     results: page.results.map(toPaperJson),
   };
 }

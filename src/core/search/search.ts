@@ -2,7 +2,8 @@ import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { allInTitle, anyOf, combine, excludedExpression, phraseInText, quote } from './fts-expression.ts';
 import { compareText, type PaperIndex } from './paper-index.ts';
 import { isEmptyQuery, parseQuery, type SearchQuery } from './query-parser.ts';
-import { planWords, type WordPlan } from './spellings.ts';
+import { planWords, WordForms, type WordPlan } from './spellings.ts';
+import { stemOf } from './stem.ts';
 import type { TextIndex } from './text-index.ts';
 import { toTerms, toWords } from './tokenize.ts';
 
@@ -31,6 +32,11 @@ export interface SearchPage {
   prevCursor?: string;
   /** A corrected query when no paper holds every word and a close spelling exists. */
   didYouMean?: string;
+  /**
+   * Query words a relaxed answer left out: past the work budget, the most common words are not counted
+   * (docs/search.md, "Relaxed answers"). Empty when every word counted.
+   */
+  wordsLeftOut: string[];
 }
 
 export interface PageRequest {
@@ -50,12 +56,27 @@ interface Segment {
   scores?: Map<number, number>;
 }
 
+/** A query word some papers hold only in other forms of its stem. */
+interface Inexact {
+  /** The word's exact spellings as an FTS5 expression; none when no paper holds one. */
+  exact?: string;
+  /** The papers holding the word in any form, by id; none when every paper of the ranking holds it. */
+  holders?: Uint8Array;
+}
+
 interface Ranking {
   total: number;
   segments: Segment[];
   /** The expression whose BM25 orders each segment; none for date order. */
   expression?: string;
+  /**
+   * The query words held in other forms than their exact spellings. Within a segment, papers holding fewer of
+   * them only in other forms come first.
+   */
+  inexact?: Inexact[];
   relaxed: boolean;
+  /** Query words a relaxed answer did not count (the work budget). */
+  leftOut?: string[];
 }
 
 const DEFAULT_PAGE_SIZE = 5;
@@ -68,6 +89,29 @@ const PHRASE_SCAN_LIMIT = 2000;
 const MORE_LIKE_WORDS = 6;
 // Up to this many matches, tiers are read from the titles themselves.
 const FEW_MATCHES = 200;
+/**
+ * The work budget of a relaxed answer: the papers holding each counted word, summed over its spellings (each
+ * is one doclist read, twice: to match and to score). Words are counted rarest first while the sum stays within.
+ */
+export const RELAXED_WORK_BUDGET = 200_000;
+// Segments longer than this are matched whole and masked instead of passing their ids to the text index.
+const FEW_IDS = 5000;
+
+/**
+ * The words a relaxed answer counts: rarest first (fewest papers over their spellings, then query order), each
+ * while the papers of those counted so far stay within {@link RELAXED_WORK_BUDGET}; the rarest always counts.
+ */
+export function withinBudget(plans: readonly WordPlan[], budget = RELAXED_WORK_BUDGET): WordPlan[] {
+  const rarest = plans.map((plan, at) => ({ plan, at })).sort((a, b) => a.plan.papers - b.plan.papers || a.at - b.at);
+  const counted = new Set<WordPlan>();
+  let work = 0;
+  for (const { plan } of rarest) {
+    if (counted.size > 0 && work + plan.papers > budget) break;
+    work += plan.papers;
+    counted.add(plan);
+  }
+  return plans.filter((p) => counted.has(p));
+}
 
 export const encodeCursor = (offset: number, pageSize: number): string =>
   Buffer.from(JSON.stringify([offset, pageSize])).toString('base64url');
@@ -107,7 +151,19 @@ function combinations(groups: readonly string[][], max: number): string[][] | un
  * the match, BM25), the in-memory title index (spelling alternatives, completions, filter facts) and the store
  * (papers, profiles). The rules are the contract in docs/search.md.
  */
-export function createSearch({ index, store, text }: { index: PaperIndex; store: PaperStore; text: TextIndex }) {
+export function createSearch({
+  index,
+  store,
+  text,
+  workBudget = RELAXED_WORK_BUDGET,
+}: {
+  index: PaperIndex;
+  store: PaperStore;
+  text: TextIndex;
+  /** The relaxed answers' work budget; the default everywhere but in tests of the budget itself. */
+  workBudget?: number;
+}) {
+  const forms = new WordForms(text);
   /**
    * Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner), the FTS5
    * phrases that ask for the listed names, and the papers that pass only through a profile.
@@ -182,7 +238,8 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
   async function tiers(ids: number[], query: SearchQuery, plans: WordPlan[]): Promise<number[][]> {
     if (plans.length === 0) return [ids];
     const groups = plans.map((p) => p.spellings);
-    const spellings = new Map(plans.map((p) => [p.word, p.spellings]));
+    // The title phrase asks for each word's exact spellings (its other forms when it has none).
+    const spellings = new Map(plans.map((p) => [p.word, p.exact.length ? p.exact : p.spellings]));
     const phrase = query.words.length >= 2 ? query.words.map((w) => spellings.get(w) ?? [w]) : undefined;
     const holdsPhrase = (words: string[]) =>
       phrase !== undefined && words.some((_, at) => phrase.every((g, k) => g.includes(words[at + k] as string)));
@@ -231,15 +288,33 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
     const constraints = textConstraints(query);
     const groups = plans.map((p) => p.spellings);
     const dateOrder = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
-    const ranking = (segments: number[][], expression: string | undefined, relaxed: boolean): Ranking => {
+    const ranking = (
+      segments: number[][],
+      expression: string | undefined,
+      relaxed: boolean,
+      counted: WordPlan[] = plans,
+      holders?: Map<WordPlan, Uint8Array>,
+    ): Ranking => {
       const kept = segments.filter((ids) => ids.length > 0);
       const total = kept.reduce((n, ids) => n + ids.length, 0);
-      if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed: relaxed && total > 0 };
+      const leftOut = plans.filter((p) => p.spellings.length > 0 && !counted.includes(p)).map((p) => p.word);
+      const extra = leftOut.length ? { leftOut } : {};
+      if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed: relaxed && total > 0, ...extra };
+      // Papers holding a word only in other forms than its exact spellings rank below the others of their segment.
+      // (Where every paper holds every word, a word none holds exactly puts them all alike: left out.)
+      const inexact = counted
+        .filter((p) => p.spellings.length > p.exact.length && (holders !== undefined || p.exact.length > 0))
+        .map((p): Inexact => {
+          const mask = holders?.get(p);
+          return { ...(p.exact.length ? { exact: anyOf(p.exact) } : {}), ...(mask ? { holders: mask } : {}) };
+        });
       return {
         total,
         segments: kept.map((ids) => ({ ids })),
         ...(expression ? { expression } : {}),
+        ...(inexact.length ? { inexact } : {}),
         relaxed: relaxed && total > 0,
+        ...extra,
       };
     };
     if (constraints.impossible) return ranking([], undefined, false);
@@ -259,8 +334,13 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
         return ranking(dateOrder ? [ids] : await tiers(ids, query, plans), expression, false);
     }
 
-    // No paper holds every word: answer with those holding most of them (filters, phrases, exclusions still apply).
-    const known = groups.filter((g) => g.length > 0);
+    // No paper holds every word: answer with those holding most of them (filters, phrases, exclusions still apply),
+    // counting the rarest words first while their doclists stay within the work budget.
+    const counted = withinBudget(
+      plans.filter((p) => p.spellings.length > 0),
+      workBudget,
+    );
+    const known = counted.map((p) => p.spellings);
     if (known.length === 0) return ranking([], undefined, false);
     const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...constraints.positive], constraints.negative);
     const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
@@ -268,24 +348,52 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
     // papers, which a Map took 0.4 s to do. Ids are positive integers (SQLite rowids), at most 32 words.
     const answered = idMask(ids);
     const held = new Uint8Array(answered.length);
-    if (known.length === 1) held.fill(1);
-    else
-      for (const group of known)
-        for (const id of text.matchText(anyOf(group), authors ? ids : undefined))
-          if (answered[id] === 1) held[id] = (held[id] as number) + 1;
+    // Who holds each word held in other forms too: within a segment, papers holding it only so rank lower.
+    const holders = new Map<WordPlan, Uint8Array>();
+    if (counted.length === 1) {
+      held.fill(1);
+      if (counted[0]) holders.set(counted[0], answered);
+    } else
+      for (const plan of counted) {
+        const mask = plan.spellings.length > plan.exact.length ? new Uint8Array(answered.length) : undefined;
+        if (mask) holders.set(plan, mask);
+        for (const id of text.matchText(anyOf(plan.spellings), authors ? ids : undefined))
+          if (answered[id] === 1) {
+            held[id] = (held[id] as number) + 1;
+            if (mask) mask[id] = 1;
+          }
+      }
     const byCount: number[][] = Array.from({ length: known.length + 1 }, () => []);
     for (const id of ids) byCount[known.length - (held[id] as number)]?.push(id);
-    return ranking(byCount, expression, options.mode === 'relax');
+    return ranking(byCount, expression, options.mode === 'relax', counted, holders);
   }
 
-  /** Puts a segment in order: BM25 of the ranking's expression, then newer, then id. */
+  /**
+   * Puts a segment in order: fewer words held only in other forms than their exact spellings first, then BM25
+   * of the ranking's expression, then newer, then id.
+   */
   function order(segment: Segment, ranking: Ranking): Map<number, number> {
     if (segment.scores) return segment.scores;
     const scores = new Map<number, number>();
     // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
     if (ranking.expression) for (const m of text.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
-    const rows = segment.ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.lastDay(id) }));
-    rows.sort((a, b) => b.score - a.score || b.date - a.date || a.id - b.id);
+    const inexact = new Map<number, number>();
+    for (const word of ranking.inexact ?? []) {
+      // The papers holding an exact spelling: a long segment reads the whole doclist (a list of 100,000 ids
+      // costs more than the doclist), a short one only its own ids.
+      const exact = word.exact
+        ? idMask(text.matchText(word.exact, segment.ids.length > FEW_IDS ? undefined : segment.ids))
+        : undefined;
+      for (const id of segment.ids)
+        if ((!word.holders || word.holders[id] === 1) && exact?.[id] !== 1) inexact.set(id, (inexact.get(id) ?? 0) + 1);
+    }
+    const rows = segment.ids.map((id) => ({
+      id,
+      inexact: inexact.get(id) ?? 0,
+      score: scores.get(id) ?? 0,
+      date: index.facts.lastDay(id),
+    }));
+    rows.sort((a, b) => a.inexact - b.inexact || b.score - a.score || b.date - a.date || a.id - b.id);
     segment.ids = rows.map((r) => r.id);
     segment.scores = scores;
     return scores;
@@ -337,6 +445,7 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
       page: Math.floor(offset / pageSize) + 1,
       pageSize,
       results,
+      wordsLeftOut: ranking.leftOut ?? [],
     };
     if (offset + pageSize < ranking.total) page.nextCursor = encodeCursor(offset + pageSize, pageSize);
     if (offset > 0) page.prevCursor = encodeCursor(Math.max(0, offset - pageSize), pageSize);
@@ -346,9 +455,12 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
   /** The query with each unknown word corrected where it is typed as a word (not inside a filter or an exclusion). */
   function didYouMean(query: SearchQuery, plans: WordPlan[]): string | undefined {
     const fixes = new Map<string, string>();
+    // Never a mere inflection of a word that matched: `transformer transformerz` is not corrected to a second
+    // `transformers`. (A word with a held form is not unknown, so it is never corrected itself.)
+    const matched = new Set(plans.filter((p) => !p.unknown).map((p) => stemOf(p.word)));
     for (const plan of plans) {
-      const suggestion = plan.unknown ? index.typos(plan.word, 1)[0] : undefined;
-      if (suggestion) fixes.set(plan.word, suggestion);
+      const suggestion = plan.typos[0];
+      if (suggestion && !matched.has(stemOf(suggestion))) fixes.set(plan.word, suggestion);
     }
     const spans = query.spans.filter((s) => fixes.has(s.word));
     if (spans.length === 0) return undefined;
@@ -374,7 +486,7 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
       if (isEmptyQuery(query) && query.excluded.length === 0)
         return toPage(query, { total: 0, segments: [], relaxed: false }, [], request);
       await catchUp();
-      const plans = planWords(query, index, text);
+      const plans = planWords(query, index, text, forms);
       const ranking = await rank(query, plans, { mode: 'relax' });
       const page = await toPage(
         query,
@@ -403,7 +515,7 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
     ): Promise<number[]> {
       const query = parseQuery(queryText);
       await catchUp();
-      const plans = planWords(query, index, text);
+      const plans = planWords(query, index, text, forms);
       if (plans.some((p) => p.spellings.length === 0)) return [];
       const constraints = textConstraints(query);
       if (constraints.impossible) return [];
@@ -440,7 +552,14 @@ export function createSearch({ index, store, text }: { index: PaperIndex; store:
       query.terms = [...new Set(toTerms(paper.title))]
         .sort((a, b) => index.titleCount(a) - index.titleCount(b) || compareText(a, b))
         .slice(0, MORE_LIKE_WORDS);
-      const plans = query.terms.map((word) => ({ word, spellings: [word], unknown: false }));
+      const plans = query.terms.map((word) => ({
+        word,
+        spellings: [word],
+        exact: [word],
+        typos: [],
+        unknown: false,
+        papers: 0,
+      }));
       const ranking = await rank(query, plans, { skip: new Set([paperId]), mode: 'some' });
       return toPage(query, { ...ranking, relaxed: false }, query.terms, request);
     },

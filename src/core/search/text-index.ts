@@ -6,6 +6,12 @@ export interface TextMatch {
   score: number;
 }
 
+/** A word of the text index and how many papers hold it. */
+export interface HeldWord {
+  word: string;
+  papers: number;
+}
+
 /**
  * The full-text side of search: a local cache each instance keeps, fed from the store by rev.
  *
@@ -27,6 +33,13 @@ export interface TextIndex {
   scoreText(expression: string, among?: readonly number[]): TextMatch[];
   /** True when some paper holds `term` (one normalised word) in its title, authors, affiliations or abstract. */
   hasTerm(term: string): boolean;
+  /**
+   * Every distinct word some paper holds (title, authors, affiliations or abstract) that begins with `prefix`
+   * (normalised), each with the number of papers holding it; never cached, like {@link TextIndex.hasTerm}.
+   */
+  wordsStartingWith(prefix: string): HeldWord[];
+  /** How many papers hold `word` (one normalised word) in any field; 0 when none. */
+  papersHolding(word: string): number;
   /** The rev this cache holds everything up to. */
   rev(): number;
   /** Brings the cache up to the store's rev (reads store.papersChangedSince / titlesAt in rev order). */

@@ -3,7 +3,7 @@ import { isPaperboyError, PaperboyError } from '../errors.ts';
 
 /**
  * How long one SQLite call of the running bot may wait for another process's write lock before it gives
- * up with SQLITE_BUSY. better-sqlite3 waits synchronously, so this is how long the event loop can stall:
+ * up with `database_busy`. better-sqlite3 waits synchronously, so this is how long the event loop can stall:
  * kept short, and {@link whenNotBusy} waits the rest out on a timer.
  */
 export const BOT_BUSY_TIMEOUT_MS = 200;
@@ -12,13 +12,11 @@ export const BOT_BUSY_TIMEOUT_MS = 200;
 export const CLI_BUSY_TIMEOUT_MS = 10_000;
 
 /**
- * True when `error` means another connection holds the lock SQLite needed (SQLITE_BUSY and its extended codes,
- * or our own `database_busy` once the retries ran out).
+ * True when `error` means another connection holds the lock the store needed: `database_busy`, which the engine
+ * adapters make of their own codes where they arise (and {@link whenNotBusy} throws once the retries ran out).
  */
 export function isDatabaseBusy(error: unknown): boolean {
-  if (isPaperboyError(error, 'database_busy')) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+  return isPaperboyError(error, 'database_busy');
 }
 
 export interface BusyRetryOptions {

@@ -1,6 +1,7 @@
 import type { ArxivEntry, ArxivSaveCounts, ArxivSource } from '../arxiv/arxiv-entry.ts';
 import type { Profile } from '../profile/profile-schema.ts';
 import type { ReadingListStore } from '../reading/reading-list-store.ts';
+import type { AuthorIndex } from './author-index.ts';
 
 /** A paper as Paperboy stores it, whatever source it came from (a profile page or a corpus record). */
 export interface PaperInput {
@@ -26,6 +27,11 @@ export interface PaperInput {
   arxivVersion?: number | null;
   doi?: string | null;
   journalRef?: string | null;
+  /**
+   * Whether a paper new to the index reaches digests (default true). Ingest stores old corpus records with false
+   * (docs/digests.md, "What new means"); set once, when the paper is first stored.
+   */
+  announce?: boolean;
 }
 
 export interface StoredPaper extends PaperInput {
@@ -42,7 +48,8 @@ export interface StoredPaper extends PaperInput {
   journalRef: string | null;
   /**
    * False for papers that must never reach a digest, preview or watch: arXiv replacements of papers we never
-   * had, `arxiv add` lookups and backfills. Profile pages and corpus records are announced.
+   * had, `arxiv add` lookups and backfills, corpus records not dated in the days before their import. Profile
+   * pages are announced.
    */
   announce: boolean;
 }
@@ -150,5 +157,7 @@ export interface PaperStore {
   profileCount(): Promise<number>;
   /** People's saved papers (`/save`, `/saved`). */
   readingList: ReadingListStore;
+  /** Every name listed on a paper, kept with the papers (author cards, `/follow`). */
+  authors: AuthorIndex;
   close(): Promise<void>;
 }

@@ -73,6 +73,22 @@ describe('the polite arXiv client', () => {
     expect((time.fetchedAt[1] ?? 0) - (time.fetchedAt[0] ?? 0)).toBeGreaterThanOrEqual(3000);
   });
 
+  it('R7: the daily sync goes before every pasted-link lookup still waiting, whatever their number', async () => {
+    const time = fakeTime();
+    const gate = createArxivGate({ clock: time.clock, sleep: time.sleep });
+    const lookups = clientOn(time, { gate, lane: 'lookup' });
+    const sync = clientOn(time, { gate });
+    const asked = Array.from({ length: 8 }, (_, i) => lookups.lookup([`2611.1000${i}`]));
+    const listing = sync.fetchListing(['cs.CL']);
+    await Promise.all([...asked, listing]);
+    const paths = arxiv.requests.map((r) => r.path);
+    // The lookup already running finishes; the sync is next, then the other lookups.
+    expect(paths.slice(0, 3)).toEqual(['/api/query', '/atom/cs.CL', '/api/query']);
+    expect(paths.filter((p) => p === '/api/query')).toHaveLength(8);
+    for (let i = 1; i < time.fetchedAt.length; i++)
+      expect((time.fetchedAt[i] ?? 0) - (time.fetchedAt[i - 1] ?? 0)).toBeGreaterThanOrEqual(3000);
+  });
+
   it('Ctrl-C while a request waits for its turn stops it before it is sent', async () => {
     const time = fakeTime();
     // The gate's wait never ends by itself here: only the abort ends it.
@@ -179,6 +195,29 @@ describe('the polite arXiv client', () => {
       set: 'cs:cs:CL',
     });
     expect(arxiv.requests[1]?.query).toEqual({ verb: 'ListRecords', resumptionToken: first.resumptionToken });
+  });
+});
+
+describe('answers past the size bound', () => {
+  it('R8: an answer that never ends is cut off at 32 MiB, fails at once naming the bound, and is not asked again', async () => {
+    const time = fakeTime();
+    arxiv.serveListing({ kind: 'endless' });
+    const client = clientOn(time, { timeoutMs: 60_000 });
+    const started = Date.now();
+    const error = await client.fetchListing(['cs.CL']).catch((e: unknown) => e);
+    expect(isPaperboyError(error, 'arxiv_unavailable')).toBe(true);
+    expect(String(error)).toMatch(/the answer is larger than 32 MiB \(after 1 try\)/);
+    expect(arxiv.requests).toHaveLength(1);
+    // Read as it came, not for a minute's timeout.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('an answer under the bound reads as before; one over a lowered bound fails', async () => {
+    const time = fakeTime();
+    const client = clientOn(time, { maxAnswerBytes: 1024 * 1024 });
+    expect((await client.fetchListing(['cs.CL'])).entries.length).toBeGreaterThan(0);
+    const small = clientOn(time, { maxAnswerBytes: 100 });
+    await expect(small.fetchListing(['cs.CL'])).rejects.toThrow(/larger than/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { digestMessages } from '../../../src/adapters/discord/digest-poster.ts';
 import { escapeDiscord, renderDiscord } from '../../../src/adapters/discord/render.ts';
-import { paperCard, papersReply, unescaped } from '../../helpers/cards.ts';
+import { authorCard, paperCard, papersReply, unescaped } from '../../helpers/cards.ts';
 
 const MASKED = '[click me](https://evil.example/x)';
 const MENTIONS =
@@ -38,24 +38,11 @@ describe('H8 Discord: one escape for every piece of text', () => {
     expectInert(embed?.description ?? '');
     const author = renderDiscord({
       kind: 'author',
-      card: {
+      card: authorCard({
         name: `Mallory ${MENTIONS}`,
-        category: MASKED,
-        hIndex: 1,
-        paperCount: 1,
-        citationCount: 1,
-        novelty: null,
-        aiScore: null,
-        indexed: {
-          papers: 1,
-          perYear: [],
-          topCategories: [],
-          coAuthors: [],
-          affiliations: [],
-          withCode: 0,
-          latest: [],
-        },
-      },
+        profile: { category: MASKED, hIndex: 1, paperCount: 1, citationCount: 1, novelty: null, aiScore: null },
+        coAuthors: [{ name: MASKED, papers: 1 }],
+      }),
     }).embeds[0]?.toJSON();
     expectInert(author?.title ?? '');
   });

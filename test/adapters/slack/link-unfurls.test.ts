@@ -114,7 +114,7 @@ describe('Slack link unfurls: real Bolt over HTTP, fake Slack Web API', () => {
       user_id: 'U1',
       channel_id: 'C1',
       team_id: 'T1',
-      trigger_id: 't',
+      trigger_id: crypto.randomUUID(), // unique per invocation, as Slack's are
       token: 'legacy',
       api_app_id: 'A1',
     }).toString();

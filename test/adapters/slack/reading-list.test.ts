@@ -54,7 +54,7 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
         user_id: 'U1',
         channel_id: 'C1',
         team_id: 'T1',
-        trigger_id: 't',
+        trigger_id: crypto.randomUUID(), // unique per invocation, as Slack's are
         token: 'legacy',
         api_app_id: 'A1',
       }).toString(),
@@ -71,7 +71,7 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
           token: 'legacy',
           channel: { id: 'C1' },
           container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
-          trigger_id: 't',
+          trigger_id: crypto.randomUUID(), // unique per invocation, as Slack's are
           response_url: `${slack.url}/respond/${responseId}`,
           actions: [
             {

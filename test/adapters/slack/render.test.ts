@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { digestChunks } from '../../../src/adapters/slack/digest-poster.ts';
 import { renderSlack } from '../../../src/adapters/slack/render.ts';
 import type { AuthorCard, Reply } from '../../../src/core/commands/reply.ts';
-import { paperCard, papersReply } from '../../helpers/cards.ts';
+import { authorCard, paperCard, papersReply } from '../../helpers/cards.ts';
 
 const PINGS = '<!channel> <!here> <@U123> <#C123|general> <!subteam^S1>';
-const author = (name: string): AuthorCard => ({
-  name,
-  category: null,
-  hIndex: 1,
-  paperCount: 1,
-  citationCount: 1,
-  novelty: null,
-  aiScore: null,
-  indexed: { papers: 1, perYear: [], topCategories: [], coAuthors: [], affiliations: [], withCode: 0, latest: [] },
-});
+const author = (name: string): AuthorCard => authorCard({ name, coAuthors: [{ name, papers: 1 }] });
 /** All text of a message Slack parses: the fallback `text` and every mrkdwn object. */
 const parsed = (message: { text: string; blocks: unknown[] }) =>
   [message.text, ...JSON.stringify(message.blocks).matchAll(/"type":"mrkdwn","text":"((?:[^"\\]|\\.)*)"/g)].map((m) =>

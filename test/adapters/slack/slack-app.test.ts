@@ -64,7 +64,7 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
       user_id: 'U1',
       channel_id: 'C1',
       team_id: 'T1',
-      trigger_id: 't',
+      trigger_id: crypto.randomUUID(), // unique per invocation, as Slack's are
       token: 'legacy',
       api_app_id: 'A1',
     }).toString();
@@ -114,6 +114,23 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
       event: { type: 'app_mention', user: 'U1', text, ts, channel: 'C1', event_ts: ts },
     });
 
+  it('R10: a signed /digest subscribe replayed within the 5 minutes runs once; typed again it is refused as identical', async () => {
+    const body = slash('subscribe sycophancy at 07:15', 'sub1', '/digest');
+    const headers = slackSignature(SECRET, body);
+    // The same bytes and signature twice, as someone who captured the request would send them.
+    expect((await post(body, FORM, headers)).status).toBe(200);
+    expect((await post(body, FORM, headers)).status).toBe(200);
+    await waitFor(() => (slack.respondsTo('sub1').length ? true : undefined));
+    await post(slash('list', 'list1', '/digest'), FORM);
+    const [list] = await waitFor(() => (slack.respondsTo('list1').length ? slack.respondsTo('list1') : undefined));
+    expect(slack.respondsTo('sub1')).toHaveLength(1);
+    expect(JSON.stringify(list?.body.blocks).match(/“sycophancy”/g)).toHaveLength(1);
+    // A new invocation (a new trigger id) of the same subscription: refused, naming the one there.
+    await post(slash('subscribe sycophancy at 07:15', 'sub2', '/digest'), FORM);
+    const [again] = await waitFor(() => (slack.respondsTo('sub2').length ? slack.respondsTo('sub2') : undefined));
+    expect(JSON.stringify(again?.body.blocks)).toMatch(/exists already: #\d+ “sycophancy”/);
+  });
+
   it('answers a mention in a thread, once even when Slack delivers the event twice', async () => {
     const body = mention('Ev1', '<@UBOT> papers on sycophancy', '1700000000.000100');
     expect((await post(body, 'application/json')).status).toBe(200);
@@ -151,7 +168,7 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
       token: 'legacy',
       channel: { id: 'C1' },
       container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
-      trigger_id: 't',
+      trigger_id: crypto.randomUUID(), // unique per invocation, as Slack's are
       response_url: `${slack.url}/respond/${responseId}`,
       actions: [
         { type: 'button', action_id: button?.action_id, value: button?.value, block_id: blockId, action_ts: '1.2' },
@@ -201,7 +218,7 @@ describe('Slack over HTTP: real Bolt, real HTTP, fake Slack', () => {
       token: 'legacy',
       channel: { id: 'C1' },
       container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
-      trigger_id: 't',
+      trigger_id: crypto.randomUUID(), // unique per invocation, as Slack's are
       response_url: `${slack.url}/respond/s3`,
       actions: [
         {

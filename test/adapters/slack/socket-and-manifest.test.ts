@@ -38,7 +38,7 @@ describe('Slack in Socket Mode against a fake Slack', () => {
           channel_id: 'C1',
           team_id: 'T1',
           api_app_id: 'A1',
-          trigger_id: 't',
+          trigger_id: crypto.randomUUID(), // unique per invocation, as Slack's are
           token: 'legacy',
         },
       });

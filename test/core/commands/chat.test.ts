@@ -43,6 +43,16 @@ describe('chat commands', () => {
     expect(card?.moreLikeThis).toEqual({ type: 'more', paperId: card?.id, page: 1 });
   });
 
+  it('/paper transformers finds the transformer paper: other forms of a word match, and are marked', async () => {
+    const chat = await sampleChat();
+    const reply = as(await chat.handle('/paper transformers'), 'papers');
+    const card = reply.cards.find((c) => /induction heads/i.test(c.title));
+    expect(card, reply.cards.map((c) => c.title).join(' | ')).toBeDefined();
+    expect(reply.relaxed).toBeUndefined();
+    expect(reply.didYouMean).toBeUndefined();
+    expect(card?.snippet.some((s) => s.marked && /^transformer$/i.test(s.text))).toBe(true);
+  });
+
   it('pages forward and back through actions that survive encoding', async () => {
     const chat = await sampleChat(4);
     const first = as(await chat.handle('/paper year:2022'), 'papers');
@@ -83,12 +93,14 @@ describe('chat commands', () => {
   it('/author shows metrics from the page and what the index adds', async () => {
     const chat = await sampleChat();
     const { card } = as(await chat.handle('/author Zac Hatfield-Dodds'), 'author');
-    expect(card).toMatchObject({ hIndex: 18, citationCount: 15836, novelty: 54, aiScore: 45, paperCount: 18 });
-    expect(card.indexed.papers).toBe(18);
-    expect(card.indexed.perYear.reduce((s, y) => s + y.papers, 0)).toBe(18);
-    expect(card.indexed.topCategories[0]).toEqual({ name: 'CL', papers: 11 });
-    expect(card.indexed.coAuthors.map((c) => c.name)).not.toContain('Zac Hatfield-Dodds');
-    expect(card.indexed.latest[0]?.date).toBe('2025-10-10');
+    expect(card.profile).toMatchObject({ hIndex: 18, citationCount: 15836, novelty: 54, aiScore: 45, paperCount: 18 });
+    expect(card.papers).toBe(18);
+    expect(card.perYear.reduce((s, y) => s + y.papers, 0)).toBe(18);
+    expect(card.categories[0]).toEqual({ name: 'CL', papers: 11 });
+    expect(card.coAuthors.map((c) => c.name)).not.toContain('Zac Hatfield-Dodds');
+    expect(card.latest[0]?.date).toBe('2025-10-10');
+    // The page's own papers carry no citation counts: the index says so rather than guess.
+    expect(card).toMatchObject({ citations: null, hIndex: null, papersWithCitations: 0 });
   });
 
   it('finds an author by a misspelt or partial name when one match is clear', async () => {
@@ -122,7 +134,7 @@ describe('chat commands', () => {
 
   it('answers mentions in plain words like the commands', async () => {
     const chat = await sampleChat();
-    expect(as(await chat.handle('@paperboy who is Zac Hatfield-Dodds'), 'author').card.hIndex).toBe(18);
+    expect(as(await chat.handle('@paperboy who is Zac Hatfield-Dodds'), 'author').card.profile?.hIndex).toBe(18);
     const found = as(await chat.handle('@paperboy papers on sycophancy by Zac Hatfield-Dodds since 2023'), 'papers');
     expect(found.cards[0]?.title).toBe('Towards Understanding Sycophancy in Language Models');
     expect(as(await chat.handle('@paperboy help'), 'help').commands.length).toBeGreaterThan(2);

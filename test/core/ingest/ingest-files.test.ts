@@ -38,7 +38,17 @@ describe('ingestPaths', () => {
     const summary = await ingestPaths([dir], { store, clock });
     expect(summary.files).toHaveLength(3);
     // person-0 in both folders is one profile; pages overlap by two papers.
-    expect(summary.totals).toEqual({ profiles: 2, papers: 8, newPapers: 8, updatedPapers: 0, unchangedPapers: 0 });
+    // 15 paper blocks in 3 pages: 7 of them went into a paper an earlier page had stored (merged).
+    expect(summary.totals).toEqual({
+      profiles: 2,
+      papers: 8,
+      newPapers: 8,
+      updatedPapers: 0,
+      unchangedPapers: 0,
+      records: 15,
+      merged: 7,
+      announced: 8,
+    });
     const again = await ingestPaths([dir], { store, clock });
     expect(again.totals).toMatchObject({ newPapers: 0, unchangedPapers: 8 });
     await store.close();

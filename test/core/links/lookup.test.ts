@@ -121,6 +121,48 @@ describe('link answers in the chat', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('R7: one person pasting 20 messages of unknown ids waits on 2 look-ups at most; the rest are answered at once, and another person is still looked up', async () => {
+    // arXiv answering slowly: every look-up stays pending until the test lets them all go.
+    let letGo: () => void = () => {};
+    const slowArxiv = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const calls: string[][] = [];
+    const { chat } = await linkChat(async (ids) => {
+      calls.push([...ids]);
+      await slowArxiv;
+      return ids.map((id, i) => arxivEntry(100 + i, { arxivId: id }));
+    });
+    const alice = { platform: 'slack' as const, channel: 'C1', user: 'U-alice', space: 'T1' };
+    const ids = (m: number) => Array.from({ length: 5 }, (_, i) => `2611.${String(40000 + m * 10 + i)}`).join(' ');
+    const answers = Array.from({ length: 20 }, (_, m) => chat.answer(`/paper ${ids(m)}`, alice));
+    const settled: Reply[] = [];
+    for (const answer of answers) void answer.then((reply) => settled.push(reply));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // 18 answered at once, without asking arXiv: not in the index yet, with the search for the ids.
+    expect(settled).toHaveLength(18);
+    for (const reply of settled)
+      expect(reply).toMatchObject({
+        kind: 'choices',
+        message: expect.stringMatching(/are not in the index yet \(many arXiv look-ups are waiting/),
+        options: expect.arrayContaining([
+          expect.objectContaining({ label: expect.stringMatching(/^\/search 2611\./) }),
+        ]),
+      });
+    expect(calls).toHaveLength(2);
+    // Another person is looked up all the same; past 6 pending in all, nobody is.
+    const others = ['U-bob', 'U-carol', 'U-dan', 'U-erin', 'U-frank'].map((user, m) =>
+      chat.answer(`/paper 2611.5000${m}`, { ...alice, user }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toHaveLength(6);
+    letGo();
+    const last = await others[4];
+    expect(last?.kind === 'choices' && last.message).toMatch(/not in the index yet/);
+    expect(titles((await others[0]) as Reply)).toHaveLength(1);
+    expect(titles((await answers[0]) as Reply)).toHaveLength(5);
+  });
+
   it('a DOI the index lacks is not looked up on arXiv', async () => {
     const arxiv = fakeLookup([]);
     const { store } = await linkChat(arxiv.lookup);

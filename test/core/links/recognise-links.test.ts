@@ -66,12 +66,72 @@ describe('recogniseLinks: the shapes of the issue', () => {
   });
 });
 
+describe('recogniseLinks: the shapes peers recognise (JabRef, idutils, arXiv), as paste gives them', () => {
+  const shapes: [string, PaperRef[]][] = [
+    ['https://arxiv.org/abs/arXiv:2310.13548', [arxiv('2310.13548')]],
+    ['http://arxiv.org/abs/arXiv:1310.2590', [arxiv('1310.2590')]],
+    ['arXiv:2310.13548 [cs.CL]', [arxiv('2310.13548')]],
+    ['arXiv:0706.0001v1 [q-bio.CB]', [arxiv('0706.0001', 1)]],
+    ['0706.0001v1 [q-bio.CB]', [arxiv('0706.0001', 1)]],
+    ['0704.0001', [arxiv('0704.0001')]],
+    ['arxiv:math.GT/0309136v2', [arxiv('math/0309136', 2)]],
+    ['hep-th/9901001v27', [arxiv('hep-th/9901001', 27)]],
+    ['hep-th/1601.07616', [arxiv('1601.07616')]],
+    ['arXiv:hep-th/1601.07616', [arxiv('1601.07616')]],
+    ['hep-ph/1203.12345v12', [arxiv('1203.12345', 12)]],
+    ['1203.12345', [arxiv('1203.12345')]],
+    ['physics/0303098/', [arxiv('physics/0303098')]],
+    ['http://arxiv.org/pdf/hep-ex/0307015v1', [arxiv('hep-ex/0307015', 1)]],
+    ['https://arxiv.org/html/2503.08641v1#bib.bib5', [arxiv('2503.08641', 1)]],
+    ['https://ar5iv.labs.arxiv.org/html/2310.13548', [arxiv('2310.13548')]],
+    ['see 2503.08641 for details', [arxiv('2503.08641')]],
+    ['10.1006/jmbi.1998.2354', [doi('10.1006/jmbi.1998.2354')]],
+    ['other stuff 10.1006/jmbi.1998.2354 end', [doi('10.1006/jmbi.1998.2354')]],
+    ['see 10.1038/nature14539.', [doi('10.1038/nature14539')]],
+    ['doi: 10.1016/j.epsl.2011.11.037', [doi('10.1016/j.epsl.2011.11.037')]],
+    ['doi.org/10.1016/j.epsl.2011.11.037', [doi('10.1016/j.epsl.2011.11.037')]],
+    ['urn:doi:10.1234/abc', [doi('10.1234/abc')]],
+    ['https://doi.org/urn:doi:10.1234/abc', [doi('10.1234/abc')]],
+    ['doi.org/10.1063%2F1.881498', [doi('10.1063/1.881498')]],
+    ['https://dx.doi.org/10.2307%2F1990888', [doi('10.2307/1990888')]],
+    ['10.1000.10/123456', [doi('10.1000.10/123456')]],
+    ['https://doi.org/10.1000.10/123456', [doi('10.1000.10/123456')]],
+    [
+      '10.1002/(SICI)1521-3978(199806)46:4/5<493::AID-PROP493>3.0.CO;2-P',
+      [doi('10.1002/(sici)1521-3978(199806)46:4/5<493::aid-prop493>3.0.co;2-p')],
+    ],
+    [
+      'doi:10.1002/(SICI)1522-2594(199911)42:5<952::AID-MRM16>3.0.CO;2-S.',
+      [doi('10.1002/(sici)1522-2594(199911)42:5<952::aid-mrm16>3.0.co;2-s')],
+    ],
+    [
+      'https://doi.org/10.1175/1520-0493(2002)130%3C1913:EDAWPO%3E2.0.CO;2',
+      [doi('10.1175/1520-0493(2002)130<1913:edawpo>2.0.co;2')],
+    ],
+    ['http://doi.org/10.1006/rwei.1999%25.0001', [doi('10.1006/rwei.1999%.0001')]],
+    ['http://doi.acm.org/10.1145/1294928.1294933', [doi('10.1145/1294928.1294933')]],
+    ['http://dx.doi.net/10.1007/978-3-642-15618-2_19', [doi('10.1007/978-3-642-15618-2_19')]],
+    ['http://doi.ieeecomputersociety.org/10.1109/MIC.2012.43', [doi('10.1109/mic.2012.43')]],
+    ['https://dl.acm.org/doi/10.1145/3442188.3445922', [doi('10.1145/3442188.3445922')]],
+    ['https://www.scitepress.org/Link.aspx?doi=10.5220/0010404301780189&x=1', [doi('10.5220/0010404301780189')]],
+    ['10.1007/978-3-030-02671-4\\_7', [doi('10.1007/978-3-030-02671-4_7')]],
+    ['Res Treat. 2018; 170(1): 77–87. doi:10.1007/s10549-018-4743-9; something', [doi('10.1007/s10549-018-4743-9')]],
+    ['bla doi:10.1007/s10549-018-4743-9.1234 with . in doi', [doi('10.1007/s10549-018-4743-9.1234')]],
+    ['10.1016/üникóδé-дôΐ', [doi('10.1016/üникóδé-дôΐ')]],
+    ['(see doi:10.1234/abc_(x)), then', [doi('10.1234/abc_(x)')]],
+    ['&lt;https://doi.org/10.1038/nature14539&gt;', [doi('10.1038/nature14539')]],
+    ['look at https://arxiv.org/abs/2605.14544v2 and arXiv:2604.19544', [arxiv('2605.14544', 2), arxiv('2604.19544')]],
+  ];
+  it.each(shapes)('%s', (text, refs) => {
+    expect(recogniseLinks(text)).toEqual(refs);
+  });
+});
+
 describe('recogniseLinks: near misses are not links', () => {
   const misses = [
     'https://arxiv.org/list/cs.CL/recent',
     'https://arxiv.org/abs/2313.13548', // month 13
     'https://arxiv.org/abs/2310.1354', // four digits after 2014
-    'https://arxiv.org/abs/1401.12345', // five digits before 2015
     'https://arxiv.org/abs/2310.135489',
     'https://arxiv.org/abs/2310.13548vx',
     'https://notarxiv.org/abs/2310.13548',
@@ -86,7 +146,13 @@ describe('recogniseLinks: near misses are not links', () => {
     '2310.13548.5',
     'version 3.14159',
     'scored 0.9123 on it',
-    '10.1038/nature14539', // a bare DOI: not one of the shapes
+    'https://arxiv.org/abs/0704.0000', // paper number 0
+    '0704.0000',
+    'arXiv:0703.12345', // before new-style ids
+    'hep-th/9901000',
+    '2017/1118',
+    'https://asdf.org/abs/0706.0001v1',
+    'version10.1038/nature14539', // a DOI inside a word
     'https://doi.org/10.1038/',
     'doi:10.12/abc', // registrant code too short
     'https://huggingface.co/papers',
@@ -106,6 +172,9 @@ describe('isOnlyLinks', () => {
     ['2310.13548, 1706.03762.', true],
     ['<https://arxiv.org/abs/2310.13548|Sycophancy in language models>', true],
     ['(doi:10.1038/nature14539)', true],
+    ['arXiv:2310.13548 [cs.CL]', true],
+    ['https://dl.acm.org/doi/10.1145/3442188.3445922', true],
+    ['https://onlinelibrary.wiley.com/doi/abs/10.1002/asi.24750.', true],
     ['2310.13548 transformers', false],
     ['papers like https://arxiv.org/abs/2310.13548', false],
     ['transformers', false],
@@ -157,7 +226,7 @@ describe('recogniseLinks: properties', () => {
         (text) => {
           for (const ref of recogniseLinks(text)) {
             if (ref.kind === 'arxiv') expect(ref.id).toMatch(/^(?:\d{4}\.\d{4,5}|[a-z-]+\/\d{7})$/);
-            else expect(ref.doi).toMatch(/^10\.\d{4,9}\/\S+$/);
+            else expect(ref.doi).toMatch(/^10\.\d{4,9}(?:\.\d+)*\/\S+$/);
           }
         },
       ),
@@ -168,7 +237,7 @@ describe('recogniseLinks: properties', () => {
     const ids = fc.tuple(
       fc.integer({ min: 15, max: 29 }),
       fc.integer({ min: 1, max: 12 }),
-      fc.integer({ min: 0, max: 99999 }),
+      fc.integer({ min: 1, max: 99999 }),
     );
     fc.assert(
       fc.property(ids, fc.constantFrom('', '.', ',', ')', '!'), ([yy, mm, n], end) => {

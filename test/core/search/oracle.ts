@@ -2,6 +2,8 @@
 // The property tests compare it with the fast search. It shares only the query parser and the word splitter
 // with the code under test (the tokenizer is checked against SQLite's own in tokenizer.test.ts).
 import { parseQuery, type SearchQuery } from '../../../src/core/search/query-parser.ts';
+import { RELAXED_WORK_BUDGET } from '../../../src/core/search/search.ts';
+import { stemOf } from '../../../src/core/search/stem.ts';
 import { toTerms, toWords } from '../../../src/core/search/tokenize.ts';
 import { toProfileKey } from '../../../src/core/store/identity.ts';
 import type { PaperStore, StoredPaper } from '../../../src/core/store/paper-store.ts';
@@ -22,6 +24,10 @@ export interface Oracle {
   papers: OraclePaper[];
   /** Title word -> number of titles holding it (title-index stopwords left out). */
   vocabulary: Map<string, number>;
+  /** Every word of every field -> number of papers holding it. */
+  words: Map<string, number>;
+  /** Stem -> the words of `words` with that stem. */
+  stems: Map<string, string[]>;
   /** Ids listed by the profile of this name. */
   profileIds: (name: string) => number[];
 }
@@ -69,6 +75,10 @@ export async function createOracle(store: PaperStore): Promise<Oracle> {
     const all = new Set([...title, ...abstract, ...authors, ...affiliations]);
     return { paper, title, abstract, all, authors, affiliations, categories, from, to };
   });
+  const words = new Map<string, number>();
+  for (const p of papers) for (const w of p.all) words.set(w, (words.get(w) ?? 0) + 1);
+  const stems = new Map<string, string[]>();
+  for (const w of words.keys()) stems.set(stemOf(w), [...(stems.get(stemOf(w)) ?? []), w]);
   const vocabulary = new Map<string, number>();
   for (const p of papers)
     for (const w of new Set(toTerms(p.paper.title))) vocabulary.set(w, (vocabulary.get(w) ?? 0) + 1);
@@ -76,41 +86,96 @@ export async function createOracle(store: PaperStore): Promise<Oracle> {
   const byProfile = new Map<string, number[]>();
   for (const name of await store.listProfileNames())
     byProfile.set(toProfileKey(name), await store.paperIdsOfProfile(name));
-  return { papers, vocabulary, profileIds: (name) => byProfile.get(toProfileKey(name)) ?? [] };
+  return { papers, vocabulary, words, stems, profileIds: (name) => byProfile.get(toProfileKey(name)) ?? [] };
 }
 
 const byCountThenAlphabet = (vocabulary: Map<string, number>) => (a: string, b: string) =>
   (vocabulary.get(b) ?? 0) - (vocabulary.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0);
 
-/** The accepted spellings of each query word (docs/search.md). */
-export function spellingsOf(oracle: Oracle, query: SearchQuery): string[][] {
-  const heldBySome = (w: string) => oracle.papers.some((p) => p.all.has(w));
+/** A query word's accepted spellings, those of them that are exact, its typo alternatives and its work. */
+export interface OracleWord {
+  word: string;
+  spellings: string[];
+  exact: string[];
+  typos: string[];
+  /** Papers holding each spelling, summed. */
+  papers: number;
+}
+
+/** The words some paper holds with the same English stem as `w` (w among them when held). */
+const formsOf = (oracle: Oracle, w: string) => oracle.stems.get(stemOf(w)) ?? [];
+
+/** The accepted spellings of each query word (docs/search.md), with the exact ones. */
+export function wordsOf(oracle: Oracle, query: SearchQuery): OracleWord[] {
   return query.terms.map((w, i) => {
-    const held = heldBySome(w);
-    if (query.exact.includes(w)) return held ? [w] : [];
-    const out = new Set<string>(held ? [w] : []);
+    const held = oracle.words.has(w);
     const maxEdits = w.length > 40 ? 0 : w.length >= 8 ? 2 : w.length >= 4 ? 1 : 0;
-    if (!held && maxEdits > 0) {
+    const typosOf = () => {
+      if (maxEdits === 0) return [];
       const near = [...oracle.vocabulary.keys()]
         .map((v) => ({ v, d: osaDistance(w, v) }))
         .filter(({ v, d }) => v !== w && d <= maxEdits);
       const closest = Math.min(...near.map((n) => n.d));
+      const stems = new Set<string>();
+      const out: string[] = [];
       for (const v of near
         .filter((n) => n.d === closest)
         .map((n) => n.v)
-        .sort(byCountThenAlphabet(oracle.vocabulary))
-        .slice(0, 3))
-        out.add(v);
+        .sort(byCountThenAlphabet(oracle.vocabulary))) {
+        if (stems.has(stemOf(v)) || out.length === 3) continue;
+        stems.add(stemOf(v));
+        out.push(v);
+      }
+      return out;
+    };
+    const papersOf = (spellings: Iterable<string>) => {
+      let n = 0;
+      for (const s of spellings) n += oracle.words.get(s) ?? 0;
+      return n;
+    };
+    if (query.exact.includes(w)) {
+      const only = held ? [w] : [];
+      return { word: w, spellings: only, exact: only, typos: held ? [] : typosOf(), papers: papersOf(only) };
+    }
+    const own = formsOf(oracle, w);
+    const out = new Set<string>(own);
+    const exact = new Set<string>(held ? [w] : []);
+    const typos = own.length === 0 ? typosOf() : [];
+    for (const t of typos) {
+      exact.add(t);
+      for (const f of formsOf(oracle, t)) out.add(f);
     }
     if (i === query.terms.length - 1 && !oracle.vocabulary.has(w) && w.length >= 3 && w.length <= 40) {
       for (const v of [...oracle.vocabulary.keys()]
         .filter((v) => v.length > w.length && v.startsWith(w))
         .sort(byCountThenAlphabet(oracle.vocabulary))
-        .slice(0, 3))
+        .slice(0, 3)) {
         out.add(v);
+        exact.add(v);
+      }
     }
-    return [...out];
+    return { word: w, spellings: [...out], exact: [...exact], typos, papers: papersOf(out) };
   });
+}
+
+/** The accepted spellings of each query word (docs/search.md). */
+export const spellingsOf = (oracle: Oracle, query: SearchQuery): string[][] =>
+  wordsOf(oracle, query).map((w) => w.spellings);
+
+/** The words a relaxed answer counts: rarest first while the work stays within the budget (the rarest always). */
+function counted(words: OracleWord[], budget: number): OracleWord[] {
+  const rarest = words
+    .filter((w) => w.spellings.length > 0)
+    .map((w, at) => ({ w, at }))
+    .sort((a, b) => a.w.papers - b.w.papers || a.at - b.at);
+  const out = new Set<OracleWord>();
+  let work = 0;
+  for (const { w } of rarest) {
+    if (out.size > 0 && work + w.papers > budget) break;
+    work += w.papers;
+    out.add(w);
+  }
+  return words.filter((w) => out.has(w));
 }
 
 const hasRun = (words: string[], run: readonly (readonly string[])[]) =>
@@ -142,14 +207,20 @@ export interface OracleAnswer {
   ids: Set<number>;
   relaxed: boolean;
   spellings: string[][];
+  /** The query words with their spellings; `counted`: those the answer counts (all but a relaxed budget's). */
+  words: OracleWord[];
+  counted: OracleWord[];
+  /** Words a relaxed answer left out (the work budget). */
+  leftOut: string[];
   /** How many query words each answered paper holds. */
   held: Map<number, number>;
 }
 
 /** Every paper the contract answers `text` with. */
-export function oracleSearch(oracle: Oracle, text: string): OracleAnswer {
+export function oracleSearch(oracle: Oracle, text: string, budget = RELAXED_WORK_BUDGET): OracleAnswer {
   const query = parseQuery(text);
-  const spellings = spellingsOf(oracle, query);
+  const words = wordsOf(oracle, query);
+  const spellings = words.map((w) => w.spellings);
   const empty =
     query.terms.length + query.phrases.length + query.authors.length + query.categories.length === 0 &&
     query.affiliations.length === 0 &&
@@ -158,18 +229,21 @@ export function oracleSearch(oracle: Oracle, text: string): OracleAnswer {
     query.hasCode === undefined &&
     query.excluded.length === 0;
   const held = new Map<number, number>();
-  if (empty) return { ids: new Set(), relaxed: false, spellings, held };
-  const count = (p: OraclePaper) => spellings.filter((s) => s.some((w) => p.all.has(w))).length;
+  const answer = { spellings, words, counted: words, leftOut: [] as string[] };
+  if (empty) return { ids: new Set(), relaxed: false, held, ...answer };
+  const holds = (p: OraclePaper, s: string[]) => s.some((w) => p.all.has(w));
   const passing = oracle.papers.filter((p) => passesConstraints(oracle, query, p));
-  const strict = passing.filter((p) => count(p) === spellings.length);
+  const strict = passing.filter((p) => spellings.every((s) => holds(p, s)));
   if (strict.length > 0 || spellings.length < 2) {
-    return { ids: new Set(strict.map((p) => p.paper.id)), relaxed: false, spellings, held };
+    return { ids: new Set(strict.map((p) => p.paper.id)), relaxed: false, held, ...answer };
   }
+  const count = counted(words, budget);
   for (const p of passing) {
-    const n = count(p);
+    const n = count.filter((w) => holds(p, w.spellings)).length;
     if (n > 0) held.set(p.paper.id, n);
   }
-  return { ids: new Set(held.keys()), relaxed: held.size > 0, spellings, held };
+  const leftOut = words.filter((w) => w.spellings.length > 0 && !count.includes(w)).map((w) => w.word);
+  return { ids: new Set(held.keys()), relaxed: held.size > 0, held, spellings, words, counted: count, leftOut };
 }
 
 /** The papers among `ids` the strict rule accepts (what digests and watches use). */

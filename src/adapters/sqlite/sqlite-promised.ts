@@ -1,3 +1,5 @@
+import { fromSqliteError } from './sqlite-errors.ts';
+
 /**
  * A store contract as a synchronous implementation writes it (better-sqlite3 answers at once): each method
  * returning `Promise<T>` in the contract returns `T` here; properties stay as they are.
@@ -8,8 +10,8 @@ export type Synchronous<T> = {
 
 /**
  * Turns a synchronous implementation into the Promise-returning contract: each method runs at once, as before,
- * and its result (or its error: SQLITE_BUSY reaches `whenNotBusy` as a rejection) comes back as a Promise.
- * Other properties (a store's `readingList`, its `db`) are kept as they are.
+ * and its result (or its error, translated: SQLITE_BUSY reaches `whenNotBusy` as a `database_busy` rejection)
+ * comes back as a Promise. Other properties (a store's `readingList`, its `db`) are kept as they are.
  */
 export function promised<T extends object>(sync: Synchronous<T>): T {
   const out: Record<string, unknown> = {};
@@ -23,7 +25,7 @@ export function promised<T extends object>(sync: Synchronous<T>): T {
       try {
         return Promise.resolve(method(...args));
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(fromSqliteError(error));
       }
     };
   }

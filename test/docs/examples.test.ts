@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.ts';
+import { COMMANDS } from '../../src/core/commands/help.ts';
+import { type FakeArxiv, startFakeArxiv } from '../fakes/fake-arxiv.ts';
+import { runPaperboy } from '../helpers/run-cli.ts';
+
+// Every chat example of the README and of /help, run in document order on what `npm start` loads (the sample
+// profile in data/profiles/), offline: arXiv is a local fake that knows the sample's papers by their arXiv ids, as
+// arXiv itself does, so a pasted link is looked up, stored and merged into the sample's copy of the paper.
+
+const CHAT_COMMANDS = /^\/(?:paper|papers|search|author|who|more|digest|save|saved|cite|help)\b/;
+// A usage line, not an example: placeholders (QUERY, NAME, ID, HH:MM), alternatives or an ellipsis.
+const SYNTAX = /\b[A-Z][A-Z_-]+\b|[[\]|…]/;
+
+/**
+ * The README's examples: each line of a ```text block (what a person types), and each `inline code` that is a chat
+ * command with an argument and no placeholder in it (a bare `/search` names the command), in document order.
+ */
+function readmeExamples(): string[] {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const examples: string[] = [];
+  for (const m of readme.matchAll(/```text\n([\s\S]*?)```|```[\s\S]*?```|`([^`\n]+)`/g)) {
+    if (m[1] !== undefined) examples.push(...m[1].split('\n').filter((l) => l.trim() !== ''));
+    else if (m[2] !== undefined && CHAT_COMMANDS.test(m[2]) && /\s\S/.test(m[2]) && !SYNTAX.test(m[2]))
+      examples.push(m[2]);
+  }
+  return examples;
+}
+
+const helpExamples = (): string[] => COMMANDS.flatMap((c) => c.examples);
+
+/** The sample's papers under their arXiv ids, as arXiv's API answers for them (title as the sample page has it). */
+const SAMPLE_ON_ARXIV = [
+  ['2310.13548', 'Towards Understanding Sycophancy in Language Models', 'cs.CL', '2023-10-20'],
+  ['2212.08073', 'Constitutional AI: Harmlessness from AI Feedback', 'cs.CL', '2022-12-15'],
+].map(([id, title, category, submitted]) => ({
+  id: id as string,
+  version: 1,
+  title: title as string,
+  abstract: `${title}.`,
+  authors: ['Ann Lee'],
+  categories: [category as string],
+  submitted: submitted as string,
+}));
+
+/**
+ * Names listed on papers (Amanda Askell is a co-author in the sample, with no profile page of her own) become
+ * authors with the author index, built on another branch; until it is merged these answer "did you mean" and are
+ * expected to fail. Once they pass, `it.fails` fails: take them out of this list.
+ */
+const NEEDS_AUTHORS_INDEX = new Set([
+  'who is Amanda Askell',
+  '/author Amanda Askell vs Deep Ganguli',
+  '@paperboy who is Amanda Askell',
+]);
+
+const FAILED = [/^Sorry/m, /I don't know “/, /No papers found/, /not in the index/, /unknown filter/i, /did you mean/i];
+// A search or a lookup answers with at least one result: a card, an author card, a BibTeX entry, a saved paper.
+const RESULT = /^\s*\d+\. \S|h-index|@(?:misc|inproceedings|article)\{|^Saved |already in your reading list/m;
+const LOOKUP = /^(?:\/(?:paper|papers|search|author|who|more|save|cite)\b|@paperboy (?!help)|(?!\/|help$))/;
+
+describe('R1: every example of the README and /help works on the sample', () => {
+  let arxiv: FakeArxiv;
+  let dir: string;
+  beforeAll(async () => {
+    arxiv = await startFakeArxiv({ papers: SAMPLE_ON_ARXIV });
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-examples-'));
+  });
+  afterAll(async () => {
+    await arxiv?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const examples = [...readmeExamples().map((e) => ['README', e]), ...helpExamples().map((e) => ['/help', e])];
+
+  it('R1: the README and /help hold examples to check', () => {
+    expect(readmeExamples().length).toBeGreaterThan(5);
+    expect(helpExamples().length).toBeGreaterThan(10);
+  });
+
+  // In order, on one database: `/save 2310.13548` comes after the link that looked it up, as a reader meets them.
+  for (const [where, example] of examples) {
+    const test = NEEDS_AUTHORS_INDEX.has(example as string) ? it.fails : it;
+    test(`R1: ${where}: ${example}`, async () => {
+      const run = await runPaperboy(['start', '--db', join(dir, 'paperboy.db')], {
+        stdin: `${example}\n`,
+        env: { ...arxiv.env },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      for (const failed of FAILED) expect(run.stdout, `${example} answered:\n${run.stdout}`).not.toMatch(failed);
+      if (LOOKUP.test(example as string)) expect(run.stdout, `${example} answered:\n${run.stdout}`).toMatch(RESULT);
+    });
+  }
+});
