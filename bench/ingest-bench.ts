@@ -1,7 +1,7 @@
 // npm run bench:ingest: the whole `paperboy ingest` command on the ~42,000 pages made from the large corpus,
 // into a fresh database, then again on the same pages (nothing changed). Needs ../shared/data.
 // `-- --pg`: the same command with DATABASE_URL set (a fresh PostgreSQL database, see bench/pg-cluster.ts) and,
-// in the same run, with --db on SQLite, in one table (issue 17's target: PostgreSQL under 2 minutes).
+// in the same run, with --db on SQLite, in one table (target: PostgreSQL under 2 minutes).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,7 +117,7 @@ if (!existsSync(join(SHARED, 'data', 'corpus'))) {
   console.log(`\n## paperboy ingest, pages from the ${corpus} corpus, SQLite and PostgreSQL in one run\n`);
   console.log('| store | run | pages | distinct papers | wall time | pages/s | peak RSS | database size |');
   console.log('|---|---|---|---|---|---|---|---|');
-  console.log('| target (issue 17) | PostgreSQL, fresh | | | < 120 s | | | |');
+  console.log('| target | PostgreSQL, fresh | | | < 120 s | | | |');
   for (const line of rows) console.log(line);
 } else {
   const pages = pagesDir();
@@ -133,7 +133,7 @@ if (!existsSync(join(SHARED, 'data', 'corpus'))) {
     console.log(`\n## paperboy ingest, pages from the ${corpus} corpus (whole command, search index included)\n`);
     console.log('| run | pages | distinct papers | wall time | pages/s | papers/s | peak RSS |');
     console.log('|---|---|---|---|---|---|---|');
-    console.log(`| target (issue 2) | | | < ${TARGET.seconds} s | | | < ${TARGET.rssMb} MB |`);
+    console.log(`| target | | | < ${TARGET.seconds} s | | | < ${TARGET.rssMb} MB |`);
     console.log(row('fresh database', fresh));
     console.log(row('same pages again (unchanged)', again));
     console.log(`\ndatabase size: ${dbSize.toFixed(0)} MB (SQLite file, WAL and search-index snapshot)`);

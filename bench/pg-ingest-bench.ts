@@ -108,7 +108,7 @@ if (!existsSync(join(SHARED, 'data', 'corpus'))) {
   } finally {
     await postgres.stop();
   }
-  console.log(`\n## pages from the ${corpus} corpus stored through the paper store (issue 17 target: < 120 s)\n`);
+  console.log(`\n## pages from the ${corpus} corpus stored through the paper store (target: < 120 s)\n`);
   console.log('| store | run | pages | pages written | distinct papers | wall time | pages/s |');
   console.log('|---|---|---|---|---|---|---|');
   for (const line of rows) console.log(line);

@@ -1,4 +1,4 @@
-// `npm run bench:scale -- --pg`: search on an instance backed by PostgreSQL beside SQLite, in one run (issue 17).
+// `npm run bench:scale -- --pg`: search on an instance backed by PostgreSQL beside SQLite, in one run.
 // The large corpus (191k papers) goes through `paperboy ingest` into both stores; then (a) an instance's cold
 // start: a `paperboy search -` process from spawn to its first right answer, with no search cache yet (a new
 // PAPERBOY_SEARCH_CACHE path) and again with that cache present; (b) query p50/p99 over the benchmark's queries
@@ -110,7 +110,7 @@ export async function benchPgSearch(bin: string, corpus: string, work: string): 
       '| store | papers | `paperboy ingest` JSONL: time / peak RSS | store + search cache | cold start, no cache: time / peak RSS / first answer | cold start, cache present | query p50 / p99 | query peak RSS |',
     );
     console.log('|---|---|---|---|---|---|---|---|');
-    console.log('| target (issue 17) | 191k | | | < 30 s | < 30 s | p99 within 20% of SQLite | |');
+    console.log('| target | 191k | | | < 30 s | < 30 s | p99 within 20% of SQLite | |');
     console.log(
       `| PostgreSQL | ${ingested.pg.papers.toLocaleString('en-US')} | ${s(ingested.pg.ms)} / ${mb(ingested.pg.rssMb)} | ${mb(size / 1e6)} + ${mb(cacheMb)} | ${cold(pgRun)} | ${cold(pgWarm)} | ${pgRun.p50.toFixed(1)} / ${pgRun.p99.toFixed(1)} ms | ${mb(pgRun.rssMb)} |`,
     );

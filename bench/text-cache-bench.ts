@@ -1,4 +1,4 @@
-// npx tsx bench/text-cache-bench.ts [--batch N]: an instance's local text cache (issue 17) against the large corpus
+// npx tsx bench/text-cache-bench.ts [--batch N]: an instance's local text cache against the large corpus
 // (191k papers): a cold catchUp into a fresh cache file, fed through the async store contract from a SQLite store
 // made by ingesting ../shared/data/corpus/large.jsonl.gz (made once, kept in the bench cache folder, reused); then
 // the benchmark queries (bench-queries.ts) searched over the store's own FTS5 and over the cache: every
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const size = statSync(cacheFile).size;
     const dbSize = statSync(dbFile).size;
 
-    console.log(`\n## Local text cache (issue 17), ${papers.toLocaleString('en-US')} papers\n`);
+    console.log(`\n## Local text cache, ${papers.toLocaleString('en-US')} papers\n`);
     console.log(
       '| cold catchUp into a new file: wall / CPU (load average at start) | papers/s | cache file (store file) | RSS added / peak | reopen + catchUp, nothing new |',
     );

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { isTimeZone } from './core/digest/schedule.ts';
 import { PaperboyError } from './core/errors.ts';
 
 /** The project's root folder, where `data/` lives. */
@@ -37,7 +38,7 @@ export const resolveDbPath = (flag: string | undefined, env: NodeJS.ProcessEnv, 
 export type StoreTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 /**
- * The store every command uses (issue 17): `--db FILE` forces SQLite at that file; else `DATABASE_URL` (the
+ * The store every command uses: `--db FILE` forces SQLite at that file; else `DATABASE_URL` (the
  * environment, then `.env`) when set and non-empty; else `PAPERBOY_DB` or `data/paperboy.db`, as {@link resolveDbPath}.
  *
  * @throws PaperboyError `invalid_config` when `DATABASE_URL` is not a `postgres://` or `postgresql://` URL
@@ -98,15 +99,6 @@ export function maskUrl(url: string): string {
   }
 }
 
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const DURATION = /^(\d+)\s*(m|min|h|d)$/i;
 const toMinutes = (value: string) => {
   const [, n = '0', unit = 'h'] = DURATION.exec(value) ?? [];
@@ -158,7 +150,7 @@ export const ConfigSchema = z
       .regex(DURATION, 'must be a duration such as 12h, 90m or 1d')
       .default('12h')
       .transform(toMinutes),
-    // Pasted arXiv links the index lacks are looked up on arXiv (issue 13) unless this is off.
+    // Pasted arXiv links the index lacks are looked up on arXiv unless this is off.
     PAPERBOY_ARXIV_LOOKUP: onOff('on'),
     DISCORD_TOKEN: z.string().optional(),
     DISCORD_APP_ID: z
@@ -166,7 +158,7 @@ export const ConfigSchema = z
       .regex(/^\d{5,25}$/, 'must be the numeric application id from the Developer Portal')
       .optional(),
     DISCORD_API_URL: z.url('must be a URL such as https://discord.com/api').default('https://discord.com/api'),
-    // Sharding (issue 17): how many shards the bot has in all, and which of them this instance runs (all by default).
+    // Sharding: how many shards the bot has in all, and which of them this instance runs (all by default).
     DISCORD_SHARD_COUNT: z.coerce
       .number({ error: 'must be a whole number of shards, 1 or more' })
       .int('must be a whole number of shards, 1 or more')
@@ -184,7 +176,7 @@ export const ConfigSchema = z
     SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
     SLACK_API_URL: z.url('must be a URL ending with /, such as https://slack.com/api/').optional(),
-    // arXiv (issue 12): base URLs for proxies and tests, the categories to sync daily (unset = off), and the
+    // arXiv: base URLs for proxies and tests, the categories to sync daily (unset = off), and the
     // contact address arXiv's User-Agent carries.
     ARXIV_FEED_URL: httpUrl('https://rss.arxiv.org/atom/'),
     ARXIV_API_URL: httpUrl('https://export.arxiv.org/api/query'),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, LogLevel } from '@slack/bolt';
+import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { pino } from 'pino';
+import type { Logger } from '../core/logger.ts';
 
 /** Where log lines go: standard error (standard output stays for `--json` and chat answers). */
 export interface LogStream {
@@ -15,8 +16,11 @@ export interface LoggerOptions {
   secrets?: readonly (string | undefined)[];
 }
 
-/** A Bolt-shaped logger (discord.js and the posters get the same one) that can carry a request's fields. */
-export interface PaperboyLogger extends Logger {
+/**
+ * Paperboy's {@link Logger}, in the shape Bolt also takes (the Slack app, discord.js and the posters get the same
+ * one), that can carry a request's fields.
+ */
+export interface PaperboyLogger extends BoltLogger {
   child(fields: Record<string, unknown>): PaperboyLogger;
 }
 
@@ -119,13 +123,15 @@ const safeJson = (value: unknown) => {
  * The logger for one request: its lines carry the platform, the command and an id to follow it by (the
  * platform's own id when it has one: Slack's event id or trigger id, Discord's interaction id).
  */
-export function forRequest(
-  logger: Logger,
+export function forRequest<L extends Logger>(
+  logger: L,
   fields: { platform: string; command: string; requestId?: string | undefined },
-): Logger {
+): L {
   const requestId = fields.requestId || randomUUID().slice(0, 8);
   const bound = { platform: fields.platform, command: fields.command, requestId };
-  return 'child' in logger && typeof logger.child === 'function' ? (logger as PaperboyLogger).child(bound) : logger;
+  return 'child' in logger && typeof logger.child === 'function'
+    ? ((logger as unknown as PaperboyLogger).child(bound) as unknown as L)
+    : logger;
 }
 
 const SHOWN_FIRST = ['platform', 'command', 'requestId'];

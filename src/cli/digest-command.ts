@@ -34,7 +34,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
   });
   const { store } = stores;
   try {
-    const { search } = await openSearch({ store, text: stores.text }, stores.searchPath);
+    const { search } = await openSearch({ store, text: stores.text, citations: stores.enrichment }, stores.searchPath);
     const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
     const all: Partial<Record<Platform, DigestPoster>> = {
@@ -60,7 +60,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       ...leaseOf(io.env),
     });
     if (flags.json) {
-      // Papers in the one JSON shape every command prints (issue 11); a digest ranks nothing, so `score` is null.
+      // Papers in the one JSON shape every command prints; a digest ranks nothing, so `score` is null.
       const digests = [];
       for (const outcome of outcomes) {
         const papers = await store.getPapers(outcome.papers.map((p) => p.id));

@@ -25,6 +25,8 @@ export const DOCTOR_CHECK_IDS = [
   'discord_application',
   'discord_commands',
   'arxiv_feed',
+  'openalex',
+  'semantic_scholar',
 ] as const;
 export type DoctorCheckId = (typeof DOCTOR_CHECK_IDS)[number];
 

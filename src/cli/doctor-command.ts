@@ -31,7 +31,8 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
   }
   checks.push(checkProfiles(setting('PAPERBOY_PROFILES') ?? SAMPLE_PROFILES));
   checks.push(checkPlatforms(setting));
-  const [slack, discord, arxiv] = await Promise.all([
+  const { checkOpenAlex, checkSemanticScholar } = await import('./doctor-scholarly.ts');
+  const [slack, discord, arxiv, openalex, semanticScholar] = await Promise.all([
     checkSlack(setting),
     checkDiscord(setting, options.guild, async () => {
       // Loaded only when Discord is configured: the builders come with discord.js.
@@ -39,8 +40,10 @@ export async function runDoctor(io: CliIo, options: { db?: string; guild?: strin
       return [...slashCommands(), ...messageCommands()];
     }),
     checkArxivFeed(setting),
+    checkOpenAlex(setting),
+    checkSemanticScholar(setting),
   ]);
-  checks.push(...slack, ...discord, arxiv);
+  checks.push(...slack, ...discord, arxiv, openalex, semanticScholar);
   // What the checks quote (an error from a server, a variable's value) never shows a token or secret.
   const order = (c: DoctorCheck) => DOCTOR_CHECK_IDS.indexOf(c.id);
   const safe = checks

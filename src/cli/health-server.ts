@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@slack/bolt';
+import type { Logger } from '../core/logger.ts';
 import type { PaperIndex } from '../core/search/paper-index.ts';
 import { STORE_CLOSED, type StoreProbe } from '../core/store/store-engine.ts';
 

@@ -1,5 +1,5 @@
-import type { Logger } from '@slack/bolt';
 import { createDiscordDigestPoster } from '../adapters/discord/digest-poster.ts';
+import type { PaperboyLogger as Logger } from '../adapters/logger.ts';
 import { createSlackDigestPoster } from '../adapters/slack/digest-poster.ts';
 import type { Config } from '../config.ts';
 import type { Platform } from '../core/digest/digest-store.ts';

@@ -105,8 +105,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         import('../core/search/open-search.ts'),
         import('./search-command.ts'),
       ]);
-      return withStore(options, async ({ store, text, searchPath }) => {
-        const { search } = await openSearch({ store, text }, searchPath);
+      return withStore(options, async ({ store, text, searchPath, enrichment }) => {
+        const { search } = await openSearch({ store, text, citations: enrichment }, searchPath);
         return runSearch(words.join(' '), search, io, {
           limit: options.limit,
           page: options.page,
@@ -211,7 +211,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       code = await runDigestRun(io, options);
     });
 
-  // arXiv (issue 12): the daily listing, lookups by id or link, and earlier papers through OAI-PMH. Loaded when
+  // arXiv: the daily listing, lookups by id or link, and earlier papers through OAI-PMH. Loaded when
   // used, so other commands do not load the XML parser at start.
   const arxiv = program.command('arxiv').description('arXiv as a source of papers (politely: one request every 3 s)');
   const CATEGORIES_HELP = 'arXiv categories, comma-separated (default: $PAPERBOY_ARXIV_CATEGORIES)';

@@ -4,6 +4,8 @@ export const SECRET_VARIABLES = [
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'SLACK_SIGNING_SECRET',
+  'OPENALEX_API_KEY',
+  'SEMANTIC_SCHOLAR_API_KEY',
 ] as const;
 
 /** The secret values set, longest first (so one that contains another is replaced whole). */

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Logger } from '@slack/bolt';
 import { startDiscord } from '../adapters/discord/discord-client.ts';
-import { createLogger } from '../adapters/logger.ts';
+import { createLogger, type PaperboyLogger } from '../adapters/logger.ts';
 import { startSlack } from '../adapters/slack/slack-app.ts';
 import { runTerminalChat } from '../adapters/terminal/chat-loop.ts';
 import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
@@ -12,6 +11,8 @@ import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/a
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import { runDueDigests } from '../core/digest/run-digests.ts';
 import { startTicker } from '../core/digest/ticker.ts';
+import { createBackgroundEnrichment } from '../core/enrich/background-enrichment.ts';
+import { runEnrichment } from '../core/enrich/run-enrichment.ts';
 import { PaperboyError } from '../core/errors.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
@@ -27,6 +28,7 @@ import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFrom } from './link-lookup.ts';
 import { openStores, type Stores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
+import { enrichOwner, paperLookupsFor } from './scholarly-clients.ts';
 import { secretsOf } from './secrets.ts';
 import { stopTakingDigests } from './shutdown.ts';
 
@@ -89,7 +91,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       logger.warn(
         `the profiles folder ${profiles} does not exist: no pages are loaded until it does. Set PAPERBOY_PROFILES or --profiles to the folder of profile pages.`,
       );
-    // arXiv (issue 12): with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
+    // arXiv: with PAPERBOY_ARXIV_CATEGORIES set, the day's listing is synced before the digests run,
     // so its papers reach them; a failure is logged and leaves the digests to go out as usual.
     // On PostgreSQL the arXiv sync and the folder watcher run on one instance at a time: the one holding the
     // lock, asked again at each tick, so another takes over when the holder dies (docs/instances.md).
@@ -105,11 +107,33 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     );
     // Every minute: load pages added or changed under the profiles folder, then post the digests that are due.
     // Papers ingested by another process are already in the database; the index catches up at the next query.
+    // OpenAlex and Semantic Scholar, when switched on: at most an hour apart, in the background of the tick (never
+    // awaited: answers and digests do not wait on them); one instance at a time through the enrichment lease.
+    const lookups = paperLookupsFor(config, (line) => logger.warn(line));
+    const enricher =
+      lookups.length > 0
+        ? createBackgroundEnrichment({
+            run: (signal) =>
+              runEnrichment({
+                store: stores.enrichment,
+                lookups,
+                clock: io.clock,
+                owner: enrichOwner(),
+                limit: BACKGROUND_ENRICH_LIMIT,
+                signal,
+                log: (line) => logger.warn(line),
+              }),
+            clock: io.clock,
+            log,
+            warn: (line) => logger.warn(line),
+          })
+        : undefined;
     const bot = createBotTick({
       watcher: createProfileWatcher(store, profiles),
       mayWatch: holds('profile-watcher', `the profile-folder watcher (${profiles})`),
       // Called only after the search and the posters below exist.
       runDigests: async () => {
+        enricher?.poke();
         await syncArxiv();
         return runDueDigests({
           store,
@@ -131,7 +155,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       signal: stopping.signal,
     });
     await bot.loadPages(START_BUSY_WAIT_MS);
-    const { search, index } = await openSearch({ store, text }, stores.searchPath);
+    const { search, index } = await openSearch({ store, text, citations: stores.enrichment }, stores.searchPath);
     readiness.indexReady(index);
     const chat = createChat({
       store,
@@ -139,6 +163,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       clock: io.clock,
       arxiv: linkLookupFrom(config),
       onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),
+      figures: stores.enrichment,
       digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ },
     });
     const serving = platforms.discord || platforms.slack;
@@ -191,6 +216,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       readiness.stopping();
       // The digest in flight finishes (and records itself) before the database closes, and so does the sync.
       await ticker.stop();
+      await enricher?.stop();
       await syncArxiv.idle();
     }
   } finally {
@@ -307,6 +333,9 @@ function arxivDailySync(
  * `PAPERBOY_TICK_SECONDS` (1 to 59) ticks that often instead of every minute: for tests of another instance taking
  * over the watcher or the arXiv sync. Unset in production.
  */
+/** Papers a background enrichment run considers at most (one run an hour). */
+const BACKGROUND_ENRICH_LIMIT = 500;
+
 function tickSecondsOf(env: NodeJS.ProcessEnv): number | undefined {
   const raw = envValue(env, 'PAPERBOY_TICK_SECONDS');
   if (raw === undefined) return undefined;
@@ -331,7 +360,7 @@ async function servePlatforms(
   chat: Chat,
   config: Config,
   io: CliIo,
-  logger: Logger,
+  logger: PaperboyLogger,
   expectSlow: () => boolean,
   readiness: Readiness,
   /** Slack events already taken by any instance on the store. */

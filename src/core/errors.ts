@@ -16,7 +16,7 @@ export type PaperboyErrorCode =
   | 'channel_gone'
   // A per-channel or per-person cap (subscriptions, watches) is reached.
   | 'limit_reached'
-  // arXiv (issue 12): the service could not be reached, sent what is not its format, or refused the request.
+  // arXiv: the service could not be reached, sent what is not its format, or refused the request.
   | 'arxiv_unavailable'
   | 'arxiv_unparsable'
   | 'arxiv_rejected'

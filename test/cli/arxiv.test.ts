@@ -170,7 +170,7 @@ describe('paperboy arxiv backfill', () => {
       clock: () => new Date(),
       signal: controller.signal,
     }).finally(() => clearInterval(poll));
-    // Stopped by SIGINT: 130, as every one-shot command (issue 15); the pages done are committed.
+    // Stopped by SIGINT: 130, as every one-shot command; the pages done are committed.
     expect(code).toBe(130);
     expect(JSON.parse(stdout.text())).toMatchObject({ pages: 1, entries: 2, complete: false, resumed: false });
     expect(stderr.text()).toMatch(/run the same command again to continue/);

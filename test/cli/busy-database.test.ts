@@ -50,7 +50,7 @@ describe('a database locked by another process', () => {
 
     // Longer than the old 10 s busy timeout, in which `start` used to wait blocked and then exit with
     // "SqliteError: database is locked".
-    // `start` imports its modules (the platform SDKs) when it runs (issue 16): load them before watching the loop,
+    // `start` imports its modules (the platform SDKs) when it runs: load them before watching the loop,
     // which is about the lock, not about loading code.
     await import('../../src/cli/start-command.ts');
     const lock = await holdWriteLock(db, 11_000);

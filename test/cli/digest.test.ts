@@ -102,7 +102,7 @@ describe('digests from the terminal', () => {
         },
       ],
     });
-    // Issue 11: one JSON shape for every command that prints papers; a digest ranks nothing, so its score is null.
+    // One JSON shape for every command that prints papers; a digest ranks nothing, so its score is null.
     const found = await runPaperboy(['search', `"${fakePaper(1).title}"`, '--db', db, '--json']);
     const [hit] = JSON.parse(found.stdout).results;
     expect(JSON.parse(run.stdout).digests[0].papers).toEqual([{ ...hit, score: null }]);

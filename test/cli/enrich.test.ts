@@ -1,9 +1,14 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderDiscord } from '../../src/adapters/discord/render.ts';
+import { renderSlack } from '../../src/adapters/slack/render.ts';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
+import { PLAIN, renderReply } from '../../src/adapters/terminal/render.ts';
 import { openStores } from '../../src/cli/open-stores.ts';
 import { paperLookupsFor } from '../../src/cli/scholarly-clients.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createChat } from '../../src/core/commands/chat.ts';
+import { openSearch } from '../../src/core/search/open-search.ts';
 import { type FakeOpenAlex, startFakeOpenAlex } from '../fakes/fake-openalex.ts';
 import { type FakeSemanticScholar, startFakeSemanticScholar } from '../fakes/fake-semantic-scholar.ts';
 import { hasScholarlyData } from '../fakes/scholarly-data.ts';
@@ -48,7 +53,7 @@ describe.skipIf(!hasScholarlyData)('paperboy enrich', () => {
     const search = await runPaperboy(['search', 'turing', '--db', db], { env, now: NOW });
     expect(search.code).toBe(0);
     const doctor = await runPaperboy(['doctor', '--db', db], { env, now: NOW });
-    expect(doctor.stdout).not.toMatch(/openalex|semantic_scholar/i);
+    expect(doctor.stdout).toMatch(/ok +openalex +OpenAlex is off/);
     expect(openalex.requests).toEqual([]);
     expect(s2.requests).toEqual([]);
   });
@@ -115,6 +120,40 @@ describe.skipIf(!hasScholarlyData)('paperboy enrich', () => {
       now: new Date(NOW.getTime() + 7 * 86_400_000),
     });
     expect(JSON.parse(later.stdout)).toMatchObject({ papers: 3, updated: 0 });
+  });
+
+  it('cards show what enrich stored: the TL;DR first, "cited N · source, day"; sort:citations orders by the service count', async () => {
+    const db = join(tempDir(), 'p.db');
+    await seed(db);
+    const env = { ...urls(), PAPERBOY_OPENALEX: 'on', PAPERBOY_SEMANTIC_SCHOLAR: 'on' };
+    expect((await runPaperboy(['enrich', '--db', db], { env, now: NOW })).code).toBe(0);
+    const stores = await openStores({ kind: 'sqlite', file: db });
+    try {
+      const { search } = await openSearch(
+        { store: stores.store, text: stores.text, citations: stores.enrichment },
+        stores.searchPath,
+      );
+      const chat = createChat({ store: stores.store, search, figures: stores.enrichment, pageSize: 10 });
+      const reply = await chat.handle('/paper since:1900 sort:citations');
+      if (reply.kind !== 'papers') throw new Error(`expected papers, got ${reply.kind}`);
+      // Semantic Scholar 10,059 · OpenAlex 1,553 · Semantic Scholar 72 (over the record's 5) · the record's 40 ·
+      // OpenAlex 0 · no count last.
+      expect(reply.cards.map((c) => c.citations?.count ?? null)).toEqual([10059, 1553, 72, 40, 0, null]);
+      const text = renderReply(reply, PLAIN);
+      expect(text).toContain('cited 10,059 · Semantic Scholar, 8 Dec');
+      expect(text).toContain('cited 1,553 · OpenAlex, 8 Dec');
+      expect(text).toMatch(/1\. Computing Machinery and Intelligence\n {3}TL;DR: If the meaning of the words/);
+      expect(JSON.stringify(renderSlack(reply))).toContain('*TL;DR* If the meaning');
+      expect(JSON.stringify(renderDiscord(reply))).toContain('cited 10,059 · Semantic Scholar, 8 Dec');
+      const cited = await chat.handle('/paper cites:1000');
+      // A query of filters alone lists newest first.
+      expect(cited.kind === 'papers' && cited.cards.map((c) => c.title)).toEqual([
+        'Working paper on development',
+        'Computing Machinery and Intelligence',
+      ]);
+    } finally {
+      await stores.close();
+    }
   });
 
   it('exit 1 when a service keeps failing: what the other fetched is kept', async () => {

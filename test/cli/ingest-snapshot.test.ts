@@ -21,7 +21,7 @@ async function stampAndStore(db: string) {
   return { stamp: { identity: file.identity, rev: file.rev }, now, opened };
 }
 
-// Issue 16: docs/search.md said `paperboy ingest` writes the snapshot; it did not, so the first search after a
+// Docs/search.md said `paperboy ingest` writes the snapshot; it did not, so the first search after a
 // large ingest read every paper (22.6 s at 189k papers).
 describe('paperboy ingest leaves the search snapshot current', () => {
   const tempDir = useTempDir();

@@ -23,7 +23,7 @@ function modulesOf(dir: string, args: string[]): string[] {
 
 const loads = (modules: string[], part: string) => modules.some((url) => url.includes(part));
 
-// Issue 16: every command loaded every platform SDK, so `--help` took 2.5 s. Commands import their own modules.
+// Every command loaded every platform SDK, so `--help` took 2.5 s. Commands import their own modules.
 describe('a command loads only what it uses', () => {
   const tempDir = useTempDir();
 
@@ -48,7 +48,7 @@ describe('a command loads only what it uses', () => {
       expect(loads(search, sdk)).toBe(false);
     }
     expect(loads(search, '/src/core/ingest/')).toBe(false);
-    // Issue 17: on SQLite neither command loads node-postgres nor the PostgreSQL stores.
+    // On SQLite neither command loads node-postgres nor the PostgreSQL stores.
     for (const modules of [ingest, search]) {
       expect(loads(modules, '/node_modules/pg/')).toBe(false);
       expect(loads(modules, '/src/adapters/postgres/')).toBe(false);

@@ -16,7 +16,7 @@ import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { waitFor, waitForAsync } from '../helpers/wait-for.ts';
 
-// Several `paperboy start` processes on one PostgreSQL (issue 17): digests, migrations, search and the folder
+// Several `paperboy start` processes on one PostgreSQL: digests, migrations, search and the folder
 // watcher. The Slack and Discord round trips on both stores are in slack-instances and discord-shards.
 const postgres = storeKinds().find((k) => k.name === 'PostgreSQL');
 const SECRET = 'pg-instances-signing-secret';

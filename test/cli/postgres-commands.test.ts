@@ -13,7 +13,7 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 const PROFILES = join(PROJECT_ROOT, 'data', 'profiles');
 const pg = testPostgres();
 
-describe('which store a command uses (issue 17)', () => {
+describe('which store a command uses', () => {
   const tempDir = useTempDir();
   const none = join(tempDir(), 'no.env');
 

@@ -1,4 +1,4 @@
-// Vitest global setup: a throwaway PostgreSQL cluster for the tests that need one (issue 17). Where the
+// Vitest global setup: a throwaway PostgreSQL cluster for the tests that need one. Where the
 // PostgreSQL 15 binaries exist it starts one (throwaway-postgres.ts) with fsync off and room for several
 // instances' pools, and provides its URL to the tests (`inject('pgUrl')`); teardown stops it and removes its
 // folder. Where the binaries are absent it provides why, and the tests that need PostgreSQL skip with that

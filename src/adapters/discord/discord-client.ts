@@ -1,4 +1,3 @@
-import type { Logger } from '@slack/bolt';
 import {
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -17,6 +16,7 @@ import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
 import { recogniseLinks } from '../../core/links/recognise-links.ts';
+import type { Logger } from '../../core/logger.ts';
 import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
 import { forRequest } from '../logger.ts';
 import { FIND_PAPER } from './commands.ts';

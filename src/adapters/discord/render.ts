@@ -17,6 +17,7 @@ import {
   relaxedLine,
   type Segment,
 } from '../../core/commands/reply.ts';
+import { citationsText } from '../../core/enrich/card-figures.ts';
 import { isWebLink, toPrintable, truncate } from '../../core/text.ts';
 import { CHART_FILENAME, renderYearChart } from '../chart/render-png.ts';
 
@@ -116,13 +117,19 @@ export const linksLine = (card: PaperCard): string =>
 
 /** The date · category · code line of a card. */
 export const factsLine = (card: PaperCard): string =>
-  [discordField(card.date, 40), discordField(card.category ?? '—', 80), card.hasCode ? '💻 code' : undefined]
+  [
+    discordField(card.date, 40),
+    discordField(card.category ?? '—', 80),
+    card.hasCode ? '💻 code' : undefined,
+    card.citations ? discordField(citationsText(card.citations), 80) : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
 
 function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
   const authors = card.authors.join(', ') + (card.authorsTruncated ? ' et al.' : '');
   const head = [
+    card.tldr ? `**TL;DR** ${discordField(card.tldr, 400)}` : '',
     discordField(authors || 'no authors listed', 300),
     card.affiliations.length ? `*${discordField(card.affiliations.join(', '), 200)}*` : '',
     factsLine(card),

@@ -7,7 +7,7 @@ import type { Statement } from './pg-write.ts';
 
 /**
  * Paperboy's PostgreSQL schema, one versioned migration after another (append only, like SQLite's). Version 1 is
- * the whole schema of issue 17: papers, profiles, listings, reading lists and saved queries
+ * the whole schema: papers, profiles, listings, reading lists and saved queries
  * (pg-papers-schema.ts), and subscriptions, the digest ledger, arXiv feeds, leases and seen events
  * (pg-coordination-schema.ts).
  */

@@ -8,6 +8,7 @@ import {
   relaxedLine,
   type Segment,
 } from '../../core/commands/reply.ts';
+import { citationsText } from '../../core/enrich/card-figures.ts';
 import { formatMetric, isWebLink, toPrintable, truncate } from '../../core/text.ts';
 
 /** Slack's limits (PLATFORM-LIMITS.md) that these renderers respect. */
@@ -138,9 +139,11 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
     slackField(card.date, 40),
     slackField(card.category ?? '—', 80),
     card.hasCode ? ':computer: code' : undefined,
+    card.citations ? slackField(citationsText(card.citations), 80) : undefined,
     `id ${card.id}`,
   ].filter(Boolean);
   const lines = [
+    ...(card.tldr ? [`*TL;DR* ${slackField(card.tldr, 600)}`] : []),
     slackField(authors || 'no authors listed', 1000) +
       (card.affiliations.length ? ` · _${slackField(card.affiliations.join(', '), 500)}_` : ''),
     facts.join(' · '),

@@ -143,7 +143,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN lease_until INTEGER;
   CREATE INDEX digest_runs_unfinished ON digest_runs(subscription_id, due_at) WHERE status IN ('due', 'sending');
   `,
-  // 9 (arXiv store, issue 12): papers keyed by arXiv id without version; the title key stops being unique (a
+  // 9 (arXiv store): papers keyed by arXiv id without version; the title key stops being unique (a
   // title can change, and two arXiv ids may share one), which SQLite can only do by rebuilding the table with
   // the same ids, seq and rev (the text index stays valid; its triggers are made again). A version suffix
   // leaves arxiv_id for arxiv_version. Two rows that would share an id: the first stored keeps it, the later
@@ -228,7 +228,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE digest_runs ADD COLUMN more_papers INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE digest_runs ADD COLUMN more_search TEXT;
   `,
-  // 10 (arXiv wire, issue 12): what `arxiv sync` and `start` remember per listing feed (the feed's last `updated`,
+  // 10 (arXiv wire): what `arxiv sync` and `start` remember per listing feed (the feed's last `updated`,
   // to tell "not rebuilt yet"; the New York day whose listing is in; a lease so one runner fetches at a time),
   // and where an `arxiv backfill` stopped (its resumption token), so it continues after Ctrl-C.
   `
@@ -251,14 +251,14 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
-  // 11 (rhythm, issue 14): when a subscription is due: daily, weekdays or weekly on one day (0 = Sunday), or for a
+  // 11 (rhythm): when a subscription is due: daily, weekdays or weekly on one day (0 = Sunday), or for a
   // watch every 15 minutes. Rows made before rhythms keep what they did: channel digests daily, watches every 15 minutes.
   `
   ALTER TABLE subscriptions ADD COLUMN rhythm TEXT NOT NULL DEFAULT 'daily';
   ALTER TABLE subscriptions ADD COLUMN weekday INTEGER;
   UPDATE subscriptions SET rhythm = 'quarter-hourly' WHERE kind = 'watch';
   `,
-  // 12 (reading list, issue 14): each person's saved papers, per workspace or server. No foreign key to papers: a
+  // 12 (reading list): each person's saved papers, per workspace or server. No foreign key to papers: a
   // paper that leaves the index stays on the lists (shown as gone), so nothing saved is lost.
   `
   CREATE TABLE reading_list (
@@ -272,7 +272,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX reading_list_by_time ON reading_list(platform, space, user_id, saved_at);
   `,
-  // 13 (platforms, issue 17): platform events some instance already took (Slack's event ids), shared by every
+  // 13 (platforms): platform events some instance already took (Slack's event ids), shared by every
   // process on the database so a redelivery that reaches another instance is not answered twice. `seen_at` in
   // milliseconds; keys older than a day are forgotten now and then.
   `

@@ -7,7 +7,7 @@ import { ftsQueries } from './sqlite-text-index.ts';
 
 /**
  * What a cache reads of the store it is fed from: {@link PaperStore}'s methods of those names, as Promises (the
- * async store contract of issue 17) or plain values (today's synchronous SQLite store).
+ * async store contract) or plain values (today's synchronous SQLite store).
  */
 export interface TextCacheSource {
   papersChangedSince(rev: number, limit: number): StoredPaper[] | Promise<StoredPaper[]>;

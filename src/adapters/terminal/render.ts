@@ -1,5 +1,6 @@
 import { SEVERAL_LINE, toAuthorFacts } from '../../core/authors/author-facts.ts';
 import { type AuthorCard, type PaperCard, type Reply, relaxedLine, type Segment } from '../../core/commands/reply.ts';
+import { citationsText } from '../../core/enrich/card-figures.ts';
 import { toPrintable } from '../../core/text.ts';
 
 /** Terminal styles; plain text when colours are off (piped output, NO_COLOR). */
@@ -39,9 +40,16 @@ function authorsLine(card: PaperCard): string {
 }
 
 function paperCard(card: PaperCard, n: number, style: Style): string {
-  const facts = [card.date, card.category ?? '—', card.hasCode ? 'code' : undefined, `id ${card.id}`].filter(Boolean);
+  const facts = [
+    card.date,
+    card.category ?? '—',
+    card.hasCode ? 'code' : undefined,
+    card.citations ? citationsText(card.citations) : undefined,
+    `id ${card.id}`,
+  ].filter(Boolean);
   const lines = [
     `${style.bold(`${n}. ${card.title}`)}`,
+    ...(card.tldr ? [`   TL;DR: ${card.tldr}`] : []),
     `   ${authorsLine(card) || '(no authors listed)'}`,
     `   ${style.dim(facts.join(' · '))}`,
   ];

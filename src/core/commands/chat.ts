@@ -1,6 +1,8 @@
 import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
 import { authorCardOf, closestAuthors, lookupAuthor } from '../authors/author-lookup.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
+import { replyWithFigures, withFigures } from '../enrich/card-figures.ts';
+import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import { isPaperboyError } from '../errors.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
@@ -28,6 +30,8 @@ export interface ChatOptions {
   arxiv?: ArxivLookup | undefined;
   /** Told when arXiv could not be reached for a pasted link (the answer says the paper is not in the index). */
   onLookupError?: ((error: unknown) => void) | undefined;
+  /** Figures fetched from OpenAlex and Semantic Scholar, put on cards as stored (never fetched while answering). */
+  figures?: Pick<EnrichmentStore, 'figuresOf'> | undefined;
   /** Bounds on pending arXiv look-ups, per person and in all (default {@link LOOKUP_LIMITS}). */
   lookupLimits?: { perPerson: number; total: number };
 }
@@ -53,6 +57,7 @@ export function createChat({
   clock = () => new Date(),
   arxiv,
   onLookupError,
+  figures,
   lookupLimits,
 }: ChatOptions) {
   const limiter = createLookupLimiter(lookupLimits);
@@ -173,9 +178,19 @@ export function createChat({
     }
   }
 
+  /** Stored figures on the reply's cards; a store that cannot say leaves the cards as they are. */
+  const decorate = async (reply: Reply): Promise<Reply> => {
+    if (!figures) return reply;
+    try {
+      return await replyWithFigures(reply, figures);
+    } catch {
+      return reply;
+    }
+  };
+
   const guard = async (answer: () => Promise<Reply>): Promise<Reply> => {
     try {
-      return await answer();
+      return await decorate(await answer());
     } catch (error) {
       if (isPaperboyError(error)) return { kind: 'error', code: error.code, message: error.message };
       throw error;
@@ -253,6 +268,11 @@ export function createChat({
       const cards: { ref: PaperRef; card: PaperCard | null }[] = [];
       for (const r of resolved)
         cards.push({ ref: r.ref, card: r.paperId === null ? null : ((await toCards([r.paperId], store))[0] ?? null) });
+      if (figures)
+        await withFigures(
+          cards.flatMap((c) => (c.card ? [c.card] : [])),
+          figures,
+        ).catch(() => {});
       return cards;
     },
 

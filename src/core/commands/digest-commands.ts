@@ -38,7 +38,8 @@ const asksNothing = (q: SearchQuery) =>
   q.affiliations.length === 0 &&
   q.from === undefined &&
   q.to === undefined &&
-  q.hasCode === undefined;
+  q.hasCode === undefined &&
+  q.minCitations === undefined;
 
 const describe = (s: Subscription, now: Date) => {
   const next = nextDueAt(patternOf(s), s.tz, now);

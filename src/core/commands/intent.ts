@@ -5,7 +5,7 @@ export type Intent =
   | { type: 'compare'; names: [string, string] }
   | { type: 'more'; paperId: number }
   | { type: 'digest'; args: string }
-  /** `/save ID`, `/saved [export|remove ID|PAGE]`, `/cite ID…`: the person's reading list (issue 14). */
+  /** `/save ID`, `/saved [export|remove ID|PAGE]`, `/cite ID…`: the person's reading list. */
   | { type: 'reading'; command: 'save' | 'saved' | 'cite'; args: string }
   | { type: 'help'; topic?: string }
   /** Pasted paper links or ids: answered with those papers' cards, not searched. */

@@ -103,5 +103,6 @@ export function toPaperCard(hit: SearchHit): PaperCard {
     snippet: toSnippet(paper.abstract, hit.matchedTerms),
     profiles: hit.profiles,
     moreLikeThis: { type: 'more', paperId: paper.id, page: 1 },
+    ...(paper.citations !== null ? { citations: { count: paper.citations, source: null, fetchedAt: null } } : {}),
   };
 }

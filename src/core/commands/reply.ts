@@ -15,7 +15,7 @@ export type Action =
   | { type: 'page'; query: string; page: number; ref?: string }
   | { type: 'more'; paperId: number; page: number }
   | { type: 'author'; name: string }
-  /** Reading list (issue 14): save a paper, cite it, remove it from the list, show a page of the list. */
+  /** Reading list: save a paper, cite it, remove it from the list, show a page of the list. */
   | { type: 'save'; paperId: number }
   | { type: 'cite'; paperId: number }
   | { type: 'unsave'; paperId: number; page: number }
@@ -52,6 +52,18 @@ export interface PaperCard {
   moreLikeThis: Action;
   /** On the cards of a reading list: the action that removes the paper from it (the card then offers no Save). */
   remove?: Action;
+  /** How often it is cited: a service's count (with its source and date) where one is stored, else the record's. */
+  citations?: CardCitations;
+  /** A one-sentence summary (Semantic Scholar's TL;DR), shown as the card's first line; the snippet stays. */
+  tldr?: string;
+}
+
+/** A card's citation count and where it comes from (`source` null: the paper's own record). */
+export interface CardCitations {
+  count: number;
+  source: string | null;
+  /** ISO time the service was asked; null for the record's own count. */
+  fetchedAt: string | null;
 }
 
 export interface PageInfo {

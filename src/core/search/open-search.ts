@@ -1,6 +1,6 @@
 import type { PaperStore } from '../store/paper-store.ts';
 import { PaperIndex, snapshotPathFor } from './paper-index.ts';
-import { createSearch, type Search } from './search.ts';
+import { type CitationCounts, createSearch, type Search } from './search.ts';
 import type { TextIndex } from './text-index.ts';
 
 // Catching up more than this many papers at start is worth a new snapshot, so the next start is fast.
@@ -11,7 +11,7 @@ const RESNAPSHOT_AFTER = 2000;
  * since, and writes a fresh snapshot when the catch-up was large.
  */
 export async function openSearch(
-  { store, text }: { store: PaperStore; text: TextIndex },
+  { store, text, citations }: { store: PaperStore; text: TextIndex; citations?: CitationCounts | undefined },
   dbPath: string,
 ): Promise<{ index: PaperIndex; search: Search }> {
   const snapshotPath = snapshotPathFor(dbPath);
@@ -27,7 +27,7 @@ export async function openSearch(
       await index.saveSnapshot();
     } catch {}
   }
-  return { index, search: createSearch({ index, store, text }) };
+  return { index, search: createSearch({ index, store, text, citations }) };
 }
 
 /**

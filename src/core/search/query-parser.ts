@@ -32,13 +32,15 @@ export interface SearchQuery {
   from?: number;
   to?: number;
   hasCode?: boolean;
-  sort: 'relevance' | 'date';
+  /** `cites:N`: at least N citations (the service's count, else the record's; papers without one never match). */
+  minCitations?: number;
+  sort: 'relevance' | 'date' | 'citations';
 }
 
 // A run of word characters, as `toWords` splits them (docs/search.md, "Words of a text").
 const WORD_RUN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 
-export const FILTERS = ['author', 'by', 'cat', 'aff', 'year', 'since', 'before', 'has', 'sort'] as const;
+export const FILTERS = ['author', 'by', 'cat', 'aff', 'year', 'since', 'before', 'has', 'cites', 'sort'] as const;
 type Filter = (typeof FILTERS)[number];
 
 const invalid = (text: string, position: number, message: string): never => {
@@ -124,7 +126,8 @@ function parseDateBound(text: string, position: number, value: string, edge: 'st
 
 /**
  * Parses the search query language: free words, `"exact phrase"`, `-excluded`, `author:"Name"` (or `by:`),
- * `cat:CL`, `aff:anthropic`, `year:2023`, `since:2024-01-01`, `before:2025`, `has:code`, `sort:date|relevance`.
+ * `cat:CL`, `aff:anthropic`, `year:2023`, `since:2024-01-01`, `before:2025`, `has:code`, `cites:100`,
+ * `sort:date|relevance|citations`.
  *
  * @throws PaperboyError `invalid_query` naming the position and how to fix it, or saying the query is too long
  * @example
@@ -213,6 +216,7 @@ function example(key: Filter): string {
     since: '2024-01-01',
     before: '2025',
     has: 'code',
+    cites: '100',
     sort: 'date',
   };
   return examples[key];
@@ -247,11 +251,17 @@ function applyFilter(query: SearchQuery, key: Filter, value: string, position: n
       if (normalizeTerm(value) !== 'code') invalid(text, position, `only has:code is known, got "has:${value}".`);
       query.hasCode = true;
       return;
+    case 'cites': {
+      if (!/^\d{1,9}$/.test(value))
+        invalid(text, position, `expected a number of citations like cites:100, got "${value}".`);
+      query.minCitations = Math.max(query.minCitations ?? 0, Number(value));
+      return;
+    }
     case 'sort': {
       const sort = normalizeTerm(value);
-      if (sort !== 'date' && sort !== 'relevance')
-        invalid(text, position, `sort is date or relevance, got "${value}".`);
-      query.sort = sort as 'date' | 'relevance';
+      if (sort !== 'date' && sort !== 'relevance' && sort !== 'citations')
+        invalid(text, position, `sort is date, relevance or citations, got "${value}".`);
+      query.sort = sort as SearchQuery['sort'];
       return;
     }
   }
@@ -272,4 +282,5 @@ export const isEmptyQuery = (q: SearchQuery): boolean =>
   q.terms.length + q.phrases.length + q.authors.length + q.categories.length + q.affiliations.length === 0 &&
   q.from === undefined &&
   q.to === undefined &&
-  q.hasCode === undefined;
+  q.hasCode === undefined &&
+  q.minCitations === undefined;

@@ -7,6 +7,12 @@ import { stemOf } from './stem.ts';
 import type { TextIndex } from './text-index.ts';
 import { toTerms, toWords } from './tokenize.ts';
 
+/** Where `cites:` and `sort:citations` read citation counts (the enrichment store). */
+export interface CitationCounts {
+  /** Every paper with a count, by id. */
+  citationCounts(): Promise<Map<number, number>>;
+}
+
 export interface SearchHit {
   paper: StoredPaper;
   /** BM25 over all fields (title 3, authors 2, affiliations 1, abstract 1); 0 for filter-only queries. */
@@ -155,15 +161,31 @@ export function createSearch({
   index,
   store,
   text,
+  citations,
   workBudget = RELAXED_WORK_BUDGET,
 }: {
   index: PaperIndex;
   store: PaperStore;
   text: TextIndex;
+  /**
+   * Every paper's citation count for `cites:` and `sort:citations` (a service's, else the record's); without it,
+   * the records' own counts are read from the store.
+   */
+  citations?: CitationCounts | undefined;
   /** The relaxed answers' work budget; the default everywhere but in tests of the budget itself. */
   workBudget?: number;
 }) {
   const forms = new WordForms(text);
+  /** The counts a query needs (for `cites:` or `sort:citations`), else undefined. */
+  async function countsFor(query: SearchQuery, candidates: () => Iterable<number>) {
+    if (query.minCitations === undefined && query.sort !== 'citations') return undefined;
+    if (citations) return citations.citationCounts();
+    const counts = new Map<number, number>();
+    for (const paper of await store.getPapers([...candidates()]))
+      if (paper.citations !== null) counts.set(paper.id, paper.citations);
+    return counts;
+  }
+
   /**
    * Papers passing every `author:` filter (listed author as a phrase, or a listing profile's owner), the FTS5
    * phrases that ask for the listed names, and the papers that pass only through a profile.
@@ -219,13 +241,17 @@ export function createSearch({
     ids: Iterable<number>,
     authors: Set<number> | undefined,
     skip: ReadonlySet<number>,
+    counts?: ReadonlyMap<number, number>,
   ) {
     const out: number[] = [];
+    const least = query.minCitations;
     const filtered =
       query.categories.length > 0 || query.from !== undefined || query.to !== undefined || query.hasCode !== undefined;
     const passes = filtered ? index.facts.matcher(query) : undefined;
     for (const id of ids) {
       if (skip.has(id) || (authors && !authors.has(id))) continue;
+      // Papers without a count never match `cites:`.
+      if (least !== undefined && !((counts?.get(id) ?? -1) >= least)) continue;
       if (!passes || passes(id)) out.push(id);
     }
     return out;
@@ -285,6 +311,7 @@ export function createSearch({
     const skip = options.skip ?? new Set<number>();
     const filter = await authorFilter(query);
     const authors = filter?.ids;
+    const counts = await countsFor(query, () => index.facts.keys());
     const constraints = textConstraints(query);
     const groups = plans.map((p) => p.spellings);
     const dateOrder = query.sort === 'date' || (query.terms.length === 0 && query.phrases.length === 0);
@@ -299,6 +326,13 @@ export function createSearch({
       const total = kept.reduce((n, ids) => n + ids.length, 0);
       const leftOut = plans.filter((p) => p.spellings.length > 0 && !counted.includes(p)).map((p) => p.word);
       const extra = leftOut.length ? { leftOut } : {};
+      if (query.sort === 'citations') {
+        // Most cited first; papers without a count last; then newer, then lower id.
+        const ids = kept.flat();
+        const count = (id: number) => counts?.get(id) ?? -1;
+        ids.sort((a, b) => count(b) - count(a) || index.facts.lastDay(b) - index.facts.lastDay(a) || a - b);
+        return { total, segments: [{ ids, scores: new Map() }], relaxed: relaxed && total > 0, ...extra };
+      }
       if (dateOrder) return { total, segments: [{ ids: kept.flat() }], relaxed: relaxed && total > 0, ...extra };
       // Papers holding a word only in other forms than its exact spellings rank below the others of their segment.
       // (Where every paper holds every word, a word none holds exactly puts them all alike: left out.)
@@ -325,13 +359,19 @@ export function createSearch({
         const excluded = constraints.negative.length
           ? new Set(text.matchText(constraints.negative.join(' OR ')))
           : new Set();
-        const ids = keep(query, authors ?? index.facts.keys(), undefined, skip).filter((id) => !excluded.has(id));
+        const ids = keep(query, authors ?? index.facts.keys(), undefined, skip, counts).filter(
+          (id) => !excluded.has(id),
+        );
         return ranking([ids], undefined, false);
       }
       const expression = combine(positive, constraints.negative);
-      const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
+      const ids = keep(query, matchWithAuthors(expression, filter), authors, skip, counts);
       if (ids.length > 0 || options.mode === 'strict' || groups.length < 2)
-        return ranking(dateOrder ? [ids] : await tiers(ids, query, plans), expression, false);
+        return ranking(
+          dateOrder || query.sort === 'citations' ? [ids] : await tiers(ids, query, plans),
+          expression,
+          false,
+        );
     }
 
     // No paper holds every word: answer with those holding most of them (filters, phrases, exclusions still apply),
@@ -343,7 +383,7 @@ export function createSearch({
     const known = counted.map((p) => p.spellings);
     if (known.length === 0) return ranking([], undefined, false);
     const expression = combine([`(${known.map(anyOf).join(' OR ')})`, ...constraints.positive], constraints.negative);
-    const ids = keep(query, matchWithAuthors(expression, filter), authors, skip);
+    const ids = keep(query, matchWithAuthors(expression, filter), authors, skip, counts);
     // Words held per id in a typed array: a query of 32 common words counts a million (id, word) pairs at 191k
     // papers, which a Map took 0.4 s to do. Ids are positive integers (SQLite rowids), at most 32 words.
     const answered = idMask(ids);
@@ -520,7 +560,7 @@ export function createSearch({
       const constraints = textConstraints(query);
       if (constraints.impossible) return [];
       const authors = (await authorFilter(query))?.ids;
-      const candidates = keep(query, ids, authors, new Set());
+      const candidates = keep(query, ids, authors, new Set(), await countsFor(query, () => ids));
       const positive = [...plans.map((p) => anyOf(p.spellings)), ...constraints.positive];
       if (positive.length > 0) {
         const expression = combine(positive, constraints.negative);

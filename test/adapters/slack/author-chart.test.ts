@@ -46,7 +46,7 @@ describe('Slack author cards carry their chart: real Bolt over HTTP, fake Slack'
       user_id: 'U1',
       channel_id: 'C1',
       team_id: 'T1',
-      trigger_id: 't',
+      trigger_id: `t-${id}`,
       token: 'legacy',
       api_app_id: 'A1',
     }).toString();

@@ -30,7 +30,13 @@ export interface Oracle {
   stems: Map<string, string[]>;
   /** Ids listed by the profile of this name. */
   profileIds: (name: string) => number[];
+  /** Citation counts from the services by paper id (they win over the record's own `citations`). */
+  citations?: Map<number, number>;
 }
+
+/** A paper's count for `cites:` and `sort:citations`: a service's, else the record's; null when neither has one. */
+export const oracleCitations = (oracle: Oracle, p: OraclePaper): number | null =>
+  oracle.citations?.get(p.paper.id) ?? p.paper.citations;
 
 const fold = (text: string) =>
   text
@@ -200,6 +206,11 @@ export function passesConstraints(oracle: Oracle, query: SearchQuery, p: OracleP
   if (query.from !== undefined && p.to < query.from) return false;
   if (query.to !== undefined && p.from > query.to) return false;
   if (query.hasCode !== undefined && p.paper.hasCode !== query.hasCode) return false;
+  if (query.minCitations !== undefined) {
+    // Papers without a count never match `cites:`.
+    const count = oracleCitations(oracle, p);
+    if (count === null || count < query.minCitations) return false;
+  }
   return true;
 }
 
@@ -227,6 +238,7 @@ export function oracleSearch(oracle: Oracle, text: string, budget = RELAXED_WORK
     query.from === undefined &&
     query.to === undefined &&
     query.hasCode === undefined &&
+    query.minCitations === undefined &&
     query.excluded.length === 0;
   const held = new Map<number, number>();
   const answer = { spellings, words, counted: words, leftOut: [] as string[] };
@@ -259,4 +271,12 @@ export function oracleStrict(oracle: Oracle, text: string, ids: readonly number[
         spellings.every((s) => s.some((w) => p.all.has(w))),
     )
     .map((p) => p.paper.id);
+}
+
+/** `sort:citations` order of answered ids: most cited first, papers without a count last, then newer, then lower id. */
+export function oracleCitationOrder(oracle: Oracle, ids: Iterable<number>): number[] {
+  const byId = new Map(oracle.papers.map((p) => [p.paper.id, p]));
+  const count = (id: number) => oracleCitations(oracle, byId.get(id) as OraclePaper) ?? -1;
+  const last = (id: number) => (byId.get(id) as OraclePaper).to;
+  return [...ids].sort((a, b) => count(b) - count(a) || last(b) - last(a) || a - b);
 }

@@ -69,7 +69,8 @@ describe('parseQuery', () => {
     ['since:2024-02-30', /"2024-02-30" is not a real date/],
     ['since:yesterday', /expected a date like 2024 or 2024-01-31/],
     ['has:pdf', /only has:code is known/],
-    ['sort:stars', /sort is date or relevance/],
+    ['sort:stars', /sort is date, relevance or citations/],
+    ['cites:lots', /expected a number of citations like cites:100/],
     ['-cat:CL', /cannot be excluded/],
     ['since:2025 before:2024', /date range is empty/],
   ])('rejects %s with a clear invalid_query error', (text, pattern) => {

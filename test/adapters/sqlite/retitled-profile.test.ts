@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
-import type { ArxivEntry } from '../../src/core/arxiv/arxiv-entry.ts';
-import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import type { ArxivEntry } from '../../../src/core/arxiv/arxiv-entry.ts';
+import { fakePaper, fakeProfile } from '../../helpers/make-pages.ts';
 
 const entry = (over: Partial<ArxivEntry>): ArxivEntry => ({
   arxivId: '2611.20001',

@@ -33,7 +33,7 @@ const status = async (url: string) => {
   }
 };
 
-describe('break-b: health in Slack HTTP mode while starting', () => {
+describe('health in Slack HTTP mode while starting', () => {
   const tempDir = useTempDir();
 
   it('B10 /healthz answers 200 (and /readyz 503) on PORT while a large profiles folder loads, before Bolt listens; then Bolt serves them', async () => {
@@ -45,8 +45,8 @@ describe('break-b: health in Slack HTTP mode while starting', () => {
     const child = spawn(process.execPath, [BIN, 'start', '--db', join(dir, 'p.db')], {
       env: {
         ...process.env,
-        SLACK_BOT_TOKEN: 'xoxb-break-b-health',
-        SLACK_SIGNING_SECRET: 'break-b-health-secret',
+        SLACK_BOT_TOKEN: 'xoxb-fake-health',
+        SLACK_SIGNING_SECRET: 'fake-health-secret',
         SLACK_APP_TOKEN: '',
         DISCORD_TOKEN: '',
         SLACK_API_URL: slack.apiUrl,
@@ -81,8 +81,8 @@ describe('break-b: health in Slack HTTP mode while starting', () => {
     const child = spawn(process.execPath, [BIN, 'start', '--db', join(dir, 'p.db')], {
       env: {
         ...process.env,
-        SLACK_BOT_TOKEN: 'xoxb-break-b-health',
-        SLACK_SIGNING_SECRET: 'break-b-health-secret',
+        SLACK_BOT_TOKEN: 'xoxb-fake-health',
+        SLACK_SIGNING_SECRET: 'fake-health-secret',
         SLACK_APP_TOKEN: '',
         DISCORD_TOKEN: '',
         SLACK_API_URL: slack.apiUrl,

@@ -26,7 +26,7 @@ const count = (db: string, table: string) => {
   }
 };
 
-describe('break-b: signals during an ingest of many files', () => {
+describe('signals during an ingest of many files', () => {
   const tempDir = useTempDir();
 
   it('B8 ingest of a folder of many pages stops soon after SIGTERM (exit 143), the pages done committed', async () => {

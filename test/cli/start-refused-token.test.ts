@@ -7,7 +7,7 @@ import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'paperboy.js');
-const WRONG = 'xoxb-break-b-wrong-token-5555';
+const WRONG = 'xoxb-fake-wrong-token-5555';
 let slack: FakeSlack | undefined;
 afterEach(() => slack?.stop());
 
@@ -33,16 +33,16 @@ function start(env: NodeJS.ProcessEnv) {
   );
 }
 
-describe('break-b: start with a Slack token Slack refuses', () => {
+describe('start with a Slack token Slack refuses', () => {
   const tempDir = useTempDir();
 
   it.each([
-    ['HTTP mode', { SLACK_SIGNING_SECRET: 'break-b-signing-secret', PORT: '0' }],
-    ['Socket Mode', { SLACK_APP_TOKEN: 'xapp-break-b-right-app-token' }],
+    ['HTTP mode', { SLACK_SIGNING_SECRET: 'fake-signing-secret', PORT: '0' }],
+    ['Socket Mode', { SLACK_APP_TOKEN: 'xapp-fake-right-app-token' }],
   ])(
     'B9 %s: exits 1 with one error line naming SLACK_BOT_TOKEN, never says it is serving, no unhandled rejection',
     async (_mode, extra) => {
-      slack = await startFakeSlack({ botToken: 'xoxb-the-right-one', appToken: 'xapp-break-b-right-app-token' });
+      slack = await startFakeSlack({ botToken: 'xoxb-the-right-one', appToken: 'xapp-fake-right-app-token' });
       const dir = tempDir();
       mkdirSync(join(dir, 'profiles'));
       const run = await start({

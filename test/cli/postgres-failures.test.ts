@@ -1,4 +1,4 @@
-// Break-it session on issue 17 (PostgreSQL, several instances): each test names a defect found and fixed.
+// PostgreSQL with several instances, tried as a hostile user would: each test names a defect found and fixed.
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';

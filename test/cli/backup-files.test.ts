@@ -7,7 +7,7 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 
 const PROFILES = join(PROJECT_ROOT, 'data', 'profiles');
 
-describe('break-b: paperboy backup', () => {
+describe('paperboy backup', () => {
   const tempDir = useTempDir();
   const sampleDb = async (dir: string) => {
     const db = join(dir, 'paperboy.db');

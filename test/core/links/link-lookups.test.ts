@@ -1,13 +1,13 @@
 import { expect, it } from 'vitest';
-import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
-import { createSqliteTextIndex } from '../../src/adapters/sqlite/sqlite-text-index.ts';
-import { addArxivPapers } from '../../src/core/arxiv/arxiv-add.ts';
-import type { ArxivEntry } from '../../src/core/arxiv/arxiv-entry.ts';
-import { createChat } from '../../src/core/commands/chat.ts';
-import { isOnlyLinks, recogniseLinks } from '../../src/core/links/recognise-links.ts';
-import { PaperIndex } from '../../src/core/search/paper-index.ts';
-import { createSearch } from '../../src/core/search/search.ts';
-import { arxivEntry } from '../helpers/arxiv-entries.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
+import { addArxivPapers } from '../../../src/core/arxiv/arxiv-add.ts';
+import type { ArxivEntry } from '../../../src/core/arxiv/arxiv-entry.ts';
+import { createChat } from '../../../src/core/commands/chat.ts';
+import { isOnlyLinks, recogniseLinks } from '../../../src/core/links/recognise-links.ts';
+import { PaperIndex } from '../../../src/core/search/paper-index.ts';
+import { createSearch } from '../../../src/core/search/search.ts';
+import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 
 it('B5 a message of 300 arXiv ids the index lacks looks up only the 5 it can show, not all 300', async () => {
   const store = createSqliteStore(':memory:');

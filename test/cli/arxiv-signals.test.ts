@@ -29,7 +29,7 @@ async function stoppedMidRequest(argv: (db: string) => string[]) {
   return { code, stderr: stderr.text() };
 }
 
-describe('break-b: arxiv commands stopped by a signal exit 130/143 like every one-shot command', () => {
+describe('arxiv commands stopped by a signal exit 130/143 like every one-shot command', () => {
   it('B3 arxiv sync stopped by SIGTERM while waiting for arXiv exits 143 and names the signal', async () => {
     const run = await stoppedMidRequest((db) => ['arxiv', 'sync', '--categories', 'cs.CL', '--db', db]);
     expect(run.code).toBe(143);

@@ -7,9 +7,9 @@ import { PROJECT_ROOT } from '../../src/config.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
-const BOT_TOKEN = 'xoxb-break-b-secret-bot-1111';
-const SIGNING_SECRET = 'break-b-signing-secret-3333';
-const DISCORD_TOKEN = 'break.b-discord.secret-token-4444';
+const BOT_TOKEN = 'xoxb-fake-secret-bot-1111';
+const SIGNING_SECRET = 'fake-signing-secret-3333';
+const DISCORD_TOKEN = 'fake.b-discord.secret-token-4444';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -36,7 +36,7 @@ async function doctor(env: NodeJS.ProcessEnv, db: string) {
   return { code: run.code, check: (id: string) => answer.checks.find((c) => c.id === id) as DoctorCheck };
 }
 
-describe('break-b: doctor when a platform answers 5xx or 429', () => {
+describe('doctor when a platform answers 5xx or 429', () => {
   const tempDir = useTempDir();
 
   it.each([500, 503, 429])(
@@ -68,7 +68,7 @@ describe('break-b: doctor when a platform answers 5xx or 429', () => {
   });
 });
 
-describe('break-b: doctor and the manifest', () => {
+describe('doctor and the manifest', () => {
   it('B4 the scopes doctor checks include the link unfurling scopes manifest.yml asks for', async () => {
     const { SLACK_MANIFEST_SCOPES } = await import('../../src/cli/doctor-platforms.ts');
     expect(SLACK_MANIFEST_SCOPES).toEqual(expect.arrayContaining(['links:read', 'links:write']));

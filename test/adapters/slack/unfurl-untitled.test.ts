@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
-import { unfurlBlocks } from '../../src/adapters/slack/render.ts';
-import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
-import { toCards } from '../../src/core/links/link-reply.ts';
-import { arxivEntry } from '../helpers/arxiv-entries.ts';
+import { unfurlBlocks } from '../../../src/adapters/slack/render.ts';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { toCards } from '../../../src/core/links/link-reply.ts';
+import { arxivEntry } from '../../helpers/arxiv-entries.ts';
 
 it('B8 a paper arXiv sent without a title (or with only control characters) unfurls with a header Slack accepts', async () => {
   const store = createSqliteStore(':memory:');

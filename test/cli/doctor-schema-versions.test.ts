@@ -15,7 +15,7 @@ async function doctor(db: string, env: NodeJS.ProcessEnv = {}) {
   return { code: run.code, byId: (id: string) => answer.checks.find((c) => c.id === id) as DoctorCheck };
 }
 
-describe('break-b: doctor on databases of other versions', () => {
+describe('doctor on databases of other versions', () => {
   const tempDir = useTempDir();
 
   it('B1 a database an older Paperboy wrote (before migration 9) opens; migrations is a warning, not a damaged database', async () => {
