@@ -19,7 +19,7 @@ import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
-import { toPrintable } from '../core/text.ts';
+import { countOf, toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
 import { leaseOf, platformTimeoutOf } from './digest-lease-env.ts';
 import { discordSettings } from './discord-settings.ts';
@@ -75,9 +75,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     if (explicitPort(io.env) || slackHttp) health = await startHealthServer(config.PORT, readiness, logger);
     const report = (summary: IngestSummary | undefined) => {
       // Which instance loaded a page (on PostgreSQL, the one holding the watcher's lock).
-      if (summary?.files.length)
+      // The first tick reads every page; those whose papers are all stored already changed nothing to report.
+      if (summary?.files.length && summary.totals.newPapers + summary.totals.updatedPapers > 0)
         logger.info(
-          `paperboy: loaded ${summary.files.length} new or changed profile page(s) from ${profiles}: ${summary.totals.newPapers} new paper(s)`,
+          `paperboy: loaded ${countOf(summary.files.length, 'new or changed profile page')} from ${profiles}: ${countOf(summary.totals.newPapers, 'new paper')}`,
         );
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
@@ -204,7 +205,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
         return EXIT.ok;
       }
       const { profiles: profileCount, papers } = await store.counts();
-      const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profileCount.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
+      const greeting = `Paperboy · ${countOf(papers, 'paper')} from ${countOf(profileCount, 'profile')}. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
       await runTerminalChat(
         chat,
         { input: io.stdin, output: io.stdout, env: io.env, ...(io.signal ? { signal: io.signal } : {}) },
@@ -405,7 +406,10 @@ async function servePlatforms(
             beforeListen: beforeSlackListens,
             events,
           },
-          logger,
+          // Bolt's "http request failed fetch failed" names no address: its lines carry the Web API's.
+          'child' in logger && typeof logger.child === 'function'
+            ? (logger as PaperboyLogger).child({ slackApi: config.SLACK_API_URL ?? 'https://slack.com/api/' })
+            : logger,
         ),
       );
       if (!slack) return;

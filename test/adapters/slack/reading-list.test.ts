@@ -155,7 +155,7 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     const [file] = (completed?.body.files ?? []) as { id: string }[];
     const bib = slack.uploaded(file?.id ?? '') ?? '';
     expect(Number(asked?.body.length)).toBe(Buffer.byteLength(bib));
-    const parsed = parse(bib);
+    const parsed = parse(bib, { sentenceCase: false });
     expect(parsed.errors).toEqual([]);
     expect(parsed.entries.map((e) => e.fields.title)).toContain('Toy Models of Superposition');
     expect(parsed.entries).toHaveLength(2);
@@ -169,7 +169,9 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     expect(cited?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     const text = ((cited?.body.blocks ?? []) as Block[]).map((b) => b.text?.text ?? '').join('\n');
     const bib = /```([\s\S]*)```/.exec(text)?.[1] ?? '';
-    expect(parse(bib).entries[0]?.fields.title).toBe('Towards Understanding Sycophancy in Language Models');
+    expect(parse(bib, { sentenceCase: false }).entries[0]?.fields.title).toBe(
+      'Towards Understanding Sycophancy in Language Models',
+    );
     await slash('/cite', '424242', 'c2');
     expect(JSON.stringify((await answerTo('c2'))?.body.blocks)).toContain('No paper has id 424242');
   });
