@@ -182,6 +182,6 @@ function futureRunsCheck(zones: string, future: readonly FutureRun[]): DoctorChe
   return warn(
     'subscription_time_zones',
     `${zones}; ${future.length} digest ledger row${future.length === 1 ? '' : 's'} dated in the future (made by "digest run --now" ahead of the clock): ${named}${future.length > 10 ? ', …' : ''}`,
-    'Runs at an earlier time report them as blocked_by_future_run; "start" and "digest run" without --now ignore rows more than a day ahead. To drop one: DELETE FROM digest_runs WHERE id = N.',
+    'Runs at an earlier time report them as blocked_by_future_run; "start" and "digest run" without --now ignore rows more than a day ahead. To drop one early, remove that row (its pb-digest number is its id in digest_runs) with the database\'s own client.',
   );
 }

@@ -56,7 +56,9 @@ describe('a digest process killed after posting its summary, before the ledger u
     return Date.now();
   }
 
-  it('H1 is left alone while the dead runner’s lease lasts, then not posted again: only its thread is completed', async () => {
+  it('H1 is left alone while the dead runner’s lease lasts, then not posted again: only its thread is completed', {
+    timeout: 90_000,
+  }, async () => {
     const { db, env, slack } = await setup();
     const args = ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db];
     const killed = await killedAfterSummary(slack, args, env);
@@ -78,7 +80,9 @@ describe('a digest process killed after posting its summary, before the ledger u
     expect(JSON.parse(again.stdout).digests).toEqual([]);
   });
 
-  it('H2 is completed by the next day’s run, whose digest carries only the papers new since', async () => {
+  it('H2 is completed by the next day’s run, whose digest carries only the papers new since', {
+    timeout: 90_000,
+  }, async () => {
     const { db, env, slack } = await setup();
     const killed = await killedAfterSummary(slack, ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db], env);
     const store = createSqliteStore(db);
