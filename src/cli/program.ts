@@ -88,7 +88,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON')
     .action(async (name: string[], options: DbOptions) => {
       const { runAuthor } = await import('./author-command.ts');
-      return withStore(options, ({ store }) => runAuthor(name.join(' '), store, io, !!options.json));
+      return withStore(options, ({ store, enrichment }) =>
+        runAuthor(name.join(' '), store, io, !!options.json, enrichment),
+      );
     });
 
   program

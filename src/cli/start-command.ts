@@ -11,6 +11,7 @@ import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/a
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import { runDueDigests } from '../core/digest/run-digests.ts';
 import { startTicker } from '../core/digest/ticker.ts';
+import { createAuthorFigures } from '../core/enrich/author-figures.ts';
 import { createBackgroundEnrichment } from '../core/enrich/background-enrichment.ts';
 import { runEnrichment } from '../core/enrich/run-enrichment.ts';
 import { PaperboyError } from '../core/errors.ts';
@@ -28,7 +29,7 @@ import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFrom } from './link-lookup.ts';
 import { openStores, type Stores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
-import { enrichOwner, paperLookupsFor } from './scholarly-clients.ts';
+import { enrichOwner, openAlexClientFor, semanticScholarClientFor } from './scholarly-clients.ts';
 import { secretsOf } from './secrets.ts';
 import { stopTakingDigests } from './shutdown.ts';
 
@@ -110,7 +111,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     // Papers ingested by another process are already in the database; the index catches up at the next query.
     // OpenAlex and Semantic Scholar, when switched on: at most an hour apart, in the background of the tick (never
     // awaited: answers and digests do not wait on them); one instance at a time through the enrichment lease.
-    const lookups = paperLookupsFor(config, (line) => logger.warn(line));
+    // One client per service, shared by papers and authors: one request at a time per service.
+    const openalex = openAlexClientFor(config, (line) => logger.warn(line));
+    const semanticScholar = semanticScholarClientFor(config, (line) => logger.warn(line));
+    const lookups = [openalex, semanticScholar].filter((c) => c !== undefined);
     const enricher =
       lookups.length > 0
         ? createBackgroundEnrichment({
@@ -165,6 +169,12 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       arxiv: linkLookupFrom(config),
       onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),
       figures: stores.enrichment,
+      authorFigures: createAuthorFigures({
+        store: stores.enrichment,
+        source: openalex,
+        clock: io.clock,
+        warn: (line) => logger.warn(line),
+      }),
       digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ },
     });
     const serving = platforms.discord || platforms.slack;

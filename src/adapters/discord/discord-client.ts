@@ -50,6 +50,18 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
       return `/paper ${options.getString('query', true)}`;
     case 'author':
       return `/author ${options.getString('name', true)}`;
+    case 'follow': {
+      const day = options.getString('day');
+      const rhythm = options.getString('rhythm');
+      const at = options.getString('at');
+      const tz = options.getString('tz');
+      const rhythmWords = day ? `${rhythm && rhythm !== 'weekly' ? `${rhythm} ` : ''}weekly ${day}` : (rhythm ?? '');
+      return ['/follow', options.getString('name', true), rhythmWords, at ? `at ${at}` : '', tz ? `tz ${tz}` : '']
+        .filter((part) => part !== '')
+        .join(' ');
+    }
+    case 'unfollow':
+      return `/unfollow ${options.getString('name', true)}`;
     case 'digest': {
       const sub = options.getSubcommand();
       const id = options.getInteger('id');

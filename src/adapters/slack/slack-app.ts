@@ -41,7 +41,16 @@ export interface SlackAdapter {
 }
 
 /** Slash commands Paperboy answers; `manifest.yml` declares the same list (a test checks). */
-export const SLACK_COMMANDS = ['/paper', '/author', '/digest', '/save', '/saved', '/cite'] as const;
+export const SLACK_COMMANDS = [
+  '/paper',
+  '/author',
+  '/follow',
+  '/unfollow',
+  '/digest',
+  '/save',
+  '/saved',
+  '/cite',
+] as const;
 /** Events Paperboy subscribes to. */
 export const SLACK_EVENTS = ['app_mention', 'link_shared'] as const;
 

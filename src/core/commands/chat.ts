@@ -1,6 +1,7 @@
 import type { ArxivLookup } from '../arxiv/arxiv-entry.ts';
 import { authorCardOf, closestAuthors, lookupAuthor } from '../authors/author-lookup.ts';
 import { createNameIndex } from '../authors/closest-names.ts';
+import type { AuthorFiguresService } from '../enrich/author-figures.ts';
 import { replyWithFigures, withFigures } from '../enrich/card-figures.ts';
 import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import { isPaperboyError } from '../errors.ts';
@@ -32,6 +33,8 @@ export interface ChatOptions {
   onLookupError?: ((error: unknown) => void) | undefined;
   /** Figures fetched from OpenAlex and Semantic Scholar, put on cards as stored (never fetched while answering). */
   figures?: Pick<EnrichmentStore, 'figuresOf'> | undefined;
+  /** An author's figures at OpenAlex: cached ones on the card, a look-up queued for the next (never awaited). */
+  authorFigures?: AuthorFiguresService | undefined;
   /** Bounds on pending arXiv look-ups, per person and in all (default {@link LOOKUP_LIMITS}). */
   lookupLimits?: { perPerson: number; total: number };
 }
@@ -58,6 +61,7 @@ export function createChat({
   arxiv,
   onLookupError,
   figures,
+  authorFigures,
   lookupLimits,
 }: ChatOptions) {
   const limiter = createLookupLimiter(lookupLimits);
@@ -78,7 +82,13 @@ export function createChat({
 
   const reading = createReadingCommands({ store, pageSize, clock });
 
-  const authorCard = async (author: AuthorName): Promise<AuthorCard> => (await authorCardOf(store, author)).card;
+  const authorCard = async (author: AuthorName): Promise<AuthorCard> => {
+    const { card, papers } = await authorCardOf(store, author);
+    if (!authorFigures) return card;
+    card.external = await authorFigures.external(author.key);
+    authorFigures.request(author.key, card.name, papers);
+    return card;
+  };
 
   function pageInfo(page: SearchPage, toAction: (n: number) => Action): PageInfo {
     const info: PageInfo = {

@@ -23,6 +23,12 @@ export const COMMANDS: HelpEntry[] = [
     examples: ['/author Zac Hatfield-Dodds', '/author Amanda Askell vs Deep Ganguli'],
   },
   {
+    usage: '/follow NAME [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City]',
+    description:
+      'Follow an author: a direct message when new papers list them (every 15 minutes, or in the rhythm given). Listed by /digest list; /unfollow NAME or /digest unsubscribe ID ends it.',
+    examples: ['/follow Dan Jurafsky', '/follow Amanda Askell weekly mon at 09:00', '/unfollow Dan Jurafsky'],
+  },
+  {
     usage: '/more PAPER-ID',
     description: 'Papers like the given one (the id is on every card).',
     examples: ['/more 3'],

@@ -56,6 +56,10 @@ export function toIntent(input: string, options: { mention?: boolean } = {}): In
     }
     case 'digest':
       return { type: 'digest', args };
+    case 'follow':
+    case 'unfollow':
+      // A personal watch on an author: kept and listed with the digests (`/digest list`).
+      return args ? { type: 'digest', args: `${command.toLowerCase()} ${args}` } : { type: 'help', topic: 'follow' };
     case 'save':
     case 'saved':
     case 'cite':

@@ -112,6 +112,11 @@ export interface AuthorCard {
   /** The papers fall into groups with no shared co-author and different categories: maybe several people. */
   mayBeSeveral: boolean;
   latest: { id: number; title: string; date: string }[];
+  /**
+   * Figures a service holds for the author (OpenAlex, when the name resolved to one author with papers in common),
+   * labelled by source, beside the index's own.
+   */
+  external?: { source: string; hIndex: number | null; citations: number | null; fetchedAt: string }[];
 }
 
 export interface HelpEntry {
