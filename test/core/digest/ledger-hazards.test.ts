@@ -228,7 +228,7 @@ describe('the ledger under skewed clocks, slow platforms, future rows and floods
     expect(platform.recorded).toEqual([`pb-digest-${run?.id}`]);
   });
 
-  it('R5: a channel takes at most 25 subscriptions and a person at most 50 watches; the refusal says the cap', async () => {
+  it('R5: a channel takes at most 25 subscriptions and a person at most 50 watches (follows count); the refusal says the cap', async () => {
     const { a } = await setup(dailySubscription(), 0);
     let now = new Date('2026-11-28T12:00:00Z');
     const chat = createChat({
@@ -253,6 +253,11 @@ describe('the ledger under skewed clocks, slow platforms, future rows and floods
     const tooMany = await chat.handle('/digest watch another', context);
     expect(tooMany).toMatchObject({ kind: 'error', code: 'limit_reached' });
     expect(JSON.stringify(tooMany)).toMatch(/the most one person can have \(50\)/);
+    // Following an author is a watch: it counts, and is refused the same way.
+    await a.store.savePapers([paperInput(1)], now);
+    const follow = await chat.handle('/follow Second Author', context);
+    expect(follow).toMatchObject({ kind: 'error', code: 'limit_reached' });
+    expect(JSON.stringify(follow)).toMatch(/the most one person can have \(50\)/);
     expect((await a.digests.listSubscriptions()).length).toBe(MAX_SUBSCRIPTIONS_PER_CHANNEL + MAX_WATCHES_PER_PERSON);
   });
 
