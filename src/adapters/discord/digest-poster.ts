@@ -12,6 +12,7 @@ import {
   factsLine,
   linksLine,
   plainDiscord,
+  tasteMenuRow,
 } from './render.ts';
 
 const NO_PINGS = { parse: [] };
@@ -216,6 +217,10 @@ export function createDiscordDigestPoster(options: {
           embeds: embeds.map((e) => e.toJSON()),
           components: [
             cardMenuRow(
+              cards,
+              cards.map((c) => truncate(c.title, 60)),
+            ).toJSON(),
+            tasteMenuRow(
               cards,
               cards.map((c) => truncate(c.title, 60)),
             ).toJSON(),
