@@ -63,10 +63,12 @@ export function createLogger(stream: LogStream, options: LoggerOptions = {}): Pa
   const format = env.LOG_FORMAT?.trim().toLowerCase() || (stream.isTTY ? 'pretty' : 'json');
   const wanted = env.LOG_LEVEL?.trim().toLowerCase() ?? '';
   const secrets = secretsOf(env, options.secrets ?? []);
+  // On a terminal an error is one readable line; its stack is a detail, shown at debug (LOG_LEVEL=debug).
+  const stacks = wanted === 'debug' || wanted === 'trace';
   const destination = {
     write(line: string) {
       const safe = redact(line, secrets);
-      stream.write(format === 'pretty' ? prettyLine(safe) : safe);
+      stream.write(format === 'pretty' ? prettyLine(safe, stacks) : safe);
     },
   };
   const root = pino(
@@ -138,7 +140,7 @@ const SHOWN_FIRST = ['platform', 'command', 'requestId'];
 const NOT_SHOWN = new Set(['level', 'time', 'msg', 'name', 'pid', 'hostname', 'err', ...SHOWN_FIRST]);
 
 /** One JSON log line as a person reads it: `12:00:01.234 INFO  [slack /paper 1a2b3c4d] answered ms=12`. */
-export function prettyLine(json: string): string {
+export function prettyLine(json: string, stacks = false): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(json) as Record<string, unknown>;
@@ -154,12 +156,12 @@ export function prettyLine(json: string): string {
     .filter(([k]) => !NOT_SHOWN.has(k))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : safeJson(v)}`);
   const err = entry.err as { stack?: string; message?: string } | undefined;
-  const parts = [
-    time,
-    level,
-    ...(context.length ? [`[${context.join(' ')}]`] : []),
-    String(entry.msg ?? ''),
-    ...rest,
-  ].filter((p) => p !== '');
-  return `${parts.join(' ')}${err ? `\n  ${(err.stack ?? err.message ?? '').replace(/\n/g, '\n  ')}` : ''}\n`;
+  // pino gives the message with its causes (`fetch failed: connect ECONNREFUSED 127.0.0.1:9`): one line.
+  const msg = String(entry.msg ?? '').replace(/:$/, '');
+  const why = err?.message ? `${msg ? ': ' : ''}${err.message.replace(/\s*\n\s*/g, ' ')}` : '';
+  const parts = [time, level, ...(context.length ? [`[${context.join(' ')}]`] : []), `${msg}${why}`, ...rest].filter(
+    (p) => p !== '',
+  );
+  const stack = stacks && err?.stack ? `\n  ${err.stack.replace(/\n/g, '\n  ')}` : '';
+  return `${parts.join(' ')}${stack}\n`;
 }

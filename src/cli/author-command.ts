@@ -3,6 +3,8 @@ import { byNewest } from '../core/authors/author-card.ts';
 import { authorCardOf, lookupAuthor } from '../core/authors/author-lookup.ts';
 import { createNameIndex } from '../core/authors/closest-names.ts';
 import type { AuthorCard } from '../core/commands/reply.ts';
+import { toExternal } from '../core/enrich/author-figures.ts';
+import type { EnrichmentStore } from '../core/enrich/enrichment-store.ts';
 import { checkLength } from '../core/input-limits.ts';
 import { toPaperJson } from '../core/search/search-json.ts';
 import type { PaperStore, StoredPaper } from '../core/store/paper-store.ts';
@@ -30,7 +32,7 @@ export function toAuthorJson(card: AuthorCard, papers: readonly StoredPaper[]) {
     papersWithCitations: card.papersWithCitations,
     hIndex: card.hIndex,
     mayBeSeveral: card.mayBeSeveral,
-    external: [] as { source: string; hIndex: number | null; citations: number | null; fetchedAt: string }[],
+    external: card.external ?? [],
     latest: [...papers]
       .sort(byNewest)
       .slice(0, 3)
@@ -43,7 +45,13 @@ export function toAuthorJson(card: AuthorCard, papers: readonly StoredPaper[]) {
  * (case, accents and punctuation aside) prints nothing on standard output and the closest names on standard
  * error, and exits 1: a script never gets someone else's card.
  */
-export async function runAuthor(name: string, store: PaperStore, io: CliIo, json: boolean): Promise<number> {
+export async function runAuthor(
+  name: string,
+  store: PaperStore,
+  io: CliIo,
+  json: boolean,
+  figures?: Pick<EnrichmentStore, 'authorFigures'>,
+): Promise<number> {
   checkLength('name', name);
   const found = await lookupAuthor(store, name, 10, createNameIndex(await store.listProfileNames()), { guess: false });
   if (!('found' in found)) {
@@ -55,6 +63,8 @@ export async function runAuthor(name: string, store: PaperStore, io: CliIo, json
     return EXIT.failed;
   }
   const { card, papers } = await authorCardOf(store, found.found);
+  // What OpenAlex said when the name was last resolved (a bot's card or `enrich`); the CLI asks no service.
+  if (figures) card.external = toExternal(await figures.authorFigures(found.found.key));
   if (json) {
     writeJson(io, toAuthorJson(card, papers));
     return EXIT.ok;

@@ -2,6 +2,7 @@ import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveStoreTarget } from '../config.ts';
 import { PaperboyError } from '../core/errors.ts';
+import { countOf } from '../core/text.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { engineFor } from './open-stores.ts';
 
@@ -28,7 +29,7 @@ export async function runBackup(io: CliIo, file: string, flags: { db?: string })
   const started = Date.now();
   const { papers, profiles, bytes } = await engine.backup(dest);
   io.stdout.write(
-    `backed up ${dbPath} to ${file}: ${papers.toLocaleString('en-US')} papers, ${profiles.toLocaleString('en-US')} profiles, ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    `backed up ${dbPath} to ${file}: ${countOf(papers, 'paper')}, ${countOf(profiles, 'profile')}, ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
   return EXIT.ok;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { snapshotPathFor } from '../core/search/paper-index.ts';
 import type { StoreContents, StoreInspection } from '../core/store/store-engine.ts';
+import { countOf } from '../core/text.ts';
 import { type DoctorCheck, fail, ok, warn } from './doctor-check.ts';
 import { checkTimeZones, SNAPSHOT_WORTH_IT } from './doctor-local.ts';
 import { readSnapshotStamp } from './snapshot-stamp.ts';
@@ -51,11 +52,11 @@ export async function checkPgDatabase(inspection: StoreInspection, searchPath: s
   return [
     ok(
       'database',
-      `PostgreSQL at ${where}: ${contents.papers.toLocaleString('en-US')} papers, ${contents.profiles.toLocaleString('en-US')} profiles (quick_check is not used with PostgreSQL)`,
+      `PostgreSQL at ${where}: ${countOf(contents.papers, 'paper')}, ${countOf(contents.profiles, 'profile')} (quick_check is not used with PostgreSQL)`,
     ),
     ok('migrations', `PostgreSQL schema version ${version}, current`),
     await checkCacheSnapshot(searchPath, contents),
-    checkTimeZones(contents.subscriptions),
+    checkTimeZones(contents.subscriptions, contents.futureRuns),
   ];
 }
 

@@ -1,10 +1,11 @@
 import type { Config } from '../config.ts';
+import { resolveProfileAuthors } from '../core/enrich/author-figures.ts';
 import { runEnrichment } from '../core/enrich/run-enrichment.ts';
-import { PaperboyError } from '../core/errors.ts';
+import { isPaperboyError, PaperboyError } from '../core/errors.ts';
 import { toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import type { Stores } from './open-stores.ts';
-import { enrichOwner, paperLookupsFor } from './scholarly-clients.ts';
+import { enrichOwner, openAlexClientFor, semanticScholarClientFor } from './scholarly-clients.ts';
 
 /**
  * The services `enrich` may ask.
@@ -33,14 +34,16 @@ export function sinceOf(value: string | undefined): string | undefined {
  */
 export async function runEnrich(
   io: CliIo,
-  stores: Pick<Stores, 'enrichment'>,
+  stores: Pick<Stores, 'enrichment' | 'store'>,
   config: Config,
   options: { since?: string; limit?: number; json?: boolean },
 ): Promise<number> {
   const log = (line: string) => io.stderr.write(toPrintable(`${line}\n`));
+  const openalex = openAlexClientFor(config, log);
+  const semanticScholar = semanticScholarClientFor(config, log);
   const run = await runEnrichment({
     store: stores.enrichment,
-    lookups: paperLookupsFor(config, log),
+    lookups: [openalex, semanticScholar].filter((c) => c !== undefined),
     clock: io.clock,
     owner: enrichOwner(),
     since: sinceOf(options.since),
@@ -48,6 +51,23 @@ export async function runEnrich(
     signal: io.signal,
     log,
   });
+  // Authors with a profile page, resolved at OpenAlex (never a namesake), within the daily cap.
+  if (openalex && !run.busy && !run.failedSources.includes('openalex')) {
+    try {
+      run.authors = await resolveProfileAuthors({
+        store: stores.store,
+        enrichment: stores.enrichment,
+        source: openalex,
+        clock: io.clock,
+        signal: io.signal,
+      });
+    } catch (error) {
+      if (!isPaperboyError(error, 'scholarly_unavailable') && !isPaperboyError(error, 'scholarly_rejected'))
+        throw error;
+      log(`paperboy enrich: ${error.message}`);
+      run.failedSources.push('openalex');
+    }
+  }
   if (run.busy && run.papers === 0)
     log('paperboy enrich: another instance is enriching this database now; nothing asked.');
   const counts = {

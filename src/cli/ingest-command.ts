@@ -5,7 +5,7 @@ import { ingestPaths } from '../core/ingest/ingest-files.ts';
 import type { IngestSummary } from '../core/ingest/ingest-summary.ts';
 import { refreshSnapshot } from '../core/search/open-search.ts';
 import type { PaperStore } from '../core/store/paper-store.ts';
-import { toPrintable } from '../core/text.ts';
+import { countOf, toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import { interruptedExit } from './shutdown.ts';
 
@@ -72,16 +72,15 @@ export async function runIngest(
 const MAX_LISTED = 20;
 
 const formatCount = (n: number): string => n.toLocaleString('en-US');
-const plural = (n: number, word: string): string => (n === 1 ? word : `${word}s`);
 
 export function formatSummary({ files, totals }: IngestSummary): string {
   const count = (status: string) => files.filter((f) => f.status === status).length;
   const lines = [
     `files read: ${files.length} (${count('ok')} ok, ${count('warning')} with warnings, ${count('error')} rejected)`,
-    `${plural(totals.profiles, 'profile')}: ${totals.profiles}`,
+    `profiles: ${totals.profiles}`,
     `papers: ${totals.papers} (${totals.newPapers} new, ${totals.updatedPapers} updated, ${totals.unchangedPapers} unchanged)`,
-    `${formatCount(totals.papers)} ${plural(totals.papers, 'paper')} from ${formatCount(totals.records)} ${plural(totals.records, 'record')}: ${formatCount(totals.merged)} merged into papers the index had`,
-    `announced in digests: ${formatCount(totals.announced)} new ${plural(totals.announced, 'paper')} (records dated in the last 7 days and profile pages; --announce for all)`,
+    `${countOf(totals.papers, 'paper')} from ${countOf(totals.records, 'record')}: ${formatCount(totals.merged)} merged into papers the index had`,
+    `announced in digests: ${countOf(totals.announced, 'new paper')} (records dated in the last 7 days and profile pages; --announce for all)`,
   ];
   const warnings = files.flatMap((f) => f.messages.filter((m) => m.severity === 'warning'));
   if (warnings.length) {

@@ -5,7 +5,7 @@ import { resolveRefs } from '../core/links/lookup.ts';
 import { isOnlyLinks, recogniseLinks } from '../core/links/recognise-links.ts';
 import { toPaperJson } from '../core/search/search-json.ts';
 import type { PaperStore, StoredPaper } from '../core/store/paper-store.ts';
-import { toPrintable } from '../core/text.ts';
+import { cutAtWord, fromLatex, toPrintable } from '../core/text.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 
 export interface PaperFlags {
@@ -23,7 +23,7 @@ export function toPaperOnlyJson(paper: StoredPaper, profiles: string[]) {
 function formatPaper(paper: StoredPaper, url: string): string {
   const authors = paper.authors.join(', ') + (paper.authorsTruncated ? ' et al.' : '');
   const code = paper.hasCode ? ' · code' : '';
-  const abstract = paper.abstract ? `\n   ${paper.abstract.replace(/\s+/g, ' ').slice(0, 400)}` : '';
+  const abstract = paper.abstract ? `\n   ${cutAtWord(fromLatex(paper.abstract), 400)}` : '';
   return `${paper.title}\n   ${authors}\n   ${paper.date} · ${paper.category ?? '—'}${code} · id ${paper.id}\n   ${url}${abstract}\n`;
 }
 

@@ -22,8 +22,7 @@ function limitInt(value: string): number {
   return n;
 }
 
-const DB_HELP =
-  'SQLite database file, even when DATABASE_URL is set (default: $DATABASE_URL, else $PAPERBOY_DB from the environment or .env, else data/paperboy.db)';
+const DB_HELP = 'SQLite database file (default: $PAPERBOY_DB from the environment or .env, else data/paperboy.db)';
 
 interface DbOptions {
   db?: string;
@@ -35,6 +34,11 @@ interface DbOptions {
  * 2 usage errors. Streams and environment come from `io`, so tests run it in-process.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    const { PAPERBOY_VERSION } = await import('../config.ts');
+    io.stdout.write(`${PAPERBOY_VERSION}\n`);
+    return EXIT.ok;
+  }
   let code: number = EXIT.ok;
   const withStore = async (options: DbOptions, run: (stores: Stores) => Promise<number> | number) => {
     const [{ resolveStoreTarget }, { openStores }] = await Promise.all([
@@ -53,6 +57,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const program = new Command('paperboy')
     .description('Research papers in team chat: ingest profile pages, search papers, answer in Discord and Slack.')
+    // Answered before commander (above), reading package.json only then; listed here for --help.
+    .option('-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run "paperboy --help" for usage)');
@@ -82,7 +88,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON')
     .action(async (name: string[], options: DbOptions) => {
       const { runAuthor } = await import('./author-command.ts');
-      return withStore(options, ({ store }) => runAuthor(name.join(' '), store, io, !!options.json));
+      return withStore(options, ({ store, enrichment }) =>
+        runAuthor(name.join(' '), store, io, !!options.json, enrichment),
+      );
     });
 
   program
@@ -96,6 +104,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--limit <n>', 'results per page, at most 100', positiveInt, 10)
     .option('--page <n>', 'page number', positiveInt, 1)
     .option('--json', 'print JSON (one object per line with QUERY "-")')
+    .addHelpText(
+      'after',
+      `
+Quote the whole query for the shell, so that a "phrase" or by:"Two Names" keeps its quotes:
+  paperboy search 'moral self-correction by:"Deep Ganguli" since:2023'
+  paperboy search '"language models" -survey has:code' --json`,
+    )
     // `paperboy search models -survey`: a word after "-" is an excluded word of the query language, not an option.
     .allowUnknownOption()
     .action(async (words: string[], options: DbOptions & { limit: number; page: number }, command: Command) => {
@@ -162,8 +177,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('bibtex')
-    .description('print BibTeX entries for papers (ids shown on cards and by search, arXiv ids or arXiv links)')
-    .argument('<ids...>', 'paper ids, arXiv ids or links')
+    .description('print BibTeX entries for papers (ids shown on cards and by search, arXiv ids or links, DOIs)')
+    .argument('<ids...>', 'paper ids, arXiv ids or links, DOIs (10.1038/nature14539, https://doi.org/…)')
     .option('--db <file>', DB_HELP)
     .action(async (ids: string[], options: DbOptions) => {
       const { runBibtex } = await import('./bibtex-command.ts');

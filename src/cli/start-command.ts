@@ -11,6 +11,7 @@ import { ARXIV_LEASE_MS, describeDailySync, runDailySync } from '../core/arxiv/a
 import { type Chat, createChat } from '../core/commands/chat.ts';
 import { runDueDigests } from '../core/digest/run-digests.ts';
 import { startTicker } from '../core/digest/ticker.ts';
+import { createAuthorFigures } from '../core/enrich/author-figures.ts';
 import { createBackgroundEnrichment } from '../core/enrich/background-enrichment.ts';
 import { runEnrichment } from '../core/enrich/run-enrichment.ts';
 import { PaperboyError } from '../core/errors.ts';
@@ -19,16 +20,16 @@ import { createProfileWatcher } from '../core/ingest/profile-watcher.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
-import { toPrintable } from '../core/text.ts';
+import { countOf, toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
-import { leaseOf } from './digest-lease-env.ts';
+import { leaseOf, platformTimeoutOf } from './digest-lease-env.ts';
 import { discordSettings } from './discord-settings.ts';
 import { createReadiness, type Readiness, startHealthServer } from './health-server.ts';
 import { type CliIo, EXIT } from './io.ts';
 import { linkLookupFrom } from './link-lookup.ts';
 import { openStores, type Stores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
-import { enrichOwner, paperLookupsFor } from './scholarly-clients.ts';
+import { enrichOwner, openAlexClientFor, semanticScholarClientFor } from './scholarly-clients.ts';
 import { secretsOf } from './secrets.ts';
 import { stopTakingDigests } from './shutdown.ts';
 
@@ -75,9 +76,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     if (explicitPort(io.env) || slackHttp) health = await startHealthServer(config.PORT, readiness, logger);
     const report = (summary: IngestSummary | undefined) => {
       // Which instance loaded a page (on PostgreSQL, the one holding the watcher's lock).
-      if (summary?.files.length)
+      // The first tick reads every page; those whose papers are all stored already changed nothing to report.
+      if (summary?.files.length && summary.totals.newPapers + summary.totals.updatedPapers > 0)
         logger.info(
-          `paperboy: loaded ${summary.files.length} new or changed profile page(s) from ${profiles}: ${summary.totals.newPapers} new paper(s)`,
+          `paperboy: loaded ${countOf(summary.files.length, 'new or changed profile page')} from ${profiles}: ${countOf(summary.totals.newPapers, 'new paper')}`,
         );
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
@@ -109,7 +111,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     // Papers ingested by another process are already in the database; the index catches up at the next query.
     // OpenAlex and Semantic Scholar, when switched on: at most an hour apart, in the background of the tick (never
     // awaited: answers and digests do not wait on them); one instance at a time through the enrichment lease.
-    const lookups = paperLookupsFor(config, (line) => logger.warn(line));
+    // One client per service, shared by papers and authors: one request at a time per service.
+    const openalex = openAlexClientFor(config, (line) => logger.warn(line));
+    const semanticScholar = semanticScholarClientFor(config, (line) => logger.warn(line));
+    const lookups = [openalex, semanticScholar].filter((c) => c !== undefined);
     const enricher =
       lookups.length > 0
         ? createBackgroundEnrichment({
@@ -143,6 +148,9 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
           now: io.clock(),
           maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
           log,
+          // The bot runs on the real clock: ledger rows more than a day past the database's are stale. This
+          // machine's clock (`Date.now`) is checked against the database's, which times the leases.
+          realTime: true,
           ...lease,
         });
       },
@@ -157,10 +165,18 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const chat = createChat({
       store,
       search,
+      taste: stores.taste,
+      readLibrary: async (path) => (await import('./saved-import-command.ts')).readBibFile(path),
       clock: io.clock,
       arxiv: linkLookupFrom(config),
       onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),
       figures: stores.enrichment,
+      authorFigures: createAuthorFigures({
+        store: stores.enrichment,
+        source: openalex,
+        clock: io.clock,
+        warn: (line) => logger.warn(line),
+      }),
       digests: { digests, clock: io.clock, defaultTz: config.PAPERBOY_TZ },
     });
     const serving = platforms.discord || platforms.slack;
@@ -168,7 +184,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     // Once stopping, a digest run takes no further subscription: the one in flight finishes and is recorded.
     const posters = stopTakingDigests(
       {
-        ...platformPosters(config, logger),
+        ...platformPosters(config, logger, platformTimeoutOf(io.env)),
         ...(serving ? {} : { terminal: createTerminalPoster((text) => io.stdout.write(`${text}\n`), style) }),
       },
       stopping.signal,
@@ -201,7 +217,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
         return EXIT.ok;
       }
       const { profiles: profileCount, papers } = await store.counts();
-      const greeting = `Paperboy · ${papers.toLocaleString('en-US')} papers from ${profileCount.toLocaleString('en-US')} profiles. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
+      const greeting = `Paperboy · ${countOf(papers, 'paper')} from ${countOf(profileCount, 'profile')}. Try /paper sycophancy or /author Zac Hatfield-Dodds; /help lists everything, /quit leaves.`;
       await runTerminalChat(
         chat,
         { input: io.stdin, output: io.stdout, env: io.env, ...(io.signal ? { signal: io.signal } : {}) },
@@ -402,7 +418,10 @@ async function servePlatforms(
             beforeListen: beforeSlackListens,
             events,
           },
-          logger,
+          // Bolt's "http request failed fetch failed" names no address: its lines carry the Web API's.
+          'child' in logger && typeof logger.child === 'function'
+            ? (logger as PaperboyLogger).child({ slackApi: config.SLACK_API_URL ?? 'https://slack.com/api/' })
+            : logger,
         ),
       );
       if (!slack) return;

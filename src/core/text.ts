@@ -77,3 +77,44 @@ const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u
  */
 export const toPrintable = (text: string): string =>
   text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '').replace(INVISIBLE, '');
+
+/**
+ * A count with its noun, singular for one: `1 profile`, `2 profiles`, `18,000 papers` (digits grouped).
+ * @example countOf(1, 'profile') // '1 profile'
+ */
+export const countOf = (n: number, noun: string, plural = `${noun}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+
+/**
+ * Cuts text at the last word boundary within `max` characters and marks the cut with an ellipsis: an abstract is
+ * never cut mid-word, nor without saying so. A single word longer than `max` is cut as {@link truncate} does.
+ * @example cutAtWord('Human feedback is commonly used', 20) // 'Human feedback is …'
+ */
+export function cutAtWord(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const space = flat.lastIndexOf(' ', max - 1);
+  return space > max / 2 ? `${flat.slice(0, space)} …` : truncate(flat, max);
+}
+
+/**
+ * Abstracts as arXiv and records give them hold LaTeX: shown as text, `\textbf{x}`, `$x$` and `\%` read as markup.
+ * Keeps the words: text-style commands give their argument, math delimiters and escapes go, `~` is a space.
+ * @example fromLatex('a \\textbf{bold} $O(n)$ claim at 50\\%') // 'a bold O(n) claim at 50%'
+ */
+export function fromLatex(text: string): string {
+  if (!/[\\$~{]/.test(text)) return text;
+  return text
+    .replace(
+      /\\(?:textbf|textit|emph|texttt|textsc|textrm|mathrm|mathbf|mathit|mathcal|text|underline)\s*\{([^{}]*)\}/g,
+      '$1',
+    )
+    .replace(/\{\\(?:em|bf|it|sc|tt)\s+([^{}]*)\}/g, '$1')
+    .replace(
+      /\$\$([^$]*)\$\$|\$([^$]*)\$/g,
+      (_all, display: string | undefined, inline: string | undefined) => display ?? inline ?? '',
+    )
+    .replace(/\\([%&#_$])/g, '$1')
+    .replace(/(?<!\\)~/g, ' ')
+    .replace(/\\(?:ldots|dots)\b(?:\{\})?/g, '…');
+}

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRecentDate } from '../../src/core/ingest/ingest-files.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
+import { ingestPaths, isRecentDate, type RecordProgress } from '../../src/core/ingest/ingest-files.ts';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
@@ -22,6 +23,23 @@ describe('R2: a bulk import does not flood digests', () => {
     expect(isRecentDate('2026', NOW)).toBe(false);
     expect(isRecentDate('2026-11', NOW)).toBe(false);
     expect(isRecentDate('2023-11-28', NOW)).toBe(false);
+  });
+
+  it('R5: a record file reports its progress as it is read: records so far, bytes read of its size', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'many.jsonl');
+    writeFileSync(file, `${Array.from({ length: 4500 }, (_, i) => record(`Paper ${i}`, '2020-01-01')).join('\n')}\n`);
+    const store = createSqliteStore(join(dir, 'p.db'));
+    const seen: RecordProgress[] = [];
+    try {
+      const summary = await ingestPaths([file], { store, clock: () => NOW, onRecordProgress: (p) => seen.push(p) });
+      expect(summary.totals).toMatchObject({ records: 4500, papers: 4500, merged: 0, announced: 0 });
+    } finally {
+      await store.close();
+    }
+    expect(seen.map((p) => p.records)).toEqual([2000, 4000, 4500]);
+    expect(seen.at(-1)?.bytesRead).toBe(seen.at(-1)?.bytesTotal);
+    expect(seen[0]?.bytesRead).toBeLessThan(seen[0]?.bytesTotal as number);
   });
 
   async function subscribed(dir: string): Promise<string> {

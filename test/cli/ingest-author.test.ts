@@ -85,4 +85,100 @@ describe('paperboy ingest and author', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/ingest/);
   });
+
+  it('npm start on the sample answers /author, who is and A vs B for a co-author with cards', async () => {
+    const db = join(tempDir(), 'p.db');
+    const result = await runPaperboy(['start', '--db', db], {
+      stdin: '/author Amanda Askell\nwho is Amanda Askell\n/author Amanda Askell vs Deep Ganguli\n',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/^Amanda Askell\n {2}papers: 3 \(2021–2023\)/gm)).toHaveLength(3);
+    expect(result.stdout).toMatch(/^Deep Ganguli\n {2}papers: /m);
+    expect(result.stdout).toMatch(/per year: 2021 [▁▂▃▄▅▆▇█·]+ 2023/);
+    expect(result.stdout).not.toMatch(/No author like/);
+  });
+
+  it('--json has exactly the documented keys, integers where stated, and nothing on stdout for an unknown name', async () => {
+    const dir = tempDir();
+    const records = join(dir, 'records.jsonl');
+    const line = (o: object) => JSON.stringify({ authors: [], category: 'cs.CL', date: '2024-01-02', ...o });
+    writeFileSync(
+      records,
+      [
+        line({
+          title: 'Graphs one',
+          authors: ['Ida Example', 'Co Worker'],
+          arxivId: '2401.00011',
+          codeUrl: 'https://x.org',
+        }),
+        line({
+          title: 'Graphs one',
+          authors: ['Ida Example', 'Co Worker'],
+          category: 'ACL 2024',
+          venue: 'ACL',
+          date: '2024',
+          citations: 7,
+        }),
+        line({
+          title: 'Graphs two',
+          authors: ['Ida Example'],
+          category: 'ACL 2023',
+          venue: 'ACL',
+          date: '2023',
+          citations: 0,
+        }),
+      ].join('\n'),
+    );
+    const db = join(dir, 'p.db');
+    expect((await runPaperboy(['ingest', records, '--db', db])).code).toBe(0);
+    const run = await runPaperboy(['author', 'Ida Example', '--json', '--db', db]);
+    expect(run.code).toBe(0);
+    const card = JSON.parse(run.stdout);
+    expect(Object.keys(card)).toEqual([
+      'name',
+      'profile',
+      'papers',
+      'firstYear',
+      'lastYear',
+      'perYear',
+      'categories',
+      'venues',
+      'affiliations',
+      'coAuthors',
+      'withCode',
+      'citations',
+      'papersWithCitations',
+      'hIndex',
+      'mayBeSeveral',
+      'external',
+      'latest',
+    ]);
+    expect(card).toMatchObject({
+      name: 'Ida Example',
+      profile: null,
+      papers: 2,
+      firstYear: 2023,
+      lastYear: 2024,
+      perYear: { '2023': 1, '2024': 1 },
+      categories: [{ name: 'cs.CL', papers: 1 }],
+      venues: [{ name: 'ACL', papers: 2 }],
+      coAuthors: [{ name: 'Co Worker', papers: 1 }],
+      withCode: 1,
+      citations: 7,
+      papersWithCitations: 2,
+      hIndex: 1,
+      mayBeSeveral: false,
+      external: [],
+    });
+    for (const key of ['papers', 'firstYear', 'lastYear', 'withCode', 'papersWithCitations'])
+      expect(Number.isInteger(card[key]), key).toBe(true);
+    expect(card.latest).toHaveLength(2);
+    expect(card.latest[0]).toMatchObject({ title: 'Graphs one', score: null, arxivId: '2401.00011' });
+    expect(Object.keys(card.latest[0])).toEqual(
+      Object.keys(JSON.parse((await runPaperboy(['search', 'graphs', '--json', '--db', db])).stdout).results[0]),
+    );
+    const unknown = await runPaperboy(['author', 'Ida Exampel', '--json', '--db', db]);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toMatch(/Closest names: "Ida Example" \(2 papers\)/);
+  });
 });

@@ -143,7 +143,7 @@ describe.skipIf(pg.skip)('every command on PostgreSQL', () => {
       (JSON.parse(run.stdout).checks as { id: string; status: string; message: string }[]).map((c) => [c.id, c]),
     );
     expect(checks.get('database')).toMatchObject({ status: 'ok' });
-    expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profiles/);
+    expect(checks.get('database')?.message).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+: \d+ papers, 1 profile \(/);
     expect(checks.get('migrations')).toMatchObject({
       status: 'ok',
       message: `PostgreSQL schema version ${PG_MIGRATIONS.length}, current`,

@@ -41,7 +41,7 @@ describe('reading list in the terminal, and paperboy bibtex', () => {
     const b = await firstId(db, 'toy models superposition');
     const ok = await runPaperboy(['bibtex', String(a), String(b), '--db', db]);
     expect(ok.code).toBe(0);
-    const parsed = parse(ok.stdout);
+    const parsed = parse(ok.stdout, { sentenceCase: false });
     expect(parsed.errors).toEqual([]);
     expect(parsed.entries.map((e) => e.fields.title)).toEqual([
       'Towards Understanding Sycophancy in Language Models',

@@ -158,6 +158,12 @@ export async function startFakeOpenAlex(options: { apiKey?: string } = {}) {
     requests,
     /** Adds a work (a real one with changed figures, for a test's own paper). */
     addWork,
+    /** Adds an author (a real one under another id: a namesake). */
+    addAuthor(json: Json) {
+      authors.set(String(json.id).replace('https://openalex.org/', ''), json);
+    },
+    /** The real author body (`author.json`). */
+    author,
     /** Says `authorId` wrote the works with these DOIs. */
     setAuthorWorks(authorId: string, dois: string[]) {
       authorWorks.set(authorId, new Set(dois.map(bare)));

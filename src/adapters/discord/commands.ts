@@ -72,6 +72,44 @@ export function slashCommands() {
           .setMaxLength(2 * INPUT_LIMITS.name + 4),
       ),
     new SlashCommandBuilder()
+      .setName('follow')
+      .setDescription('Follow an author: a direct message when new papers list them')
+      .addStringOption((o) =>
+        o
+          .setName('name')
+          .setDescription('The researcher, as papers list them')
+          .setRequired(true)
+          .setAutocomplete(true)
+          .setMaxLength(INPUT_LIMITS.name),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('rhythm')
+          .setDescription('How often (default: every 15 minutes)')
+          .setMaxLength(Math.max(...RHYTHMS.map((r) => r.length)))
+          .addChoices(RHYTHMS.map((r) => ({ name: r === 'weekly' ? 'weekly (give a day)' : r, value: r }))),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('day')
+          .setDescription('Day of a weekly message')
+          .setMaxLength(3)
+          .addChoices(
+            [...WEEKDAY_NAMES.slice(1), WEEKDAY_NAMES[0]].map((name) => ({
+              name,
+              value: name.slice(0, 3).toLowerCase(),
+            })),
+          ),
+      )
+      .addStringOption((o) => o.setName('at').setDescription('Time of day, HH:MM').setMaxLength(AT_LENGTH))
+      .addStringOption((o) => o.setName('tz').setDescription('Time zone, like Europe/Berlin').setMaxLength(TZ_LENGTH)),
+    new SlashCommandBuilder()
+      .setName('unfollow')
+      .setDescription('Stop following an author')
+      .addStringOption((o) =>
+        o.setName('name').setDescription('The researcher you follow').setRequired(true).setMaxLength(INPUT_LIMITS.name),
+      ),
+    new SlashCommandBuilder()
       .setName('digest')
       .setDescription('Digests of new papers in this channel (daily, weekdays, weekly), and personal watches')
       .addSubcommand((c) =>
@@ -150,6 +188,11 @@ export function slashCommands() {
           .setRequired(true)
           .setMaxLength(INPUT_LIMITS.query),
       ),
+    new SlashCommandBuilder()
+      .setName('foryou')
+      .setDescription("This week's papers ranked by what you saved and liked (only you see it)")
+      .addIntegerOption((o) => o.setName('page').setDescription('Page of your papers').setMinValue(1))
+      .addBooleanOption((o) => o.setName('reset').setDescription('Forget your Likes, Not interested and imports')),
     new SlashCommandBuilder().setName('help').setDescription('What Paperboy can do, with examples'),
   ].map((c) => c.toJSON());
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuthorCandidate, AuthorSource } from '../../core/enrich/author-figures.ts';
 import type { PaperLookup } from '../../core/enrich/paper-lookup.ts';
 import {
   arxivDoiOf,
@@ -52,6 +53,13 @@ export interface OpenAlexClientOptions
   minIntervalMs?: number;
 }
 
+const toCandidate = (author: OpenAlexAuthor): AuthorCandidate => ({
+  id: author.id,
+  displayName: author.display_name,
+  hIndex: author.summary_stats?.h_index ?? null,
+  citations: author.cited_by_count ?? null,
+});
+
 /** The DOI a paper is asked for at OpenAlex: its published DOI, else arXiv's DataCite DOI (lower case, bare). */
 export function openAlexKeyOf(paper: EnrichCandidate): string | undefined {
   const own = publishedDoi(paper.doi);
@@ -81,11 +89,10 @@ export function toOpenAlexFigures(work: Work): PaperFigures {
  * OpenAlex's works and authors, politely: DOIs looked up 100 to a request (`filter=doi:A|B|…`, cursor paging,
  * absent DOIs simply missing), arXiv papers by their DataCite DOI `10.48550/arXiv.ID`, the key in a header.
  */
-export function createOpenAlexClient(options: OpenAlexClientOptions): PaperLookup & {
-  searchAuthors(name: string, signal?: AbortSignal): Promise<OpenAlexAuthor[]>;
-  authorWorkDois(authorId: string, dois: readonly string[], signal?: AbortSignal): Promise<number>;
-  check(signal?: AbortSignal): Promise<{ keyAccepted: boolean | undefined }>;
-} {
+export function createOpenAlexClient(options: OpenAlexClientOptions): PaperLookup &
+  AuthorSource & {
+    check(signal?: AbortSignal): Promise<{ keyAccepted: boolean | undefined }>;
+  } {
   const base = (options.baseUrl ?? OPENALEX_DEFAULT_URL).replace(/\/+$/, '');
   const http = createScholarlyHttp({
     ...options,
@@ -149,7 +156,7 @@ export function createOpenAlexClient(options: OpenAlexClientOptions): PaperLooku
       const page = AuthorsPageSchema.safeParse(answer.json);
       if (!page.success)
         throw new PaperboyError('scholarly_rejected', 'OpenAlex answered an author search in an unknown shape.');
-      return page.data.results;
+      return page.data.results.map(toCandidate);
     },
     /** How many of `dois` are works of the author `authorId` (one list call). */
     async authorWorkDois(authorId, dois, signal) {

@@ -88,6 +88,15 @@ export function toAuthorFacts(card: AuthorCard): AuthorFact[] {
       short: false,
     });
   }
+  // A service's figures, labelled by source and day, beside the index's own (computed from the records).
+  for (const external of card.external ?? []) {
+    const at = new Date(external.fetchedAt);
+    facts.push({
+      label: `${external.source}'s figures`,
+      value: `h-index ${formatMetric(external.hIndex)} · citations ${formatMetric(external.citations)} (${at.getUTCDate()} ${at.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })})`,
+      short: false,
+    });
+  }
   return facts;
 }
 

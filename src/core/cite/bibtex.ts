@@ -95,16 +95,27 @@ export function escapeLatex(text: string): string {
 }
 
 /**
- * A title with its capitals protected: each word holding a capital letter goes in braces (`{GPT-4}`). A title of
- * one word has its capitals braced one by one instead, since `title = {{Word}}` reads to many tools as a title
- * someone double-braced by habit.
+ * A title with the case of what must keep it protected, as Better BibTeX does: acronyms and words with a capital
+ * after their first letter (`{GPT-4}`, `{LLMs}`, `{BibTeX}`) go in braces; ordinary capitalised words
+ * (`Towards Understanding Sycophancy`) do not, so a style may lower-case them. A title of one word has its
+ * capitals braced one by one instead, since `title = {{Word}}` reads to many tools as a title someone
+ * double-braced by habit.
  */
 export function toBibTitle(title: string): string {
   const words = escapeLatex(title).split(' ');
-  if (words.length === 1) return (words[0] ?? '').replace(/\p{Lu}+/gu, '{$&}');
+  if (words.length === 1) {
+    const only = words[0] ?? '';
+    return keepsCase(only) ? only.replace(/\p{Lu}+/gu, '{$&}') : only;
+  }
   // A group that opens with a command (`{\&Word}`) is a BibTeX "special character", whose letters styles do
   // change case: an empty group first (`{{}\&Word}`) keeps it an ordinary, protected group.
-  return words.map((word) => (/\p{Lu}/u.test(word) ? `{${word.startsWith('\\') ? '{}' : ''}${word}}` : word)).join(' ');
+  return words.map((word) => (keepsCase(word) ? `{${word.startsWith('\\') ? '{}' : ''}${word}}` : word)).join(' ');
+}
+
+/** A word whose letters hold a capital after the first: an acronym or a name like `iPhone`, `BibTeX`, `GPT-4`. */
+function keepsCase(word: string): boolean {
+  const letters = word.replace(/\\[a-z]+|[^\p{L}]/gu, '');
+  return /\p{Lu}/u.test(letters.slice(1));
 }
 
 const isEtAl = (name: string) => /^(?:et\.?\s*al\.?|others|…|\.\.\.)$/i.test(name.trim());

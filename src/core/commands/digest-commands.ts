@@ -1,9 +1,12 @@
+import { lookupAuthor } from '../authors/author-lookup.ts';
 import type { DigestStore, Platform, Subscription } from '../digest/digest-store.ts';
 import { findIdentical, type SubscriptionShape } from '../digest/identical-subscription.ts';
 import { pendingPapers } from '../digest/run-digests.ts';
 import { describeRhythm, nextDueAt, patternOf } from '../digest/schedule.ts';
+import { subscriptionCapReached } from '../digest/subscription-limits.ts';
 import { parseQuery, type SearchQuery } from '../search/query-parser.ts';
 import type { Search } from '../search/search.ts';
+import { toAuthorKey } from '../store/author-index.ts';
 import { isDatabaseBusy } from '../store/busy.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { toPaperCard } from './paper-card.ts';
@@ -91,6 +94,10 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
   };
 
   switch (verb.toLowerCase()) {
+    case 'follow':
+      return follow(tail, context, deps);
+    case 'unfollow':
+      return unfollow(tail, context, deps);
     case 'subscribe':
     case 'watch': {
       const watch = verb.toLowerCase() === 'watch';
@@ -142,6 +149,12 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
           code: 'invalid_query',
           message: `This ${watch ? 'watch' : 'digest'} exists already: ${describe(same, now)}. A second one would post everything twice${same.paused ? `; /digest resume ${same.id} turns it back on` : ''}.`,
         };
+      const capped = await subscriptionCapReached(deps.digests, {
+        platform: context.platform,
+        channel: watch ? context.user : context.channel,
+        kind: watch ? 'watch' : 'channel',
+      });
+      if (capped) return { kind: 'error', code: 'limit_reached', message: capped };
       const subscription = await deps.digests.addSubscription(
         { ...shape, watermark: await deps.store.maxSeq(), createdBy: context.user },
         now,
@@ -196,4 +209,49 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
     default:
       return { kind: 'notice', text: USAGE };
   }
+}
+
+/** The query a watch on an author runs: the `author:` filter (a listed name as a phrase, or a page's owner). */
+const authorQuery = (name: string) => `author:"${name.replaceAll('"', ' ')}"`;
+
+/**
+ * `/follow NAME [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City]`: a personal watch on an author, a direct
+ * message when new papers list them, kept as a watch (`/digest list`, `/digest unsubscribe ID`). The name must be
+ * one the index lists (case and accents aside); another is refused with the closest names.
+ */
+async function follow(args: string, context: ChatContext, deps: DigestDeps): Promise<Reply> {
+  const { query } = parseSubscribe(args);
+  const name = query.trim();
+  if (!name)
+    return {
+      kind: 'error',
+      code: 'invalid_query',
+      message: 'Follow whom? Write /follow NAME, like /follow Dan Jurafsky.',
+    };
+  const found = await lookupAuthor(deps.store, name, 5, undefined, { guess: false });
+  if (!('found' in found)) {
+    const close = 'choices' in found ? found.choices.map((c) => `“${c.name}” (${c.papers} papers)`) : [];
+    return {
+      kind: 'error',
+      code: 'not_found',
+      message: `No paper lists “${name}”.${close.length ? ` Closest names: ${close.join(', ')}.` : ''} Follow a name as papers list it.`,
+    };
+  }
+  const options = args.trim().startsWith(name) ? args.trim().slice(name.length) : '';
+  const reply = await digestCommand(`watch ${authorQuery(found.found.name)}${options}`, context, deps);
+  return reply.kind === 'notice'
+    ? { ...reply, text: reply.text.replace(/^Watching:/, `Following ${found.found.name}:`) }
+    : reply;
+}
+
+/** `/unfollow NAME`: ends this person's watches on that author (as `/digest unsubscribe ID` does). */
+async function unfollow(args: string, context: ChatContext, deps: DigestDeps): Promise<Reply> {
+  const key = toAuthorKey(args);
+  const watches = (await deps.digests.listSubscriptions({ platform: context.platform, channel: context.user })).filter(
+    (s) => s.kind === 'watch' && toAuthorKey(/^author:"(.*)"$/.exec(s.query)?.[1] ?? '') === key && key !== '',
+  );
+  if (watches.length === 0)
+    return { kind: 'notice', text: `You do not follow “${args.trim()}”. /digest list shows your watches.` };
+  for (const watch of watches) await deps.digests.removeSubscription(watch.id);
+  return { kind: 'notice', text: `Stopped following ${args.trim()} (${watches.map((w) => `#${w.id}`).join(', ')}).` };
 }

@@ -23,6 +23,12 @@ export const COMMANDS: HelpEntry[] = [
     examples: ['/author Zac Hatfield-Dodds', '/author Amanda Askell vs Deep Ganguli'],
   },
   {
+    usage: '/follow NAME [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City]',
+    description:
+      'Follow an author: a direct message when new papers list them (every 15 minutes, or in the rhythm given). Listed by /digest list; /unfollow NAME or /digest unsubscribe ID ends it.',
+    examples: ['/follow Deep Ganguli', '/follow Amanda Askell weekly mon at 09:00', '/unfollow Deep Ganguli'],
+  },
+  {
     usage: '/more PAPER-ID',
     description: 'Papers like the given one (the id is on every card).',
     examples: ['/more 3'],
@@ -51,12 +57,23 @@ export const COMMANDS: HelpEntry[] = [
     usage: '/saved [export | remove PAPER-ID | PAGE]',
     description:
       'Your reading list, newest saved first, each paper with Remove; "export" gives the whole list as a BibTeX file.',
-    examples: ['/saved', '/saved export', '/saved remove 3'],
+    examples: ['/saved', '/saved export', '/saved remove 3', '/saved import library.bib (terminal)'],
   },
   {
     usage: '/cite PAPER-ID…',
     description: 'BibTeX for one or more papers (arXiv papers as @misc with eprint, venue papers as @inproceedings).',
     examples: ['/cite 3', '/cite 3 7 2310.13548'],
+  },
+  {
+    usage: '/foryou [PAGE | reset]',
+    description:
+      'This week\'s papers ranked by what you saved, liked and dismissed (Like and Not interested are on every card); only you see it. "reset" forgets your signals, not your reading list.',
+    examples: ['/foryou', '/foryou 2', '/foryou reset'],
+  },
+  {
+    usage: '/like PAPER-ID, /dismiss PAPER-ID',
+    description: 'Like a paper, or say you are not interested (the terminal’s Like and Not interested buttons).',
+    examples: ['/like 3', '/dismiss 7'],
   },
   {
     usage: '/help',

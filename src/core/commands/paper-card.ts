@@ -1,5 +1,6 @@
 import type { SearchHit } from '../search/search.ts';
 import { normalizeTerm } from '../search/tokenize.ts';
+import { fromLatex } from '../text.ts';
 import type { CardLink, PaperCard, Segment } from './reply.ts';
 
 const SNIPPET_CHARS = 280;
@@ -49,7 +50,7 @@ export function paperUrl(paper: Linkable): string {
  */
 export function toSnippet(text: string | null, terms: readonly string[], max = SNIPPET_CHARS): Segment[] {
   if (!text) return [];
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = fromLatex(text).replace(/\s+/g, ' ').trim();
   const wanted = new Set(terms.map(normalizeTerm));
   const isMatch = (word: string) => {
     const normal = normalizeTerm(word);

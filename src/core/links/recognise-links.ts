@@ -34,7 +34,7 @@ const DOI_PREFIX =
 /**
  * One pass over the text, each alternative starting with a literal or a bounded run and with no nested
  * quantifiers, so matching is linear in the text's length. Groups: 1-3 arXiv URL, 4-6 `arXiv:ID`, 7-9 bare id,
- * 10-11 Hugging Face, 12 DOI after a prefix, 13 a bare DOI.
+ * 10-11 Hugging Face, 12 DOI after a prefix, 13 a Nature article, 14 a bare DOI.
  */
 const LINK = new RegExp(
   // Only where a token starts: after a space, an opening bracket or quote, markdown emphasis, or the comma or
@@ -43,8 +43,10 @@ const LINK = new RegExp(
     `${ARXIV_URL}${ID}${VERSION}(?:\\.pdf)?${URL_ID_END}${URL_TAIL}` +
     `|arxiv:\\s?${ID}${VERSION}${ID_END}${CATEGORY_TAIL}` +
     `|${ID}${VERSION}${ID_END}${CATEGORY_TAIL}` +
-    `|(?:https?://)?(?:www\\.)?huggingface\\.co/papers/${NEW_ID}${VERSION}${URL_ID_END}${URL_TAIL}` +
+    `|(?:https?://)?(?:www\\.)?(?:huggingface|hf)\\.co/papers/${NEW_ID}${VERSION}${URL_ID_END}${URL_TAIL}` +
     `|${DOI_PREFIX}${DOI}` +
+    // Nature's article pages name the DOI's suffix under its prefix 10.1038 (`nature.com/articles/nature14539`).
+    `|(?:https?://)?(?:www\\.)?nature\\.com/articles/([a-z0-9][a-z0-9.-]{2,60})${URL_ID_END}${URL_TAIL}` +
     ')' +
     // A bare DOI anywhere a word does not go on into it: in running text, or in a publisher's link
     // (`dl.acm.org/doi/10.1145/…`, `…?doi=10.5220/…`).
@@ -134,7 +136,7 @@ function findLinks(text: string): Found[] {
     // The span runs to the match's end, query and trailing punctuation included: `isOnlyLinks` drops it whole.
     const end = start + m[0].length;
     let ref: PaperRef | undefined;
-    const rawDoi = m[12] ?? m[13];
+    const rawDoi = m[12] ?? (m[13] === undefined ? m[14] : `10.1038/${m[13]}`);
     if (rawDoi !== undefined) {
       const doi = cleanDoi(rawDoi);
       ref = doi === '' ? undefined : fromDoi(doi);

@@ -3,6 +3,7 @@ import { toIntent } from '../commands/intent.ts';
 import { toPaperCard } from '../commands/paper-card.ts';
 import type { Action, PaperCard, Reply } from '../commands/reply.ts';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
+import { countOf } from '../text.ts';
 import { findPaperId, parsePaperRef } from './paper-ref.ts';
 import type { Reader } from './reading-list-store.ts';
 
@@ -38,12 +39,19 @@ export const readerOf = (place: ReaderPlace): Reader => ({
 
 /** Actions whose answers belong to the person who pressed, never to the channel. */
 export const isPersonalAction = (action: Action): boolean =>
-  action.type === 'save' || action.type === 'cite' || action.type === 'unsave' || action.type === 'saved';
+  action.type === 'save' ||
+  action.type === 'cite' ||
+  action.type === 'unsave' ||
+  action.type === 'saved' ||
+  action.type === 'like' ||
+  action.type === 'dismiss' ||
+  action.type === 'foryou';
 
 /** True when a command line is `/save`, `/saved` or `/cite`: its answer is for the asker alone. */
 export function isPersonalText(text: string): boolean {
   try {
-    return toIntent(text).type === 'reading';
+    const type = toIntent(text).type;
+    return type === 'reading' || type === 'foryou';
   } catch {
     return false;
   }
@@ -146,7 +154,10 @@ export function createReadingCommands({ store, pageSize, clock }: ReadingDeps) {
     const at = (p: number): Action => ({ type: 'saved', page: p });
     return {
       kind: 'papers',
-      heading: `Your reading list: ${withCommas(total)} of ${CAP_TEXT} papers, newest saved first`,
+      heading:
+        `Your reading list: ${withCommas(total)} of ${CAP_TEXT} papers, newest saved first` +
+        // Asked for a page past the end: say so rather than quietly showing another one.
+        (wanted > last ? ` · there is no page ${wanted}: it has ${countOf(last, 'page')}, this is page ${n}` : ''),
       cards,
       page: {
         current: at(n),

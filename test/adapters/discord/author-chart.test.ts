@@ -60,4 +60,18 @@ describe('Discord author cards carry their chart: real discord.js against a fake
     expect(uploads).toHaveLength(1);
     expect(decodePng(uploads[0]?.bytes as Buffer)).toMatchObject(CHART_SIZE);
   });
+
+  it('a mention "who is Amanda Askell" answers in the channel with the card and its chart', async () => {
+    const messageId = discord.mention('<@100000000000000001> who is Amanda Askell');
+    const [post] = await waitFor(() => {
+      const posts = discord.calls.filter(
+        (c) => c.method === 'POST' && c.path.endsWith('/messages') && JSON.stringify(c.body).includes(messageId),
+      );
+      return posts.length > 0 && posts;
+    });
+    const body = post?.body as { embeds?: Embed[]; uploads?: { name: string; bytes: Buffer }[] };
+    expect(body.embeds?.[0]?.title).toBe('Amanda Askell');
+    expect(body.embeds?.[0]?.image?.url).toBe(`attachment://${CHART_FILENAME}`);
+    expect(decodePng(body.uploads?.[0]?.bytes as Buffer)).toMatchObject(CHART_SIZE);
+  });
 });

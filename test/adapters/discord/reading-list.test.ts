@@ -99,7 +99,7 @@ describe('Discord reading list: real discord.js against a fake Discord', () => {
     expect(isEphemeral(exported.data)).toBe(true);
     const [file] = exported.uploads;
     expect(file?.name).toBe('reading-list.bib');
-    const parsed = parse(file?.content ?? '');
+    const parsed = parse(file?.content ?? '', { sentenceCase: false });
     expect(parsed.errors).toEqual([]);
     expect(parsed.entries.map((e) => e.fields.title)).toEqual(['Toy Models of Superposition']);
   });
@@ -111,7 +111,9 @@ describe('Discord reading list: real discord.js against a fake Discord', () => {
     expect(cited.type).toBe(4);
     expect(isEphemeral(cited.data)).toBe(true);
     const bib = /```bibtex\n([\s\S]*)```/.exec(cited.data.content ?? '')?.[1] ?? '';
-    expect(parse(bib).entries[0]?.fields.title).toBe('Towards Understanding Sycophancy in Language Models');
+    expect(parse(bib, { sentenceCase: false }).entries[0]?.fields.title).toBe(
+      'Towards Understanding Sycophancy in Language Models',
+    );
     const unknown = await callback(discord.command('cite', [{ name: 'papers', type: 3, value: '424242' }]).id);
     expect(isEphemeral(unknown.data)).toBe(true);
     expect(unknown.data.content).toContain('No paper has id 424242');

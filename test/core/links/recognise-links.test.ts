@@ -120,6 +120,12 @@ describe('recogniseLinks: the shapes peers recognise (JabRef, idutils, arXiv), a
     ['10.1016/üникóδé-дôΐ', [doi('10.1016/üникóδé-дôΐ')]],
     ['(see doi:10.1234/abc_(x)), then', [doi('10.1234/abc_(x)')]],
     ['&lt;https://doi.org/10.1038/nature14539&gt;', [doi('10.1038/nature14539')]],
+    ['https://www.nature.com/articles/s41586-021-03819-2', [doi('10.1038/s41586-021-03819-2')]],
+    ['https://journals.aps.org/prl/abstract/10.1103/PhysRevLett.116.061102', [doi('10.1103/physrevlett.116.061102')]],
+    ['https://hf.co/papers/2310.13548', [arxiv('2310.13548')]],
+    ['arXiv:cs/0112017v1', [arxiv('cs/0112017', 1)]],
+    ['[2310.13548]', [arxiv('2310.13548')]],
+    ['DOI 10.1038/NATURE14539', [doi('10.1038/nature14539')]],
     ['look at https://arxiv.org/abs/2605.14544v2 and arXiv:2604.19544', [arxiv('2605.14544', 2), arxiv('2604.19544')]],
   ];
   it.each(shapes)('%s', (text, refs) => {
