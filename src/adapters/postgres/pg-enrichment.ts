@@ -4,7 +4,6 @@ import {
   type ScholarlySource,
   type StoredFigures,
   sameFigures,
-  serviceCount,
 } from '../../core/enrich/scholarly.ts';
 import type { PgSession } from './pg-session.ts';
 
@@ -36,6 +35,7 @@ const toFigures = (row: FigureRow): StoredFigures => ({
  * upsert, as the arXiv feeds' (pg-arxiv-state.ts): two instances claiming at once, the second finds the first's.
  */
 export function createPgEnrichment(session: PgSession): EnrichmentStore {
+  let cached: { key: string; counts: Map<number, number> } | undefined;
   return {
     async due(source, { schedule, since, limit }) {
       const { rows } = await session.query<{ id: string; arxiv_id: string | null; doi: string | null; date: string }>(
@@ -84,6 +84,11 @@ export function createPgEnrichment(session: PgSession): EnrichmentStore {
             ],
           );
         }
+        if (changed.length)
+          await session.query(
+            `INSERT INTO enrich_leases (name, until) VALUES ('figures', 1)
+             ON CONFLICT (name) DO UPDATE SET until = coalesce(enrich_leases.until, 0) + 1`,
+          );
         return changed;
       });
     },
@@ -101,30 +106,24 @@ export function createPgEnrichment(session: PgSession): EnrichmentStore {
       return out;
     },
     async citationCounts() {
-      const { rows } = await session.query<{
-        id: string;
-        source: string | null;
-        citations: number | null;
-        own: number | null;
-      }>(
-        `SELECT p.id, f.source, f.citations, p.citations AS own FROM papers p
-         LEFT JOIN paper_figures f ON f.paper_id = p.id AND f.found AND f.citations IS NOT NULL
-         WHERE f.citations IS NOT NULL OR p.citations IS NOT NULL`,
+      // Read again only when a paper or a figure changed (on any instance): two index look-ups otherwise.
+      const { rows: at } = await session.query<{ rev: string | null; v: string | null }>(
+        "SELECT (SELECT max(rev) FROM papers) AS rev, (SELECT until FROM enrich_leases WHERE name = 'figures') AS v",
       );
-      const byPaper = new Map<number, { own: number | null; figures: StoredFigures[] }>();
-      for (const row of rows) {
-        const id = Number(row.id);
-        const entry = byPaper.get(id) ?? { own: row.own, figures: [] };
-        if (row.source !== null && row.citations !== null)
-          entry.figures.push({ citations: row.citations, source: row.source as ScholarlySource } as StoredFigures);
-        byPaper.set(id, entry);
-      }
-      const out = new Map<number, number>();
-      for (const [id, { own, figures }] of byPaper) {
-        const count = serviceCount(figures)?.citations ?? own;
-        if (count !== null) out.set(id, count);
-      }
-      return out;
+      const key = JSON.stringify(at[0] ?? null);
+      if (cached?.key === key) return cached.counts;
+      // OpenAlex's count, else Semantic Scholar's, else the record's (`serviceCount` in core states the rule).
+      const { rows } = await session.query<{ id: string; n: number }>(
+        `SELECT id, n FROM (
+           SELECT p.id, coalesce(
+             (SELECT citations FROM paper_figures WHERE paper_id = p.id AND source = 'openalex' AND found),
+             (SELECT citations FROM paper_figures WHERE paper_id = p.id AND source = 'semantic_scholar' AND found),
+             p.citations) AS n
+           FROM papers p) AS c
+         WHERE n IS NOT NULL`,
+      );
+      cached = { key, counts: new Map(rows.map((r) => [Number(r.id), r.n])) };
+      return cached.counts;
     },
     async claim(name, owner, now, ms) {
       const result = await session.query(

@@ -60,6 +60,10 @@ interface Segment {
   ids: number[];
   /** Set once the segment is in order: each id's BM25. */
   scores?: Map<number, number>;
+  /** The expression whose BM25 orders this segment, when not the ranking's. */
+  expression?: string;
+  /** True once split by words held only in other forms (or when there is nothing to split by). */
+  split?: boolean;
 }
 
 /** A query word some papers hold only in other forms of its stem. */
@@ -80,6 +84,11 @@ interface Ranking {
    * them only in other forms come first.
    */
   inexact?: Inexact[];
+  /**
+   * The BM25 expression of the papers holding every word in an exact spelling: each word's exact spellings (all
+   * of them for a word with none). Fewer, rarer terms than the whole expression, whose BM25 reads every doclist.
+   */
+  exactExpression?: string;
   relaxed: boolean;
   /** Query words a relaxed answer did not count (the work budget). */
   leftOut?: string[];
@@ -118,6 +127,9 @@ export function withinBudget(plans: readonly WordPlan[], budget = RELAXED_WORK_B
   }
   return plans.filter((p) => counted.has(p));
 }
+
+/** Lets the event loop run what is waiting (I/O callbacks: an acknowledgement to send) before going on. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export const encodeCursor = (offset: number, pageSize: number): string =>
   Buffer.from(JSON.stringify([offset, pageSize])).toString('base64url');
@@ -342,11 +354,17 @@ export function createSearch({
           const mask = holders?.get(p);
           return { ...(p.exact.length ? { exact: anyOf(p.exact) } : {}), ...(mask ? { holders: mask } : {}) };
         });
+      const exactGroups = counted
+        .filter((p) => p.spellings.length > 0)
+        .map((p) => anyOf(p.exact.length ? p.exact : p.spellings));
+      const exactExpression = holders
+        ? combine([`(${exactGroups.join(' OR ')})`, ...constraints.positive], constraints.negative)
+        : combine([...exactGroups, ...constraints.positive], constraints.negative);
       return {
         total,
         segments: kept.map((ids) => ({ ids })),
         ...(expression ? { expression } : {}),
-        ...(inexact.length ? { inexact } : {}),
+        ...(inexact.length && exactGroups.length ? { inexact, exactExpression } : {}),
         relaxed: relaxed && total > 0,
         ...extra,
       };
@@ -409,14 +427,10 @@ export function createSearch({
   }
 
   /**
-   * Puts a segment in order: fewer words held only in other forms than their exact spellings first, then BM25
-   * of the ranking's expression, then newer, then id.
+   * Splits a segment by how many words its papers hold only in other forms than their exact spellings, fewer
+   * first; those holding every word exactly are ordered by the BM25 of the exact spellings.
    */
-  function order(segment: Segment, ranking: Ranking): Map<number, number> {
-    if (segment.scores) return segment.scores;
-    const scores = new Map<number, number>();
-    // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
-    if (ranking.expression) for (const m of text.scoreText(ranking.expression, segment.ids)) scores.set(m.id, m.score);
+  function split(segment: Segment, ranking: Ranking): Segment[] {
     const inexact = new Map<number, number>();
     for (const word of ranking.inexact ?? []) {
       // The papers holding an exact spelling: a long segment reads the whole doclist (a list of 100,000 ids
@@ -427,13 +441,33 @@ export function createSearch({
       for (const id of segment.ids)
         if ((!word.holders || word.holders[id] === 1) && exact?.[id] !== 1) inexact.set(id, (inexact.get(id) ?? 0) + 1);
     }
-    const rows = segment.ids.map((id) => ({
-      id,
-      inexact: inexact.get(id) ?? 0,
-      score: scores.get(id) ?? 0,
-      date: index.facts.lastDay(id),
-    }));
-    rows.sort((a, b) => a.inexact - b.inexact || b.score - a.score || b.date - a.date || a.id - b.id);
+    const parts: number[][] = [];
+    for (const id of segment.ids) {
+      const n = inexact.get(id) ?? 0;
+      if (!parts[n]) parts[n] = [];
+      parts[n]?.push(id);
+    }
+    const out: Segment[] = [];
+    parts.forEach((ids, n) => {
+      if (ids?.length)
+        out.push({
+          ids,
+          split: true,
+          ...(n === 0 && ranking.exactExpression ? { expression: ranking.exactExpression } : {}),
+        });
+    });
+    return out;
+  }
+
+  /** Puts a segment in order: BM25 of its expression (else the ranking's), then newer, then id. */
+  function order(segment: Segment, ranking: Ranking): Map<number, number> {
+    if (segment.scores) return segment.scores;
+    const scores = new Map<number, number>();
+    const expression = segment.expression ?? ranking.expression;
+    // Scoring costs a read per paper: score only the segment's papers (the store returns no others).
+    if (expression) for (const m of text.scoreText(expression, segment.ids)) scores.set(m.id, m.score);
+    const rows = segment.ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.lastDay(id) }));
+    rows.sort((a, b) => b.score - a.score || b.date - a.date || a.id - b.id);
     segment.ids = rows.map((r) => r.id);
     segment.scores = scores;
     return scores;
@@ -443,7 +477,14 @@ export function createSearch({
   function slice(ranking: Ranking, offset: number, count: number): { id: number; score: number }[] {
     const out: { id: number; score: number }[] = [];
     let start = 0;
-    for (const segment of ranking.segments) {
+    for (let at = 0; at < ranking.segments.length; at++) {
+      let segment = ranking.segments[at] as Segment;
+      // A segment the page reaches is split by words held only in other forms first (once).
+      if (ranking.inexact && !segment.split && start + segment.ids.length > offset && out.length < count) {
+        const parts = split(segment, ranking);
+        ranking.segments.splice(at, 1, ...parts);
+        segment = parts[0] as Segment;
+      }
       const end = start + segment.ids.length;
       if (end > offset && out.length < count) {
         const scores = order(segment, ranking);
@@ -527,7 +568,11 @@ export function createSearch({
         return toPage(query, { total: 0, segments: [], relaxed: false }, [], request);
       await catchUp();
       const plans = planWords(query, index, text, forms);
+      // A turn of the event loop between the parts of a query: a chat command's acknowledgement that arrived
+      // meanwhile is sent before the next part runs (docs/limits.md, "The work of one query").
+      await nextTurn();
       const ranking = await rank(query, plans, { mode: 'relax' });
+      await nextTurn();
       const page = await toPage(
         query,
         ranking,

@@ -61,6 +61,18 @@ describe.skipIf(!hasScholarlyData)('OpenAlex client against the fake', () => {
     }
   });
 
+  it('the fake refuses what OpenAlex refuses: more than 100 DOIs in one filter, an unknown filter (the real 400 bodies)', async () => {
+    const dois = Array.from({ length: 101 }, (_, i) => `10.1/${i}`).join('|');
+    const tooMany = await fetch(`${fake.url}/works?filter=doi:${dois}&per-page=200`);
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { message: string }).message).toMatch(/Decrease values to 100 or below/);
+    const unknown = await fetch(`${fake.url}/works?filter=colour:red`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: 'Invalid query parameters error.' });
+    const missing = await fetch(`${fake.url}/works/doi:10.9999/none`);
+    expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8']);
+  });
+
   it('waits for Retry-After on a 429 and goes on; a refused key is an error naming the variable, not the key', async () => {
     const { waits, sleep } = recordingSleep();
     const client = createOpenAlexClient({ baseUrl: fake.url, apiKey: 'oa-secret-key', gate: fastGate(), sleep });

@@ -84,4 +84,31 @@ describe('the work of one query is bounded', () => {
     expect(heldBy(page.results[0]?.paper.abstract ?? '')).toBe(most);
     store.close();
   });
+
+  it('R6: a search gives the event loop a turn between its parts: an acknowledgement waiting is sent before it ends', async () => {
+    const store = createSqliteStore(':memory:');
+    await store.begin();
+    await store.savePapers(
+      Array.from({ length: 2000 }, (_, n) => paper(n)),
+      new Date('2026-01-01T00:00:00Z'),
+    );
+    await store.commit();
+    const search = createSearch({
+      store,
+      index: await PaperIndex.open({ store }),
+      text: createSqliteTextIndex(store.db),
+    });
+    let acknowledged = false;
+    let acknowledgedBeforeTheAnswer = false;
+    const answering = search.search(WORDS.join(' ')).then(() => {
+      acknowledgedBeforeTheAnswer = acknowledged;
+    });
+    // What a platform's acknowledgement is: a callback of the event loop, queued while the search runs.
+    setImmediate(() => {
+      acknowledged = true;
+    });
+    await answering;
+    expect(acknowledgedBeforeTheAnswer).toBe(true);
+    store.close();
+  });
 });
