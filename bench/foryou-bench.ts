@@ -118,6 +118,19 @@ const rankBy = (ids: number[], scores: number[]) =>
     .sort((a, b) => b.s - a.s)
     .map((x) => x.id);
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+/** The table so far: printed every 5 researchers, so a run cut short still says what it measured. */
+function printTable(rows: Map<string, { recall: number[]; ms: number[] }>, done: number) {
+  console.log(`\n| method | recall@${TOP} (mean of ${done}) | hits ≥ 1 | train + rank per user (median) |`);
+  console.log('|---|---|---|---|');
+  for (const [name, row] of rows)
+    console.log(
+      `| ${name} | ${mean(row.recall).toFixed(3)} | ${row.recall.filter((r) => r > 0).length}/${row.recall.length} | ${median(row.ms).toFixed(0)} ms |`,
+    );
+}
+
 async function main() {
   const t0 = performance.now();
   const papers = await load();
@@ -147,12 +160,18 @@ async function main() {
 
   const variants: [string, TasteOptions][] = [
     ['ours (default)', TASTE_DEFAULTS],
+    ['ours, 30 passes', { ...TASTE_DEFAULTS, epochs: 30 }],
+    ['ours, 5 passes', { ...TASTE_DEFAULTS, epochs: 5 }],
     ['SVM on a sample, C 0.01, no centroid', { c: 0.01, negativeWeight: 3, centroid: 0 }],
-    ['SVM on a sample, C 0.1, no centroid', { c: 0.1, negativeWeight: 3, centroid: 0 }],
-    ['SVM on a sample, C 1, no centroid', { c: 1, negativeWeight: 3, centroid: 0 }],
-    ['SVM C 0.1 + centroid 0.5', { c: 0.1, negativeWeight: 3, centroid: 0.5 }],
-    ['SVM C 0.1 + centroid 2', { c: 0.1, negativeWeight: 3, centroid: 2 }],
-    ['SVM C 0.01 + centroid 1', { c: 0.01, negativeWeight: 3, centroid: 1 }],
+    ...(args.includes('--all-variants')
+      ? ([
+          ['SVM on a sample, C 0.1, no centroid', { c: 0.1, negativeWeight: 3, centroid: 0 }],
+          ['SVM on a sample, C 1, no centroid', { c: 1, negativeWeight: 3, centroid: 0 }],
+          ['SVM C 0.1 + centroid 0.5', { c: 0.1, negativeWeight: 3, centroid: 0.5 }],
+          ['SVM C 0.1 + centroid 2', { c: 0.1, negativeWeight: 3, centroid: 2 }],
+          ['SVM C 0.01 + centroid 1', { c: 0.01, negativeWeight: 3, centroid: 1 }],
+        ] as [string, TasteOptions][])
+      : []),
     ['centroid only (Rocchio)', { c: 0, negativeWeight: 0, centroid: 0 }],
   ];
   const rows = new Map<string, { recall: number[]; ms: number[] }>();
@@ -207,16 +226,8 @@ async function main() {
         performance.now() - s,
       );
     }
-    if ((n + 1) % 5 === 0) console.log(`  ${n + 1}/${cases.length} researchers`);
+    if ((n + 1) % 5 === 0 || n + 1 === cases.length) printTable(rows, n + 1);
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  console.log(`\n| method | recall@${TOP} (mean of ${cases.length}) | hits ≥ 1 | train + rank per user (median) |`);
-  console.log('|---|---|---|---|');
-  for (const [name, row] of rows)
-    console.log(
-      `| ${name} | ${mean(row.recall).toFixed(3)} | ${row.recall.filter((r) => r > 0).length}/${row.recall.length} | ${median(row.ms).toFixed(0)} ms |`,
-    );
   console.log(
     `\nLibraries: median ${median(cases.map((c) => c.library.length))} papers; targets: median ${median(cases.map((c) => c.targets.length))}; window ${WINDOW_DAYS} days of arXiv papers.`,
   );

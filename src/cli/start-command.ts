@@ -162,6 +162,8 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const chat = createChat({
       store,
       search,
+      taste: stores.taste,
+      readLibrary: async (path) => (await import('./saved-import-command.ts')).readBibFile(path),
       clock: io.clock,
       arxiv: linkLookupFrom(config),
       onLookupError: (error) => logger.warn('paperboy arxiv_unreachable: a pasted link was not looked up', error),

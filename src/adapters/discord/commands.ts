@@ -188,6 +188,11 @@ export function slashCommands() {
           .setRequired(true)
           .setMaxLength(INPUT_LIMITS.query),
       ),
+    new SlashCommandBuilder()
+      .setName('foryou')
+      .setDescription("This week's papers ranked by what you saved and liked (only you see it)")
+      .addIntegerOption((o) => o.setName('page').setDescription('Page of your papers').setMinValue(1))
+      .addBooleanOption((o) => o.setName('reset').setDescription('Forget your Likes, Not interested and imports')),
     new SlashCommandBuilder().setName('help').setDescription('What Paperboy can do, with examples'),
   ].map((c) => c.toJSON());
 }

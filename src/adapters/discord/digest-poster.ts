@@ -11,6 +11,7 @@ import {
   factsLine,
   linksLine,
   plainDiscord,
+  tasteMenuRow,
 } from './render.ts';
 
 const NO_PINGS = { parse: [] };
@@ -180,6 +181,10 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
           embeds: embeds.map((e) => e.toJSON()),
           components: [
             cardMenuRow(
+              cards,
+              cards.map((c) => truncate(c.title, 60)),
+            ).toJSON(),
+            tasteMenuRow(
               cards,
               cards.map((c) => truncate(c.title, 60)),
             ).toJSON(),

@@ -20,7 +20,7 @@ import type { Logger } from '../../core/logger.ts';
 import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
 import { forRequest } from '../logger.ts';
 import { FIND_PAPER } from './commands.ts';
-import { CARD_MENU_ID, plainDiscord, renderDiscord } from './render.ts';
+import { CARD_MENU_ID, plainDiscord, renderDiscord, TASTE_MENU_ID } from './render.ts';
 
 export interface DiscordSettings {
   token: string;
@@ -82,6 +82,10 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
       return `/save ${options.getString('paper', true)}`;
     case 'cite':
       return `/cite ${options.getString('papers', true)}`;
+    case 'foryou': {
+      const page = options.getInteger('page');
+      return `/foryou ${options.getBoolean('reset') ? 'reset' : (page ?? '')}`.trim();
+    }
     case 'saved': {
       const what = options.getString('action') ?? 'list';
       const page = options.getInteger('page');
@@ -186,7 +190,10 @@ export async function startDiscord(
 
   /** A card menu: Save and Cite answer beside the cards, for the chooser only; Remove updates their list. */
   async function onMenu(interaction: StringSelectMenuInteraction) {
-    const action = interaction.customId === CARD_MENU_ID ? decodeAction(interaction.values[0] ?? '') : undefined;
+    const action =
+      interaction.customId === CARD_MENU_ID || interaction.customId === TASTE_MENU_ID
+        ? decodeAction(interaction.values[0] ?? '')
+        : undefined;
     if (!action || !isPersonalAction(action)) {
       await interaction.reply({
         content: 'This menu is from an older Paperboy; ask again.',

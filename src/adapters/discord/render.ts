@@ -51,6 +51,8 @@ export interface DiscordMessage {
 
 /** The custom id of a card message's Save/Cite menu; the chosen option's value carries the action. */
 export const CARD_MENU_ID = 'pb_cards';
+/** The Like / Not interested menu of a message's cards. */
+export const TASTE_MENU_ID = 'pb_taste';
 const MENU_OPTIONS = 25;
 
 // A bare link, kept as it is: Discord shows its address, and a backslash inside it would change where it goes.
@@ -133,6 +135,7 @@ function paperEmbed(card: PaperCard, n: number, footer: string): EmbedBuilder {
     discordField(authors || 'no authors listed', 300),
     card.affiliations.length ? `*${discordField(card.affiliations.join(', '), 200)}*` : '',
     factsLine(card),
+    card.why?.length ? `*Why: ${discordField(card.why.join(', '), 200)}*` : '',
     linksLine(card),
   ]
     .filter(Boolean)
@@ -232,6 +235,34 @@ export function cardMenuRow(cards: readonly PaperCard[], names: readonly string[
   return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(menu);
 }
 
+/**
+ * The second menu row of a message's cards: "Like 1", "Not interested 1", … (a select holds 25 options, so 12 cards;
+ * a message holds 5 rows, and answers use at most 4 with this one). Its own custom id, so both menus can be used.
+ */
+export function tasteMenuRow(cards: readonly PaperCard[], names: readonly string[]) {
+  const options = cards.flatMap((card, i) => {
+    const description = plainDiscord(card.title, 90) || `id ${card.id}`;
+    const n = names[i] ?? '';
+    return [
+      {
+        label: plainDiscord(`Like ${n}`, DISCORD_LIMITS.label),
+        value: customIdFor({ type: 'like', paperId: card.id }),
+        description,
+      },
+      {
+        label: plainDiscord(`Not interested ${n}`, DISCORD_LIMITS.label),
+        value: customIdFor({ type: 'dismiss', paperId: card.id }),
+        description,
+      },
+    ];
+  });
+  const menu = new StringSelectMenuBuilder()
+    .setCustomId(TASTE_MENU_ID)
+    .setPlaceholder('Like, or not interested…')
+    .addOptions(options.slice(0, MENU_OPTIONS));
+  return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(menu);
+}
+
 // A code block ends at three backticks: a zero-width space keeps any in the BibTeX from closing it early.
 const inCodeBlock = (text: string) => `\`\`\`bibtex\n${text.replaceAll('```', '`\u200b``')}\n\`\`\``;
 
@@ -278,6 +309,10 @@ export function renderDiscord(reply: Reply): DiscordMessage {
       if (embeds.length)
         components.push(
           cardMenuRow(
+            reply.cards.slice(0, embeds.length),
+            embeds.map((_, i) => String(first + i + 1)),
+          ),
+          tasteMenuRow(
             reply.cards.slice(0, embeds.length),
             embeds.map((_, i) => String(first + i + 1)),
           ),

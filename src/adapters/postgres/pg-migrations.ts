@@ -91,6 +91,8 @@ export const PG_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX paper_authors_by_paper ON paper_authors (paper_id);
    INSERT INTO database_meta (name, value) VALUES ('author_index', 'pending') ON CONFLICT (name) DO UPDATE SET value = 'pending';`,
+  // For you: papers by date (as SQLite's migration of the same name).
+  `CREATE INDEX IF NOT EXISTS papers_by_date ON papers (date);`,
 ];
 
 /** The advisory lock every instance takes to migrate: instances starting together migrate once. */

@@ -6,7 +6,14 @@ import {
   type TasteOwner,
   type TasteStore,
 } from '../../core/foryou/taste-store.ts';
-import { applyFeatureChange, FEATURE_BUCKETS, sampleIds } from '../../core/foryou/text-features.ts';
+import {
+  applyFeatureChange,
+  FEATURE_BUCKETS,
+  inWindow,
+  sampleIds,
+  windowDate,
+  windowYears,
+} from '../../core/foryou/text-features.ts';
 import type { Reader } from '../../core/reading/reading-list-store.ts';
 import type { PgSession } from './pg-session.ts';
 import { inWriteTransaction } from './pg-write.ts';
@@ -150,14 +157,18 @@ export function createPgTaste(session: PgSession): TasteStore {
       if (!range || range.lo === null || range.hi === null) return new Map();
       return featuresOf(sampleIds(Number(range.lo), Number(range.hi), limit, seed));
     },
-    papersInWindow: async (since, until) =>
-      (
-        await session.query<{ id: string }>(
-          `SELECT id FROM (SELECT id, CASE WHEN length(date) = 4 THEN date || '-01-01' ELSE date END AS day FROM papers) p
-           WHERE day >= $1 AND day < $2 ORDER BY day DESC, id DESC`,
-          [since, until],
-        )
-      ).rows.map((r) => Number(r.id)),
+    // By the date index, as sqlite-taste.ts: the range, and year-only dates apart.
+    papersInWindow: async (since, until) => {
+      const { rows } = await session.query<{ id: string; date: string }>(
+        'SELECT id, date FROM papers WHERE (date >= $1 AND date < $2) OR date = ANY($3::text[])',
+        [since, until, windowYears(since, until)],
+      );
+      return inWindow(
+        rows.map((r) => ({ id: Number(r.id), date: r.date })),
+        since,
+        until,
+      );
+    },
     findByTitleKeys: async (keys) => {
       const out = new Map<string, number>();
       if (keys.length === 0) return out;
@@ -168,11 +179,9 @@ export function createPgTaste(session: PgSession): TasteStore {
       for (const row of rows) out.set(row.title_key, Number(row.id));
       return out;
     },
-    newestDate: async () =>
-      (
-        await session.query<{ d: string | null }>(
-          "SELECT max(CASE WHEN length(date) = 4 THEN date || '-01-01' ELSE date END) AS d FROM papers",
-        )
-      ).rows[0]?.d ?? undefined,
+    newestDate: async () => {
+      const newest = (await session.query<{ d: string | null }>('SELECT max(date) AS d FROM papers')).rows[0]?.d;
+      return newest ? windowDate(newest) : undefined;
+    },
   };
 }

@@ -91,7 +91,8 @@ export function button(label: string, action: Action, style?: 'primary'): Block 
 const OVERFLOW_VALUE = 150;
 
 /**
- * The menu on every paper's section: Save (Remove on a reading list), Cite and More like this. One element, no
+ * The menu on every paper's section: Save (Remove on a reading list), Cite, More like this, Like and Not interested
+ * (five: the most an overflow menu holds). One element, no
  * block of its own, so a 40-paper digest message keeps its 40 blocks.
  */
 export function cardMenu(card: PaperCard): Block {
@@ -106,6 +107,8 @@ export function cardMenu(card: PaperCard): Block {
       card.remove ? option('Remove from my list', card.remove) : option('Save', { type: 'save', paperId: card.id }),
       option('Cite (BibTeX)', { type: 'cite', paperId: card.id }),
       option('More like this', card.moreLikeThis),
+      option('Like', { type: 'like', paperId: card.id }),
+      option('Not interested', { type: 'dismiss', paperId: card.id }),
     ],
   };
 }
@@ -148,6 +151,7 @@ function paperBlocks(card: PaperCard, n: number): Block[] {
       (card.affiliations.length ? ` · _${slackField(card.affiliations.join(', '), 500)}_` : ''),
     facts.join(' · '),
   ];
+  if (card.why?.length) lines.push(`_Why: ${slackField(card.why.join(', '), 300)}_`);
   const body = snippet(card.snippet);
   // The abstract goes first when text must be cut: the facts above it always fit.
   const head = lines.join('\n');

@@ -50,6 +50,7 @@ export const SLACK_COMMANDS = [
   '/save',
   '/saved',
   '/cite',
+  '/foryou',
 ] as const;
 /** Events Paperboy subscribes to. */
 export const SLACK_EVENTS = ['app_mention', 'link_shared'] as const;
@@ -220,7 +221,7 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       const reply = await chat.act(target, context);
       // Save and Cite answer beside the card (which may be a digest everyone sees); paging or removing in a
       // reading list replaces that list, which only this person sees.
-      const replaceList = target.type === 'unsave' || target.type === 'saved';
+      const replaceList = target.type === 'unsave' || target.type === 'saved' || target.type === 'foryou';
       await respond({
         response_type: 'ephemeral',
         replace_original: replaceList,

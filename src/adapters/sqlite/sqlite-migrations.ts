@@ -371,4 +371,6 @@ export const MIGRATIONS: readonly string[] = [
     SELECT paperboy_author_key(a.value), p.id FROM papers p, json_each(p.authors) a
     WHERE paperboy_author_key(a.value) <> '';
   `,
+  // For you: papers by date, so a window's papers and the newest date are read by range, not by a scan.
+  `CREATE INDEX IF NOT EXISTS papers_by_date ON papers(date);`,
 ];

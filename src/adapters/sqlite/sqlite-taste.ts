@@ -9,7 +9,14 @@ import {
   type TasteOwner,
   type TasteStore,
 } from '../../core/foryou/taste-store.ts';
-import { applyFeatureChange, FEATURE_BUCKETS, sampleIds } from '../../core/foryou/text-features.ts';
+import {
+  applyFeatureChange,
+  FEATURE_BUCKETS,
+  inWindow,
+  sampleIds,
+  windowDate,
+  windowYears,
+} from '../../core/foryou/text-features.ts';
 import type { Reader } from '../../core/reading/reading-list-store.ts';
 import { promised } from './sqlite-promised.ts';
 
@@ -135,13 +142,16 @@ export function createSqliteTaste(db: Database.Database): TasteStore {
       if (range.lo === null || range.hi === null) return new Map();
       return featuresOf(sampleIds(range.lo, range.hi, limit, seed));
     },
-    papersInWindow: (since, until) =>
-      sql(
-        `SELECT id FROM (SELECT id, CASE WHEN length(date) = 4 THEN date || '-01-01' ELSE date END AS day FROM papers)
-         WHERE day >= ? AND day < ? ORDER BY day DESC, id DESC`,
-      )
-        .pluck()
-        .all(since, until) as number[],
+    // By the date index: the range [since, until), and year-only dates apart (`2026` sorts before `2026-01-01`).
+    papersInWindow: (since, until) => {
+      const rows = sql('SELECT id, date FROM papers WHERE date >= ? AND date < ?').all(since, until) as {
+        id: number;
+        date: string;
+      }[];
+      const years = sql('SELECT id, date FROM papers WHERE date = ?');
+      for (const year of windowYears(since, until)) rows.push(...(years.all(year) as { id: number; date: string }[]));
+      return inWindow(rows, since, until);
+    },
     findByTitleKeys: (keys) => {
       const out = new Map<string, number>();
       for (const k of keys) {
@@ -153,8 +163,10 @@ export function createSqliteTaste(db: Database.Database): TasteStore {
       return out;
     },
     newestDate: () =>
-      (sql("SELECT max(CASE WHEN length(date) = 4 THEN date || '-01-01' ELSE date END) FROM papers").pluck().get() as
-        | string
-        | null) ?? undefined,
+      // `2027` sorts after `2026-12-31` and before `2027-01-01`: the greatest date is the newest either way.
+      {
+        const newest = sql('SELECT max(date) FROM papers').pluck().get() as string | null;
+        return newest === null ? undefined : windowDate(newest);
+      },
   });
 }

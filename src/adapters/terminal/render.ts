@@ -53,6 +53,7 @@ function paperCard(card: PaperCard, n: number, style: Style): string {
     `   ${authorsLine(card) || '(no authors listed)'}`,
     `   ${style.dim(facts.join(' · '))}`,
   ];
+  if (card.why?.length) lines.push(`   ${style.dim(`why: ${card.why.join(', ')}`)}`);
   const text = snippet(card.snippet, style);
   if (text) lines.push(`   ${text}`);
   if (card.profiles.length) lines.push(`   ${style.dim(`on the profiles of ${card.profiles.join(', ')}`)}`);
@@ -104,7 +105,9 @@ function renderSafe(reply: Reply, style: Style): string {
       const nav = [reply.page.previous ? '/prev' : '', reply.page.next ? '/next' : ''].filter(Boolean).join(' · ');
       const relaxed = reply.relaxed ? `\n${relaxedLine(reply.wordsLeftOut)}` : '';
       // Buttons become commands here: a reading list's cards are removed by id, other cards saved or cited.
-      const perCard = reply.cards.some((c) => c.remove) ? '/saved remove ID, /cite ID' : '/save ID, /cite ID';
+      const perCard = reply.cards.some((c) => c.remove)
+        ? '/saved remove ID, /cite ID'
+        : '/save ID, /cite ID, /like ID, /dismiss ID';
       return `${style.bold(reply.heading)}${relaxed}\n\n${cards}\n\n${style.dim(`${first + 1}–${last} of ${reply.page.total}${nav ? `  (${nav}, /more ID)` : ''}`)}\n${style.dim(perCard)}`;
     }
     case 'author':

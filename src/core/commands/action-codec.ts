@@ -23,6 +23,12 @@ export function encodeAction(action: Action, maxLength = Number.POSITIVE_INFINIT
       return `rm:${action.paperId}:${action.page}`;
     case 'saved':
       return `sl:${action.page}`;
+    case 'like':
+      return `lk:${action.paperId}`;
+    case 'dismiss':
+      return `ni:${action.paperId}`;
+    case 'foryou':
+      return `fy:${action.page}`;
   }
 }
 
@@ -43,6 +49,13 @@ export function decodeAction(id: string): Action | undefined {
     if (kind === 'sl' && second === undefined) return { type: 'saved', page: n };
     if (kind === 'rm' && second !== undefined) return { type: 'unsave', paperId: n, page: Number(second) };
     return undefined;
+  }
+  const taste = /^(lk|ni|fy):(\d+)$/.exec(id);
+  if (taste) {
+    const n = Number(taste[2]);
+    if (taste[1] === 'lk') return { type: 'like', paperId: n };
+    if (taste[1] === 'ni') return { type: 'dismiss', paperId: n };
+    return { type: 'foryou', page: n };
   }
   const author = /^au:(.+)$/s.exec(id);
   if (author) return { type: 'author', name: author[1] ?? '' };

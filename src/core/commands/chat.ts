@@ -5,6 +5,11 @@ import type { AuthorFiguresService } from '../enrich/author-figures.ts';
 import { replyWithFigures, withFigures } from '../enrich/card-figures.ts';
 import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import { isPaperboyError } from '../errors.ts';
+import type { BibLibrary } from '../foryou/bib-library.ts';
+import { createForYouCommands } from '../foryou/foryou-commands.ts';
+import { importLibrary } from '../foryou/import-library.ts';
+import { userOwner } from '../foryou/owner-key.ts';
+import type { TasteStore } from '../foryou/taste-store.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
 import { createLookupLimiter } from '../links/lookup-limits.ts';
@@ -26,6 +31,10 @@ export interface ChatOptions {
   digests?: Omit<DigestDeps, 'store' | 'search'>;
   /** Cards per page. */
   pageSize?: number;
+  /** Taste signals and text features: `/foryou`, Like and Not interested (docs/foryou.md). */
+  taste?: TasteStore;
+  /** Reads a `.bib` file by path: the terminal's `/saved import PATH` (chat platforms have no paths). */
+  readLibrary?: ((path: string) => Promise<BibLibrary>) | undefined;
   clock?: () => Date;
   /** Looks pasted arXiv links the index lacks up on arXiv; absent when `PAPERBOY_ARXIV_LOOKUP` is `off`. */
   arxiv?: ArxivLookup | undefined;
@@ -60,6 +69,8 @@ export function createChat({
   clock = () => new Date(),
   arxiv,
   onLookupError,
+  taste,
+  readLibrary,
   figures,
   authorFigures,
   lookupLimits,
@@ -81,6 +92,8 @@ export function createChat({
   const lookup = async (name: string) => lookupAuthor(store, name, MAX_CHOICES, await profileNames());
 
   const reading = createReadingCommands({ store, pageSize, clock });
+  const forYou = taste ? createForYouCommands({ store, taste, pageSize, clock }) : undefined;
+  const NO_TASTE: Reply = { kind: 'notice', text: 'For you is not available here.' };
 
   const authorCard = async (author: AuthorName): Promise<AuthorCard> => {
     const { card, papers } = await authorCardOf(store, author);
@@ -166,8 +179,13 @@ export function createChat({
 
   async function run(intent: Intent, context: ChatContext & ReaderPlace): Promise<Reply> {
     switch (intent.type) {
-      case 'reading':
+      case 'reading': {
+        const imported = /^import(?:\s+(.*))?$/is.exec(intent.args.trim());
+        if (intent.command === 'saved' && imported) return importLibraryReply(imported[1]?.trim() ?? '', context);
         return reading.command(intent.command, intent.args, readerOf(context));
+      }
+      case 'foryou':
+        return forYou ? forYou.command(intent.command, intent.args, readerOf(context), context) : NO_TASTE;
       case 'links':
         return links(intent.refs);
       case 'digest':
@@ -188,6 +206,22 @@ export function createChat({
     }
   }
 
+  /** `/saved import PATH` on the terminal; elsewhere, how to import. */
+  async function importLibraryReply(path: string, context: ChatContext & ReaderPlace): Promise<Reply> {
+    if (!readLibrary || !taste || context.platform !== 'terminal')
+      return {
+        kind: 'notice',
+        text: 'Import your library from the command line: export it from Zotero (or any reference manager) as BibTeX, then run paperboy saved import LIBRARY.bib --user PLATFORM:SPACE:USER. Only you see what it adds.',
+      };
+    if (path === '')
+      return { kind: 'error', code: 'invalid_query', message: 'Use /saved import PATH, the path of a .bib file.' };
+    const reader = readerOf(context);
+    const summary = await importLibrary({ store, taste }, reader, await readLibrary(path), clock());
+    return {
+      kind: 'notice',
+      text: `${summary.entries} entries read, ${summary.matched} found in the index, ${summary.added} added to your reading list${summary.unmatched.length ? `; not in the index: ${summary.unmatched.length}` : ''}${summary.errors.length ? `; skipped (bad BibTeX): ${summary.errors.length}` : ''}. /foryou ranks the week's papers by them.`,
+    };
+  }
   /** Stored figures on the reply's cards; a store that cannot say leaves the cards as they are. */
   const decorate = async (reply: Reply): Promise<Reply> => {
     if (!figures) return reply;
@@ -289,7 +323,21 @@ export function createChat({
     /** Answers a button press; `context` says who pressed (reading-list buttons act on their own list). */
     act: (action: Action, context: ChatContext & ReaderPlace = TERMINAL_CONTEXT): Promise<Reply> =>
       guard(async () => {
-        const personal = await reading.act(action, readerOf(context));
+        const reader = readerOf(context);
+        if (action.type === 'like' || action.type === 'dismiss' || action.type === 'foryou')
+          return forYou ? ((await forYou.act(action, reader, context)) ?? NO_TASTE) : NO_TASTE;
+        // A Remove from the reading list is a negative signal; saving the paper again takes it back.
+        if (taste && (action.type === 'unsave' || action.type === 'save')) {
+          const signal = {
+            owner: userOwner(reader),
+            actor: reader.user,
+            paperId: action.paperId,
+            source: 'removed' as const,
+          };
+          if (action.type === 'unsave') await taste.addSignal(signal, clock());
+          else await taste.removeSignal(signal);
+        }
+        const personal = await reading.act(action, reader);
         if (personal) return personal;
         switch (action.type) {
           case 'page': {

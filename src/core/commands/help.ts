@@ -57,12 +57,23 @@ export const COMMANDS: HelpEntry[] = [
     usage: '/saved [export | remove PAPER-ID | PAGE]',
     description:
       'Your reading list, newest saved first, each paper with Remove; "export" gives the whole list as a BibTeX file.',
-    examples: ['/saved', '/saved export', '/saved remove 3'],
+    examples: ['/saved', '/saved export', '/saved remove 3', '/saved import library.bib (terminal)'],
   },
   {
     usage: '/cite PAPER-ID…',
     description: 'BibTeX for one or more papers (arXiv papers as @misc with eprint, venue papers as @inproceedings).',
     examples: ['/cite 3', '/cite 3 7 2310.13548'],
+  },
+  {
+    usage: '/foryou [PAGE | reset]',
+    description:
+      'This week\'s papers ranked by what you saved, liked and dismissed (Like and Not interested are on every card); only you see it. "reset" forgets your signals, not your reading list.',
+    examples: ['/foryou', '/foryou 2', '/foryou reset'],
+  },
+  {
+    usage: '/like PAPER-ID, /dismiss PAPER-ID',
+    description: 'Like a paper, or say you are not interested (the terminal’s Like and Not interested buttons).',
+    examples: ['/like 3', '/dismiss 7'],
   },
   {
     usage: '/help',

@@ -7,6 +7,8 @@ export type Intent =
   | { type: 'digest'; args: string }
   /** `/save ID`, `/saved [export|remove ID|PAGE]`, `/cite ID…`: the person's reading list. */
   | { type: 'reading'; command: 'save' | 'saved' | 'cite'; args: string }
+  /** `/foryou [PAGE|reset]`, `/like ID`, `/dismiss ID`: the person's taste (docs/foryou.md). */
+  | { type: 'foryou'; command: 'foryou' | 'like' | 'dismiss'; args: string }
   | { type: 'help'; topic?: string }
   /** Pasted paper links or ids: answered with those papers' cards, not searched. */
   | { type: 'links'; refs: PaperRef[] }
@@ -64,6 +66,10 @@ export function toIntent(input: string, options: { mention?: boolean } = {}): In
     case 'saved':
     case 'cite':
       return { type: 'reading', command: command.toLowerCase() as 'save' | 'saved' | 'cite', args };
+    case 'foryou':
+    case 'like':
+    case 'dismiss':
+      return { type: 'foryou', command: command.toLowerCase() as 'foryou' | 'like' | 'dismiss', args };
     case 'help':
       return args ? { type: 'help', topic: args.replace(/^\//, '') } : { type: 'help' };
     default:

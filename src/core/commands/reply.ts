@@ -19,7 +19,11 @@ export type Action =
   | { type: 'save'; paperId: number }
   | { type: 'cite'; paperId: number }
   | { type: 'unsave'; paperId: number; page: number }
-  | { type: 'saved'; page: number };
+  | { type: 'saved'; page: number }
+  /** For you: Like and Not interested on any card, a page of `/foryou`. */
+  | { type: 'like'; paperId: number }
+  | { type: 'dismiss'; paperId: number }
+  | { type: 'foryou'; page: number };
 
 /** A labelled link of a card: the arXiv abstract page, its PDF, the DOI. */
 export interface CardLink {
@@ -50,6 +54,8 @@ export interface PaperCard {
   /** Names of the profiles that list the paper. */
   profiles: string[];
   moreLikeThis: Action;
+  /** On `/foryou` cards and ranked digests: the terms that pushed the paper up (docs/foryou.md). */
+  why?: string[];
   /** On the cards of a reading list: the action that removes the paper from it (the card then offers no Save). */
   remove?: Action;
   /** How often it is cited: a service's count (with its source and date) where one is stored, else the record's. */

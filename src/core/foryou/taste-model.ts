@@ -13,10 +13,12 @@ export interface TasteOptions {
   negativeWeight: number;
   /** Weight of the positives' centroid added to the SVM's weights (0: the SVM alone). */
   centroid: number;
+  /** Passes of the SVM's coordinate descent at most. */
+  epochs?: number;
 }
 
 /** The settings the bench chose (docs/foryou.md, "What was tried"). */
-export const TASTE_DEFAULTS: TasteOptions = { c: 0.1, negativeWeight: 3, centroid: 1 };
+export const TASTE_DEFAULTS: TasteOptions = { c: 0.1, negativeWeight: 3, centroid: 1, epochs: 10 };
 
 export interface TasteData {
   positives: readonly SparseVector[];
@@ -42,7 +44,7 @@ export function learnTaste(data: TasteData, options: TasteOptions = TASTE_DEFAUL
     ...negatives.map((x): Example => ({ x, y: -1, c: cNeg * options.negativeWeight })),
     ...background.map((x): Example => ({ x, y: -1, c: cNeg })),
   ];
-  const model = trainLinearSvm(examples, { dimension: FEATURE_BUCKETS, maxEpochs: 30, seed: 7 });
+  const model = trainLinearSvm(examples, { dimension: FEATURE_BUCKETS, maxEpochs: options.epochs ?? 30, seed: 7 });
   if (options.centroid > 0 && positives.length > 0) {
     // The SVM's weights are of the order of its margin; the centroid is scaled to the same order.
     let svmNorm = 0;

@@ -216,3 +216,26 @@ export function sampleIds(min: number, max: number, limit: number, seed: number)
 
 /** A date as a window compares it: `YYYY` counts as `YYYY-01-01`. */
 export const windowDate = (date: string): string => (/^\d{4}$/.test(date) ? `${date}-01-01` : date);
+
+/**
+ * The years whose year-only dates fall in [since, until) (`YYYY-01-01` inside it): the rows a window reads besides
+ * the range [since, until) of the date index (where `YYYY` sorts before `YYYY-01-01`).
+ */
+export function windowYears(since: string, until: string): string[] {
+  const years: string[] = [];
+  for (let y = Number(since.slice(0, 4)); y <= Number(until.slice(0, 4)); y++) {
+    const day = `${String(y).padStart(4, '0')}-01-01`;
+    if (day >= since && day < until) years.push(String(y).padStart(4, '0'));
+  }
+  return years;
+}
+
+/** Ids of papers `{ id, date }` in [since, until) by {@link windowDate}, newest first (date, then id). */
+export function inWindow(rows: readonly { id: number; date: string }[], since: string, until: string): number[] {
+  const seen = new Set<number>();
+  return rows
+    .map((r) => ({ id: r.id, day: windowDate(r.date) }))
+    .filter((r) => r.day >= since && r.day < until && !seen.has(r.id) && seen.add(r.id))
+    .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : b.id - a.id))
+    .map((r) => r.id);
+}

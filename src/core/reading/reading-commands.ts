@@ -39,12 +39,19 @@ export const readerOf = (place: ReaderPlace): Reader => ({
 
 /** Actions whose answers belong to the person who pressed, never to the channel. */
 export const isPersonalAction = (action: Action): boolean =>
-  action.type === 'save' || action.type === 'cite' || action.type === 'unsave' || action.type === 'saved';
+  action.type === 'save' ||
+  action.type === 'cite' ||
+  action.type === 'unsave' ||
+  action.type === 'saved' ||
+  action.type === 'like' ||
+  action.type === 'dismiss' ||
+  action.type === 'foryou';
 
 /** True when a command line is `/save`, `/saved` or `/cite`: its answer is for the asker alone. */
 export function isPersonalText(text: string): boolean {
   try {
-    return toIntent(text).type === 'reading';
+    const type = toIntent(text).type;
+    return type === 'reading' || type === 'foryou';
   } catch {
     return false;
   }

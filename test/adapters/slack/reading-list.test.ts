@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestChunks } from '../../../src/adapters/slack/digest-poster.ts';
 import { SLACK_LIMITS } from '../../../src/adapters/slack/render.ts';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTaste } from '../../../src/adapters/sqlite/sqlite-taste.ts';
 import type { PaperCard } from '../../../src/core/commands/reply.ts';
 import { type FakeSlack, slackSignature, startFakeSlack } from '../../fakes/fake-slack.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
@@ -99,12 +100,20 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     }
   };
 
-  it('every card has one overflow menu with Save, Cite and More like this', async () => {
+  it('every card has one overflow menu with Save, Cite, More like this, Like and Not interested', async () => {
     await slash('/paper', 'sycophancy', 'r1');
     const menus = menusOf(await answerTo('r1'));
     expect(menus.length).toBeGreaterThan(0);
     for (const menu of menus) {
-      expect(menu.options.map((o) => o.text.text)).toEqual(['Save', 'Cite (BibTeX)', 'More like this']);
+      expect(menu.options.map((o) => o.text.text)).toEqual([
+        'Save',
+        'Cite (BibTeX)',
+        'More like this',
+        'Like',
+        'Not interested',
+      ]);
+      // Five: the most an overflow menu holds.
+      expect(menu.options.length).toBeLessThanOrEqual(5);
       expect(menu.action_id.length).toBeLessThanOrEqual(SLACK_LIMITS.actionId);
     }
   });
@@ -133,6 +142,44 @@ describe('Slack reading list: real Bolt over HTTP, fake Slack', () => {
     expect(after?.body.replace_original).toBe(true);
     expect(JSON.stringify(after?.body.blocks)).toContain('Your reading list is empty');
     expect(await savedCount()).toBe(0);
+  });
+
+  it('Like and Not interested from a card menu are signals; Not interested takes the paper out of /foryou', async () => {
+    await slash('/foryou', '', 'f0');
+    const first = await answerTo('f0');
+    expect(first?.body.response_type).toBe('ephemeral');
+    const [menu] = menusOf(first);
+    const dismiss = option(menu, /^Not interested$/);
+    const paperId = Number(dismiss?.value.replace('ni:', ''));
+    expect(JSON.stringify(first?.body.blocks)).toContain(`id ${paperId}`);
+    await choose(menu as Overflow, dismiss, 'f1');
+    const answered = await answerTo('f1');
+    expect(answered?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(JSON.stringify(answered?.body.blocks)).toContain('Not interested in');
+    await slash('/foryou', '', 'f2');
+    const again = await answerTo('f2');
+    expect(JSON.stringify(again?.body.blocks)).not.toContain(`id ${paperId}`);
+    expect(menusOf(again).map((m) => option(m, /^Not interested$/)?.value)).not.toContain(`ni:${paperId}`);
+
+    await slash('/paper', 'sycophancy', 'f20');
+    const [other] = menusOf(await answerTo('f20'));
+    await choose(other as Overflow, option(other, /^Like$/), 'f3');
+    expect(JSON.stringify((await answerTo('f3'))?.body.blocks)).toContain('Liked');
+    const reader = createSqliteStore(join(dir, 'p.db'), { readonly: true });
+    try {
+      const taste = createSqliteTaste(reader.db);
+      const mine = await taste.signals({ kind: 'user', platform: 'slack', space: 'T1', id: 'U1' });
+      // (An earlier test's Remove is there too: a Remove from the reading list is a negative signal.)
+      expect(mine.map((x) => x.source)).toEqual(expect.arrayContaining(['dismiss', 'like']));
+      // Given in channel C1, so the channel learns from it too; the person's saves never reach it.
+      const channel = await taste.signals({ kind: 'channel', platform: 'slack', space: 'T1', id: 'C1' });
+      expect(channel.map((x) => [x.source, x.actor]).sort()).toEqual([
+        ['dismiss', 'U1'],
+        ['like', 'U1'],
+      ]);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('/saved export uploads a BibTeX file to the person’s DM through the external upload flow', async () => {
@@ -202,6 +249,8 @@ describe('Slack digest cards', () => {
         expect.stringMatching(/^sv:\d+$/),
         expect.stringMatching(/^ci:\d+$/),
         expect.stringMatching(/^mo:\d+:1$/),
+        expect.stringMatching(/^lk:\d+$/),
+        expect.stringMatching(/^ni:\d+$/),
       ]);
     }
     expect(chunks[0]?.length).toBeLessThan(SLACK_LIMITS.blocks);
