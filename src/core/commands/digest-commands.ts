@@ -230,7 +230,8 @@ async function follow(args: string, context: ChatContext, deps: DigestDeps): Pro
     };
   const found = await lookupAuthor(deps.store, name, 5, undefined, { guess: false });
   if (!('found' in found)) {
-    const close = 'choices' in found ? found.choices.map((c) => `“${c.name}” (${c.papers} papers)`) : [];
+    const close =
+      'choices' in found ? found.choices.map((c) => `“${c.name}” (${c.papers} paper${c.papers === 1 ? '' : 's'})`) : [];
     return {
       kind: 'error',
       code: 'not_found',
