@@ -48,6 +48,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
     const outcomes = await runDueDigests({
       store,
       digests: stores.digests,
+      figures: stores.enrichment,
       search,
       posters,
       now,

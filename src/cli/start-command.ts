@@ -143,6 +143,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
         return runDueDigests({
           store,
           digests,
+          figures: stores.enrichment,
           search,
           posters,
           now: io.clock(),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { toPaperCard } from '../commands/paper-card.ts';
 import type { PaperCard } from '../commands/reply.ts';
+import { withFigures } from '../enrich/card-figures.ts';
+import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import { isPaperboyError } from '../errors.ts';
 import type { Search } from '../search/search.ts';
 import { type BusyRetryOptions, whenNotBusy } from '../store/busy.ts';
@@ -130,10 +132,21 @@ export interface RunDigestsOptions {
    * recovered, and a terminal, which keeps no history, would print it again.
    */
   busy?: BusyRetryOptions;
+  /** Figures fetched from OpenAlex and Semantic Scholar, put on the cards as stored (citations, TL;DR). */
+  figures?: Pick<EnrichmentStore, 'figuresOf'> | undefined;
 }
 
 /** How long one ledger write waits in all for the database's write lock, well inside the 2-minute lease. */
 export const LEDGER_BUSY_WAIT_MS = 30_000;
+
+/** Cards with their stored figures; figures that cannot be read leave the cards as they are (the digest goes out). */
+async function cardsWithFigures(
+  cards: PaperCard[],
+  figures: Pick<EnrichmentStore, 'figuresOf'> | undefined,
+): Promise<PaperCard[]> {
+  if (!figures) return cards;
+  return withFigures(cards, figures).catch(() => cards);
+}
 
 export const ledgerIdOf = (run: DigestRun): string => `pb-digest-${run.id}`;
 
@@ -354,7 +367,10 @@ async function deliverRun(
     ledgerId,
     dueAt: claimed.dueAt,
     heading: headingOf(subscription, papers.length + claimed.more),
-    cards: papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+    cards: await cardsWithFigures(
+      papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+      options.figures,
+    ),
     ...(claimed.more > 0 && claimed.moreSearch
       ? {
           more: {
