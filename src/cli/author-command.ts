@@ -57,7 +57,7 @@ export async function runAuthor(
   if (!('found' in found)) {
     const close = 'choices' in found ? found.choices : [];
     const hint = close.length
-      ? ` Closest names: ${close.map((n) => `"${n.name}" (${n.papers} papers)`).join(', ')}.`
+      ? ` Closest names: ${close.map((n) => `"${n.name}" (${n.papers} paper${n.papers === 1 ? '' : 's'})`).join(', ')}.`
       : ' No listed author has a similar name.';
     io.stderr.write(toPrintable(`error: no author named "${name}" is in the index.${hint}\n`));
     return EXIT.failed;

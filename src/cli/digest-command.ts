@@ -3,11 +3,11 @@ import { createTerminalPoster } from '../adapters/terminal/digest-poster.ts';
 import { COLOUR, PLAIN } from '../adapters/terminal/render.ts';
 import { loadConfig, resolveStoreTarget } from '../config.ts';
 import type { Platform } from '../core/digest/digest-store.ts';
-import { type DigestPoster, runDueDigests } from '../core/digest/run-digests.ts';
+import { type DigestPoster, runDueDigests, UNSENT_STATUSES } from '../core/digest/run-digests.ts';
 import { PaperboyError } from '../core/errors.ts';
 import { openSearch } from '../core/search/open-search.ts';
 import { toPaperJson } from '../core/search/search-json.ts';
-import { leaseOf } from './digest-lease-env.ts';
+import { leaseOf, platformTimeoutOf } from './digest-lease-env.ts';
 import { type CliIo, EXIT, writeJson } from './io.ts';
 import { openStores } from './open-stores.ts';
 import { platformPosters } from './platform-posters.ts';
@@ -38,7 +38,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
     const logger = createLogger(io.stderr, { env: io.env, secrets: secretsOf(config) });
     const style = io.stdout.isTTY && !io.env.NO_COLOR ? COLOUR : PLAIN;
     const all: Partial<Record<Platform, DigestPoster>> = {
-      ...platformPosters(config, logger),
+      ...platformPosters(config, logger, platformTimeoutOf(io.env)),
       terminal: createTerminalPoster((text) => {
         if (!flags.json) io.stdout.write(`${text}\n`);
       }, style),
@@ -48,13 +48,16 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
     const outcomes = await runDueDigests({
       store,
       digests: stores.digests,
+      figures: stores.enrichment,
       search,
       posters,
       now,
       maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
       log: (line) => logger.info(line),
-      // Leases are timed by the real clock, shared with the other runners, whatever --now says.
+      // Leases are timed by the database's clock; this machine's is checked against it, whatever --now says.
       clock: () => io.clock().getTime(),
+      // Without --now, ledger rows dated more than a day past the database's clock are stale (docs/digests.md).
+      realTime: !flags.now,
       ...leaseOf(io.env),
     });
     if (flags.json) {
@@ -78,7 +81,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       );
       return interruptedExit(io.signal);
     }
-    const failed = outcomes.filter((o) => o.status === 'failed');
+    const failed = outcomes.filter((o) => UNSENT_STATUSES.includes(o.status));
     if (failed.length === 0) return EXIT.ok;
     io.stderr.write(
       `error: ${failed.length === 1 ? 'a due digest' : `${failed.length} due digests`} could not be sent (${failed.map((o) => `#${o.subscription}`).join(', ')}); the reason is logged above. Nothing is lost: the next "paperboy digest run" sends them.\n`,

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isTimeZone } from '../core/digest/schedule.ts';
 import { collectFiles } from '../core/ingest/ingest-files.ts';
-import type { StoreContents, StoreInspection } from '../core/store/store-engine.ts';
+import type { FutureRun, StoreContents, StoreInspection } from '../core/store/store-engine.ts';
 import { type DoctorCheck, type DoctorCheckId, fail, ok, warn } from './doctor-check.ts';
 import { readSnapshotStamp } from './snapshot-stamp.ts';
 
@@ -85,7 +85,7 @@ export async function checkDatabase(inspection: StoreInspection): Promise<Doctor
     ok('database', `${dbPath} opens and passes quick_check (${contents.papers.toLocaleString('en-US')} papers)`),
     migrations,
     await checkSnapshot(contents, dbPath),
-    checkTimeZones(contents.subscriptions),
+    checkTimeZones(contents.subscriptions, contents.futureRuns),
   ];
 }
 
@@ -145,10 +145,13 @@ async function checkSnapshot(contents: StoreContents, dbPath: string): Promise<D
 }
 
 /** Every subscription's time zone exists (on either engine). */
-export function checkTimeZones(subscriptions: readonly { id: number; tz: string }[]): DoctorCheck {
+export function checkTimeZones(
+  subscriptions: readonly { id: number; tz: string }[],
+  futureRuns: readonly FutureRun[] = [],
+): DoctorCheck {
   const bad = subscriptions.filter((r) => !isTimeZone(r.tz));
   if (bad.length === 0)
-    return ok('subscription_time_zones', `${subscriptions.length} subscriptions, every time zone valid`);
+    return futureRunsCheck(`${subscriptions.length} subscriptions, every time zone valid`, futureRuns);
   return fail(
     'subscription_time_zones',
     `unknown time zones: ${bad.map((r) => `subscription ${r.id} "${r.tz}"`).join(', ')}`,
@@ -163,4 +166,22 @@ export function checkProfiles(folder: string): DoctorCheck {
   if (!statSync(folder).isDirectory()) return fail('profiles', `${folder} is a file, not a folder`, fix);
   const pages = collectFiles([folder]).files.filter((f) => f.toLowerCase().endsWith('.txt')).length;
   return ok('profiles', `${folder}: ${pages} page${pages === 1 ? '' : 's'}`);
+}
+
+/**
+ * Also names the subscriptions held by ledger rows dated after the database's clock: no later digest of theirs is
+ * made until then (a run at an earlier time reports `blocked_by_future_run`); `start` and `digest run` without
+ * `--now` ignore rows more than a day ahead as stale.
+ */
+function futureRunsCheck(zones: string, future: readonly FutureRun[]): DoctorCheck {
+  if (future.length === 0) return ok('subscription_time_zones', zones);
+  const named = future
+    .slice(0, 10)
+    .map((r) => `subscription ${r.subscriptionId} (pb-digest-${r.id}, due ${r.dueAt})`)
+    .join(', ');
+  return warn(
+    'subscription_time_zones',
+    `${zones}; ${future.length} digest ledger row${future.length === 1 ? '' : 's'} dated in the future (made by "digest run --now" ahead of the clock): ${named}${future.length > 10 ? ', …' : ''}`,
+    'Runs at an earlier time report them as blocked_by_future_run; "start" and "digest run" without --now ignore rows more than a day ahead. To drop one early, remove that row (its pb-digest number is its id in digest_runs) with the database\'s own client.',
+  );
 }

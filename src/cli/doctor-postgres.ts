@@ -56,7 +56,7 @@ export async function checkPgDatabase(inspection: StoreInspection, searchPath: s
     ),
     ok('migrations', `PostgreSQL schema version ${version}, current`),
     await checkCacheSnapshot(searchPath, contents),
-    checkTimeZones(contents.subscriptions),
+    checkTimeZones(contents.subscriptions, contents.futureRuns),
   ];
 }
 

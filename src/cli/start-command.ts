@@ -22,7 +22,7 @@ import { BOT_BUSY_TIMEOUT_MS } from '../core/store/busy.ts';
 import type { EventLedger } from '../core/store/event-ledger.ts';
 import { countOf, toPrintable } from '../core/text.ts';
 import { createBotTick } from './bot-tick.ts';
-import { leaseOf } from './digest-lease-env.ts';
+import { leaseOf, platformTimeoutOf } from './digest-lease-env.ts';
 import { discordSettings } from './discord-settings.ts';
 import { createReadiness, type Readiness, startHealthServer } from './health-server.ts';
 import { type CliIo, EXIT } from './io.ts';
@@ -143,11 +143,15 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
         return runDueDigests({
           store,
           digests,
+          figures: stores.enrichment,
           search,
           posters,
           now: io.clock(),
           maxLateMinutes: config.PAPERBOY_DIGEST_MAX_LATE,
           log,
+          // The bot runs on the real clock: ledger rows more than a day past the database's are stale. This
+          // machine's clock (`Date.now`) is checked against the database's, which times the leases.
+          realTime: true,
           ...lease,
         });
       },
@@ -181,7 +185,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     // Once stopping, a digest run takes no further subscription: the one in flight finishes and is recorded.
     const posters = stopTakingDigests(
       {
-        ...platformPosters(config, logger),
+        ...platformPosters(config, logger, platformTimeoutOf(io.env)),
         ...(serving ? {} : { terminal: createTerminalPoster((text) => io.stdout.write(`${text}\n`), style) }),
       },
       stopping.signal,

@@ -11,6 +11,11 @@ export type PaperboyErrorCode =
   | 'database_unreachable'
   | 'database_refused'
   | 'lease_lost'
+  // A platform refused a post (nothing recorded), or answered that the channel or person is gone for good.
+  | 'platform_refused'
+  | 'channel_gone'
+  // A per-channel or per-person cap (subscriptions, watches) is reached.
+  | 'limit_reached'
   // arXiv: the service could not be reached, sent what is not its format, or refused the request.
   | 'arxiv_unavailable'
   | 'arxiv_unparsable'

@@ -9,6 +9,10 @@ import { dailySubscription, paperInput } from '../helpers/digest-fixture.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
+// Long enough for the next command to start on a loaded machine while the lease still lasts.
+const LEASE_MS = 15_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('a digest process killed after posting its summary, before the ledger update', () => {
   const tempDir = useTempDir();
   let slack: FakeSlack | undefined;
@@ -30,6 +34,9 @@ describe('a digest process killed after posting its summary, before the ledger u
       SLACK_SIGNING_SECRET: 's',
       SLACK_API_URL: slack.apiUrl,
       DISCORD_TOKEN: '',
+      // Leases are timed by the database's clock (on SQLite, this machine's): a short one lets the test wait
+      // for a dead runner's lease to run out.
+      PAPERBOY_DIGEST_LEASE_MS: String(LEASE_MS),
     };
     return { db, env, slack };
   }
@@ -46,39 +53,45 @@ describe('a digest process killed after posting its summary, before the ledger u
     // The summary is in the channel; the process dies before it hears back, so the ledger still says "sending".
     child.kill('SIGKILL');
     await exited;
+    return Date.now();
   }
 
-  it('H1 is left alone while the dead runner’s lease lasts, then not posted again: only its thread is completed', async () => {
+  it('H1 is left alone while the dead runner’s lease lasts, then not posted again: only its thread is completed', {
+    timeout: 90_000,
+  }, async () => {
     const { db, env, slack } = await setup();
     const args = ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db];
-    await killedAfterSummary(slack, args, env);
+    const killed = await killedAfterSummary(slack, args, env);
     expect(slack.history('C1')).toHaveLength(1);
 
     // Its lease has not run out yet: a runner started now leaves the digest alone (it may still be posting).
     const early = await runPaperboy([...args, '--json'], { env });
     expect(JSON.parse(early.stdout).digests).toMatchObject([{ subscription: 1, status: 'busy' }]);
     expect(slack.history('C1')).toHaveLength(1);
-    // Two minutes on, the dead runner's lease has run out.
-    const later = new Date(Date.now() + 2 * 60_000 + 1000);
-    const restart = await runPaperboy([...args, '--json'], { env, now: later });
+    // Later, the dead runner's lease has run out.
+    await pause(killed + LEASE_MS + 500 - Date.now());
+    const restart = await runPaperboy([...args, '--json'], { env });
     expect(JSON.parse(restart.stdout).digests).toMatchObject([{ subscription: 1, status: 'recovered' }]);
     expect(restart.stderr).toMatch(/already posted before a restart; not posting it again/);
     // One summary, and its thread of papers completed by the restart.
     expect(slack.history('C1').filter((m) => m.thread_ts === undefined)).toHaveLength(1);
     expect(slack.history('C1').filter((m) => m.thread_ts !== undefined)).toHaveLength(1);
-    const again = await runPaperboy([...args, '--json'], { env, now: later });
+    const again = await runPaperboy([...args, '--json'], { env });
     expect(JSON.parse(again.stdout).digests).toEqual([]);
   });
 
-  it('H2 is completed by the next day’s run, whose digest carries only the papers new since', async () => {
+  it('H2 is completed by the next day’s run, whose digest carries only the papers new since', {
+    timeout: 90_000,
+  }, async () => {
     const { db, env, slack } = await setup();
-    await killedAfterSummary(slack, ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db], env);
+    const killed = await killedAfterSummary(slack, ['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db], env);
     const store = createSqliteStore(db);
     await store.savePapers([paperInput(3)], new Date('2026-11-29T13:00:00Z'));
     await store.close();
 
     const nextDay = ['digest', 'run', '--now', '2026-11-30T09:00:00Z', '--db', db, '--json'];
-    const run = await runPaperboy(nextDay, { env, now: new Date(Date.now() + 24 * 60 * 60_000) });
+    await pause(killed + LEASE_MS + 500 - Date.now());
+    const run = await runPaperboy(nextDay, { env });
     expect(
       JSON.parse(run.stdout).digests.map((d: { status: string; papers: { id: number }[] }) => [
         d.status,

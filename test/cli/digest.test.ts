@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { renderProfile } from '../../src/core/profile/render-profile.ts';
+import { paperInput } from '../helpers/digest-fixture.ts';
 import { fakePaper, fakeProfile } from '../helpers/make-pages.ts';
 import { runPaperboy } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -71,10 +72,12 @@ describe('digests from the terminal', () => {
     // A query an older version accepted and this one no longer parses: that digest fails, the other goes out.
     const store = createSqliteStore(db);
     store.db.prepare(`UPDATE subscriptions SET query = 'colour:red' WHERE id = 2`).run();
+    // A new paper, so that there is something to search for (with nothing new, no query runs).
+    await store.savePapers([paperInput(1)], new Date('2026-11-28T13:00:00Z'));
     await store.close();
     const run = await runPaperboy(['digest', 'run', '--now', '2026-11-29T09:00:00Z', '--db', db, '--json']);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).digests.map((d: { status: string }) => d.status)).toEqual(['failed']);
+    expect(JSON.parse(run.stdout).digests.map((d: { status: string }) => d.status)).toEqual(['sent', 'failed']);
     expect(run.stderr).toMatch(/digest 2 failed: .*colour/);
     expect(run.stderr).toMatch(/error: a due digest could not be sent \(#2\).*next "paperboy digest run" sends them/);
   });

@@ -156,6 +156,22 @@ describe.skipIf(!hasScholarlyData)('paperboy enrich', () => {
     }
   });
 
+  it('a digest shows the stored figures on its cards', async () => {
+    const db = join(tempDir(), 'p.db');
+    const chat = await runPaperboy(['start', '--db', db], {
+      stdin: '/digest subscribe turing at 09:00 tz UTC\n',
+      now: new Date('2026-12-07T12:00:00Z'),
+    });
+    expect(chat.stdout).toMatch(/Subscribed: #1/);
+    await seed(db);
+    const env = { ...urls(), PAPERBOY_SEMANTIC_SCHOLAR: 'on' };
+    expect((await runPaperboy(['enrich', '--db', db], { env, now: NOW })).code).toBe(0);
+    const due = await runPaperboy(['digest', 'run', '--now', '2026-12-08T09:00:00Z', '--db', db]);
+    expect(due.code).toBe(0);
+    expect(due.stdout).toContain('Large Language Models Pass the Turing Test');
+    expect(due.stdout).toContain('cited 72 · Semantic Scholar, 8 Dec');
+  });
+
   it('exit 1 when a service keeps failing: what the other fetched is kept', async () => {
     const db = join(tempDir(), 'p.db');
     await seed(db);

@@ -25,7 +25,7 @@ describe('paperboy start (terminal chat)', () => {
     const db = join(tempDir(), 'p.db');
     await runPaperboy(['start', '--db', db], { stdin: '' });
     const again = await runPaperboy(['start', '--db', db], { stdin: '/author Zac Hatfield-Dodds\n' });
-    expect(again.stdout).toMatch(/indexed: 18 papers/);
+    expect(again.stdout).toMatch(/papers: 18 \(2021–2025\)/);
   });
 
   it('reports a bad configuration naming the variable and how to fix it', async () => {

@@ -29,6 +29,8 @@ const BOT = { id: BOT_ID, username: 'paperboy', discriminator: '0', bot: true, a
 // Ids are snowflakes as Discord makes them (milliseconds since 2015 in the high bits), so discord.js reads an
 // interaction's creation time from its id; they only ever grow.
 const DISCORD_EPOCH = 1420070400000n;
+/** How long Discord remembers a nonce for `enforce_nonce` ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
 let last = 0n;
 let sequence = 0n;
 /** A fresh id; with `ageMs`, one made that long ago (an interaction held up on its way). */
@@ -163,6 +165,17 @@ export async function startFakeDiscord(
     messages.set(channelId, [posted, ...(messages.get(channelId) ?? [])]);
     return posted;
   };
+  // As Discord: a message posted with `enforce_nonce` and a nonce the same author used in the last few minutes
+  // is not created again; the first one is returned.
+  const nonces = new Map<string, { message: ReturnType<typeof message>; at: number }>();
+  const postOnce = (channelId: string, body: Record<string, unknown> | undefined) => {
+    const nonce = body?.enforce_nonce === true && typeof body.nonce === 'string' ? `${channelId}:${body.nonce}` : '';
+    const seen = nonce ? nonces.get(nonce) : undefined;
+    if (seen && Date.now() - seen.at < NONCE_WINDOW_MS) return seen.message;
+    const posted = post(channelId, message(body, channelId));
+    if (nonce) nonces.set(nonce, { message: posted, at: Date.now() });
+    return posted;
+  };
   /** A page of history as Discord gives it: newest first, `limit` messages before or after an id. */
   const history = (channelId: string, query: URLSearchParams) => {
     const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
@@ -226,7 +239,9 @@ export async function startFakeDiscord(
       const channelId = channelPath[1] as string;
       if (!messages.has(channelId)) return unknown(res, 'Channel');
       if (req.method === 'POST') {
-        const posted = post(channelId, message(body, channelId));
+        // Recorded late: after the client's timeout, so the client cannot tell that the message went out.
+        if (fault?.kind === 'lateRecord') await pause(fault.delayMs);
+        const posted = postOnce(channelId, body);
         // Recorded: a failure now leaves the caller unable to tell that the message went out.
         if (fault?.kind === 'failAfter') return send(res, 500, serverError);
         if (fault?.kind === 'slow') await pause(fault.delayMs);

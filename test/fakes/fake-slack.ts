@@ -24,7 +24,7 @@ export const FAKE_SLACK_SCOPES: readonly string[] = SLACK_MANIFEST_SCOPES;
  */
 export async function startFakeSlack(options: { botToken?: string; appToken?: string; scopes?: string[] } = {}) {
   const calls: RecordedCall[] = [];
-  const failures = new Map<string, { status: number; retryAfter: number; skip: number }[]>();
+  const failures = new Map<string, { status: number; retryAfter: number; skip: number; error?: string }[]>();
   // When set, chat.postMessage records the message (it is "posted") but never answers: the caller hangs there.
   let holdPosts: (() => void) | undefined;
   // When set, chat.postMessage records the message at once and answers this many milliseconds later.
@@ -85,17 +85,19 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     if (pending && pending.skip > 0) pending.skip--;
     else if (pending) {
       failures.get(method)?.shift();
-      const error = pending.status === 429 ? 'ratelimited' : 'fatal_error';
+      const error = pending.error ?? (pending.status === 429 ? 'ratelimited' : 'fatal_error');
       return send(res, pending.status, { ok: false, error }, { 'retry-after': String(pending.retryAfter) });
     }
     const fault = FAULTY.has(method) ? faults.draw() : undefined;
     if (fault?.kind === 'rateLimited')
       return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(faults.retryAfter) });
     if (fault?.kind === 'failBefore') return send(res, 500, { ok: false, error: 'fatal_error' });
-    if (fault && method !== 'chat.postMessage') {
+    if (fault && fault.kind !== 'lateRecord' && method !== 'chat.postMessage') {
       if (fault.kind === 'failAfter') return send(res, 500, { ok: false, error: 'fatal_error' });
       await pause(fault.delayMs);
     }
+    // Recorded late: after the client's timeout, so the client cannot tell that the message went out.
+    if (fault?.kind === 'lateRecord' && method === 'chat.postMessage') await pause(fault.delayMs);
     if (path.startsWith('/respond/')) {
       if (namesProcessingFile(body)) return send(res, 400, { ok: false, error: 'invalid_blocks' });
       return send(res, 200, { ok: true });
@@ -211,10 +213,15 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
      * The next `count` calls of `method`, after letting `skip` through, fail with `status` and a Retry-After
      * header (429 as rate limited; a 200 carries `ok: false`, which the Web API client does not retry).
      */
-    failNext(method: string, status: number, retryAfter = 1, count = 1, skip = 0) {
+    failNext(method: string, status: number, retryAfter = 1, count = 1, skip = 0, error?: string) {
       failures.set(
         method,
-        Array.from({ length: count }, (_, i) => ({ status, retryAfter, skip: i === 0 ? skip : 0 })),
+        Array.from({ length: count }, (_, i) => ({
+          status,
+          retryAfter,
+          skip: i === 0 ? skip : 0,
+          ...(error ? { error } : {}),
+        })),
       );
     },
     /** Resolves when the next post arrives; that post is recorded but gets no answer. */

@@ -2,7 +2,8 @@
  * Random platform trouble for fault-injection tests. Each request to a faulty route draws at most one fault:
  * a 429 (nothing recorded, as platforms refuse before doing anything), a 500 before the message is recorded,
  * a 500 after it is recorded (the caller cannot tell it went out, as with a real platform's timeouts and 5xx),
- * or a slow reply. Off until a plan is set.
+ * a slow reply, or (`lateRecord`, message posts only) a post recorded `lateMs` after the request, past the client's
+ * timeout, as Slack did 45 s after a request its client gave up on at 30 s. Off until a plan is set.
  */
 export interface FaultPlan {
   /** A seeded random source in [0, 1). */
@@ -16,16 +17,19 @@ export interface FaultPlan {
   slowMinMs?: number;
   /** Seconds, in a 429's Retry-After. */
   retryAfter: number;
+  /** How often a message post is recorded late (after `lateMs`, longer than the client's timeout). */
+  lateRecord?: number;
+  lateMs?: number;
 }
 
-export type FaultKind = 'rateLimited' | 'failBefore' | 'failAfter' | 'slow';
+export type FaultKind = 'rateLimited' | 'failBefore' | 'failAfter' | 'slow' | 'lateRecord';
 export type FaultCounts = Record<FaultKind, number>;
 
-const KINDS: FaultKind[] = ['rateLimited', 'failBefore', 'failAfter', 'slow'];
+const KINDS: FaultKind[] = ['rateLimited', 'failBefore', 'failAfter', 'slow', 'lateRecord'];
 
 export function createFaults() {
   let plan: FaultPlan | undefined;
-  const counts: FaultCounts = { rateLimited: 0, failBefore: 0, failAfter: 0, slow: 0 };
+  const counts: FaultCounts = { rateLimited: 0, failBefore: 0, failAfter: 0, slow: 0, lateRecord: 0 };
   return {
     counts,
     set(next: FaultPlan | undefined) {
@@ -39,12 +43,14 @@ export function createFaults() {
       if (!plan) return undefined;
       let r = plan.random();
       for (const kind of KINDS) {
-        if (r < plan[kind]) {
+        const p = plan[kind] ?? 0;
+        if (r < p) {
           counts[kind]++;
           const min = plan.slowMinMs ?? 0;
+          if (kind === 'lateRecord') return { kind, delayMs: plan.lateMs ?? 0 };
           return { kind, delayMs: kind === 'slow' ? Math.round(min + plan.random() * (plan.slowMs - min)) : 0 };
         }
-        r -= plan[kind];
+        r -= p;
       }
       return undefined;
     },

@@ -43,8 +43,10 @@ export const dailySubscription = (changes: Partial<NewSubscription> = {}): NewSu
 export async function chatWithDigests(
   store: PaperStore & { db: Parameters<typeof createSqliteDigests>[0] },
   clock: () => Date,
+  options: { dbClock?: boolean } = {},
 ) {
-  const digests = createSqliteDigests(store.db);
+  // With `dbClock`, the database's clock (which times leases) is the test's clock too: SQLite's is the machine's.
+  const digests = createSqliteDigests(store.db, options.dbClock ? { clock: () => clock().getTime() } : {});
   const search = createSearch({
     store,
     index: await PaperIndex.open({ store }),
@@ -58,7 +60,7 @@ export async function chatWithDigests(
 export async function digestFixture(context: ChatContext, command = '/digest subscribe') {
   let now = new Date('2026-11-28T12:00:00Z');
   const store = createSqliteStore(':memory:');
-  const { chat, digests, search } = await chatWithDigests(store, () => now);
+  const { chat, digests, search } = await chatWithDigests(store, () => now, { dbClock: true });
   await chat.handle(command, context);
   return {
     store,
@@ -73,12 +75,24 @@ export async function digestFixture(context: ChatContext, command = '/digest sub
     },
     run(iso: string, posters: Partial<Record<Platform, DigestPoster>>) {
       now = new Date(iso);
-      return runDueDigests({ store, digests, search, posters, now, maxLateMinutes: 720, log: () => {} });
+      return runDueDigests({
+        store,
+        digests,
+        search,
+        posters,
+        now,
+        maxLateMinutes: 720,
+        log: () => {},
+        clock: () => now.getTime(),
+      });
     },
   };
 }
 
-/** Wraps a poster so that its next post goes out and then the "process dies" before the ledger hears of it. */
+/**
+ * Wraps a poster so that its next post goes out and then fails before the ledger hears of it, as a timeout or a
+ * connection cut after sending does: an unknown outcome, looked at again after the recheck delay (2 minutes).
+ */
 export function crashingAfterPost(poster: DigestPoster): DigestPoster {
   return {
     async post(delivery) {

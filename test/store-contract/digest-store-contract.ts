@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DigestStore, NewSubscription } from '../../src/core/digest/digest-store.ts';
+import { type DigestStore, type NewSubscription, OUTCOME_UNKNOWN } from '../../src/core/digest/digest-store.ts';
 
 /** A paper as the ledger sees it: when it was first stored (`seq`), its date, whether digests announce it. */
 export interface LedgerPaper {
@@ -306,6 +306,91 @@ export function describeDigestStoreContract(name: string, open: () => Promise<Op
       expect(await digests.newPaperIds(0, seq[5] ?? 0)).toEqual([p6, p2, p5, p4, p1]);
       expect(await digests.newPaperIds(seq[0] ?? 0, seq[4] ?? 0)).toEqual([p2, p5, p4]);
       expect(await digests.newPaperIds(seq[5] ?? 0, (seq[5] ?? 0) + 10)).toEqual([]);
+    });
+
+    it("R2: times a lease without `now` by the database's own clock, and tells that clock", async () => {
+      const { run } = await withRun();
+      const before = Date.now();
+      const dbNow = await digests.clock();
+      // The test database runs on this machine: its clock and this one agree to within a few seconds.
+      expect(Math.abs(dbNow - before)).toBeLessThan(5000);
+      const claimed = await digests.claimRun(run.id, { owner: 'a', ms: MINUTE });
+      expect(claimed?.leaseUntil).toBeGreaterThanOrEqual(dbNow + MINUTE - 1000);
+      expect(claimed?.leaseUntil).toBeLessThanOrEqual(Date.now() + MINUTE + 5000);
+      // Live by the database's clock: another runner cannot take it, whatever its own clock says.
+      expect(await digests.claimRun(run.id, { owner: 'b', ms: MINUTE })).toBeUndefined();
+      expect(await digests.renewLease(run.id, { owner: 'a', ms: 2 * MINUTE })).toBe(true);
+      expect((await digests.getRun(run.subscriptionId, DAY1))?.leaseUntil).toBeGreaterThanOrEqual(
+        dbNow + 2 * MINUTE - 1000,
+      );
+    });
+
+    it('R3: holds a row whose post has an unknown outcome: nobody, its runner included, claims it before the recheck time', async () => {
+      const { sub, run } = await withRun();
+      await digests.claimRun(run.id, { owner: 'a', ms: MINUTE });
+      await digests.markSending(run.id, 'a', DAY1);
+      expect(await digests.holdForRecheck(run.id, 'b', MINUTE, 'not mine')).toBe(false);
+      const dbNow = await digests.clock();
+      expect(await digests.holdForRecheck(run.id, 'a', 2 * MINUTE, 'outcome unknown (timeout)')).toBe(true);
+      const held = await digests.getRun(sub.id, DAY1);
+      expect(held).toMatchObject({ status: 'sending', leaseOwner: OUTCOME_UNKNOWN, note: 'outcome unknown (timeout)' });
+      expect(held?.leaseUntil).toBeGreaterThanOrEqual(dbNow + 2 * MINUTE - 1000);
+      expect(await digests.claimRun(run.id, { owner: 'a', ms: MINUTE })).toBeUndefined();
+      expect(await digests.claimRun(run.id, { owner: 'b', ms: MINUTE })).toBeUndefined();
+      // Once the recheck time has passed, any runner claims it (and looks on the platform first: it is "sending").
+      const later = (held?.leaseUntil ?? 0) + 1;
+      expect(await digests.claimRun(run.id, { owner: 'b', now: later, ms: MINUTE })).toMatchObject({
+        status: 'sending',
+        leaseOwner: 'b',
+      });
+    });
+
+    it('R4: lists the rows dated after a time, and lets a stale row (dated after `staleAfter`) block no new row', async () => {
+      const sub = await digests.addSubscription(channel(), MADE);
+      const nextYear = new Date('2027-11-29T09:00:00Z');
+      const future = await digests.openRun(sub.id, nextYear, { fromSeq: 0, toSeq: 0, ids: [] }, nextYear);
+      await digests.claimRun(future?.id ?? 0, { owner: 'a', now: T0, ms: MINUTE });
+      await digests.markEmpty(future?.id ?? 0, 'a', nextYear);
+      expect((await digests.runsAfter(DAY1, sub.id)).map((r) => r.dueAt)).toEqual([nextYear.toISOString()]);
+      expect((await digests.runsAfter(DAY1)).map((r) => r.id)).toEqual([future?.id]);
+      expect(await digests.runsAfter(nextYear, sub.id)).toEqual([]);
+      // Not stale: the row a year ahead refuses an earlier one (papers are never in two rows).
+      expect(await digests.openRun(sub.id, DAY1, { fromSeq: 0, toSeq: 0, ids: [] }, DAY1)).toBeUndefined();
+      expect(
+        await digests.openRun(sub.id, DAY1, { fromSeq: 0, toSeq: 0, ids: [] }, DAY1, new Date('2027-12-01T00:00:00Z')),
+      ).toBeUndefined();
+      // Stale (dated after `staleAfter`): it refuses nothing.
+      expect(
+        await digests.openRun(sub.id, DAY1, { fromSeq: 0, toSeq: 0, ids: [] }, DAY1, new Date('2026-11-30T09:00:00Z')),
+      ).toMatchObject({ status: 'due', dueAt: DAY1.toISOString() });
+    });
+
+    it('R5: prunes finished rows: empty ones after their limit, the others after theirs, never the newest of a subscription nor an unfinished one', async () => {
+      const sub = await digests.addSubscription(channel(), MADE);
+      const other = await digests.addSubscription(channel({ channel: 'C2' }), MADE);
+      const day = (n: number) => new Date(Date.UTC(2026, 10, n, 9));
+      const close = async (subscriptionId: number, n: number, how: 'sent' | 'empty' | 'skipped' | 'open') => {
+        const row = await digests.openRun(subscriptionId, day(n), { fromSeq: 0, toSeq: 0, ids: [] }, day(n));
+        if (!row) throw new Error(`row for day ${n} refused`);
+        if (how === 'open') return;
+        await digests.claimRun(row.id, { owner: 'a', now: T0, ms: MINUTE });
+        if (how === 'sent') await digests.markSent(row.id, 'a', 'ts', day(n));
+        if (how === 'empty') await digests.markEmpty(row.id, 'a', day(n));
+        if (how === 'skipped') await digests.markSkipped(row.id, 'a', 'late', day(n));
+      };
+      await close(sub.id, 1, 'sent');
+      await close(sub.id, 2, 'empty');
+      await close(sub.id, 3, 'skipped');
+      await close(sub.id, 10, 'empty');
+      await close(sub.id, 11, 'empty');
+      await close(sub.id, 12, 'sent');
+      await close(sub.id, 13, 'open');
+      await close(other.id, 2, 'empty');
+      // Sent and skipped rows before the 5th go, empty rows before the 11th go; the other subscription's only row stays.
+      expect(await digests.pruneRuns(day(5), day(11))).toBe(4);
+      const left = async (id: number) => (await digests.runsAfter(new Date(0), id)).map((r) => r.dueAt.slice(8, 10));
+      expect(await left(sub.id)).toEqual(['11', '12', '13']);
+      expect(await left(other.id)).toEqual(['02']);
     });
   });
 }

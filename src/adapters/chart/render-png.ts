@@ -6,7 +6,7 @@ import { CHART_FONT, CHART_SIZE, toYearChartSvg, type YearSeries } from '../../c
 // The font ships with the `dejavu-fonts-ttf` package: the chart looks the same on every machine, fonts or none.
 const FONT_FILES = (() => {
   const folder = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return [join(folder, 'DejaVuSans.ttf')];
+  return [join(folder, 'DejaVuSansMono.ttf')];
 })();
 
 /** A chart as a PNG: its bytes, its size, and how long the rendering took. */

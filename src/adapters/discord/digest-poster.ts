@@ -2,6 +2,7 @@ import { DiscordAPIError, EmbedBuilder, MessageType, REST, RESTJSONErrorCodes, R
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
+import { PaperboyError } from '../../core/errors.ts';
 import { isWebLink, truncate } from '../../core/text.ts';
 import {
   cardMenuRow,
@@ -15,6 +16,33 @@ import {
 } from './render.ts';
 
 const NO_PINGS = { parse: [] };
+/** How long a digest request waits for Discord (@discordjs/rest's default); a later answer is an unknown outcome. */
+export const DISCORD_DIGEST_TIMEOUT_MS = 15_000;
+// Discord's answers that the channel or person is gone for good: retrying cannot help (the subscription is paused).
+const GONE: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.UnknownUser,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
+]);
+
+/**
+ * Discord's answer as Paperboy's: a 4xx error (Discord recorded nothing) is `platform_refused`, or `channel_gone` for
+ * a channel or person that is gone; a timeout, a cut connection or a 5xx stays as it is: its outcome is unknown.
+ */
+function refusalOf(error: unknown): unknown {
+  if (error instanceof DiscordAPIError && error.status < 500) {
+    const code = typeof error.code === 'number' ? error.code : 0;
+    return new PaperboyError(
+      GONE.has(code) ? 'channel_gone' : 'platform_refused',
+      `Discord refused it: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return error;
+}
 // Pages of 100 read back when completing a digest: a thread of 1,000 card messages, far beyond any digest.
 const HISTORY_PAGES = 10;
 
@@ -82,10 +110,18 @@ export function digestMessages(cards: PaperCard[], ledgerId: string): EmbedBuild
  * out 429s and retries; the nonce lets Discord drop a repeated post, and the footers let a restart find what
  * was already posted.
  */
-export function createDiscordDigestPoster(options: { token: string; apiUrl: string }): DigestPoster {
+export function createDiscordDigestPoster(options: {
+  token: string;
+  apiUrl: string;
+  timeoutMs?: number;
+}): DigestPoster {
   // No retries of 5xx or timeouts: Discord may have recorded the post (a repeat would show twice), so a failure
   // goes back to the digest run, whose recovery looks on the platform first. 429s are still waited out.
-  const rest = new REST({ api: options.apiUrl, retries: 0 }).setToken(options.token);
+  const rest = new REST({
+    api: options.apiUrl,
+    retries: 0,
+    timeout: options.timeoutMs ?? DISCORD_DIGEST_TIMEOUT_MS,
+  }).setToken(options.token);
   const dmChannels = new Map<string, string>();
   const channelOf = async (subscription: Subscription): Promise<string> => {
     if (subscription.kind !== 'watch') return subscription.channel;
@@ -198,7 +234,7 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
     }
   };
 
-  return {
+  const poster: DigestPoster = {
     async post(delivery) {
       const channel = await channelOf(delivery.subscription);
       const summary = new EmbedBuilder()
@@ -261,5 +297,20 @@ export function createDiscordDigestPoster(options: { token: string; apiUrl: stri
         thread === undefined && delivery.subscription.kind !== 'watch',
       );
     },
+  };
+  // Every call's failure in Paperboy's terms: a refusal (nothing recorded), a channel gone, or an unknown outcome.
+  const translated =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw refusalOf(error);
+      }
+    };
+  return {
+    post: translated(poster.post),
+    findPosted: translated(poster.findPosted),
+    resume: translated(poster.resume),
   };
 }

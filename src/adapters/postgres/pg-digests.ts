@@ -1,4 +1,4 @@
-import type { DigestRun, DigestStore } from '../../core/digest/digest-store.ts';
+import { type DigestRun, type DigestStore, OUTCOME_UNKNOWN } from '../../core/digest/digest-store.ts';
 import {
   SUBSCRIPTION_COLUMNS,
   type SubscriptionRow,
@@ -44,6 +44,9 @@ const toRun = (row: RunRow): DigestRun => ({
 // Every write that moves a row on is guarded by the lease ($1 the run, $2 the owner): a runner that lost it
 // changes nothing. Each is one UPDATE, so PostgreSQL's row lock makes it a compare-and-set across instances.
 const HELD = `id = $1 AND lease_owner = $2 AND status IN ('due', 'sending')`;
+// The database's clock in milliseconds: every lease is timed by it, so instances whose clocks disagree agree on
+// when a lease runs out. A lease given an explicit `now` (tests) uses that instead.
+const DB_NOW_MS = `(extract(epoch from now()) * 1000)::bigint`;
 
 /**
  * Subscriptions and the digest ledger in PostgreSQL, with the semantics of the SQLite ledger
@@ -125,7 +128,7 @@ export function createPgDigests(session: PgSession): DigestStore {
       );
       return rows[0] && toRun(rows[0]);
     },
-    openRun(subscriptionId, dueAt, papers, now) {
+    openRun(subscriptionId, dueAt, papers, now, staleAfter) {
       // Runners opening rows of one subscription queue on its row lock, so the second one's checks (a new
       // statement, a new snapshot) see the first one's row: one unfinished row at a time, a paper in one row.
       return inOwnTransaction(pool, async (query) => {
@@ -136,7 +139,9 @@ export function createPgDigests(session: PgSession): DigestStore {
            SELECT $1::bigint, $2::timestamptz, 'due', $4::bigint, $5::bigint[], $6::int, $7::text, $8::timestamptz
            WHERE (SELECT watermark FROM subscriptions WHERE id = $1) = $3
              AND NOT EXISTS (SELECT 1 FROM digest_runs
-                             WHERE subscription_id = $1 AND (status IN ('due', 'sending') OR due_at >= $2))
+                             WHERE subscription_id = $1
+                               AND (status IN ('due', 'sending')
+                                    OR (due_at >= $2 AND ($9::timestamptz IS NULL OR due_at <= $9))))
            ON CONFLICT (subscription_id, due_at) DO NOTHING
            RETURNING *`,
           [
@@ -148,6 +153,7 @@ export function createPgDigests(session: PgSession): DigestStore {
             papers.more ?? 0,
             papers.moreSearch ?? null,
             now,
+            staleAfter ?? null,
           ],
         );
         return rows[0] && toRun(rows[0]);
@@ -157,24 +163,54 @@ export function createPgDigests(session: PgSession): DigestStore {
       // One UPDATE: a second instance claiming at once waits for the first one's row lock, then finds the lease
       // taken (PostgreSQL re-checks the WHERE on the row as the first one left it).
       const { rows } = await pool.query<RunRow>(
-        `UPDATE digest_runs SET lease_owner = $2, lease_until = $4
+        `UPDATE digest_runs SET lease_owner = $2, lease_until = coalesce($3::bigint, ${DB_NOW_MS}) + $4::bigint
          WHERE id = $1 AND status IN ('due', 'sending')
-           AND (lease_until IS NULL OR lease_until <= $3 OR lease_owner = $2)
+           AND (lease_until IS NULL OR lease_until <= coalesce($3::bigint, ${DB_NOW_MS}) OR lease_owner = $2)
          RETURNING *`,
-        [runId, lease.owner, lease.now, lease.now + lease.ms],
+        [runId, lease.owner, lease.now ?? null, lease.ms],
       );
       return rows[0] && toRun(rows[0]);
     },
     async renewLease(runId, lease) {
-      const result = await pool.query(`UPDATE digest_runs SET lease_until = $3 WHERE ${HELD}`, [
-        runId,
-        lease.owner,
-        lease.now + lease.ms,
-      ]);
+      const result = await pool.query(
+        `UPDATE digest_runs SET lease_until = coalesce($3::bigint, ${DB_NOW_MS}) + $4::bigint WHERE ${HELD}`,
+        [runId, lease.owner, lease.now ?? null, lease.ms],
+      );
       return (result.rowCount ?? 0) > 0;
     },
     async releaseLease(runId, owner) {
       await pool.query(`UPDATE digest_runs SET lease_until = NULL WHERE ${HELD}`, [runId, owner]);
+    },
+    async holdForRecheck(runId, owner, ms, note) {
+      const result = await pool.query(
+        `UPDATE digest_runs SET lease_owner = '${OUTCOME_UNKNOWN}', lease_until = ${DB_NOW_MS} + $3::bigint, note = $4
+         WHERE ${HELD}`,
+        [runId, owner, ms, note],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
+    async clock() {
+      const { rows } = await pool.query<{ ms: string }>(`SELECT ${DB_NOW_MS} AS ms`);
+      return Number(rows[0]?.ms);
+    },
+    async runsAfter(after, subscriptionId) {
+      const { rows } = await pool.query<RunRow>(
+        `SELECT * FROM digest_runs WHERE due_at > $1 AND ($2::bigint IS NULL OR subscription_id = $2)
+         ORDER BY due_at, id`,
+        [after, subscriptionId ?? null],
+      );
+      return rows.map(toRun);
+    },
+    async pruneRuns(before, emptyBefore) {
+      // A subscription's newest row stays: it is what "no row at or after this due time" is checked against.
+      const result = await pool.query(
+        `DELETE FROM digest_runs r
+         WHERE status IN ('sent', 'empty', 'skipped')
+           AND (due_at < $1 OR (status = 'empty' AND due_at < $2))
+           AND due_at < (SELECT max(d.due_at) FROM digest_runs d WHERE d.subscription_id = r.subscription_id)`,
+        [before, emptyBefore],
+      );
+      return result.rowCount ?? 0;
     },
     async markSending(runId, owner, now) {
       const result = await pool.query(

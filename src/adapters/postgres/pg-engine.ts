@@ -86,6 +86,9 @@ async function inspectPg(url: string): Promise<StoreInspection> {
     if (version !== PG_MIGRATIONS.length) return { ...base, version };
     const store = createPgPaperStore(session);
     const { rows } = await session.query<{ id: string; tz: string }>('SELECT id, tz FROM subscriptions ORDER BY id');
+    const future = await session.query<{ id: string; subscription_id: string; due_at: Date }>(
+      'SELECT id, subscription_id, due_at FROM digest_runs WHERE due_at > now() ORDER BY due_at',
+    );
     return {
       ...base,
       version,
@@ -95,6 +98,11 @@ async function inspectPg(url: string): Promise<StoreInspection> {
         maxRev: await store.maxRev(),
         behind: (rev) => papersAfter(session, rev),
         subscriptions: rows.map((r) => ({ id: Number(r.id), tz: r.tz })),
+        futureRuns: future.rows.map((r) => ({
+          id: Number(r.id),
+          subscriptionId: Number(r.subscription_id),
+          dueAt: r.due_at.toISOString(),
+        })),
       },
     };
   } catch (error) {

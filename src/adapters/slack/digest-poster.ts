@@ -2,6 +2,7 @@ import { type Logger, webApi } from '@slack/bolt';
 import type { PaperCard } from '../../core/commands/reply.ts';
 import type { Subscription } from '../../core/digest/digest-store.ts';
 import type { DigestDelivery, DigestPoster } from '../../core/digest/run-digests.ts';
+import { PaperboyError } from '../../core/errors.ts';
 import { isWebLink } from '../../core/text.ts';
 import { type Block, cardMenu, fallbackText, mrkdwn, SLACK_LIMITS, slackField } from './render.ts';
 
@@ -14,6 +15,36 @@ export const DIGEST_CARDS_PER_MESSAGE = 40;
 // How far back a recovery looks for a digest's summary: 10 pages of 200 messages.
 const HISTORY_PAGES = 10;
 export const DIGEST_EVENT = 'paperboy_digest';
+/** How long a digest request waits for Slack; a later answer is an unknown outcome (docs/digests.md). */
+export const SLACK_DIGEST_TIMEOUT_MS = 30_000;
+// Slack's answers that the channel or person is gone for good: retrying cannot help (the subscription is paused).
+const GONE = new Set([
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'user_not_found',
+  'user_disabled',
+  'account_inactive',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+]);
+
+/**
+ * Slack's answer as Paperboy's: `ok: false` (Slack recorded nothing) is `platform_refused`, or `channel_gone` for a
+ * channel or person that is gone; a timeout, a cut connection or a 5xx stays as it is: its outcome is unknown.
+ */
+function refusalOf(error: unknown): unknown {
+  const { code, data } = error as { code?: string; data?: { error?: string } };
+  if (code === webApi.ErrorCode.PlatformError) {
+    const what = data?.error ?? 'unknown error';
+    return new PaperboyError(GONE.has(what) ? 'channel_gone' : 'platform_refused', `Slack refused it: ${what}`, {
+      cause: error,
+    });
+  }
+  if (code === webApi.ErrorCode.RateLimitedError)
+    return new PaperboyError('platform_refused', 'Slack kept rate-limiting it', { cause: error });
+  return error;
+}
 
 // Each part is cut on its own, so the link's markup always closes and the facts always show.
 function digestCard(card: PaperCard): Block {
@@ -53,7 +84,12 @@ export function digestChunks(cards: PaperCard[]): Block[][] {
  * and the papers in its thread. Every message carries the ledger id as message metadata, so after a crash
  * the channel's history tells whether the digest already went out.
  */
-export function createSlackDigestPoster(options: { token: string; apiUrl?: string; logger: Logger }): DigestPoster {
+export function createSlackDigestPoster(options: {
+  token: string;
+  apiUrl?: string;
+  logger: Logger;
+  timeoutMs?: number;
+}): DigestPoster {
   const client = new webApi.WebClient(options.token, {
     logger: options.logger,
     // Slack may fail a post after recording it, so no call is repeated blind: rate limits (nothing recorded)
@@ -61,8 +97,8 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
     // channel first and posts only what is missing.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    // A hung request would keep the digest's lease alive for ever; a timed-out one is recovered like a 5xx.
-    timeout: 30_000,
+    // A hung request would keep the digest's lease alive for ever; a timed-out one has an unknown outcome.
+    timeout: options.timeoutMs ?? SLACK_DIGEST_TIMEOUT_MS,
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
   });
   const limited = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -71,7 +107,7 @@ export function createSlackDigestPoster(options: { token: string; apiUrl?: strin
         return await call();
       } catch (error) {
         const { code, retryAfter = 1 } = error as { code?: string; retryAfter?: number };
-        if (code !== webApi.ErrorCode.RateLimitedError || attempt >= 10) throw error;
+        if (code !== webApi.ErrorCode.RateLimitedError || attempt >= 10) throw refusalOf(error);
         await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
       }
     }

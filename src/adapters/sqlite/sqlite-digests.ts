@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DigestRun, DigestStore } from '../../core/digest/digest-store.ts';
+import { type DigestRun, type DigestStore, OUTCOME_UNKNOWN } from '../../core/digest/digest-store.ts';
 import {
   SUBSCRIPTION_COLUMNS,
   type SubscriptionRow,
@@ -43,8 +43,13 @@ const toRun = (row: RunRow): DigestRun => ({
 // Every write that moves a row on is guarded by the lease: a runner that lost it changes nothing.
 const HELD = `id = @id AND lease_owner = @owner AND status IN ('due', 'sending')`;
 
-/** Subscriptions and the digest ledger in the same SQLite database as the papers. */
-export function createSqliteDigests(db: Database.Database): DigestStore {
+/**
+ * Subscriptions and the digest ledger in the same SQLite database as the papers. Leases are timed by `clock`:
+ * SQLite has no server, and every process on the file runs on this one machine, so its clock is the database's
+ * (tests give a store a clock of its own to play out time).
+ */
+export function createSqliteDigests(db: Database.Database, options: { clock?: () => number } = {}): DigestStore {
+  const clock = options.clock ?? Date.now;
   const byId = db.prepare<[number], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?');
   const runOf = db.prepare<[number, string], RunRow>(
     'SELECT * FROM digest_runs WHERE subscription_id = ? AND due_at = ?',
@@ -57,7 +62,8 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
      SELECT @sub, @due, 'due', @toSeq, @ids, @more, @moreSearch, @now
      WHERE (SELECT watermark FROM subscriptions WHERE id = @sub) = @fromSeq
        AND NOT EXISTS (SELECT 1 FROM digest_runs
-                       WHERE subscription_id = @sub AND (status IN ('due', 'sending') OR due_at >= @due))`,
+                       WHERE subscription_id = @sub
+                         AND (status IN ('due', 'sending') OR (due_at >= @due AND (@stale IS NULL OR due_at <= @stale))))`,
   );
   const claim = db.prepare<[{ id: number; owner: string; now: number; until: number }], RunRow>(
     `UPDATE digest_runs SET lease_owner = @owner, lease_until = @until
@@ -67,6 +73,20 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
   );
   const renew = db.prepare(`UPDATE digest_runs SET lease_until = @until WHERE ${HELD}`);
   const release = db.prepare(`UPDATE digest_runs SET lease_until = NULL WHERE ${HELD}`);
+  const recheck = db.prepare(
+    `UPDATE digest_runs SET lease_owner = '${OUTCOME_UNKNOWN}', lease_until = @until, note = @note WHERE ${HELD}`,
+  );
+  const after = db.prepare<[{ after: string; sub: number | null }], RunRow>(
+    `SELECT * FROM digest_runs WHERE due_at > @after AND (@sub IS NULL OR subscription_id = @sub)
+     ORDER BY due_at, id`,
+  );
+  // A subscription's newest row stays: it is what "no row at or after this due time" is checked against.
+  const prune = db.prepare(
+    `DELETE FROM digest_runs
+     WHERE status IN ('sent', 'empty', 'skipped')
+       AND (due_at < @before OR (status = 'empty' AND due_at < @emptyBefore))
+       AND due_at < (SELECT max(d.due_at) FROM digest_runs d WHERE d.subscription_id = digest_runs.subscription_id)`,
+  );
   const sending = db.prepare(
     `UPDATE digest_runs SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE ${HELD}`,
   );
@@ -131,7 +151,7 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
       const row = oldest.get(subscriptionId);
       return row ? toRun(row) : undefined;
     },
-    openRun(subscriptionId, dueAt, papers, now) {
+    openRun(subscriptionId, dueAt, papers, now, staleAfter) {
       const due = dueAt.toISOString();
       const made = insertRun.run({
         sub: subscriptionId,
@@ -142,18 +162,30 @@ export function createSqliteDigests(db: Database.Database): DigestStore {
         more: papers.more ?? 0,
         moreSearch: papers.moreSearch ?? null,
         now: now.toISOString(),
+        stale: staleAfter?.toISOString() ?? null,
       });
       return made.changes > 0 ? toRun(runOf.get(subscriptionId, due) as RunRow) : undefined;
     },
     claimRun(runId, lease) {
-      const row = claim.get({ id: runId, owner: lease.owner, now: lease.now, until: lease.now + lease.ms });
+      const now = lease.now ?? clock();
+      const row = claim.get({ id: runId, owner: lease.owner, now, until: now + lease.ms });
       return row ? toRun(row) : undefined;
     },
     renewLease(runId, lease) {
-      return renew.run({ id: runId, owner: lease.owner, until: lease.now + lease.ms }).changes > 0;
+      return renew.run({ id: runId, owner: lease.owner, until: (lease.now ?? clock()) + lease.ms }).changes > 0;
     },
     releaseLease(runId, owner) {
       release.run({ id: runId, owner });
+    },
+    holdForRecheck(runId, owner, ms, note) {
+      return recheck.run({ id: runId, owner, until: clock() + ms, note }).changes > 0;
+    },
+    clock: () => clock(),
+    runsAfter(at, subscriptionId) {
+      return after.all({ after: at.toISOString(), sub: subscriptionId ?? null }).map(toRun);
+    },
+    pruneRuns(before, emptyBefore) {
+      return prune.run({ before: before.toISOString(), emptyBefore: emptyBefore.toISOString() }).changes;
     },
     markSending(runId, owner, now) {
       return sending.run({ id: runId, owner, now: now.toISOString() }).changes > 0;

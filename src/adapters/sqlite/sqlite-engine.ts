@@ -4,6 +4,7 @@ import { PaperboyError } from '../../core/errors.ts';
 import { createLocalInstanceLocks } from '../../core/store/instance-locks.ts';
 import {
   type BackupResult,
+  type FutureRun,
   STORE_CLOSED,
   type StoreContents,
   type StoreEngine,
@@ -114,6 +115,12 @@ async function inspectSqlite(file: string): Promise<StoreInspection> {
         id: number;
         tz: string;
       }[],
+      // SQLite's clock is this machine's.
+      futureRuns: store.db
+        .prepare(
+          'SELECT id, subscription_id AS subscriptionId, due_at AS dueAt FROM digest_runs WHERE due_at > ? ORDER BY due_at',
+        )
+        .all(new Date().toISOString()) as FutureRun[],
     };
     return { ...inspected, version, contents, close };
   } catch (error) {

@@ -56,7 +56,11 @@ const yearOf = (paper: StoredPaper): number | null => {
  * True when the papers fall into groups that share no co-author and whose arXiv categories do not overlap:
  * the name may cover several people (authors are merged by name). Groups of one paper are not counted.
  */
-export function mayBeSeveral(selfKey: string, papers: readonly StoredPaper[]): boolean {
+export function mayBeSeveral(
+  selfKey: string,
+  papers: readonly StoredPaper[],
+  toKey: (name: string) => string = toAuthorKey,
+): boolean {
   const parent = papers.map((_, i) => i);
   const root = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
@@ -65,7 +69,7 @@ export function mayBeSeveral(selfKey: string, papers: readonly StoredPaper[]): b
   const byCoAuthor = new Map<string, number>();
   papers.forEach((paper, i) => {
     for (const name of paper.authors) {
-      const key = toAuthorKey(name);
+      const key = toKey(name);
       if (key === selfKey || key === '') continue;
       const first = byCoAuthor.get(key);
       if (first === undefined) byCoAuthor.set(key, i);
@@ -84,11 +88,15 @@ export function mayBeSeveral(selfKey: string, papers: readonly StoredPaper[]): b
 }
 
 /** The name as the papers spell it most often (first seen on ties). */
-function spellings(selfKey: string, papers: readonly StoredPaper[]): Map<string, string> {
+function spellings(
+  selfKey: string,
+  papers: readonly StoredPaper[],
+  toKey: (name: string) => string,
+): Map<string, string> {
   const counts = new Map<string, Map<string, number>>();
   for (const paper of papers) {
     for (const name of paper.authors) {
-      const key = toAuthorKey(name);
+      const key = toKey(name);
       if (key === selfKey || key === '') continue;
       const forms = counts.get(key) ?? new Map<string, number>();
       forms.set(name, (forms.get(name) ?? 0) + 1);
@@ -121,12 +129,22 @@ export const byNewest = (a: StoredPaper, b: StoredPaper): number =>
  */
 export function buildAuthorCard(name: string, papers: readonly StoredPaper[], profile?: StoredProfile): AuthorCard {
   const selfKey = toAuthorKey(name);
+  // Each name folded once: a prolific author's papers list thousands of names, most of them many times.
+  const keys = new Map<string, string>();
+  const toKey = (n: string) => {
+    let key = keys.get(n);
+    if (key === undefined) {
+      key = toAuthorKey(n);
+      keys.set(n, key);
+    }
+    return key;
+  };
   const years = papers.map(yearOf).filter((y): y is number => y !== null);
   const perYear = new Map<number, number>();
   for (const year of years) perYear.set(year, (perYear.get(year) ?? 0) + 1);
   const counts = papers.flatMap((p) => (p.citations === null ? [] : [p.citations]));
-  const names = spellings(selfKey, papers);
-  const coAuthors = tally(papers.map((p) => p.authors.map(toAuthorKey).filter((k) => k !== selfKey && k !== ''))).map(
+  const names = spellings(selfKey, papers, toKey);
+  const coAuthors = tally(papers.map((p) => p.authors.map(toKey).filter((k) => k !== selfKey && k !== ''))).map(
     ({ name: key, papers: n }) => ({ name: names.get(key) ?? key, papers: n }),
   );
   return {
@@ -153,7 +171,7 @@ export function buildAuthorCard(name: string, papers: readonly StoredPaper[], pr
     citations: counts.length ? counts.reduce((a, b) => a + b, 0) : null,
     papersWithCitations: counts.length,
     hIndex: counts.length ? hIndex(counts) : null,
-    mayBeSeveral: mayBeSeveral(selfKey, papers),
+    mayBeSeveral: mayBeSeveral(selfKey, papers, toKey),
     latest: [...papers]
       .sort(byNewest)
       .slice(0, 3)

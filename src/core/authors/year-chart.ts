@@ -10,7 +10,7 @@ export const CHART_SIZE = { width: 640, height: 240 } as const;
 // Colour-blind-safe pair (Okabe–Ito blue and orange).
 const COLOURS = ['#0072B2', '#E69F00'] as const;
 /** The font the chart names; the PNG renderer loads it from the `dejavu-fonts-ttf` package, never from the system. */
-export const CHART_FONT = 'DejaVu Sans';
+export const CHART_FONT = 'DejaVu Sans Mono';
 
 const escapeXml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);

@@ -3,6 +3,7 @@ import type { DigestStore, Platform, Subscription } from '../digest/digest-store
 import { findIdentical, type SubscriptionShape } from '../digest/identical-subscription.ts';
 import { pendingPapers } from '../digest/run-digests.ts';
 import { describeRhythm, nextDueAt, patternOf } from '../digest/schedule.ts';
+import { subscriptionCapReached } from '../digest/subscription-limits.ts';
 import { parseQuery, type SearchQuery } from '../search/query-parser.ts';
 import type { Search } from '../search/search.ts';
 import { toAuthorKey } from '../store/author-index.ts';
@@ -148,6 +149,12 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
           code: 'invalid_query',
           message: `This ${watch ? 'watch' : 'digest'} exists already: ${describe(same, now)}. A second one would post everything twice${same.paused ? `; /digest resume ${same.id} turns it back on` : ''}.`,
         };
+      const capped = await subscriptionCapReached(deps.digests, {
+        platform: context.platform,
+        channel: watch ? context.user : context.channel,
+        kind: watch ? 'watch' : 'channel',
+      });
+      if (capped) return { kind: 'error', code: 'limit_reached', message: capped };
       const subscription = await deps.digests.addSubscription(
         { ...shape, watermark: await deps.store.maxSeq(), createdBy: context.user },
         now,
@@ -223,7 +230,8 @@ async function follow(args: string, context: ChatContext, deps: DigestDeps): Pro
     };
   const found = await lookupAuthor(deps.store, name, 5, undefined, { guess: false });
   if (!('found' in found)) {
-    const close = 'choices' in found ? found.choices.map((c) => `“${c.name}” (${c.papers} papers)`) : [];
+    const close =
+      'choices' in found ? found.choices.map((c) => `“${c.name}” (${c.papers} paper${c.papers === 1 ? '' : 's'})`) : [];
     return {
       kind: 'error',
       code: 'not_found',

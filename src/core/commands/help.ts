@@ -56,8 +56,8 @@ export const COMMANDS: HelpEntry[] = [
   {
     usage: '/saved [export | remove PAPER-ID | PAGE]',
     description:
-      'Your reading list, newest saved first, each paper with Remove; "export" gives the whole list as a BibTeX file.',
-    examples: ['/saved', '/saved export', '/saved remove 3', '/saved import library.bib (terminal)'],
+      'Your reading list, newest saved first, each paper with Remove; "export" gives the whole list as a BibTeX file; in the terminal, "import FILE" adds the papers of a BibTeX file (a reference manager\'s export).',
+    examples: ['/saved', '/saved export', '/saved remove 3', '/saved import data/sample-library.bib'],
   },
   {
     usage: '/cite PAPER-ID…',

@@ -52,18 +52,28 @@ export interface DigestRun {
   note: string | null;
   /** The runner holding the lease on this row (the last one, once the lease is released or has run out). */
   leaseOwner: string | null;
-  /** When the lease runs out (milliseconds since the epoch, wall clock); null when released. */
+  /**
+   * When the lease runs out (milliseconds since the epoch by the database's clock: PostgreSQL's `now()`; on SQLite
+   * the one machine's clock); null when released.
+   */
   leaseUntil: number | null;
 }
 
-/** Who claims a ledger row, for how long, by which clock: the lease of the claim protocol (`docs/digests.md`). */
+/** Who claims a ledger row and for how long: the lease of the claim protocol (`docs/digests.md`). */
 export interface Lease {
   owner: string;
-  /** Wall-clock milliseconds now (not the digest's `now`, which `digest run --now` may set anywhere). */
-  now: number;
+  /**
+   * The time the lease is counted from, in the database's clock (milliseconds). Runners leave it out: the store
+   * times every lease by the database's own clock (PostgreSQL's `now()`; on SQLite, the one machine's clock), so
+   * runners whose clocks disagree still agree on when a lease runs out. Tests set it to play out time.
+   */
+  now?: number;
   /** How long the lease lasts from `now`. */
   ms: number;
 }
+
+/** The lease owner of a row whose last post has an unknown outcome: nobody may claim it before its recheck time. */
+export const OUTCOME_UNKNOWN = 'outcome-unknown';
 
 /** A subscription to make; without a rhythm, a channel digest is daily and a watch checked every 15 minutes. */
 export type NewSubscription = Omit<Subscription, 'id' | 'paused' | 'createdAt' | 'rhythm' | 'weekday'> &
@@ -82,6 +92,7 @@ export interface DigestStore {
   /**
    * Makes the ledger row (as `due`, with its papers) for this due time, only if the subscription's watermark is
    * still `fromSeq`, it has no unfinished row and no row at or after `dueAt`: so papers are never in two rows.
+   * Finished rows dated after `staleAfter` (more than a day past the database's clock) are stale and do not count.
    * Returns the new row, or undefined when another runner changed the subscription first (look again).
    */
   openRun(
@@ -89,6 +100,7 @@ export interface DigestStore {
     dueAt: Date,
     papers: { fromSeq: number; toSeq: number; ids: number[]; more?: number; moreSearch?: string | null },
     now: Date,
+    staleAfter?: Date,
   ): Promise<DigestRun | undefined>;
   /**
    * Compare-and-set: takes the lease on an unfinished row when it is free (never leased, released or run out)
@@ -99,6 +111,21 @@ export interface DigestStore {
   renewLease(runId: number, lease: Lease): Promise<boolean>;
   /** Ends this owner's lease early (after a failed attempt), so any runner may recover the row at once. */
   releaseLease(runId: number, owner: string): Promise<void>;
+  /**
+   * After a post whose outcome is unknown (a timeout, a connection cut after sending): the row stays `sending`
+   * and held, by {@link OUTCOME_UNKNOWN} (so no runner, this one included, claims it) until `ms` from the
+   * database's clock, with `note` saying why; false when this owner no longer held it.
+   */
+  holdForRecheck(runId: number, owner: string, ms: number, note: string): Promise<boolean>;
+  /** The database's clock, in milliseconds since the epoch (PostgreSQL `now()`; on SQLite this machine's clock). */
+  clock(): Promise<number>;
+  /** Ledger rows dated after `after`, oldest first: of one subscription, or of all. */
+  runsAfter(after: Date, subscriptionId?: number): Promise<DigestRun[]>;
+  /**
+   * Deletes finished rows (`sent`, `empty`, `skipped`) dated before `before`, and `empty` rows dated before
+   * `emptyBefore`, but never a subscription's newest row. Returns how many went.
+   */
+  pruneRuns(before: Date, emptyBefore: Date): Promise<number>;
   /** Marks the row `sending` (one more attempt) if this owner still holds it. */
   markSending(runId: number, owner: string, now: Date): Promise<boolean>;
   /**

@@ -104,7 +104,15 @@ export function isOnlyLinks(text: string): boolean {
     for (; scanned < found.start; scanned++) if (/\s/.test(plain[scanned] as string)) tokenStart = scanned + 1;
     let { start, end } = found;
     // A DOI inside a publisher's link (`https://dl.acm.org/doi/10.1145/…`): the whole link is the paper's.
-    if (tokenStart < start && start > at && URL_START.test(plain.slice(tokenStart, start))) {
+    // Only right after a path's `/` or a query's `=`, and within a URL's length: no slice per id of a long list.
+    const after = plain[start - 1];
+    if (
+      (after === '/' || after === '=') &&
+      tokenStart < start &&
+      start > at &&
+      start - tokenStart <= 2048 &&
+      URL_START.test(plain.slice(tokenStart, start))
+    ) {
       start = tokenStart;
       while (end < plain.length && !/\s/.test(plain[end] as string)) end++;
     }

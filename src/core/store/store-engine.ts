@@ -76,6 +76,15 @@ export interface StoreContents {
   /** Papers changed after `rev` (how far a search snapshot is behind). */
   behind(rev: number): Promise<number>;
   subscriptions: { id: number; tz: string }[];
+  /** Digest ledger rows dated after the database's clock (a `digest run --now` ahead of the clock made them). */
+  futureRuns?: FutureRun[];
+}
+
+/** A digest ledger row, as doctor names it. */
+export interface FutureRun {
+  id: number;
+  subscriptionId: number;
+  dueAt: string;
 }
 
 /** What a backup made. */

@@ -56,15 +56,21 @@ describe('Discord digests against a fake Discord', () => {
   it('finds a digest posted just before a crash by its footer and does not post it again', async () => {
     const t = await digestFixture(context);
     await t.addPapers(2);
-    expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe('failed');
-    expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
+    expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe(
+      'outcome_unknown',
+    );
+    // Looked at again after the recheck delay (2 minutes), before anything is sent again.
+    expect((await t.run('2026-11-29T09:01:00Z', { discord: poster() }))[0]?.status).toBe('busy');
+    expect((await t.run('2026-11-29T09:03:00Z', { discord: poster() }))[0]?.status).toBe('recovered');
     expect(discord.messagesIn(CHANNEL_ID)).toHaveLength(1);
   });
 
   it('H2 finds a digest posted before a crash after 150 messages of chat in the channel, and does not post it again', async () => {
     const t = await digestFixture(context);
     await t.addPapers(2);
-    expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe('failed');
+    expect((await t.run('2026-11-29T09:00:00Z', { discord: crashingAfterPost(poster()) }))[0]?.status).toBe(
+      'outcome_unknown',
+    );
     // The bot was down for hours while people talked: the summary is no longer among the latest 50 messages.
     for (let i = 0; i < 150; i++) discord.postAs(CHANNEL_ID, `chat ${i}`);
     expect((await t.run('2026-11-29T12:00:00Z', { discord: poster() }))[0]?.status).toBe('recovered');

@@ -38,6 +38,24 @@ describe.skipIf(postgres.skip)('the PostgreSQL paper store', () => {
     await db.drop();
   });
 
+  it('indexes the authors of papers stored before the author index when it migrates', async () => {
+    const store = await instance();
+    await store.begin();
+    await store.savePapers([record(901, { title: 'Before the index', authors: ['Zoë Early', 'Al Later'] })], now);
+    await store.commit();
+    // As a database of the version before: no author rows, the index pending.
+    const session = createPgSession(db.url, { max: 1 });
+    try {
+      await session.pool.query(
+        "DELETE FROM paper_authors; DELETE FROM author_names; INSERT INTO database_meta (name, value) VALUES ('author_index', 'pending')",
+      );
+      await migratePg(session.pool);
+    } finally {
+      await session.close();
+    }
+    expect(await store.authors.find('zoe early')).toMatchObject({ name: 'Zoë Early', papers: 1 });
+  });
+
   it('keeps a reading list under its cap when two instances save for one person at once', async () => {
     const [one, two] = [await instance(), await instance()];
     const reader = { platform: 'discord', space: 'G1', user: 'U-cap' };

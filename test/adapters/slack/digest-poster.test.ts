@@ -63,8 +63,10 @@ describe('Slack digests against a fake Slack', () => {
     const t = await digestFixture(context);
     await t.addPapers(3);
     const [first] = await t.run('2026-11-29T09:00:00Z', { slack: crashingAfterPost(poster()) });
-    expect(first?.status).toBe('failed');
-    const [second] = await t.run('2026-11-29T09:01:00Z', { slack: poster() });
+    expect(first?.status).toBe('outcome_unknown');
+    // Looked at again after the recheck delay (2 minutes), before anything is sent again.
+    expect((await t.run('2026-11-29T09:01:00Z', { slack: poster() }))[0]?.status).toBe('busy');
+    const [second] = await t.run('2026-11-29T09:03:00Z', { slack: poster() });
     expect(second?.status).toBe('recovered');
     expect(slack.history('C1').filter((m) => m.thread_ts === undefined)).toHaveLength(1);
   });

@@ -145,6 +145,9 @@ function expectSameAnswers(cache: SqliteTextCache, own: TextIndex, ids: readonly
   }
   for (const term of ['reward', 'naive', 'über', 'uber', 'cafe', 'bobby', 'zurich', 'absent', 'a"b', '"', '']) {
     expect(cache.hasTerm(term), term).toBe(own.hasTerm(term));
+    expect(cache.papersHolding(term), term).toBe(own.papersHolding(term));
+    // The words of a stem's range, with their paper counts (the forms of a word, docs/search.md).
+    expect(cache.wordsStartingWith(term.slice(0, 3)), term).toEqual(own.wordsStartingWith(term.slice(0, 3)));
   }
 }
 

@@ -23,7 +23,10 @@ const MINUTE = 60_000;
  */
 async function botWithImport(file: string) {
   const store = createSqliteStore(file, { busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
-  const digests = createSqliteDigests(store.db);
+  // The machine's clock, which on SQLite is the database's: `run` may put it ahead (time passing).
+  let ahead = 0;
+  const clock = () => Date.now() + ahead;
+  const digests = createSqliteDigests(store.db, { clock });
   const search = createSearch({
     store,
     index: await PaperIndex.open({ store }),
@@ -43,8 +46,9 @@ async function botWithImport(file: string) {
     store,
     importer,
     logs,
-    run: (poster: DigestPoster, clock: () => number = Date.now) =>
-      runDueDigests({
+    run: (poster: DigestPoster, aheadMs = 0) => {
+      ahead = aheadMs;
+      return runDueDigests({
         store,
         digests,
         search,
@@ -53,7 +57,8 @@ async function botWithImport(file: string) {
         maxLateMinutes: 720,
         log: (line) => logs.push(line),
         clock,
-      }),
+      });
+    },
   };
 }
 
@@ -97,7 +102,7 @@ describe('ledger writes after a post, while another process holds the write lock
     const first = await bot.run(poster);
     await released;
     // The next ticks, even once a lease would have run out: nothing is printed again.
-    const later = await bot.run(poster, () => Date.now() + 3 * MINUTE);
+    const later = await bot.run(poster, 3 * MINUTE);
     expect(printed.filter((text) => text.includes('Digest paper 1 about'))).toHaveLength(1);
     expect(first.map((o) => o.status)).toEqual(['sent']);
     expect(later).toEqual([]);

@@ -33,7 +33,7 @@ function recordingPoster() {
 async function setup(start = '2026-03-27T12:00:00Z') {
   let now = new Date(start);
   const store = createSqliteStore(':memory:');
-  const { chat, digests, search } = await chatWithDigests(store, () => now);
+  const { chat, digests, search } = await chatWithDigests(store, () => now, { dbClock: true });
   const { poster, posted, crashNextAfterPost } = recordingPoster();
   const logs: string[] = [];
   let pages = 0;
@@ -51,7 +51,16 @@ async function setup(start = '2026-03-27T12:00:00Z') {
       store.saveProfile(fakeProfile(name, papers), { path: name, contentHash: `${name}-${++pages}` }, now),
     run: (iso: string, posters: Partial<Record<Platform, DigestPoster>> = { terminal: poster }) => {
       now = new Date(iso);
-      return runDueDigests({ store, digests, search, posters, now, maxLateMinutes: 12 * 60, log: (l) => logs.push(l) });
+      return runDueDigests({
+        store,
+        digests,
+        search,
+        posters,
+        now,
+        maxLateMinutes: 12 * 60,
+        log: (l) => logs.push(l),
+        clock: () => now.getTime(),
+      });
     },
   };
 }
@@ -129,10 +138,11 @@ describe('runDueDigests', () => {
     await t.chat.handle('/digest subscribe');
     await t.addPage('Ann', [fakePaper(1)]);
     t.crashNextAfterPost();
-    expect((await t.run('2026-03-28T09:00:00Z')).map((o) => o.status)).toEqual(['failed']);
-    // The restart: the digest is found "sending", looked up on the platform, and not posted again.
-    expect((await t.run('2026-03-28T09:01:00Z')).map((o) => o.status)).toEqual(['recovered']);
-    expect(await t.run('2026-03-28T09:02:00Z')).toEqual([]);
+    expect((await t.run('2026-03-28T09:00:00Z')).map((o) => o.status)).toEqual(['outcome_unknown']);
+    // Held while the platform may still record it, then looked up on the platform and not posted again.
+    expect((await t.run('2026-03-28T09:01:00Z')).map((o) => o.status)).toEqual(['busy']);
+    expect((await t.run('2026-03-28T09:03:00Z')).map((o) => o.status)).toEqual(['recovered']);
+    expect(await t.run('2026-03-28T09:04:00Z')).toEqual([]);
     expect(t.posted).toHaveLength(1);
     expect(t.logs.join('\n')).toMatch(/already posted before a restart/);
   });
