@@ -8,7 +8,7 @@ import base from './vitest.config.ts';
 // of their own (a second writer holding SQLite's lock, another instance), PostgreSQL (a cluster to start) and the
 // runs over the shared corpus (`../shared/data`).
 const SLOW_FOLDERS = ['test/cli/', 'test/bin/', 'test/adapters/postgres/'];
-const STARTS_A_PROCESS = /runPaperboy|paperboy-process|holdWriteLock|child_process|hasSharedData/;
+const STARTS_A_PROCESS = /runPaperboy|servePaperboy|paperboy-process|holdWriteLock|child_process|hasSharedData/;
 
 const slow = (readdirSync('test', { recursive: true, encoding: 'utf8' }) as string[])
   .map((file) => join('test', file).replaceAll('\\', '/'))

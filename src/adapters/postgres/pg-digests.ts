@@ -1,10 +1,6 @@
 import { type DigestRun, type DigestStore, OUTCOME_UNKNOWN } from '../../core/digest/digest-store.ts';
-import {
-  SUBSCRIPTION_COLUMNS,
-  type SubscriptionRow,
-  toSubscription,
-  toSubscriptionValues,
-} from '../../core/digest/subscription-rules.ts';
+import type { SubscriptionRow } from '../../core/digest/subscription-rules.ts';
+import { SUBSCRIPTION_COLUMNS, toSubscription, toSubscriptionValues } from '../../core/digest/subscription-rules.ts';
 import { inOwnTransaction } from './pg-atomic.ts';
 import type { PgSession } from './pg-session.ts';
 

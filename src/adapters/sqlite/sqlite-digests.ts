@@ -1,11 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type DigestRun, type DigestStore, OUTCOME_UNKNOWN } from '../../core/digest/digest-store.ts';
-import {
-  SUBSCRIPTION_COLUMNS,
-  type SubscriptionRow,
-  toSubscription,
-  toSubscriptionValues,
-} from '../../core/digest/subscription-rules.ts';
+import type { SubscriptionRow } from '../../core/digest/subscription-rules.ts';
+import { SUBSCRIPTION_COLUMNS, toSubscription, toSubscriptionValues } from '../../core/digest/subscription-rules.ts';
 import { promised } from './sqlite-promised.ts';
 
 interface RunRow {

@@ -99,7 +99,8 @@ describe('arXiv papers in digests', () => {
       channel: 'C1',
       user: 'U1',
     });
-    expect(preview).toMatchObject({ kind: 'papers', cards: [] });
+    // An empty preview is a notice that nothing is new, with no cards.
+    expect(preview).toMatchObject({ kind: 'notice', text: expect.stringMatching(/would post nothing now/) });
     expect(await t.digestOn(27)).toEqual([]);
     expect((await t.search.search('calibrated reasoning')).total).toBe(3);
   });
