@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { parse } from '@retorquere/bibtex-parser';
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CARD_MENU_ID, DISCORD_LIMITS } from '../../../src/adapters/discord/render.ts';
+import { CARD_MENU_ID, DISCORD_LIMITS, TASTE_MENU_ID } from '../../../src/adapters/discord/render.ts';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTaste } from '../../../src/adapters/sqlite/sqlite-taste.ts';
 import { type FakeDiscord, GUILD_ID, startFakeDiscord, USER } from '../../fakes/fake-discord.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
 import { SAMPLE_PAGE } from '../../helpers/shared-data.ts';
@@ -66,6 +67,34 @@ describe('Discord reading list: real discord.js against a fake Discord', () => {
     const values = menuOf(data)?.options?.map((o) => o.value) ?? [];
     expect(values.filter((v) => v.startsWith('sv:'))).toHaveLength(data.embeds?.length ?? -1);
     expect(values.filter((v) => v.startsWith('ci:'))).toHaveLength(data.embeds?.length ?? -1);
+  });
+
+  it('Like and Not interested from the second menu are signals; Not interested takes the paper out of /foryou', async () => {
+    const { id } = discord.command('foryou', []);
+    const { data } = await callback(id);
+    expect(isEphemeral(data)).toBe(true);
+    expect(data.components?.length).toBeLessThanOrEqual(DISCORD_LIMITS.rows);
+    const taste = data.components?.flatMap((r) => r.components).find((c) => c.custom_id === TASTE_MENU_ID);
+    const dismiss = taste?.options?.find((o) => o.label === 'Not interested 1');
+    expect(dismiss?.value).toMatch(/^ni:\d+$/);
+    const answered = await callback(discord.select(TASTE_MENU_ID, [dismiss?.value ?? '']).id);
+    expect(isEphemeral(answered.data)).toBe(true);
+    expect(answered.data.content).toContain('Not interested in');
+    const again = await callback(discord.command('foryou', []).id);
+    const values = again.data.components?.flatMap((r) => r.components).flatMap((c) => c.options ?? []);
+    expect(values?.map((o) => o.value) ?? []).not.toContain(dismiss?.value);
+    const reader = createSqliteStore(join(dir, 'p.db'), { readonly: true });
+    try {
+      const signals = await createSqliteTaste(reader.db).signals({
+        kind: 'user',
+        platform: 'discord',
+        space: GUILD_ID,
+        id: USER.id,
+      });
+      expect(signals.map((x) => x.source)).toContain('dismiss');
+    } finally {
+      await reader.close();
+    }
   });
 
   it('Save chosen twice stores one entry, answered ephemerally; /saved lists it; Remove removes it', async () => {
