@@ -167,7 +167,7 @@ describe('paperboy doctor: Discord', () => {
     expect(result.check('discord_application')).toMatchObject({ status: 'ok' });
     expect(result.check('discord_commands')).toMatchObject({
       status: 'ok',
-      message: `/paper, /author, /digest, /save, /saved, /cite, /help, "Find paper" (message command) registered in server ${GUILD_ID}, as Paperboy sends them`,
+      message: `/paper, /author, /follow, /unfollow, /digest, /save, /saved, /cite, /foryou, /help, "Find paper" (message command) registered in server ${GUILD_ID}, as Paperboy sends them`,
     });
     expect(result.code).toBe(0);
   });
@@ -179,7 +179,7 @@ describe('paperboy doctor: Discord', () => {
     expect(missing.check('discord_commands')).toMatchObject({
       status: 'fail',
       message:
-        'slash commands globally: missing /paper, /author, /digest, /save, /saved, /cite, /help, "Find paper" (message command)',
+        'slash commands globally: missing /paper, /author, /follow, /unfollow, /digest, /save, /saved, /cite, /foryou, /help, "Find paper" (message command)',
       fix: 'Run "paperboy register-commands".',
     });
     expect(missing.code).toBe(1);

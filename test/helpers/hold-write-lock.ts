@@ -4,6 +4,7 @@
 // Usage: node --import tsx test/helpers/hold-write-lock.ts DB MS [--migrate]
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/adapters/sqlite/sqlite-migrations.ts';
+import { registerMigrationFunctions } from '../../src/adapters/sqlite/sqlite-store.ts';
 
 const [file, ms, flag] = process.argv.slice(2);
 if (!file || !ms) throw new Error('usage: hold-write-lock.ts DB MS [--migrate]');
@@ -11,6 +12,7 @@ const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.exec('BEGIN IMMEDIATE');
 if (flag === '--migrate') {
+  registerMigrationFunctions(db);
   MIGRATIONS.forEach((sql, v) => {
     db.exec(sql);
     db.pragma(`user_version = ${v + 1}`);

@@ -555,6 +555,21 @@ export function createSqliteStore(
 }
 
 /**
+ * The SQL functions some migrations call: the author index migration fills its tables with the same keys the
+ * store writes. Whatever applies `MIGRATIONS` registers them first.
+ */
+export function registerMigrationFunctions(db: Database.Database): void {
+  db.function('paperboy_author_key', { deterministic: true }, (name: unknown) => {
+    const [row] = toAuthorRows({ authors: [String(name)] });
+    return row?.key ?? '';
+  });
+  db.function('paperboy_surname_key', { deterministic: true }, (name: unknown) => {
+    const [row] = toAuthorRows({ authors: [String(name)] });
+    return row?.surname ?? '';
+  });
+}
+
+/**
  * Brings the database up to the `target` schema version (default: the newest). The version is read again
  * inside the write transaction that applies the migrations (BEGIN IMMEDIATE, read, apply), so a process
  * that waited for the lock while another one migrated finds the work done and never runs a migration twice.
@@ -572,15 +587,7 @@ export function migrate(db: Database.Database, target = MIGRATIONS.length): void
     return version;
   };
   if (versionOf() >= target) return;
-  // The author index migration fills its tables with the same keys the store writes.
-  db.function('paperboy_author_key', { deterministic: true }, (name: unknown) => {
-    const [row] = toAuthorRows({ authors: [String(name)] });
-    return row?.key ?? '';
-  });
-  db.function('paperboy_surname_key', { deterministic: true }, (name: unknown) => {
-    const [row] = toAuthorRows({ authors: [String(name)] });
-    return row?.surname ?? '';
-  });
+  registerMigrationFunctions(db);
   // SQLite's recipe for rebuilding a table (migration 9) turns foreign keys off, a pragma that only works outside
   // a transaction. The rebuild keeps every paper id, so no reference breaks (the upgrade test checks them).
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;

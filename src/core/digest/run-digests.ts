@@ -209,9 +209,11 @@ export async function runDueDigests(options: RunDigestsOptions): Promise<DigestO
     staleAfter: options.realTime ? new Date(dbNow + STALE_ROW_MS) : undefined,
   };
   for (const subscription of active) {
-    const poster = options.posters[subscription.platform] as DigestPoster;
     // One subscription at a time, the event loop free in between: thousands of subscriptions never hold up chat.
     await new Promise((resolve) => setImmediate(resolve));
+    // Read after the pause: a platform that went away meanwhile (a runner told to stop) takes no further digest.
+    const poster = options.posters[subscription.platform];
+    if (!poster) continue;
     try {
       outcomes.push(...(await runSubscription(subscription, poster, options, runner, plan)));
     } catch (error) {

@@ -254,7 +254,7 @@ describe('Discord: real discord.js against a fake Discord', () => {
     const first = await runPaperboy(['register-commands', '--guild', '100000000000000003'], { env });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /registered \/paper, \/author, \/digest, \/save, \/saved, \/cite, \/help, "Find paper" \(message command\) in server/,
+      /registered \/paper, \/author, \/follow, \/unfollow, \/digest, \/save, \/saved, \/cite, \/foryou, \/help, "Find paper" \(message command\) in server/,
     );
     const names = () => (discord.commands.get('100000000000000003') ?? []).map((c) => c.name);
     const before = names();
