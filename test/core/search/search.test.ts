@@ -101,10 +101,15 @@ describe('search over the sample page', () => {
     const [toy] = (await search.search('"toy models of superposition"')).results;
     const abstract = toy?.paper.abstract ?? '';
     expect(abstract.length).toBeGreaterThan(200);
-    // A different title holding none of the paper's title words; the abstract with its last sentence cut.
+    // A different title, and the abstract cut short with the paper's title words swapped for others: matching
+    // title words would not find it at all, the vectors of the rest of its text do.
     const twin = fakePaper(1, {
       title: 'A note on packing features into neurons',
-      abstract: abstract.slice(0, Math.floor(abstract.length * 0.8)),
+      abstract: abstract
+        .slice(0, Math.floor(abstract.length * 0.8))
+        .replace(/\btoy\b/gi, 'small')
+        .replace(/\bmodels?\b/gi, 'networks')
+        .replace(/\bsuperposition\b/gi, 'overlap'),
     });
     await store.saveProfile(fakeProfile('Twin Writer', [twin]), { path: 'twin', contentHash: 'twin' }, clock());
     const like = await search.moreLikeThis(toy?.paper.id as number, { pageSize: 3 });
