@@ -117,7 +117,7 @@ const MORE_LIKE_WORDS = 6;
  * abstract): words are taken rarest first while the papers holding them sum to at most this many, at most
  * {@link MORE_LIKE_TERMS} of them. Reading and scoring every stored vector (191k papers) takes seconds.
  */
-export const MORE_LIKE_CANDIDATES = 20_000;
+export const MORE_LIKE_CANDIDATES = 5000;
 const MORE_LIKE_TERMS = 24;
 // Up to this many matches, tiers are read from the titles themselves.
 const FEW_MATCHES = 200;
