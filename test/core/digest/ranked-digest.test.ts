@@ -64,7 +64,9 @@ async function setup() {
       clock: () => now.getTime(),
     });
   };
-  return { chat, addPage, ids, like, run, posted, digests };
+  const likeAs = async (owner: TasteOwner, paperId: number) =>
+    taste.addSignal({ owner, actor: owner.id, paperId, source: 'like' }, now);
+  return { chat, addPage, ids, like, likeAs, run, posted, digests };
 }
 
 // New papers: the speech and robot ones are newer, so the unranked order (newest first) puts protein last.
@@ -118,5 +120,20 @@ describe('ranked digests', () => {
     await t.run('2026-11-21T09:00:00Z');
     expect(t.posted[0]?.cards[0]?.title.startsWith(PROTEIN)).toBe(false);
     expect(t.posted[0]?.heading).not.toMatch(/ranked/i);
+  });
+
+  it("a ranked watch orders by its person's taste (their reading list), not the channel's", async () => {
+    const t = await setup();
+    // The person saved the protein papers; the channel liked the speech ones.
+    for (const id of await t.ids(PROTEIN)) await t.chat.handle(`/save ${id}`);
+    for (const id of await t.ids(SPEECH)) await t.like(id);
+    await t.chat.handle('/digest watch study ranked');
+    expect(await t.chat.handle('/digest list')).toMatchObject({ text: expect.stringMatching(/ranked by your taste/) });
+    await t.addPage('New', NEW_PAPERS);
+    await t.run('2026-11-20T12:15:00Z');
+    const cards = t.posted[0]?.cards ?? [];
+    expect(cards).toHaveLength(5);
+    expect(cards.slice(0, 2).map((c) => c.title.startsWith(PROTEIN))).toEqual([true, true]);
+    expect(cards[0]?.why?.length).toBeGreaterThanOrEqual(3);
   });
 });
