@@ -6,7 +6,7 @@ import { DISCORD_LIMITS, renderDiscord } from '../../../src/adapters/discord/ren
 import { createSqliteDigests } from '../../../src/adapters/sqlite/sqlite-digests.ts';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import type { Reply } from '../../../src/core/commands/reply.ts';
-import { type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.ts';
+import { type FakeDiscord, GUILD_ID, startFakeDiscord } from '../../fakes/fake-discord.ts';
 import { type Embed, expectValidEmbeds } from '../../helpers/discord-embeds.ts';
 import { runPaperboy } from '../../helpers/run-cli.ts';
 import { servePaperboy } from '../../helpers/serve.ts';
@@ -107,6 +107,30 @@ describe('Discord: real discord.js against a fake Discord', () => {
       const [subscription] = await createSqliteDigests(store.db).listSubscriptions({ platform: 'discord' });
       expect(subscription).toMatchObject({ time: '08:30', postEmpty: false });
       expect(subscription?.query).toMatch(/^talks "at" 10:00 "empty"$/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the ranked option makes a ranked digest, kept with its server so it finds the channel taste', async () => {
+    const { id } = discord.command('digest', [
+      {
+        name: 'subscribe',
+        type: 1,
+        options: [
+          { name: 'query', type: 3, value: 'ranked retrieval' },
+          { name: 'ranked', type: 5, value: true },
+        ],
+      },
+    ]);
+    const [callback] = await waitFor(() => discord.callbacksFor(id).length > 0 && discord.callbacksFor(id));
+    const content = String((callback?.body?.data as { content?: string } | undefined)?.content);
+    expect(content).toMatch(/^Subscribed: #\d+ .*ranked by this channel's taste/);
+    const store = createSqliteStore(join(dir, 'p.db'));
+    try {
+      const all = await createSqliteDigests(store.db).listSubscriptions({ platform: 'discord' });
+      const subscription = all.find((s) => s.query.startsWith('ranked'));
+      expect(subscription).toMatchObject({ query: 'ranked retrieval', ranked: true, space: GUILD_ID });
     } finally {
       await store.close();
     }
