@@ -10,9 +10,9 @@ const RECORDS = /\.jsonl$/i;
 /**
  * Keeps a folder of profile pages loaded while the bot runs: each call loads the pages added or changed
  * since the last one, and the `*.jsonl` paper records beside them (the sample's arXiv ids, so its papers are
- * found by id and by arXiv's DOI offline), pages first: a record then fills the page's paper's gaps (its arXiv id)
- * by title, and keeps the page's authors. Size and modification time tell, so a large unchanged folder costs a stat per file,
- * not a read and a hash; a page whose bytes are stored already costs a read, never the write lock.
+ * found by id and by arXiv's DOI offline), pages first ({@link ingestPaths}): a record then fills the gaps of a
+ * page's paper (its arXiv id) by title. Size and modification time tell, so a large unchanged folder costs a stat
+ * per file, not a read and a hash; a page whose bytes are stored already costs a read, never the write lock.
  * Symbolic links are followed (a Kubernetes ConfigMap mount), each file once.
  */
 export function createProfileWatcher(store: PaperStore, folder: string) {
@@ -29,9 +29,7 @@ export function createProfileWatcher(store: PaperStore, folder: string) {
       // Pages and plain `.jsonl` records only: a compressed corpus or arXiv's snapshot streams inside one long
       // transaction, and the bot's own writes (the digest ledger, new subscriptions) must never wait inside, or be
       // rolled back with, someone else's import; `paperboy ingest` loads those. Records keep their announce rule.
-      const files = collectFiles([folder]).files;
-      const watched = [...files.filter((f) => PAGE.test(f)), ...files.filter((f) => RECORDS.test(f))];
-      for (const file of watched) {
+      for (const file of collectFiles([folder]).files.filter((f) => PAGE.test(f) || RECORDS.test(f))) {
         let stamp: string;
         try {
           const stat = statSync(file);
