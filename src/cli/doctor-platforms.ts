@@ -18,6 +18,8 @@ export const SLACK_MANIFEST_SCOPES = [
   'files:write',
   'links:read',
   'links:write',
+  'reactions:read',
+  'users:read',
 ] as const;
 
 interface Answer {

@@ -150,6 +150,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
           store,
           digests,
           figures: stores.enrichment,
+          taste: stores.taste,
           search,
           posters,
           now: io.clock(),
@@ -167,7 +168,10 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
       signal: stopping.signal,
     });
     await bot.loadPages(START_BUSY_WAIT_MS);
-    const { search, index } = await openSearch({ store, text, citations: stores.enrichment }, stores.searchPath);
+    const { search, index } = await openSearch(
+      { store, text, citations: stores.enrichment, vectors: stores.taste },
+      stores.searchPath,
+    );
     readiness.indexReady(index);
     const chat = createChat({
       store,

@@ -108,7 +108,7 @@ describe('paperboy doctor: Slack', () => {
     expect(result.check('slack_scopes')).toMatchObject({
       status: 'fail',
       message:
-        'the token lacks scopes manifest.yml asks for: channels:history, groups:history, im:history, im:write, files:write, links:read, links:write',
+        'the token lacks scopes manifest.yml asks for: channels:history, groups:history, im:history, im:write, files:write, links:read, links:write, reactions:read, users:read',
       fix: expect.stringMatching(/reinstall/),
     });
     expect(result.code).toBe(1);

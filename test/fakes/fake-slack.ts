@@ -25,6 +25,8 @@ export const FAKE_SLACK_SCOPES: readonly string[] = SLACK_MANIFEST_SCOPES;
 export async function startFakeSlack(options: { botToken?: string; appToken?: string; scopes?: string[] } = {}) {
   const calls: RecordedCall[] = [];
   const failures = new Map<string, { status: number; retryAfter: number; skip: number; error?: string }[]>();
+  // Users that are bots, as users.info tells.
+  const botUsers = new Set<string>(['UBOT']);
   // When set, chat.postMessage records the message (it is "posted") but never answers: the caller hangs there.
   let holdPosts: (() => void) | undefined;
   // When set, chat.postMessage records the message at once and answers this many milliseconds later.
@@ -163,6 +165,12 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
         if (!valid) return send(res, 200, { ok: false, error: 'invalid_unfurls_format' });
         return send(res, 200, { ok: true });
       }
+      // As Slack: is_bot for bot users (Paperboy itself, and those a test adds with `addBot`).
+      case 'users.info': {
+        const user = String(body.user ?? '');
+        if (!user) return send(res, 200, { ok: false, error: 'user_not_found' });
+        return send(res, 200, { ok: true, user: { id: user, team_id: 'T1', is_bot: botUsers.has(user) } });
+      }
       case 'conversations.open':
         return send(res, 200, { ok: true, channel: { id: `D${String(body.users)}` } });
       // The external upload flow: an upload URL for a file id, then completing shares the uploaded file.
@@ -259,6 +267,10 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
       for (const socket of targets) socket.send(JSON.stringify(envelope));
     },
     connected: () => sockets.size,
+    /** Makes `user` a bot, as users.info answers. */
+    addBot(user: string) {
+      botUsers.add(user);
+    },
     async stop() {
       for (const socket of sockets) socket.terminate();
       wss.close();

@@ -51,5 +51,16 @@ export function handleLinkShared(app: App, chat: Chat, logger: Logger, firstTime
         ? { source: 'composer' as const, unfurl_id: shared.unfurl_id }
         : { channel: shared.channel, ts: shared.message_ts };
     await app.client.chat.unfurl({ ...target, unfurls });
+    // A message whose one paper link Paperboy unfurled holds exactly one paper: 👍 / 👎 on it are taste signals.
+    const only = paperLinks.length === 1 ? answers[0]?.card : undefined;
+    if (only && 'channel' in target && target.ts)
+      await chat
+        .rememberPosted(
+          { platform: 'slack', space: place.space, channel: target.channel, messageId: target.ts },
+          only.id,
+        )
+        .catch((error) =>
+          logger.warn(`paperboy: could not remember the unfurled message: ${(error as Error).message}`),
+        );
   });
 }

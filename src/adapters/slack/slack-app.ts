@@ -6,6 +6,7 @@ import type { Chat } from '../../core/commands/chat.ts';
 import type { ChatContext } from '../../core/commands/digest-commands.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { PaperboyError } from '../../core/errors.ts';
+import { singlePaperOf, slackVote } from '../../core/foryou/reactions.ts';
 import { isPersonalAction, isPersonalText, type ReaderPlace } from '../../core/reading/reading-commands.ts';
 import type { EventLedger } from '../../core/store/event-ledger.ts';
 import { forRequest } from '../logger.ts';
@@ -53,7 +54,7 @@ export const SLACK_COMMANDS = [
   '/foryou',
 ] as const;
 /** Events Paperboy subscribes to. */
-export const SLACK_EVENTS = ['app_mention', 'link_shared'] as const;
+export const SLACK_EVENTS = ['app_mention', 'link_shared', 'reaction_added', 'reaction_removed'] as const;
 
 const MENTION = /<@[A-Z0-9]+(?:\|[^>]*)?>/g;
 
@@ -185,14 +186,63 @@ export async function startSlack(chat: Chat, settings: SlackSettings, logger: Lo
       log.info('paperboy: answered');
       return;
     }
+    const reply = await answer(text, context, log, true);
+    let postedTs: string | undefined;
     await sendWithChart(
-      await answer(text, context, log, true),
+      reply,
       client,
-      (message) => say({ ...message, thread_ts }),
+      async (message) => {
+        const sent = await say({ ...message, thread_ts });
+        postedTs = sent.ts;
+        return sent;
+      },
       log,
     );
     log.info('paperboy: answered');
+    // A single-card answer: 👍 / 👎 on it are taste signals.
+    if (postedTs)
+      await chat
+        .rememberPosted(
+          { platform: 'slack', space: body.team_id, channel: event.channel, messageId: postedTs },
+          singlePaperOf(reply),
+        )
+        .catch((error) => log.warn(`paperboy: could not remember the posted message: ${(error as Error).message}`));
   });
+
+  // Whether a Slack user is a bot, asked once per user (users.info): a bot's reactions are no signal.
+  const bots = new Map<string, Promise<boolean>>();
+  const isBot = (client: webApi.WebClient, user: string) => async () => {
+    let known = bots.get(user);
+    if (!known) {
+      known = client.users
+        .info({ user })
+        .then((answer) => answer.user?.is_bot === true || answer.user?.id === 'USLACKBOT')
+        .catch(() => false);
+      bots.set(user, known);
+      if (bots.size > 10_000) bots.delete(bots.keys().next().value as string);
+    }
+    return known;
+  };
+  for (const type of ['reaction_added', 'reaction_removed'] as const) {
+    app.event(type, async ({ event, body, client, context }) => {
+      const vote = slackVote(event.reaction);
+      if (!vote || event.item.type !== 'message' || event.user === context.botUserId) return;
+      if (!(await firstTime(`slack:${body.event_id}`))) return;
+      const reaction = {
+        platform: 'slack' as const,
+        space: body.team_id,
+        channel: event.item.channel,
+        messageId: event.item.ts,
+        user: event.user,
+        vote,
+      };
+      try {
+        await chat.react(reaction, type === 'reaction_added', isBot(client, event.user));
+      } catch (error) {
+        logger.error(`paperboy slack_failed: ${type}: ${(error as Error).message}`);
+      }
+    });
+  }
 
   handleLinkShared(app, chat, logger, firstTime);
 

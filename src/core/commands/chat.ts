@@ -9,6 +9,7 @@ import type { BibLibrary } from '../foryou/bib-library.ts';
 import { createForYouCommands } from '../foryou/foryou-commands.ts';
 import { importLibrary } from '../foryou/import-library.ts';
 import { userOwner } from '../foryou/owner-key.ts';
+import { applyReaction, type PostedPlace, type Reaction } from '../foryou/reactions.ts';
 import type { TasteStore } from '../foryou/taste-store.ts';
 import { fromLinksQuery, LINK_CARDS, toCards, toLinkReply, toLinksQuery } from '../links/link-reply.ts';
 import { findHeld, mayWait, type Resolved, resolveRefs } from '../links/lookup.ts';
@@ -355,6 +356,20 @@ export function createChat({
             return { kind: 'notice', text: 'This button is from an older Paperboy; ask again.' };
         }
       }),
+
+    /**
+     * Remembers a message Paperboy posted that holds exactly one paper (`singlePaperOf`): 👍 / 👎 on it become
+     * signals. Nothing for `undefined` (a message of many papers, or none).
+     */
+    async rememberPosted(place: PostedPlace, paperId: number | undefined): Promise<void> {
+      if (!taste || paperId === undefined) return;
+      await taste.rememberMessage({ ...place, paperId }, clock());
+    },
+
+    /** A 👍 / 👎 added or removed; ignored unless on a remembered single-paper message and not by a bot. */
+    async react(reaction: Reaction, added: boolean, isBot?: () => Promise<boolean>): Promise<boolean> {
+      return taste ? applyReaction(taste, reaction, added, clock(), isBot) : false;
+    },
 
     /** Author names for autocomplete, best first, at most `limit`. */
     async suggestAuthors(prefix: string, limit = 25): Promise<string[]> {

@@ -1,3 +1,4 @@
+import type { TasteStore } from '../foryou/taste-store.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { PaperIndex, snapshotPathFor } from './paper-index.ts';
 import { type CitationCounts, createSearch, type Search } from './search.ts';
@@ -11,7 +12,18 @@ const RESNAPSHOT_AFTER = 2000;
  * since, and writes a fresh snapshot when the catch-up was large.
  */
 export async function openSearch(
-  { store, text, citations }: { store: PaperStore; text: TextIndex; citations?: CitationCounts | undefined },
+  {
+    store,
+    text,
+    citations,
+    vectors,
+  }: {
+    store: PaperStore;
+    text: TextIndex;
+    citations?: CitationCounts | undefined;
+    /** The stored text vectors "more like this" ranks by (For you's features). */
+    vectors?: TasteStore | undefined;
+  },
   dbPath: string,
 ): Promise<{ index: PaperIndex; search: Search }> {
   const snapshotPath = snapshotPathFor(dbPath);
@@ -27,7 +39,7 @@ export async function openSearch(
       await index.saveSnapshot();
     } catch {}
   }
-  return { index, search: createSearch({ index, store, text, citations }) };
+  return { index, search: createSearch({ index, store, text, citations, vectors }) };
 }
 
 /**

@@ -1,3 +1,13 @@
+import { refreshPaperFeatures } from '../foryou/paper-features.ts';
+import type { TasteStore } from '../foryou/taste-store.ts';
+import {
+  cosine,
+  type DocumentFrequencies,
+  featuresFromBytes,
+  packFeatures,
+  paperText,
+  toTfidf,
+} from '../foryou/text-features.ts';
 import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { allInTitle, anyOf, combine, excludedExpression, phraseInText, quote } from './fts-expression.ts';
 import { compareText, type PaperIndex } from './paper-index.ts';
@@ -100,8 +110,15 @@ const MAX_PAGE_SIZE = 100;
 const MAX_PHRASE_COMBINATIONS = 32;
 /** Titles read one by one for the phrase tier when its spellings make more phrases than that, at most. */
 const PHRASE_SCAN_LIMIT = 2000;
-// How many of a paper's title words "more like this" looks for.
+// How many of a paper's title words "more like this" looks for (without stored text vectors).
 const MORE_LIKE_WORDS = 6;
+/**
+ * "More like this" over text vectors scores only the papers holding one of the paper's rarest words (title and
+ * abstract): words are taken rarest first while the papers holding them sum to at most this many, at most
+ * {@link MORE_LIKE_TERMS} of them. Reading and scoring every stored vector (191k papers) takes seconds.
+ */
+export const MORE_LIKE_CANDIDATES = 5000;
+const MORE_LIKE_TERMS = 24;
 // Up to this many matches, tiers are read from the titles themselves.
 const FEW_MATCHES = 200;
 /**
@@ -174,6 +191,7 @@ export function createSearch({
   store,
   text,
   citations,
+  vectors,
   workBudget = RELAXED_WORK_BUDGET,
 }: {
   index: PaperIndex;
@@ -184,6 +202,11 @@ export function createSearch({
    * the records' own counts are read from the store.
    */
   citations?: CitationCounts | undefined;
+  /**
+   * Where the papers' text vectors are kept (For you's tf-idf features): with it, "more like this" ranks by cosine
+   * over them; without it, by the paper's rarest title words.
+   */
+  vectors?: TasteStore | undefined;
   /** The relaxed answers' work budget; the default everywhere but in tests of the budget itself. */
   workBudget?: number;
 }) {
@@ -551,6 +574,58 @@ export function createSearch({
     return corrected;
   }
 
+  /** The document frequencies, read again only when the stored features moved on. */
+  let frequencies: { rev: number; value: DocumentFrequencies } | undefined;
+  async function frequenciesOf(taste: TasteStore): Promise<DocumentFrequencies> {
+    const rev = await taste.featuresRev();
+    if (frequencies?.rev !== rev) frequencies = { rev, value: await taste.frequencies() };
+    return frequencies.value;
+  }
+
+  /**
+   * "More like this" by text vectors: the papers holding one of the paper's rarest words (within
+   * {@link MORE_LIKE_CANDIDATES}), ordered by the cosine of their tf-idf vectors with the paper's, then newer, id;
+   * the paper itself left out. Papers without stored features (none once caught up) are made from their text.
+   */
+  async function similarByVectors(paper: StoredPaper, taste: TasteStore, request: PageRequest): Promise<SearchPage> {
+    await refreshPaperFeatures(store, taste);
+    const df = await frequenciesOf(taste);
+    const vectorOf = (p: StoredPaper) => toTfidf(packFeatures(paperText(p)), df);
+    const own = (await taste.features([paper.id])).get(paper.id);
+    const source = own ? toTfidf(featuresFromBytes(own), df) : vectorOf(paper);
+    // Rarest first: a word only this paper holds finds nothing; common ones would answer half the index.
+    const words = [...new Set(toTerms(paperText(paper)))]
+      .map((word) => ({ word, papers: text.papersHolding(word) }))
+      .filter((w) => w.papers >= 2)
+      .sort((a, b) => a.papers - b.papers || compareText(a.word, b.word));
+    const chosen: string[] = [];
+    let work = 0;
+    for (const w of words) {
+      if (chosen.length >= MORE_LIKE_TERMS || (chosen.length > 0 && work + w.papers > MORE_LIKE_CANDIDATES)) break;
+      chosen.push(w.word);
+      work += w.papers;
+    }
+    const ids =
+      chosen.length === 0
+        ? []
+        : text.matchText(chosen.map((w) => anyOf([w])).join(' OR ')).filter((id) => id !== paper.id);
+    const stored = await taste.features(ids);
+    const missing = ids.filter((id) => !stored.has(id));
+    const made = new Map((await store.getPapers(missing)).map((p) => [p.id, vectorOf(p)]));
+    const scores = new Map<number, number>();
+    for (const id of ids) {
+      const bytes = stored.get(id);
+      const vector = bytes ? toTfidf(featuresFromBytes(bytes), df) : made.get(id);
+      scores.set(id, vector ? cosine(source, vector) : 0);
+    }
+    const rows = ids.map((id) => ({ id, score: scores.get(id) ?? 0, date: index.facts.lastDay(id) }));
+    rows.sort((a, b) => b.score - a.score || b.date - a.date || a.id - b.id);
+    const query = parseQuery('');
+    query.text = `like:${paper.id}`;
+    const segment: Segment = { ids: rows.map((r) => r.id), scores, split: true };
+    return toPage(query, { total: rows.length, segments: [segment], relaxed: false }, chosen, request);
+  }
+
   /** Brings the title index and the text index up to the store: papers written by anyone count at once. */
   async function catchUp(): Promise<void> {
     // Independent caches, each asking the store's rev: at once, so a remote store's round trips overlap.
@@ -624,13 +699,15 @@ export function createSearch({
     },
 
     /**
-     * Papers like the given one (holding most of its 6 rarest title words), itself left out. Undefined for an
-     * unknown id.
+     * Papers like the given one, itself left out, best first: by cosine over the stored tf-idf vectors of title and
+     * abstract when the search has them (`vectors`), else those holding most of its 6 rarest title words.
+     * Undefined for an unknown id.
      */
     async moreLikeThis(paperId: number, request: PageRequest = {}): Promise<SearchPage | undefined> {
       const [paper] = await store.getPapers([paperId]);
       if (!paper) return undefined;
       await catchUp();
+      if (vectors) return similarByVectors(paper, vectors, request);
       const query = parseQuery('');
       query.text = `like:${paperId}`;
       // Its rarest title words say what it is about; common ones ("models", "learning") would answer half the index.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTaste } from '../../../src/adapters/sqlite/sqlite-taste.ts';
 import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { decodeAction, encodeAction } from '../../../src/core/commands/action-codec.ts';
 import { createChat } from '../../../src/core/commands/chat.ts';
@@ -22,6 +23,7 @@ async function sampleChat(pageSize = 5) {
     store,
     index: await PaperIndex.open({ store }),
     text: createSqliteTextIndex(store.db),
+    vectors: createSqliteTaste(store.db),
   });
   return createChat({ store, search, pageSize });
 }

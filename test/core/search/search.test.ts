@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import { createSqliteTaste } from '../../../src/adapters/sqlite/sqlite-taste.ts';
 import { createSqliteTextIndex } from '../../../src/adapters/sqlite/sqlite-text-index.ts';
 import { ingestPaths } from '../../../src/core/ingest/ingest-files.ts';
 import { openSearch } from '../../../src/core/search/open-search.ts';
@@ -12,11 +13,13 @@ import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const clock = () => new Date('2026-01-01T00:00:00Z');
 
-async function sampleSearch() {
+async function sampleSearch({ vectors = false } = {}) {
   const store = createSqliteStore(':memory:');
   await ingestPaths([SAMPLE_PAGE], { store, clock });
   const index = await PaperIndex.open({ store });
-  return { store, index, search: createSearch({ index, store, text: createSqliteTextIndex(store.db) }) };
+  const text = createSqliteTextIndex(store.db);
+  const search = createSearch({ index, store, text, vectors: vectors ? createSqliteTaste(store.db) : undefined });
+  return { store, index, search };
 }
 
 const titles = (page: { results: { paper: { title: string } }[] }) => page.results.map((r) => r.paper.title);
@@ -83,13 +86,43 @@ describe('search over the sample page', () => {
     expect(page.didYouMean).toBe('superposition cat:CR');
   });
 
-  it('finds more like a paper, leaving it out', async () => {
-    const { search, store } = await sampleSearch();
+  it.each([false, true])('finds more like a paper, leaving it out (text vectors: %s)', async (vectors) => {
+    const { search, store } = await sampleSearch({ vectors });
     const [toy] = (await search.search('"toy models of superposition"')).results;
     const like = await search.moreLikeThis(toy?.paper.id as number);
     expect(like?.total).toBeGreaterThan(0);
     expect(titles(like as never)).not.toContain('Toy Models of Superposition');
     expect(await search.moreLikeThis(99999)).toBeUndefined();
+    await store.close();
+  });
+
+  it('ranks more like a paper by cosine of text vectors: a near-duplicate abstract first, best first, paged', async () => {
+    const { search, store } = await sampleSearch({ vectors: true });
+    const [toy] = (await search.search('"toy models of superposition"')).results;
+    const abstract = toy?.paper.abstract ?? '';
+    expect(abstract.length).toBeGreaterThan(200);
+    // A different title, and the abstract cut short with the paper's title words swapped for others: matching
+    // title words would not find it at all, the vectors of the rest of its text do.
+    const twin = fakePaper(1, {
+      title: 'A note on packing features into neurons',
+      abstract: abstract
+        .slice(0, Math.floor(abstract.length * 0.8))
+        .replace(/\btoy\b/gi, 'small')
+        .replace(/\bmodels?\b/gi, 'networks')
+        .replace(/\bsuperposition\b/gi, 'overlap'),
+    });
+    await store.saveProfile(fakeProfile('Twin Writer', [twin]), { path: 'twin', contentHash: 'twin' }, clock());
+    const like = await search.moreLikeThis(toy?.paper.id as number, { pageSize: 3 });
+    expect(titles(like as never)[0]).toBe('A note on packing features into neurons');
+    const scores = (like?.results ?? []).map((r) => r.score);
+    expect(scores[0]).toBeGreaterThan(0.5);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(like?.query).toBe(`like:${toy?.paper.id}`);
+    if ((like?.total ?? 0) > 3) {
+      const next = await search.moreLikeThis(toy?.paper.id as number, { cursor: like?.nextCursor as string });
+      expect(next?.page).toBe(2);
+      expect(next?.results[0]?.score ?? 1).toBeLessThanOrEqual(scores[2] ?? 0);
+    }
     await store.close();
   });
 });
