@@ -49,6 +49,7 @@ export async function runDigestRun(io: CliIo, flags: { db?: string; now?: string
       store,
       digests: stores.digests,
       figures: stores.enrichment,
+      taste: stores.taste,
       search,
       posters,
       now,

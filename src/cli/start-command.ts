@@ -144,6 +144,7 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
           store,
           digests,
           figures: stores.enrichment,
+          taste: stores.taste,
           search,
           posters,
           now: io.clock(),

@@ -79,6 +79,8 @@ export function describeDigestStoreContract(name: string, open: () => Promise<Op
         watermark: 0,
         paused: false,
         postEmpty: false,
+        ranked: false,
+        space: null,
         createdBy: 'U1',
         createdAt: MADE.toISOString(),
       });
@@ -100,6 +102,15 @@ export function describeDigestStoreContract(name: string, open: () => Promise<Op
       expect(weekdays).toMatchObject({ rhythm: 'weekdays', weekday: null });
       expect(await digests.getSubscription(watch.id)).toEqual(watch);
       expect(new Set([daily.id, watch.id, weekly.id, weekdays.id]).size).toBe(4);
+    });
+
+    it('keeps a ranked subscription ranked, with the space whose taste it reads', async () => {
+      const ranked = await digests.addSubscription(channel({ ranked: true, space: 'T1' }), MADE);
+      const plain = await digests.addSubscription(channel({ channel: 'C2', space: 'T1' }), MADE);
+      expect(ranked).toMatchObject({ ranked: true, space: 'T1' });
+      expect(plain).toMatchObject({ ranked: false, space: 'T1' });
+      expect(await digests.getSubscription(ranked.id)).toEqual(ranked);
+      expect((await digests.listSubscriptions()).map((s) => s.ranked)).toEqual([true, false]);
     });
 
     it('refuses a weekly subscription without its day, storing nothing', async () => {

@@ -133,6 +133,9 @@ export function slashCommands() {
           )
           .addBooleanOption((o) =>
             o.setName('empty').setDescription('Also post on days with no new papers (default: no)'),
+          )
+          .addBooleanOption((o) =>
+            o.setName('ranked').setDescription("Best first for this channel's taste (Likes given here)"),
           ),
       )
       .addSubcommand((c) => c.setName('list').setDescription("This channel's digests"))
@@ -151,7 +154,8 @@ export function slashCommands() {
           )
           .addStringOption((o) =>
             o.setName('tz').setDescription('With a rhythm: time zone, like Europe/Berlin').setMaxLength(TZ_LENGTH),
-          ),
+          )
+          .addBooleanOption((o) => o.setName('ranked').setDescription('Best first for your taste (/foryou)')),
       )
       .addSubcommand(byId('preview', 'What a digest would post now'))
       .addSubcommand(byId('pause', 'Pause a digest'))

@@ -74,13 +74,14 @@ function commandLine(interaction: ChatInputCommandInteraction): string {
       const at = options.getString('at');
       const tz = options.getString('tz');
       const empty = options.getBoolean('empty') ? 'empty' : '';
+      const ranked = options.getBoolean('ranked') ? 'ranked' : '';
       // A day alone means weekly; a day with another rhythm reads as two rhythms, which the grammar refuses.
       const day = options.getString('day');
       const rhythm = options.getString('rhythm');
       const rhythmWords = day ? `${rhythm && rhythm !== 'weekly' ? `${rhythm} ` : ''}weekly ${day}` : (rhythm ?? '');
       // The query option is the query, whole: words in it that read as options stay words.
       const query = protectQuery(options.getString('query') ?? '');
-      return ['/digest', sub, query, id ?? '', rhythmWords, at ? `at ${at}` : '', tz ? `tz ${tz}` : '', empty]
+      return ['/digest', sub, query, id ?? '', rhythmWords, at ? `at ${at}` : '', tz ? `tz ${tz}` : '', empty, ranked]
         .filter((part) => part !== '')
         .join(' ');
     }

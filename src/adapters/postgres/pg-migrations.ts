@@ -93,6 +93,9 @@ export const PG_MIGRATIONS: readonly string[] = [
    INSERT INTO database_meta (name, value) VALUES ('author_index', 'pending') ON CONFLICT (name) DO UPDATE SET value = 'pending';`,
   // For you: papers by date (as SQLite's migration of the same name).
   `CREATE INDEX IF NOT EXISTS papers_by_date ON papers (date);`,
+  // Ranked digests (as SQLite's migration of the same name).
+  `ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS ranked boolean NOT NULL DEFAULT false;
+   ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS space text;`,
 ];
 
 /** The advisory lock every instance takes to migrate: instances starting together migrate once. */

@@ -373,4 +373,9 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // For you: papers by date, so a window's papers and the newest date are read by range, not by a scan.
   `CREATE INDEX IF NOT EXISTS papers_by_date ON papers(date);`,
+  // Ranked digests: a subscription ordered by taste, and the space (team, guild) whose taste it reads.
+  `
+  ALTER TABLE subscriptions ADD COLUMN ranked INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE subscriptions ADD COLUMN space TEXT;
+  `,
 ];

@@ -18,6 +18,8 @@ export interface ChatContext {
   platform: Platform;
   channel: string;
   user: string;
+  /** Slack team id, Discord guild id (`dm` outside one); the terminal's is `terminal`. */
+  space?: string;
 }
 
 export const TERMINAL_CONTEXT: ChatContext = { platform: 'terminal', channel: 'terminal', user: 'terminal' };
@@ -32,7 +34,7 @@ export interface DigestDeps {
 }
 
 const USAGE =
-  'Use /digest subscribe [QUERY] [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City] [empty] (options after the query; quote a word to keep it in the query), /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City].';
+  'Use /digest subscribe [QUERY] [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City] [empty] [ranked] (options after the query; quote a word to keep it in the query), /digest list, /digest preview ID, /digest pause ID, /digest resume ID, /digest unsubscribe ID, or /digest watch QUERY [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City] [ranked].';
 
 /** A query that typed something but asks for nothing (`???`): it would match every paper. */
 const asksNothing = (q: SearchQuery) =>
@@ -50,7 +52,8 @@ const describe = (s: Subscription, now: Date) => {
   const when = `${s.kind === 'watch' ? 'direct message ' : ''}${describeRhythm(s)}${zone}`;
   const state = s.paused ? ' (paused)' : next ? ` · next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
   const empty = s.postEmpty ? ' · also on days with no new papers' : '';
-  return `#${s.id} ${what} · ${when}${empty}${state}`;
+  const ranked = s.ranked ? ` · ranked by ${s.kind === 'watch' ? 'your' : "this channel's"} taste` : '';
+  return `#${s.id} ${what} · ${when}${empty}${ranked}${state}`;
 };
 
 /**
@@ -101,7 +104,16 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
     case 'subscribe':
     case 'watch': {
       const watch = verb.toLowerCase() === 'watch';
-      const { query, time = '09:00', tz = deps.defaultTz, postEmpty, given, rhythm, weekday } = parseSubscribe(tail);
+      const {
+        query,
+        time = '09:00',
+        tz = deps.defaultTz,
+        postEmpty,
+        ranked,
+        given,
+        rhythm,
+        weekday,
+      } = parseSubscribe(tail);
       if (watch && !query)
         return {
           kind: 'error',
@@ -156,7 +168,13 @@ async function digestCommand(args: string, context: ChatContext, deps: DigestDep
       });
       if (capped) return { kind: 'error', code: 'limit_reached', message: capped };
       const subscription = await deps.digests.addSubscription(
-        { ...shape, watermark: await deps.store.maxSeq(), createdBy: context.user },
+        {
+          ...shape,
+          ranked,
+          space: context.space ?? (context.platform === 'terminal' ? 'terminal' : 'dm'),
+          watermark: await deps.store.maxSeq(),
+          createdBy: context.user,
+        },
         now,
       );
       const lead = watch ? 'Watching' : 'Subscribed';

@@ -16,6 +16,8 @@ export interface SubscribeRequest {
   weekday?: number;
   /** True when `empty` was given: post "no new papers" days too. */
   postEmpty: boolean;
+  /** True when `ranked` was given: papers ordered by taste, best first (docs/foryou.md). */
+  ranked: boolean;
   /** The option words given, in the order typed. */
   given: string[];
 }
@@ -125,6 +127,13 @@ export const SUBSCRIBE_OPTIONS: readonly OptionSpec[] = [
       request.postEmpty = true;
     },
   },
+  {
+    word: 'ranked',
+    usage: 'ranked',
+    apply(request) {
+      request.ranked = true;
+    },
+  },
 ];
 
 // A token is a run of non-space characters, where a quoted part may hold spaces: `author:"Deep Ganguli"`.
@@ -173,7 +182,7 @@ function scanOptions(tokens: readonly string[]) {
 /**
  * Reads `/digest subscribe` (or `watch`) arguments with one grammar: `[QUERY] [OPTION…]`. Options are
  * recognised only as a trailing run after the query, in any order (`daily`, `weekdays`, `weekly DAY`,
- * `at HH:MM`, `tz Area/City`, `empty`); everything before them is the query, and a quoted word always stays in it.
+ * `at HH:MM`, `tz Area/City`, `empty`, `ranked`); everything before them is the query, and a quoted word always stays in it.
  *
  * @throws PaperboyError `invalid_query` for an option with a wrong value or given twice, two rhythms, or a
  *   `weekly` without its day
@@ -184,7 +193,7 @@ function scanOptions(tokens: readonly string[]) {
  */
 export function parseSubscribe(args: string): SubscribeRequest {
   const tokens = args.match(TOKEN) ?? [];
-  const request: SubscribeRequest = { query: '', postEmpty: false, given: [] };
+  const request: SubscribeRequest = { query: '', postEmpty: false, ranked: false, given: [] };
   const { end, found, dayless } = scanOptions(tokens);
   if (dayless) {
     const next = tokens[end];

@@ -27,6 +27,13 @@ export interface Subscription {
   paused: boolean;
   /** Post "no new papers today" when there are none; always false for a watch checked every 15 minutes. */
   postEmpty: boolean;
+  /** Papers ordered by taste, best first (the channel's; a watch's person's): `ranked` (docs/digests.md). */
+  ranked: boolean;
+  /**
+   * The Slack team, Discord guild (`dm` outside one) or `terminal` it was made in, so a ranked digest finds its
+   * channel's or person's taste; null for subscriptions made before it was kept.
+   */
+  space: string | null;
   createdBy: string | null;
   createdAt: string;
 }
@@ -76,8 +83,11 @@ export interface Lease {
 export const OUTCOME_UNKNOWN = 'outcome-unknown';
 
 /** A subscription to make; without a rhythm, a channel digest is daily and a watch checked every 15 minutes. */
-export type NewSubscription = Omit<Subscription, 'id' | 'paused' | 'createdAt' | 'rhythm' | 'weekday'> &
-  Partial<Pick<Subscription, 'rhythm' | 'weekday'>>;
+export type NewSubscription = Omit<
+  Subscription,
+  'id' | 'paused' | 'createdAt' | 'rhythm' | 'weekday' | 'ranked' | 'space'
+> &
+  Partial<Pick<Subscription, 'rhythm' | 'weekday' | 'ranked' | 'space'>>;
 
 /** The digest part of storage (subscriptions and the ledger). */
 export interface DigestStore {

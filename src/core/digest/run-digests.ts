@@ -4,13 +4,15 @@ import type { PaperCard } from '../commands/reply.ts';
 import { withFigures } from '../enrich/card-figures.ts';
 import type { EnrichmentStore } from '../enrich/enrichment-store.ts';
 import { isPaperboyError } from '../errors.ts';
+import type { TasteStore } from '../foryou/taste-store.ts';
 import type { Search } from '../search/search.ts';
 import { type BusyRetryOptions, whenNotBusy } from '../store/busy.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperStore, StoredPaper } from '../store/paper-store.ts';
 import { DIGEST_LEASE_MS, holdLease, leaseLost, type Runner } from './digest-lease.ts';
 import { type DigestSelection, selectDigestPapers } from './digest-selection.ts';
 import type { DigestRun, DigestStore, Platform, Subscription } from './digest-store.ts';
 import { pruneLedger } from './ledger-pruning.ts';
+import { digestTaste, rankIds, unrankedNote, whyOfPapers } from './ranked-digest.ts';
 import { lastDueAt, patternOf } from './schedule.ts';
 
 /** One digest ready to post: a summary and its cards. */
@@ -134,6 +136,11 @@ export interface RunDigestsOptions {
   busy?: BusyRetryOptions;
   /** Figures fetched from OpenAlex and Semantic Scholar, put on the cards as stored (citations, TL;DR). */
   figures?: Pick<EnrichmentStore, 'figuresOf'> | undefined;
+  /**
+   * Taste signals and text features: a `ranked` subscription's papers are ordered by its channel's (a watch's
+   * person's) taste, each card with its `why`. Without it, ranked subscriptions keep their usual order.
+   */
+  taste?: TasteStore | undefined;
 }
 
 /** How long one ledger write waits in all for the database's write lock, well inside the 2-minute lease. */
@@ -288,6 +295,17 @@ async function runSubscription(
       current.watermark >= plan.maxSeq
         ? { toSeq: current.watermark, ids: [], more: 0, moreSearch: null }
         : await pendingPapers(current, options);
+    // Ranked: the row keeps the papers best first for the taste of now, so a resend sends the same order.
+    if (current.ranked && options.taste && pending.ids.length > 1) {
+      const deps = { store: options.store, taste: options.taste };
+      try {
+        const taste = await digestTaste(current, deps);
+        if ('learned' in taste) pending.ids = await rankIds(deps, taste.learned, pending.ids);
+      } catch (error) {
+        // A taste that cannot be read leaves the usual order: the digest still goes out.
+        options.log(`digest ${current.id}: taste not read (${(error as Error).message}); usual order`);
+      }
+    }
     await ledgerWrite(options, () =>
       digests.openRun(subscription.id, dueAt, { fromSeq: current.watermark, ...pending }, now, plan.staleAfter),
     );
@@ -318,6 +336,28 @@ function blocked(subscription: Subscription, run: DigestRun, dueAt: Date, option
 /** A ledger write that waits out another process's write lock on a timer (the event loop stays free). */
 const ledgerWrite = <T>(options: RunDigestsOptions, write: () => Promise<T>): Promise<T> =>
   whenNotBusy(write, options.busy ?? { maxWaitMs: LEDGER_BUSY_WAIT_MS });
+
+/**
+ * A ranked digest's cards' `why` lines (its papers are already best first in the row), or, when its taste has too
+ * few positives to learn from, the line that says it keeps its usual order. Nothing for an unranked digest; a
+ * taste that cannot be read leaves the digest as it is (it goes out).
+ */
+async function rankingOf(
+  subscription: Subscription,
+  papers: readonly StoredPaper[],
+  options: RunDigestsOptions,
+): Promise<{ why?: Map<number, string[]>; note?: string } | undefined> {
+  if (!subscription.ranked || !options.taste || papers.length === 0) return undefined;
+  const deps = { store: options.store, taste: options.taste };
+  try {
+    const taste = await digestTaste(subscription, deps);
+    if (!('learned' in taste)) return { note: unrankedNote(subscription, taste.positives) };
+    return { why: await whyOfPapers(deps, taste.learned, papers) };
+  } catch (error) {
+    options.log(`digest ${subscription.id}: taste not read (${(error as Error).message}); sent without why lines`);
+    return undefined;
+  }
+}
 
 /** Claims one unfinished row and finishes it: skipped, empty, posted, or recovered from the platform. */
 async function deliverRun(
@@ -363,14 +403,21 @@ async function deliverRun(
     return { finished: await ledgerWrite(options, () => digests.markEmpty(claimed.id, runner.owner, now)) };
   }
 
+  const ranking = await rankingOf(subscription, papers, options);
   const lease = holdLease(digests, claimed.id, runner, claimedAt + runner.leaseMs);
   const delivery: DigestDelivery = {
     subscription,
     ledgerId,
     dueAt: claimed.dueAt,
-    heading: headingOf(subscription, papers.length + claimed.more),
+    heading: ranking?.note
+      ? `${headingOf(subscription, papers.length + claimed.more)}. ${ranking.note}`
+      : headingOf(subscription, papers.length + claimed.more),
     cards: await cardsWithFigures(
-      papers.map((paper) => toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] })),
+      papers.map((paper) => {
+        const card = toPaperCard({ paper, score: 0, matchedTerms: [], profiles: [] });
+        const why = ranking?.why?.get(paper.id);
+        return why?.length ? { ...card, why } : card;
+      }),
       options.figures,
     ),
     ...(claimed.more > 0 && claimed.moreSearch

@@ -34,6 +34,8 @@ export const SUBSCRIPTION_COLUMNS = [
   'tz',
   'watermark',
   'post_empty',
+  'ranked',
+  'space',
   'created_by',
   'created_at',
 ] as const;
@@ -57,6 +59,8 @@ export function toSubscriptionValues(input: NewSubscription, now: Date): (string
     input.tz,
     input.watermark,
     input.postEmpty,
+    input.ranked ?? false,
+    input.space ?? null,
     input.createdBy,
     now,
   ];
@@ -79,6 +83,8 @@ export interface SubscriptionRow {
   watermark: number | string;
   paused: number | boolean;
   post_empty: number | boolean;
+  ranked: number | boolean;
+  space: string | null;
   created_by: string | null;
   created_at: string | Date;
 }
@@ -99,6 +105,8 @@ export const toSubscription = (row: SubscriptionRow): Subscription => ({
   watermark: Number(row.watermark),
   paused: isSet(row.paused),
   postEmpty: postsEmpty(isSet(row.post_empty), row.rhythm as Rhythm),
+  ranked: isSet(row.ranked),
+  space: row.space,
   createdBy: row.created_by,
   createdAt: row.created_at instanceof Date ? row.created_at.toISOString() : row.created_at,
 });

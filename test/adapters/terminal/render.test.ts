@@ -73,6 +73,8 @@ describe('H10 the terminal prints no control characters from the data', () => {
     });
   const subscription: Subscription = {
     id: 1,
+    ranked: false,
+    space: null,
     platform: 'terminal',
     channel: 'terminal',
     kind: 'channel',

@@ -266,3 +266,26 @@ describe('rhythm: daily, weekdays or weekly DAY as trailing options', () => {
     });
   });
 });
+
+describe('ranked: a trailing option of the subscribe grammar', () => {
+  it('reads `ranked` after the query, with other options in any order; in the middle or quoted it is a word', () => {
+    expect(parseSubscribe('reward hacking ranked')).toMatchObject({ query: 'reward hacking', ranked: true });
+    expect(parseSubscribe('ranked')).toMatchObject({ query: '', ranked: true });
+    expect(parseSubscribe('robots ranked weekly mon at 08:00 empty')).toMatchObject({
+      query: 'robots',
+      ranked: true,
+      rhythm: 'weekly',
+      weekday: 1,
+      time: '08:00',
+      postEmpty: true,
+    });
+    expect(parseSubscribe('look at ranked things')).toMatchObject({ query: 'look at ranked things', ranked: false });
+    expect(parseSubscribe('learning to rank "ranked"')).toMatchObject({
+      query: 'learning to rank "ranked"',
+      ranked: false,
+    });
+    expect(parseSubscribe('robots')).toMatchObject({ ranked: false });
+    expect(() => parseSubscribe('robots ranked ranked')).toThrow(/"ranked" is given twice/);
+    expect(protectQuery('papers ranked')).toBe('papers "ranked"');
+  });
+});

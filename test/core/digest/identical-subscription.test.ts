@@ -18,6 +18,8 @@ const stored = (shape: SubscriptionShape, id = 1): Subscription => ({
   id,
   watermark: 0,
   paused: false,
+  ranked: false,
+  space: null,
   createdBy: 'U1',
   createdAt: '2026-11-28T12:00:00.000Z',
 });
