@@ -34,14 +34,15 @@ export const COMMANDS: HelpEntry[] = [
     examples: ['/more 3'],
   },
   {
-    usage: '/digest subscribe [QUERY] [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City] [empty]',
+    usage: '/digest subscribe [QUERY] [daily|weekdays|weekly DAY] [at HH:MM] [tz Area/City] [empty] [ranked]',
     description:
-      'A digest of papers new to the index in this channel (all, or those matching QUERY): daily (the default), on weekdays (Monday to Friday) or weekly on a day (mon … sun, or the full name); a weekly digest holds every new paper since the last one. Options come last, after the query, in any order; the words before them are the query, and a "quoted" word always stays in it. "empty" also posts days with no new papers. Also: /digest list, preview ID, pause ID, resume ID, unsubscribe ID, and /digest watch QUERY for direct messages as papers arrive (every 15 minutes, no "empty", no time), or with a rhythm (/digest watch QUERY weekly mon at 09:00).',
+      'A digest of papers new to the index in this channel (all, or those matching QUERY): daily (the default), on weekdays (Monday to Friday) or weekly on a day (mon … sun, or the full name); a weekly digest holds every new paper since the last one. Options come last, after the query, in any order; the words before them are the query, and a "quoted" word always stays in it. "empty" also posts days with no new papers; "ranked" puts the papers best first for the taste of this channel (its Likes), each with a "why" line (a watch: by your taste). Also: /digest list, preview ID, pause ID, resume ID, unsubscribe ID, and /digest watch QUERY for direct messages as papers arrive (every 15 minutes, no "empty", no time), or with a rhythm (/digest watch QUERY weekly mon at 09:00).',
     examples: [
       '/digest subscribe sycophancy at 09:00 tz Europe/Berlin',
       '/digest subscribe look at transformers',
       '/digest subscribe robots weekly mon at 09:00 tz Europe/Berlin',
       '/digest subscribe "empty" results empty',
+      '/digest subscribe diffusion ranked',
       '/digest watch reward hacking',
       '/digest watch reward hacking weekdays at 08:00',
       '/digest list',
