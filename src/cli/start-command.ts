@@ -77,10 +77,16 @@ export async function runStart(io: CliIo, flags: { db?: string; profiles?: strin
     const report = (summary: IngestSummary | undefined) => {
       // Which instance loaded a page (on PostgreSQL, the one holding the watcher's lock).
       // The first tick reads every page; those whose papers are all stored already changed nothing to report.
-      if (summary?.files.length && summary.totals.newPapers + summary.totals.updatedPapers > 0)
-        logger.info(
-          `paperboy: loaded ${countOf(summary.files.length, 'new or changed profile page')} from ${profiles}: ${countOf(summary.totals.newPapers, 'new paper')}`,
-        );
+      if (summary?.files.length && summary.totals.newPapers + summary.totals.updatedPapers > 0) {
+        // Pages name their profile; the other files are `.jsonl` records beside them (the sample's arXiv ids).
+        const pages = summary.files.filter((f) => f.profile !== undefined).length;
+        const records = summary.files.length - pages;
+        const loaded = [
+          ...(pages > 0 || records === 0 ? [countOf(pages, 'new or changed profile page')] : []),
+          ...(records > 0 ? [countOf(records, 'new or changed record file')] : []),
+        ].join(' and ');
+        logger.info(`paperboy: loaded ${loaded} from ${profiles}: ${countOf(summary.totals.newPapers, 'new paper')}`);
+      }
       for (const file of summary?.files.filter((f) => f.status !== 'ok') ?? []) {
         for (const m of file.messages) io.stderr.write(toPrintable(`${m.severity}: ${m.message}\n`));
       }

@@ -101,7 +101,10 @@ describe('the first ten minutes: the smaller things', () => {
     ]);
     const db = join(tempDir(), 'p.db');
     const first = await runPaperboy(['start', '--db', db], { stdin: '', env: { LOG_FORMAT: 'json' } });
-    expect(first.stderr).toMatch(/loaded 1 new or changed profile page from .*: 18 new papers/);
+    // The sample's arXiv ids beside its page merge into its papers: still 18 papers.
+    expect(first.stderr).toMatch(
+      /loaded 1 new or changed profile page and 1 new or changed record file from .*: 18 new papers/,
+    );
     const again = await runPaperboy(['start', '--db', db], { stdin: '', env: { LOG_FORMAT: 'json' } });
     expect(again.stderr).not.toMatch(/loaded \d+ new or changed/);
     const backup = await runPaperboy(['backup', join(tempDir(), 'copy.db'), '--db', db]);

@@ -491,6 +491,28 @@ export async function startFakeDiscord(
       });
       return id;
     },
+    /**
+     * A reaction added to or removed from a message in a server's channel, as the gateway sends it (an add carries
+     * the member, so its user, bot flag and all; a remove only the user's id).
+     */
+    reaction(
+      type: 'add' | 'remove',
+      messageId: string,
+      emoji: string,
+      user: Record<string, unknown> & { id: string } = USER,
+      guild = GUILD_ID,
+    ) {
+      const id = nextId();
+      const member = { user, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 };
+      toShard(id, guild, type === 'add' ? 'MESSAGE_REACTION_ADD' : 'MESSAGE_REACTION_REMOVE', {
+        user_id: user.id,
+        channel_id: channelOfGuild(guild),
+        message_id: messageId,
+        guild_id: guild,
+        emoji: { id: null, name: emoji },
+        ...(type === 'add' ? { member, type: 0, burst: false, message_author_id: BOT_ID } : { type: 0, burst: false }),
+      });
+    },
     async stop() {
       for (const socket of sockets) socket.terminate();
       wss.close();

@@ -8,13 +8,19 @@ import {
   type Message,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
+  type MessageReaction,
+  type PartialMessageReaction,
+  Partials,
+  type PartialUser,
   Status,
   type StringSelectMenuInteraction,
+  type User,
 } from 'discord.js';
 import { decodeAction } from '../../core/commands/action-codec.ts';
 import type { Chat } from '../../core/commands/chat.ts';
 import type { Reply } from '../../core/commands/reply.ts';
 import { protectQuery } from '../../core/commands/subscribe-grammar.ts';
+import { discordVote, singlePaperOf } from '../../core/foryou/reactions.ts';
 import { recogniseLinks } from '../../core/links/recognise-links.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isPersonalAction, isPersonalText } from '../../core/reading/reading-commands.ts';
@@ -121,7 +127,15 @@ export async function startDiscord(
 ): Promise<DiscordAdapter> {
   const client = new Client({
     // Mentions of the bot carry their content without the privileged message content intent.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    // Reactions (not privileged): 👍 / 👎 on Paperboy's single-paper messages are taste signals.
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.GuildMessageReactions,
+      GatewayIntentBits.DirectMessageReactions,
+    ],
+    // A reaction on a message from before a restart (not cached) arrives as partials; DMs need the channel one.
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     rest: { api: settings.apiUrl },
     // Each shard's IDENTIFY carries [id, count]: Discord sends it only the events of its own servers (and DMs to 0).
     ...(settings.shards ? { shards: settings.shards.ids, shardCount: settings.shards.count } : {}),
@@ -269,12 +283,38 @@ export async function startDiscord(
       const reply: Reply = isPersonalText(text)
         ? { kind: 'notice', text: 'Use the slash commands /save, /saved and /cite: their answers are for you alone.' }
         : await chat.answer(text, context, { mention: true });
-      await message.reply({ ...answer(reply, log), nonce: message.id.slice(-25), enforceNonce: true });
+      const sent = await message.reply({ ...answer(reply, log), nonce: message.id.slice(-25), enforceNonce: true });
       log.info('paperboy: answered');
+      // A single-card answer: 👍 / 👎 on it are taste signals.
+      await chat.rememberPosted(
+        { platform: 'discord', space: message.guildId ?? 'dm', channel: sent.channelId, messageId: sent.id },
+        singlePaperOf(reply),
+      );
     } catch (error) {
       log.error('paperboy discord_failed: mention', error);
     }
   });
+
+  /** 👍 / 👎 added or removed; a bot's is ignored (a removal of one is harmless: it stored nothing). */
+  const onReaction =
+    (added: boolean) => async (reaction: MessageReaction | PartialMessageReaction, by: User | PartialUser) => {
+      const vote = discordVote(reaction.emoji.name);
+      if (!vote || by.id === client.user?.id) return;
+      try {
+        const isBot = async () => {
+          if (!added) return false;
+          const user = by.partial ? await by.fetch().catch(() => undefined) : by;
+          return user?.bot !== false;
+        };
+        // The space is the posted message's own (the reactor is in the same server or DM).
+        const { channelId, id } = reaction.message;
+        await chat.react({ platform: 'discord', channel: channelId, messageId: id, user: by.id, vote }, added, isBot);
+      } catch (error) {
+        logger.error('paperboy discord_failed: reaction', error);
+      }
+    };
+  client.on(Events.MessageReactionAdd, onReaction(true));
+  client.on(Events.MessageReactionRemove, onReaction(false));
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(settings.token);

@@ -124,14 +124,19 @@ export function collectFiles(paths: readonly string[]): { files: string[]; missi
 
 /**
  * Loads profile pages and corpus records into the store, one transaction per file: a file that fails
- * leaves the database as it was, and the other files still load.
+ * leaves the database as it was, and the other files still load. Pages load before record files.
  *
  * @param paths - files and folders
  * @returns per-file reports and run totals (the `paperboy ingest --json` shape)
  */
 export async function ingestPaths(paths: readonly string[], options: IngestOptions): Promise<IngestSummary> {
   const summary = createSummaryBuilder();
-  const { files, missing } = collectFiles(paths);
+  const collected = collectFiles(paths);
+  const { missing } = collected;
+  // Pages first, then records: a record (the sample's arXiv ids beside its page) fills the gaps of a page's paper,
+  // which the page announced, rather than storing it first under the records' announce rule.
+  const isRecords = (path: string) => RECORDS.test(path) || SNAPSHOT.test(path);
+  const files = [...collected.files.filter((f) => !isRecords(f)), ...collected.files.filter(isRecords)];
   for (const path of missing) {
     summary.addFile({
       path,

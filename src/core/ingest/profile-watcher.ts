@@ -4,10 +4,15 @@ import type { PaperStore } from '../store/paper-store.ts';
 import { collectFiles, ingestPaths } from './ingest-files.ts';
 import type { IngestSummary } from './ingest-summary.ts';
 
+const PAGE = /\.txt$/i;
+const RECORDS = /\.jsonl$/i;
+
 /**
  * Keeps a folder of profile pages loaded while the bot runs: each call loads the pages added or changed
- * since the last one. Size and modification time tell, so a large unchanged folder costs a stat per file,
- * not a read and a hash; a page whose bytes are stored already costs a read, never the write lock.
+ * since the last one, and the `*.jsonl` paper records beside them (the sample's arXiv ids, so its papers are
+ * found by id and by arXiv's DOI offline), pages first ({@link ingestPaths}): a record then fills the gaps of a
+ * page's paper (its arXiv id) by title. Size and modification time tell, so a large unchanged folder costs a stat
+ * per file, not a read and a hash; a page whose bytes are stored already costs a read, never the write lock.
  * Symbolic links are followed (a Kubernetes ConfigMap mount), each file once.
  */
 export function createProfileWatcher(store: PaperStore, folder: string) {
@@ -21,9 +26,10 @@ export function createProfileWatcher(store: PaperStore, folder: string) {
     async loadChanged(now: Date, busy?: BusyRetryOptions): Promise<IngestSummary | undefined> {
       if (!existsSync(folder)) return undefined;
       const changed = new Map<string, string>();
-      // Pages only: a corpus file streams inside one long transaction, and the bot's own writes (the digest
-      // ledger, new subscriptions) must never wait inside, or be rolled back with, someone else's import.
-      for (const file of collectFiles([folder]).files.filter((f) => f.toLowerCase().endsWith('.txt'))) {
+      // Pages and plain `.jsonl` records only: a compressed corpus or arXiv's snapshot streams inside one long
+      // transaction, and the bot's own writes (the digest ledger, new subscriptions) must never wait inside, or be
+      // rolled back with, someone else's import; `paperboy ingest` loads those. Records keep their announce rule.
+      for (const file of collectFiles([folder]).files.filter((f) => PAGE.test(f) || RECORDS.test(f))) {
         let stamp: string;
         try {
           const stat = statSync(file);

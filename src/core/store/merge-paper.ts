@@ -2,14 +2,15 @@ import type { PaperInput } from './paper-store.ts';
 
 /**
  * Folds what a new source says of a paper into what is stored. The title keeps the spelling first seen;
- * other fields only gain information: gaps are filled, a full author list replaces one cut short, a
- * day-precise date replaces a bare year, "has code" is never unset.
+ * other fields only gain information: gaps are filled (an empty author list too), a full author list replaces
+ * one cut short, a day-precise date replaces a bare year, "has code" is never unset.
  *
  * @returns the merged paper, or `undefined` when the source adds nothing
  */
 export function mergePaper(stored: PaperInput, incoming: PaperInput): PaperInput | undefined {
   const merged: PaperInput = { ...stored };
   const betterAuthors =
+    (stored.authors.length === 0 && incoming.authors.length > 0) ||
     (stored.authorsTruncated && !incoming.authorsTruncated && incoming.authors.length > 0) ||
     (stored.authorsTruncated === incoming.authorsTruncated && incoming.authors.length > stored.authors.length);
   if (betterAuthors) {

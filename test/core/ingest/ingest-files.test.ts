@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
@@ -136,6 +136,28 @@ describe('ingestPaths', () => {
     const store = createSqliteStore(':memory:');
     const summary = await ingestPaths([SAMPLE_PAGE], { store, clock });
     expect(summary.files[0]).toMatchObject({ status: 'ok', papers: 18, profile: 'Zac Hatfield-Dodds' });
+    await store.close();
+  });
+
+  it('loads the sample folder pages first: its arXiv ids merge into the papers of the page, which keep their authors', async () => {
+    const store = createSqliteStore(':memory:');
+    // `sample-arxiv.jsonl` sorts before the page, and its records name no authors.
+    const summary = await ingestPaths([dirname(SAMPLE_PAGE)], { store, clock });
+    expect(summary.files.map((f) => basename(f.path))).toEqual(['zac-hatfield-dodds.txt', 'sample-arxiv.jsonl']);
+    expect(summary.totals).toMatchObject({ papers: 18, newPapers: 18, announced: 18 });
+    const ids = await store.findByArxivIds(['2212.08073']);
+    const [paper] = await store.getPapers([ids.get('2212.08073') as number]);
+    expect(paper?.authors[0]).toBe('Yuntao Bai');
+    await store.close();
+  });
+
+  it('a paper stored with no authors takes those of the next source that names them', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.jsonl'), `${record(1, { authors: [] })}\n`);
+    writeFileSync(join(dir, 'b.jsonl'), `${record(1, { authors: ['Named Later'] })}\n`);
+    const store = createSqliteStore(':memory:');
+    await ingestPaths([dir], { store, clock });
+    expect((await store.getPapers([1]))[0]?.authors).toEqual(['Named Later']);
     await store.close();
   });
 });
