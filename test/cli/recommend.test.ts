@@ -188,6 +188,14 @@ describe('paperboy saved import', () => {
       ['prose.bib', 'This is not a bibliography at all.\n', /no BibTeX entry/],
       ['braces.bib', '@misc{only, title = {never {closed}\n', /no BibTeX entry/],
       ['huge.bib', `@misc{big, eprint = {2611.00001}, note = {${'x'.repeat(10 * 1024 * 1024)}}}\n`, /at most 10 MB/],
+      // Shapes that hung the parser for minutes (entries that never close) or overflowed its stack (deep braces).
+      ['unclosed.bib', '@article{'.repeat(1_000_000), /nests braces more than 200 deep/],
+      ['many.bib', '@misc{a}\n'.repeat(20_001), /more than 20,000 "@" entries/],
+      [
+        'nested.bib',
+        `@article{k, title=${'{'.repeat(200_000)}x${'}'.repeat(200_000)}}\n`,
+        /nests braces more than 200 deep/,
+      ],
     ];
     for (const [name, content, message] of cases) {
       const file = join(dir, name);

@@ -79,6 +79,38 @@ const lineOf = (message: string, input: string | undefined, text: string): numbe
   return 0;
 };
 
+/** At most this many entries a file: the parser's time grows faster than linearly on entries that never close. */
+export const BIB_MAX_ENTRIES = 20_000;
+/** At most this many braces open at once: deeper nesting overflows the parser's stack. */
+export const BIB_MAX_DEPTH = 200;
+
+/**
+ * Refuses, before parsing, the two shapes that make the BibTeX parser hang or overflow its stack: too many entries
+ * and braces nested too deep. One linear pass; a real library is far inside both bounds.
+ */
+function refuseHostileShape(text: string, name: string): void {
+  let entries = 0;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64 /* @ */) {
+      entries++;
+      if (entries > BIB_MAX_ENTRIES)
+        throw new PaperboyError(
+          'file_unreadable',
+          `${name} holds more than ${BIB_MAX_ENTRIES.toLocaleString('en-US')} "@" entries, more than one import takes. Split the library into smaller files and import each.`,
+        );
+    } else if (c === 123 /* { */) {
+      depth++;
+      if (depth > BIB_MAX_DEPTH)
+        throw new PaperboyError(
+          'file_unreadable',
+          `${name} nests braces more than ${BIB_MAX_DEPTH} deep (line ${text.slice(0, i).split('\n').length}), which no reference manager writes. Export the library again as BibTeX (.bib) and import that file.`,
+        );
+    } else if (c === 125 /* } */ && depth > 0) depth--;
+  }
+}
+
 /**
  * Reads a BibTeX library (Zotero's, Better BibTeX's, JabRef's exports) with `@retorquere/bibtex-parser`. Entries
  * that parse are returned, the rest are listed in `errors` with their line. Text that is not BibTeX (binary, or
@@ -90,6 +122,7 @@ export function parseBibLibrary(text: string, name: string): BibLibrary {
       'file_unreadable',
       `${name} is not BibTeX: it holds binary data. Export the library from your reference manager as BibTeX (.bib) and import that file.`,
     );
+  refuseHostileShape(text, name);
   const library = parse(text, { sentenceCase: false, english: false, raw: false });
   const errors = library.errors.map((e) => ({ line: lineOf(e.error, e.input, text), message: e.error }));
   const entries = library.entries
